@@ -1,0 +1,55 @@
+// RedisClient: the interface every store uses to talk to Redis.
+//
+// A call blocks until its replies arrive and is safe from any thread. Today
+// RedisPool serves each call on a pooled connection; an implementation that
+// multiplexes many concurrent callers onto a few pipelined connections can
+// replace it later without changing any caller, because callers only see
+// "send these commands, get these replies".
+#ifndef GRIDCASE_COMMON_REDIS_REDIS_CLIENT_H_
+#define GRIDCASE_COMMON_REDIS_REDIS_CLIENT_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/types/span.h"
+#include "common/redis/reply.h"
+#include "common/redis/script.h"
+
+namespace gridcase::redis {
+
+// One command and its arguments, binary-safe ({"SET", "k", "v"}).
+using Args = std::vector<std::string>;
+
+class RedisClient {
+ public:
+  virtual ~RedisClient() = default;
+
+  // Sends `commands` in order, pipelined on one connection, and returns one
+  // reply per command. Error replies come back as Reply::Error values (the
+  // other commands still ran). The call itself fails with:
+  //   UNAVAILABLE        no connection, connection lost, server loading;
+  //   DEADLINE_EXCEEDED  the server did not answer within the command
+  //                      timeout (the command may still have run);
+  //   INTERNAL           protocol errors.
+  virtual absl::StatusOr<std::vector<Reply>> Pipeline(
+      absl::Span<const Args> commands) = 0;
+
+  // One command; an error reply becomes a status (see StatusFromErrorReply).
+  absl::StatusOr<Reply> Command(Args args);
+
+  // Runs `script` with EVALSHA, falling back to EVAL with the body when the
+  // server answers NOSCRIPT (after a restart or SCRIPT FLUSH), which also
+  // caches it again. An error reply becomes a status, so a script can fail
+  // with `return redis.error_reply("FAILED_PRECONDITION ...")`.
+  absl::StatusOr<Reply> Eval(const Script& script,
+                             const std::vector<std::string>& keys,
+                             const std::vector<std::string>& args);
+
+ protected:
+  RedisClient() = default;
+};
+
+}  // namespace gridcase::redis
+
+#endif  // GRIDCASE_COMMON_REDIS_REDIS_CLIENT_H_

@@ -1,0 +1,72 @@
+#include "common/redis/reply.h"
+
+#include "common/redis/script.h"
+#include "common/status/status_matchers.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace gridcase::redis {
+namespace {
+
+using ::gridcase::testing::StatusIs;
+using ::testing::HasSubstr;
+
+TEST(Reply, TypedAccessChecksTheType) {
+  EXPECT_EQ(*Reply::String("v").AsString(), "v");
+  EXPECT_EQ(*Reply::Status("OK").AsString(), "OK");
+  EXPECT_EQ(*Reply::Integer(42).AsInteger(), 42);
+  EXPECT_THAT(Reply::Nil().AsString(),
+              StatusIs(absl::StatusCode::kInternal, HasSubstr("(nil)")));
+  EXPECT_THAT(Reply::String("x").AsInteger(),
+              StatusIs(absl::StatusCode::kInternal, HasSubstr("integer")));
+}
+
+TEST(Reply, DebugStringShowsNestedArrays) {
+  Reply r = Reply::Array({Reply::Integer(1), Reply::String("a"),
+                          Reply::Array({Reply::Nil()})});
+  EXPECT_EQ(r.DebugString(), "[(integer) 1, \"a\", [(nil)]]");
+}
+
+struct ErrorCase {
+  const char* error;
+  absl::StatusCode code;
+  const char* message;
+};
+
+class ErrorMapping : public ::testing::TestWithParam<ErrorCase> {};
+
+TEST_P(ErrorMapping, MapsToTheCanonicalCode) {
+  const ErrorCase& c = GetParam();
+  EXPECT_THAT(StatusFromErrorReply(c.error), StatusIs(c.code, c.message));
+  EXPECT_THAT(Reply::Error(c.error).ToStatus(), StatusIs(c.code, c.message));
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    AllKinds, ErrorMapping,
+    ::testing::Values(
+        ErrorCase{"FAILED_PRECONDITION case is CLOSED",
+                  absl::StatusCode::kFailedPrecondition, "case is CLOSED"},
+        ErrorCase{"ABORTED version 3 != 4", absl::StatusCode::kAborted,
+                  "version 3 != 4"},
+        ErrorCase{"NOT_FOUND", absl::StatusCode::kNotFound, ""},
+        ErrorCase{"LOADING Redis is loading the dataset in memory",
+                  absl::StatusCode::kUnavailable,
+                  "redis: LOADING Redis is loading the dataset in memory"},
+        ErrorCase{"READONLY You can't write against a read only replica.",
+                  absl::StatusCode::kUnavailable,
+                  "redis: READONLY You can't write against a read only "
+                  "replica."},
+        ErrorCase{"ERR unknown command 'FOO'", absl::StatusCode::kInternal,
+                  "redis: ERR unknown command 'FOO'"},
+        ErrorCase{"WRONGTYPE Operation against a key",
+                  absl::StatusCode::kInternal,
+                  "redis: WRONGTYPE Operation against a key"}));
+
+TEST(Script, Sha1MatchesRedis) {
+  // SHA1("return 1"), as SCRIPT LOAD reports it.
+  Script s("one", "return 1");
+  EXPECT_EQ(s.sha1(), "e0e1f9fabfc9d4800c877a703b823ac0578ff8db");
+}
+
+}  // namespace
+}  // namespace gridcase::redis

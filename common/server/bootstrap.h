@@ -1,0 +1,63 @@
+// Bootstrap: what every service's main() shares. main() stays pure wiring:
+//
+//   int main(int argc, char** argv) {
+//     auto boot = server::Bootstrap::FromFlags(argc, argv, "registry", kUsage);
+//     RegistryServiceImpl service(...boot.redis()...);
+//     return boot.Serve({{&service, v1::RegistryService::service_full_name()}});
+//   }
+//
+// FromFlags blocks termination signals, parses flags (GRIDCASE_* environment
+// defaults), validates them, sets up logging and the Redis pool; a bad
+// configuration stops the process with exit status 2 and a clear message.
+// Serve runs the server until SIGTERM or SIGINT, drains, and returns 0.
+#ifndef GRIDCASE_COMMON_SERVER_BOOTSTRAP_H_
+#define GRIDCASE_COMMON_SERVER_BOOTSTRAP_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/strings/string_view.h"
+#include "common/auth/authenticator.h"
+#include "common/redis/redis_pool.h"
+#include "common/server/server.h"
+#include "prometheus/registry.h"
+
+namespace gridcase::server {
+
+class Bootstrap final {
+ public:
+  static Bootstrap FromFlags(int argc, char** argv,
+                             absl::string_view service_name,
+                             absl::string_view usage);
+
+  redis::RedisClient& redis() { return *redis_; }
+  const auth::Authenticator& authenticator() const { return *authenticator_; }
+  // The registry for the service's own metrics struct; /metrics serves it.
+  const std::shared_ptr<prometheus::Registry>& metrics() const {
+    return metrics_;
+  }
+  const ServerOptions& options() const { return options_; }
+
+  // Serves until SIGTERM/SIGINT, then drains; returns the exit status.
+  int Serve(std::vector<ServiceBinding> services);
+
+ private:
+  Bootstrap() = default;
+
+  ServerOptions options_;
+  std::string ready_file_;
+  std::unique_ptr<redis::RedisPool> redis_;
+  std::unique_ptr<auth::Authenticator> authenticator_;
+  std::shared_ptr<prometheus::Registry> metrics_;
+};
+
+// Writes {"service":..,"pid":..,"grpc_port":..,"admin_port":..} to `path`
+// atomically (write and rename), for scripts and tests that start services
+// on port 0.
+absl::Status WriteReadyFile(const std::string& path, const Server& server,
+                            absl::string_view service_name);
+
+}  // namespace gridcase::server
+
+#endif  // GRIDCASE_COMMON_SERVER_BOOTSTRAP_H_

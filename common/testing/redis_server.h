@@ -1,0 +1,57 @@
+// RedisServer: a real redis-server owned by one test. It listens only on a
+// unix socket in its own temporary directory (no TCP port at all), and is
+// stopped and its directory removed when the object goes away.
+//
+//   ASSERT_OK_AND_ASSIGN(auto redis, RedisServer::Start());
+//   PoolOptions o{.address = redis->address()};
+#ifndef GRIDCASE_COMMON_TESTING_REDIS_SERVER_H_
+#define GRIDCASE_COMMON_TESTING_REDIS_SERVER_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "common/testing/subprocess.h"
+#include "common/testing/temp_dir.h"
+
+namespace gridcase::testing {
+
+class RedisServer final {
+ public:
+  struct Options {
+    // Extra redis-server arguments, e.g. {"--appendonly", "yes"}.
+    std::vector<std::string> extra_args;
+  };
+
+  static absl::StatusOr<std::unique_ptr<RedisServer>> Start();
+  static absl::StatusOr<std::unique_ptr<RedisServer>> Start(Options options);
+  ~RedisServer();
+  RedisServer(const RedisServer&) = delete;
+  RedisServer& operator=(const RedisServer&) = delete;
+
+  // "unix:///tmp/gridcase-redis-XXXXXX/redis.sock", for PoolOptions::address.
+  std::string address() const { return "unix://" + socket_path(); }
+  std::string socket_path() const { return dir_.File("redis.sock"); }
+  const std::string& dir() const { return dir_.path(); }
+  bool running() const { return process_ != nullptr && process_->running(); }
+
+  // Stops the server (SIGTERM); the socket goes away with it.
+  absl::Status Stop();
+  // Starts it again on the same socket and directory (data survives only if
+  // persistence was enabled through extra_args).
+  absl::Status Restart();
+
+ private:
+  RedisServer(TempDir dir, Options options)
+      : dir_(std::move(dir)), options_(std::move(options)) {}
+  absl::Status Launch();
+
+  TempDir dir_;
+  Options options_;
+  std::unique_ptr<Subprocess> process_;
+};
+
+}  // namespace gridcase::testing
+
+#endif  // GRIDCASE_COMMON_TESTING_REDIS_SERVER_H_

@@ -1,0 +1,254 @@
+// The four service binaries as real processes on a real redis-server:
+// health, UNIMPLEMENTED skeleton RPCs, Redis outages, configuration errors,
+// SIGTERM drain and a promtool-clean /metrics.
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include <grpcpp/client_context.h>
+#include <grpcpp/generic/generic_stub.h>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "common/server/server.h"
+#include "common/status/status_matchers.h"
+#include "common/testing/in_process_server.h"
+#include "common/testing/redis_server.h"
+#include "common/testing/service_process.h"
+#include "common/testing/subprocess.h"
+#include "common/testing/temp_dir.h"
+#include "gmock/gmock.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "gtest/gtest.h"
+
+namespace gridcase {
+namespace {
+
+using ::gridcase::testing::HttpGet;
+using ::gridcase::testing::RedisServer;
+using ::gridcase::testing::ServiceProcess;
+using ::gridcase::testing::Subprocess;
+using ::grpc::health::v1::Health;
+using ::grpc::health::v1::HealthCheckRequest;
+using ::grpc::health::v1::HealthCheckResponse;
+using ::testing::HasSubstr;
+
+struct Binary {
+  const char* path;
+  const char* service;
+};
+
+const Binary kBinaries[] = {
+    {GRIDCASE_REGISTRY_BIN, "gridcase.v1.RegistryService"},
+    {GRIDCASE_INTAKE_BIN, "gridcase.v1.IntakeService"},
+    {GRIDCASE_DISPATCH_BIN, "gridcase.v1.DispatchService"},
+    {GRIDCASE_STATS_BIN, "gridcase.v1.StatsService"},
+};
+
+std::string HealthOf(const std::shared_ptr<grpc::Channel>& channel,
+                     const std::string& service) {
+  auto stub = Health::NewStub(channel);
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
+  HealthCheckRequest request;
+  request.set_service(service);
+  HealthCheckResponse response;
+  grpc::Status status = stub->Check(&context, request, &response);
+  if (!status.ok()) return absl::StrCat("error ", status.error_code());
+  return HealthCheckResponse::ServingStatus_Name(response.status());
+}
+
+bool AwaitHealth(const std::shared_ptr<grpc::Channel>& channel,
+                 const std::string& want) {
+  absl::Time deadline = absl::Now() + absl::Seconds(15);
+  while (absl::Now() < deadline) {
+    if (HealthOf(channel, "") == want) return true;
+    absl::SleepFor(absl::Milliseconds(50));
+  }
+  return false;
+}
+
+// Calls `method` with an empty message through the generic stub.
+grpc::Status CallEmpty(const std::shared_ptr<grpc::Channel>& channel,
+                       const std::string& method) {
+  grpc::GenericStub stub(channel);
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
+  grpc::ByteBuffer request;
+  grpc::ByteBuffer response;
+  grpc::Status result;
+  absl::Notification done;
+  stub.UnaryCall(&context, method, grpc::StubOptions(), &request, &response,
+                 [&](grpc::Status s) {
+                   result = std::move(s);
+                   done.Notify();
+                 });
+  done.WaitForNotification();
+  return result;
+}
+
+class ServicesProcessTest : public ::testing::Test {
+ protected:
+  void SetUp() override { ASSERT_OK_AND_ASSIGN(redis_, RedisServer::Start()); }
+
+  absl::StatusOr<std::unique_ptr<ServiceProcess>> Run(
+      const Binary& binary, std::vector<std::string> extra = {}) {
+    return ServiceProcess::Start({.binary = binary.path,
+                                  .redis = redis_->address(),
+                                  .extra_args = std::move(extra)});
+  }
+
+  std::unique_ptr<RedisServer> redis_;
+};
+
+TEST_F(ServicesProcessTest, EveryServiceServesHealthAndAnswersUnimplemented) {
+  for (const Binary& binary : kBinaries) {
+    SCOPED_TRACE(binary.service);
+    ASSERT_OK_AND_ASSIGN(auto svc, Run(binary));
+    auto channel = svc->NewChannel();
+    EXPECT_EQ(HealthOf(channel, ""), "SERVING");
+    EXPECT_EQ(HealthOf(channel, binary.service), "SERVING");
+    std::vector<std::string> methods = server::MethodNames(binary.service);
+    ASSERT_FALSE(methods.empty());
+    for (const std::string& method : methods) {
+      EXPECT_EQ(CallEmpty(channel, method).error_code(),
+                grpc::StatusCode::UNIMPLEMENTED)
+          << method;
+    }
+  }
+}
+
+TEST_F(ServicesProcessTest, HealthFlipsWhenRedisStopsAndReturns) {
+  ASSERT_OK_AND_ASSIGN(auto svc, Run(kBinaries[0]));
+  auto channel = svc->NewChannel();
+  ASSERT_EQ(HealthOf(channel, ""), "SERVING");
+  ASSERT_OK(redis_->Stop());
+  EXPECT_TRUE(AwaitHealth(channel, "NOT_SERVING")) << svc->Stderr();
+  EXPECT_EQ(HealthOf(channel, kBinaries[0].service), "NOT_SERVING");
+  ASSERT_OK(redis_->Restart());
+  EXPECT_TRUE(AwaitHealth(channel, "SERVING")) << svc->Stderr();
+  EXPECT_THAT(svc->Stderr(), HasSubstr("health: NOT_SERVING"));
+}
+
+TEST_F(ServicesProcessTest, SigtermDrainsWithinTheDeadlineAndExitsZero) {
+  constexpr absl::Duration kDrain = absl::Seconds(2);
+  ASSERT_OK_AND_ASSIGN(auto svc, Run(kBinaries[1], {"--drain_timeout=2s"}));
+  auto channel = svc->NewChannel();
+  ASSERT_EQ(HealthOf(channel, ""), "SERVING");
+
+  // A long-lived call (a health Watch stream) is in flight during the drain.
+  auto stub = Health::NewStub(channel);
+  grpc::ClientContext watch_context;
+  HealthCheckRequest request;
+  auto watch = stub->Watch(&watch_context, request);
+  HealthCheckResponse update;
+  ASSERT_TRUE(watch->Read(&update));
+  EXPECT_EQ(update.status(), HealthCheckResponse::SERVING);
+
+  absl::Time start = absl::Now();
+  ASSERT_OK(svc->process().Signal(SIGTERM));
+  ASSERT_TRUE(watch->Read(&update));
+  EXPECT_EQ(update.status(), HealthCheckResponse::NOT_SERVING);
+  ASSERT_OK_AND_ASSIGN(int status, svc->process().Wait(absl::Seconds(15)));
+  absl::Duration took = absl::Now() - start;
+  EXPECT_TRUE(WIFEXITED(status)) << svc->Stderr();
+  EXPECT_EQ(WEXITSTATUS(status), 0) << svc->Stderr();
+  // The stream was cancelled at the drain deadline, not left to hang.
+  EXPECT_LT(took, kDrain + absl::Seconds(5));
+  EXPECT_THAT(svc->Stderr(), HasSubstr("shutting down: NOT_SERVING"));
+  EXPECT_THAT(svc->Stderr(), HasSubstr("server stopped"));
+}
+
+TEST_F(ServicesProcessTest, MetricsScrapePassesPromtool) {
+  ASSERT_OK_AND_ASSIGN(auto svc, Run(kBinaries[2]));
+  auto channel = svc->NewChannel();
+  ASSERT_EQ(HealthOf(channel, ""), "SERVING");
+  CallEmpty(channel, "/gridcase.v1.DispatchService/GetTimeline");
+  ASSERT_OK_AND_ASSIGN(std::string text, HttpGet(svc->admin_port(), "/metrics"));
+  EXPECT_THAT(text, HasSubstr("grpc_server_handled_total"));
+  EXPECT_THAT(text, HasSubstr("gridcase_health_serving 1"));
+
+  ASSERT_OK_AND_ASSIGN(auto dir, testing::TempDir::Create());
+  {
+    std::ofstream out(dir.File("metrics.txt"));
+    out << text;
+  }
+  ASSERT_OK_AND_ASSIGN(
+      auto promtool,
+      Subprocess::Spawn(
+          {.argv = {"sh", "-c",
+                    absl::StrCat("promtool check metrics < ", dir.File("metrics.txt"),
+                                 " > ", dir.File("promtool.txt"), " 2>&1")}}));
+  ASSERT_OK_AND_ASSIGN(int status, promtool->Wait(absl::Seconds(30)));
+  std::ifstream report(dir.File("promtool.txt"));
+  std::string findings((std::istreambuf_iterator<char>(report)),
+                       std::istreambuf_iterator<char>());
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << findings;
+  EXPECT_EQ(findings, "");
+}
+
+TEST_F(ServicesProcessTest, BadConfigurationIsFatalWithAClearMessage) {
+  struct BadConfig {
+    std::vector<std::string> args;
+    std::vector<std::string> env;
+    std::string message;
+  };
+  const BadConfig cases[] = {
+      {{"--grpc_address=8080"}, {}, "--grpc_address: must be host:port"},
+      {{}, {"GRIDCASE_REDIS_POOL_SIZE=lots"}, "GRIDCASE_REDIS_POOL_SIZE"},
+      {{"--redis=nowhere"}, {}, "--redis: redis address: must be host:port"},
+      {{"--log_level=loud"}, {}, "--log_level"},
+      {{"--auth_mode=none"}, {}, "--auth_mode: unknown auth mode 'none'"},
+  };
+  for (const BadConfig& c : cases) {
+    SCOPED_TRACE(c.message);
+    ASSERT_OK_AND_ASSIGN(auto dir, testing::TempDir::Create());
+    std::vector<std::string> argv = {GRIDCASE_STATS_BIN,
+                                     "--grpc_address=127.0.0.1:0",
+                                     "--admin_address="};
+    argv.insert(argv.end(), c.args.begin(), c.args.end());
+    ASSERT_OK_AND_ASSIGN(auto proc,
+                         Subprocess::Spawn({.argv = argv,
+                                            .env = c.env,
+                                            .stderr_path = dir.File("err")}));
+    ASSERT_OK_AND_ASSIGN(int status, proc->Wait(absl::Seconds(15)));
+    std::ifstream in(dir.File("err"));
+    std::string err((std::istreambuf_iterator<char>(in)),
+                    std::istreambuf_iterator<char>());
+    EXPECT_TRUE(WIFEXITED(status));
+    EXPECT_EQ(WEXITSTATUS(status), 2) << err;
+    EXPECT_THAT(err, HasSubstr("invalid configuration"));
+    EXPECT_THAT(err, HasSubstr(c.message));
+  }
+}
+
+TEST_F(ServicesProcessTest, EnvironmentConfiguresAndTheCommandLineWins) {
+  // Redis only from GRIDCASE_REDIS: serving proves the variable was read.
+  ASSERT_OK_AND_ASSIGN(
+      auto from_env,
+      ServiceProcess::Start(
+          {.binary = kBinaries[3].path,
+           .env = {absl::StrCat("GRIDCASE_REDIS=", redis_->address())}}));
+  EXPECT_EQ(HealthOf(from_env->NewChannel(), ""), "SERVING");
+
+  // A wrong GRIDCASE_REDIS loses to --redis.
+  ASSERT_OK_AND_ASSIGN(
+      auto flag_wins,
+      ServiceProcess::Start({.binary = kBinaries[3].path,
+                             .redis = redis_->address(),
+                             .env = {"GRIDCASE_REDIS=unix:///nonexistent.sock"}}));
+  EXPECT_EQ(HealthOf(flag_wins->NewChannel(), ""), "SERVING");
+
+  // And a wrong GRIDCASE_REDIS alone leaves the service NOT_SERVING.
+  ASSERT_OK_AND_ASSIGN(
+      auto wrong,
+      ServiceProcess::Start({.binary = kBinaries[3].path,
+                             .env = {"GRIDCASE_REDIS=unix:///nonexistent.sock"}}));
+  EXPECT_EQ(HealthOf(wrong->NewChannel(), ""), "NOT_SERVING");
+}
+
+}  // namespace
+}  // namespace gridcase
