@@ -4,8 +4,9 @@
 #                 [ENV VAR=value...])
 #
 # Integration tests start real redis-server and gRPC processes, so they are
-# given a longer timeout and are kept out of each other's way with RESOURCE_LOCK-free
-# design: every test owns its own temporary directory, socket and ports.
+# given a longer timeout. They need no RESOURCE_LOCK: every test owns its
+# temporary directory, socket and ports.
+# Parameterized tests are named by index (NO_PRETTY_VALUES).
 function(gridcase_test name)
   cmake_parse_arguments(ARG "" "LABEL" "SOURCES;LIBS;ENV" ${ARGN})
   if(NOT ARG_LABEL)
@@ -18,6 +19,7 @@ function(gridcase_test name)
     set(timeout 180)
   endif()
   gtest_discover_tests(${name}
+    NO_PRETTY_VALUES
     PROPERTIES LABELS "${ARG_LABEL}" TIMEOUT ${timeout} ENVIRONMENT "${ARG_ENV}"
     DISCOVERY_TIMEOUT 30)
 endfunction()

@@ -19,10 +19,7 @@ for svc in registry intake dispatch stats; do
     { echo "FAIL: no endpoint line for $svc" >&2; exit 1; }
 done
 
-pids=$(cat "$var/run/redis.pid")
-for f in "$var"/run/*.json; do
-  pids+=" $(sed -E 's/.*"pid":([0-9]+).*/\1/' "$f")"
-done
+pids=$(cat "$var/run/pids")
 [[ $(wc -w <<<"$pids") -eq 5 ]] || { echo "FAIL: expected 5 pids, got: $pids" >&2; exit 1; }
 for pid in $pids; do
   if kill -0 "$pid" 2>/dev/null; then

@@ -12,6 +12,7 @@
 #include <grpcpp/generic/generic_stub.h>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "common/server/server.h"
 #include "common/status/status_matchers.h"
@@ -22,6 +23,10 @@
 #include "common/testing/temp_dir.h"
 #include "gmock/gmock.h"
 #include "grpc/health/v1/health.grpc.pb.h"
+#include "gridcase/v1/dispatch.pb.h"
+#include "gridcase/v1/intake.pb.h"
+#include "gridcase/v1/registry.pb.h"
+#include "gridcase/v1/stats.pb.h"
 #include "gtest/gtest.h"
 
 namespace gridcase {
@@ -39,13 +44,20 @@ using ::testing::HasSubstr;
 struct Binary {
   const char* path;
   const char* service;
+  // A message of the service's file: using it links the generated code, so
+  // the service is in the descriptor pool.
+  const google::protobuf::Descriptor* (*anchor)();
 };
 
 const Binary kBinaries[] = {
-    {GRIDCASE_REGISTRY_BIN, "gridcase.v1.RegistryService"},
-    {GRIDCASE_INTAKE_BIN, "gridcase.v1.IntakeService"},
-    {GRIDCASE_DISPATCH_BIN, "gridcase.v1.DispatchService"},
-    {GRIDCASE_STATS_BIN, "gridcase.v1.StatsService"},
+    {GRIDCASE_REGISTRY_BIN, "gridcase.v1.RegistryService",
+     &v1::LocateGridRequest::descriptor},
+    {GRIDCASE_INTAKE_BIN, "gridcase.v1.IntakeService",
+     &v1::ReportCaseRequest::descriptor},
+    {GRIDCASE_DISPATCH_BIN, "gridcase.v1.DispatchService",
+     &v1::RegisterCaseRequest::descriptor},
+    {GRIDCASE_STATS_BIN, "gridcase.v1.StatsService",
+     &v1::SummaryRequest::descriptor},
 };
 
 std::string HealthOf(const std::shared_ptr<grpc::Channel>& channel,
@@ -77,7 +89,8 @@ grpc::Status CallEmpty(const std::shared_ptr<grpc::Channel>& channel,
   grpc::GenericStub stub(channel);
   grpc::ClientContext context;
   context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
-  grpc::ByteBuffer request;
+  grpc::Slice empty("", 0);
+  grpc::ByteBuffer request(&empty, 1);  // an empty message
   grpc::ByteBuffer response;
   grpc::Status result;
   absl::Notification done;
@@ -111,6 +124,9 @@ TEST_F(ServicesProcessTest, EveryServiceServesHealthAndAnswersUnimplemented) {
     auto channel = svc->NewChannel();
     EXPECT_EQ(HealthOf(channel, ""), "SERVING");
     EXPECT_EQ(HealthOf(channel, binary.service), "SERVING");
+    ASSERT_NE(binary.anchor()->file()->FindServiceByName(std::string(
+                  absl::StripPrefix(binary.service, "gridcase.v1."))),
+              nullptr);
     std::vector<std::string> methods = server::MethodNames(binary.service);
     ASSERT_FALSE(methods.empty());
     for (const std::string& method : methods) {

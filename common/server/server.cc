@@ -12,6 +12,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/log/log.h"
+#include "grpc/health/v1/health.pb.h"
 
 namespace gridcase::server {
 namespace {
@@ -115,6 +116,9 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
   self->grpc_metrics_.RegisterMethods(methods);
 
   grpc::EnableDefaultHealthCheckService(true);
+  // gRPC's built-in health service carries no protobuf descriptors; linking
+  // ours lets reflection clients (grpcurl, buf curl) describe and call it.
+  grpc::health::v1::HealthCheckRequest::descriptor();
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   builder.AddListeningPort(self->options_.grpc_address,
