@@ -1,15 +1,14 @@
 // The four service binaries as real processes on a real redis-server:
 // health, UNIMPLEMENTED skeleton RPCs, Redis outages, configuration errors,
 // SIGTERM drain and a promtool-clean /metrics.
+#include <grpcpp/client_context.h>
+#include <grpcpp/generic/generic_stub.h>
 #include <signal.h>
 #include <sys/wait.h>
 
 #include <fstream>
 #include <string>
 #include <vector>
-
-#include <grpcpp/client_context.h>
-#include <grpcpp/generic/generic_stub.h>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
@@ -22,11 +21,11 @@
 #include "common/testing/subprocess.h"
 #include "common/testing/temp_dir.h"
 #include "gmock/gmock.h"
-#include "grpc/health/v1/health.grpc.pb.h"
 #include "gridcase/v1/dispatch.pb.h"
 #include "gridcase/v1/intake.pb.h"
 #include "gridcase/v1/registry.pb.h"
 #include "gridcase/v1/stats.pb.h"
+#include "grpc/health/v1/health.grpc.pb.h"
 #include "gtest/gtest.h"
 
 namespace gridcase {
@@ -183,7 +182,8 @@ TEST_F(ServicesProcessTest, MetricsScrapePassesPromtool) {
   auto channel = svc->NewChannel();
   ASSERT_EQ(HealthOf(channel, ""), "SERVING");
   CallEmpty(channel, "/gridcase.v1.DispatchService/GetTimeline");
-  ASSERT_OK_AND_ASSIGN(std::string text, HttpGet(svc->admin_port(), "/metrics"));
+  ASSERT_OK_AND_ASSIGN(std::string text,
+                       HttpGet(svc->admin_port(), "/metrics"));
   EXPECT_THAT(text, HasSubstr("grpc_server_handled_total"));
   EXPECT_THAT(text, HasSubstr("gridcase_health_serving 1"));
 
@@ -196,8 +196,9 @@ TEST_F(ServicesProcessTest, MetricsScrapePassesPromtool) {
       auto promtool,
       Subprocess::Spawn(
           {.argv = {"sh", "-c",
-                    absl::StrCat("promtool check metrics < ", dir.File("metrics.txt"),
-                                 " > ", dir.File("promtool.txt"), " 2>&1")}}));
+                    absl::StrCat("promtool check metrics < ",
+                                 dir.File("metrics.txt"), " > ",
+                                 dir.File("promtool.txt"), " 2>&1")}}));
   ASSERT_OK_AND_ASSIGN(int status, promtool->Wait(absl::Seconds(30)));
   std::ifstream report(dir.File("promtool.txt"));
   std::string findings((std::istreambuf_iterator<char>(report)),
@@ -222,14 +223,13 @@ TEST_F(ServicesProcessTest, BadConfigurationIsFatalWithAClearMessage) {
   for (const BadConfig& c : cases) {
     SCOPED_TRACE(c.message);
     ASSERT_OK_AND_ASSIGN(auto dir, testing::TempDir::Create());
-    std::vector<std::string> argv = {GRIDCASE_STATS_BIN,
-                                     "--grpc_address=127.0.0.1:0",
-                                     "--admin_address="};
+    std::vector<std::string> argv = {
+        GRIDCASE_STATS_BIN, "--grpc_address=127.0.0.1:0", "--admin_address="};
     argv.insert(argv.end(), c.args.begin(), c.args.end());
-    ASSERT_OK_AND_ASSIGN(auto proc,
-                         Subprocess::Spawn({.argv = argv,
-                                            .env = c.env,
-                                            .stderr_path = dir.File("err")}));
+    ASSERT_OK_AND_ASSIGN(
+        auto proc,
+        Subprocess::Spawn(
+            {.argv = argv, .env = c.env, .stderr_path = dir.File("err")}));
     ASSERT_OK_AND_ASSIGN(int status, proc->Wait(absl::Seconds(15)));
     std::ifstream in(dir.File("err"));
     std::string err((std::istreambuf_iterator<char>(in)),
@@ -253,16 +253,17 @@ TEST_F(ServicesProcessTest, EnvironmentConfiguresAndTheCommandLineWins) {
   // A wrong GRIDCASE_REDIS loses to --redis.
   ASSERT_OK_AND_ASSIGN(
       auto flag_wins,
-      ServiceProcess::Start({.binary = kBinaries[3].path,
-                             .redis = redis_->address(),
-                             .env = {"GRIDCASE_REDIS=unix:///nonexistent.sock"}}));
+      ServiceProcess::Start(
+          {.binary = kBinaries[3].path,
+           .redis = redis_->address(),
+           .env = {"GRIDCASE_REDIS=unix:///nonexistent.sock"}}));
   EXPECT_EQ(HealthOf(flag_wins->NewChannel(), ""), "SERVING");
 
   // And a wrong GRIDCASE_REDIS alone leaves the service NOT_SERVING.
   ASSERT_OK_AND_ASSIGN(
-      auto wrong,
-      ServiceProcess::Start({.binary = kBinaries[3].path,
-                             .env = {"GRIDCASE_REDIS=unix:///nonexistent.sock"}}));
+      auto wrong, ServiceProcess::Start(
+                      {.binary = kBinaries[3].path,
+                       .env = {"GRIDCASE_REDIS=unix:///nonexistent.sock"}}));
   EXPECT_EQ(HealthOf(wrong->NewChannel(), ""), "NOT_SERVING");
 }
 

@@ -15,8 +15,7 @@ namespace gridcase::auth {
 namespace {
 
 absl::Status Unauthenticated(absl::string_view message) {
-  return absl::UnauthenticatedError(
-      absl::StrCat(kActorHeader, ": ", message));
+  return absl::UnauthenticatedError(absl::StrCat(kActorHeader, ": ", message));
 }
 
 std::string KnownRoles() {
@@ -78,7 +77,8 @@ std::string PercentEncode(absl::string_view in) {
 
 absl::StatusOr<v1::Actor> ParseActorHeader(absl::string_view header) {
   v1::Actor actor;
-  for (absl::string_view part : absl::StrSplit(header, ';', absl::SkipWhitespace())) {
+  for (absl::string_view part :
+       absl::StrSplit(header, ';', absl::SkipWhitespace())) {
     part = absl::StripAsciiWhitespace(part);
     std::pair<absl::string_view, absl::string_view> kv =
         absl::StrSplit(part, absl::MaxSplits('=', 1));
@@ -87,7 +87,8 @@ absl::StatusOr<v1::Actor> ParseActorHeader(absl::string_view header) {
     if (key == "subject") {
       actor.set_subject(std::string(value));
     } else if (key == "roles") {
-      for (absl::string_view role : absl::StrSplit(value, ',', absl::SkipWhitespace())) {
+      for (absl::string_view role :
+           absl::StrSplit(value, ',', absl::SkipWhitespace())) {
         v1::Role parsed;
         std::string name = absl::StrCat(
             "ROLE_", absl::AsciiStrToUpper(absl::StripAsciiWhitespace(role)));
@@ -98,12 +99,13 @@ absl::StatusOr<v1::Actor> ParseActorHeader(absl::string_view header) {
         actor.add_roles(parsed);
       }
     } else if (key == "grids") {
-      for (absl::string_view grid : absl::StrSplit(value, ',', absl::SkipWhitespace())) {
+      for (absl::string_view grid :
+           absl::StrSplit(value, ',', absl::SkipWhitespace())) {
         grid = absl::StripAsciiWhitespace(grid);
         if (grid.size() != 15 ||
             !std::all_of(grid.begin(), grid.end(), absl::ascii_isdigit)) {
-          return Unauthenticated(absl::StrCat(
-              "grids: '", grid, "' is not a 15-digit grid code"));
+          return Unauthenticated(
+              absl::StrCat("grids: '", grid, "' is not a 15-digit grid code"));
         }
         actor.add_grid_codes(std::string(grid));
       }
@@ -114,9 +116,9 @@ absl::StatusOr<v1::Actor> ParseActorHeader(absl::string_view header) {
       if (!name.ok()) return name.status();
       actor.set_display_name(*std::move(name));
     } else {
-      return Unauthenticated(absl::StrCat(
-          "unknown key '", key,
-          "' (known: subject, roles, grids, department, name)"));
+      return Unauthenticated(
+          absl::StrCat("unknown key '", key,
+                       "' (known: subject, roles, grids, department, name)"));
     }
   }
   if (actor.subject().empty()) return Unauthenticated("subject: is required");
@@ -148,12 +150,14 @@ std::string FormatActorHeader(const v1::Actor& actor) {
 
 absl::StatusOr<v1::Actor> DevHeaderAuthenticator::Authenticate(
     const Metadata& metadata) const {
-  auto it = metadata.find(grpc::string_ref(kActorHeader.data(), kActorHeader.size()));
+  auto it =
+      metadata.find(grpc::string_ref(kActorHeader.data(), kActorHeader.size()));
   if (it == metadata.end()) {
     return Unauthenticated(
         "missing; send e.g. 'subject=m-0042; roles=dispatcher'");
   }
-  return ParseActorHeader(absl::string_view(it->second.data(), it->second.size()));
+  return ParseActorHeader(
+      absl::string_view(it->second.data(), it->second.size()));
 }
 
 absl::StatusOr<std::unique_ptr<Authenticator>> MakeAuthenticator(

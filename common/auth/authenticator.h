@@ -6,11 +6,11 @@
 #ifndef GRIDCASE_COMMON_AUTH_AUTHENTICATOR_H_
 #define GRIDCASE_COMMON_AUTH_AUTHENTICATOR_H_
 
+#include <grpcpp/server_context.h>
+
 #include <map>
 #include <memory>
 #include <string>
-
-#include <grpcpp/server_context.h>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"

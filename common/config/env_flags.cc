@@ -26,9 +26,8 @@ absl::Status ApplyEnvironment(const EnvLookup& lookup) {
     if (value == nullptr) continue;
     std::string error;
     if (!flag->ParseFrom(value, &error)) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(env, " (flag --", name, "): cannot use '", value,
-                       "': ", error));
+      return absl::InvalidArgumentError(absl::StrCat(
+          env, " (flag --", name, "): cannot use '", value, "': ", error));
     }
   }
   return absl::OkStatus();
@@ -39,8 +38,8 @@ std::vector<char*> ParseFlags(int argc, char** argv, absl::string_view usage) {
       usage,
       "\n\nEvery flag --name can also be set by the environment variable "
       "GRIDCASE_NAME; the command line wins."));
-  absl::Status env = ApplyEnvironment(
-      [](const char* name) { return std::getenv(name); });
+  absl::Status env =
+      ApplyEnvironment([](const char* name) { return std::getenv(name); });
   if (!env.ok()) DieWithConfigError(argc > 0 ? argv[0] : "gridcase", env);
   return absl::ParseCommandLine(argc, argv);
 }

@@ -54,10 +54,10 @@ TEST(ApplyEnvironment, BadValueNamesTheVariableAndTheFlag) {
       StatusIs(absl::StatusCode::kInvalidArgument,
                AllOf(HasSubstr("GRIDCASE_TEST_POOL_SIZE"),
                      HasSubstr("--test_pool_size"), HasSubstr("'lots'"))));
-  EXPECT_THAT(
-      ApplyEnvironment(FakeEnv({{"GRIDCASE_TEST_DRAIN_TIMEOUT", "10 parsecs"}})),
-      StatusIs(absl::StatusCode::kInvalidArgument,
-               HasSubstr("GRIDCASE_TEST_DRAIN_TIMEOUT")));
+  EXPECT_THAT(ApplyEnvironment(
+                  FakeEnv({{"GRIDCASE_TEST_DRAIN_TIMEOUT", "10 parsecs"}})),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("GRIDCASE_TEST_DRAIN_TIMEOUT")));
 }
 
 }  // namespace

@@ -10,8 +10,8 @@ namespace gridcase::log {
 namespace {
 
 std::shared_ptr<spdlog::logger>& Logger() {
-  static auto* logger = new std::shared_ptr<spdlog::logger>(
-      std::make_shared<spdlog::logger>(
+  static auto* logger =
+      new std::shared_ptr<spdlog::logger>(std::make_shared<spdlog::logger>(
           "gridcase", std::make_shared<spdlog::sinks::stderr_sink_mt>()));
   return *logger;
 }
@@ -22,8 +22,9 @@ void Write(spdlog::level::level_enum level, absl::string_view msg,
   if (!logger->should_log(level)) return;
   // The pattern opens the object with ts, level and service; %v adds the rest.
   std::string body = absl::StrCat(
-      "\"msg\":", nlohmann::json(std::string(msg)).dump(
-                      -1, ' ', false, nlohmann::json::error_handler_t::replace));
+      "\"msg\":",
+      nlohmann::json(std::string(msg))
+          .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   if (fields.is_object()) {
     for (const auto& [key, value] : fields.items()) {
       absl::StrAppend(
@@ -49,8 +50,8 @@ absl::Status InitWithSink(absl::string_view service, absl::string_view level,
         "off; got '",
         level, "'"));
   }
-  auto logger = std::make_shared<spdlog::logger>(std::string(service),
-                                                 std::move(sink));
+  auto logger =
+      std::make_shared<spdlog::logger>(std::string(service), std::move(sink));
   logger->set_pattern(
       R"({"ts":"%Y-%m-%dT%H:%M:%S.%fZ","level":"%l","service":"%n",%v})",
       spdlog::pattern_time_type::utc);

@@ -28,8 +28,7 @@ std::vector<nlohmann::json> Lines(const std::ostringstream& out) {
 TEST(Log, WritesOneJsonObjectPerLine) {
   std::ostringstream out;
   ASSERT_OK(InitWithSink(
-      "intake", "info",
-      std::make_shared<spdlog::sinks::ostream_sink_mt>(out)));
+      "intake", "info", std::make_shared<spdlog::sinks::ostream_sink_mt>(out)));
   Info("case reported", {{"case_id", "330483-20260630-000123"},
                          {"request_id", "r-1"},
                          {"merged", false}});
@@ -50,10 +49,11 @@ TEST(Log, WritesOneJsonObjectPerLine) {
 
 TEST(Log, InvalidUtf8IsReplacedNotFatal) {
   std::ostringstream out;
-  ASSERT_OK(InitWithSink(
-      "intake", "debug",
-      std::make_shared<spdlog::sinks::ostream_sink_mt>(out)));
-  Debug("bad bytes", {{"text", std::string("a\xff" "b")}});
+  ASSERT_OK(
+      InitWithSink("intake", "debug",
+                   std::make_shared<spdlog::sinks::ostream_sink_mt>(out)));
+  Debug("bad bytes", {{"text", std::string("a\xff"
+                                           "b")}});
   std::vector<nlohmann::json> lines = Lines(out);
   ASSERT_EQ(lines.size(), 1u);
   EXPECT_EQ(lines[0]["level"], "debug");

@@ -12,14 +12,14 @@
 #ifndef GRIDCASE_COMMON_METRICS_GRPC_METRICS_H_
 #define GRIDCASE_COMMON_METRICS_GRPC_METRICS_H_
 
+#include <grpcpp/support/server_interceptor.h>
+#include <grpcpp/support/status.h>
+
 #include <array>
 #include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <grpcpp/support/server_interceptor.h>
-#include <grpcpp/support/status.h>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"

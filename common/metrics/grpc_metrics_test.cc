@@ -38,12 +38,12 @@ TEST(GrpcServerMetrics, CountsByMethodAndCode) {
                         absl::Milliseconds(1));
 
   std::string text = Exposition(registry);
-  EXPECT_THAT(text, HasSubstr(
-                        "grpc_server_handled_total{grpc_code=\"OK\","
+  EXPECT_THAT(text,
+              HasSubstr("grpc_server_handled_total{grpc_code=\"OK\","
                         "grpc_method=\"ReportCase\",grpc_service=\"gridcase."
                         "v1.IntakeService\"} 1"));
-  EXPECT_THAT(text, HasSubstr(
-                        "grpc_server_handled_total{grpc_code=\"INVALID_"
+  EXPECT_THAT(text,
+              HasSubstr("grpc_server_handled_total{grpc_code=\"INVALID_"
                         "ARGUMENT\",grpc_method=\"ReportCase\",grpc_service="
                         "\"gridcase.v1.IntakeService\"} 2"));
   EXPECT_THAT(text, HasSubstr("grpc_server_started_total{grpc_method="

@@ -17,7 +17,6 @@
 namespace gridcase::redis {
 namespace {
 
-
 struct ReplyDeleter {
   void operator()(redisReply* r) const { freeReplyObject(r); }
 };
@@ -77,10 +76,10 @@ absl::StatusOr<Endpoint> ParseEndpoint(absl::string_view address) {
   absl::ConsumePrefix(&address, "redis://");
   size_t colon = address.rfind(':');
   if (colon == absl::string_view::npos || colon == 0) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "redis address: must be host:port, tcp://host:port or "
-        "unix:///path, got '",
-        address, "'"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("redis address: must be host:port, tcp://host:port or "
+                     "unix:///path, got '",
+                     address, "'"));
   }
   int port = 0;
   if (!absl::SimpleAtoi(address.substr(colon + 1), &port) || port <= 0 ||
@@ -101,7 +100,8 @@ absl::StatusOr<std::unique_ptr<RedisPool>> RedisPool::Create(
     PoolOptions options) {
   ASSIGN_OR_RETURN(Endpoint endpoint, ParseEndpoint(options.address));
   if (options.max_connections < 1) {
-    return absl::InvalidArgumentError("redis pool: max_connections must be >= 1");
+    return absl::InvalidArgumentError(
+        "redis pool: max_connections must be >= 1");
   }
   if (options.connect_timeout <= absl::ZeroDuration() ||
       options.command_timeout <= absl::ZeroDuration()) {
@@ -123,10 +123,10 @@ int64_t RedisPool::connects() const {
 
 absl::StatusOr<RedisPool::Context> RedisPool::Connect() {
   timeval tv = absl::ToTimeval(options_.connect_timeout);
-  Context c(endpoint_.unix_path.empty()
-                ? redisConnectWithTimeout(endpoint_.host.c_str(),
-                                          endpoint_.port, tv)
-                : redisConnectUnixWithTimeout(endpoint_.unix_path.c_str(), tv));
+  Context c(
+      endpoint_.unix_path.empty()
+          ? redisConnectWithTimeout(endpoint_.host.c_str(), endpoint_.port, tv)
+          : redisConnectUnixWithTimeout(endpoint_.unix_path.c_str(), tv));
   if (c == nullptr) {
     return absl::ResourceExhaustedError("redis: cannot allocate a context");
   }
@@ -136,9 +136,9 @@ absl::StatusOr<RedisPool::Context> RedisPool::Connect() {
   }
   if (redisSetTimeout(c.get(), absl::ToTimeval(options_.command_timeout)) !=
       REDIS_OK) {
-    return absl::UnavailableError(absl::StrCat(
-        "redis: cannot set timeout on ", endpoint_.ToString(), ": ",
-        c->errstr));
+    return absl::UnavailableError(absl::StrCat("redis: cannot set timeout on ",
+                                               endpoint_.ToString(), ": ",
+                                               c->errstr));
   }
   if (!options_.password.empty()) {
     Args auth = {"AUTH", options_.password};
@@ -160,10 +160,10 @@ absl::StatusOr<RedisPool::Context> RedisPool::Acquire() {
     if (!mu_.LockWhenWithTimeout(absl::Condition(&can_proceed),
                                  options_.command_timeout)) {
       mu_.Unlock();
-      return absl::DeadlineExceededError(absl::StrCat(
-          "redis: no free connection within ",
-          absl::FormatDuration(options_.command_timeout), " (pool of ",
-          options_.max_connections, ")"));
+      return absl::DeadlineExceededError(
+          absl::StrCat("redis: no free connection within ",
+                       absl::FormatDuration(options_.command_timeout),
+                       " (pool of ", options_.max_connections, ")"));
     }
     if (!idle_.empty()) {
       context = std::move(idle_.back());
@@ -231,8 +231,8 @@ absl::StatusOr<std::vector<Reply>> RedisPool::RunOn(
             absl::StrCat("redis: protocol error: ", c->errstr));
       }
       return absl::UnavailableError(absl::StrCat(
-          "redis: connection to ", endpoint_.ToString(), " failed: ",
-          c->errstr[0] != '\0' ? c->errstr : "connection lost"));
+          "redis: connection to ", endpoint_.ToString(),
+          " failed: ", c->errstr[0] != '\0' ? c->errstr : "connection lost"));
     }
     replies.push_back(Convert(reply.get()));
   }

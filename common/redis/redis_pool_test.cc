@@ -55,9 +55,9 @@ TEST(Endpoint, ParsesEveryAddressForm) {
   EXPECT_THAT(ParseEndpoint("redis:99999"),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("port must be 1-65535")));
-  EXPECT_THAT(ParseEndpoint("unix://relative.sock"),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("absolute")));
+  EXPECT_THAT(
+      ParseEndpoint("unix://relative.sock"),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("absolute")));
 }
 
 TEST_F(RedisPoolTest, CommandsAreBinarySafe) {
@@ -169,9 +169,9 @@ TEST_F(RedisPoolTest, ReconnectsAfterClientKill) {
 TEST_F(RedisPoolTest, SlowCommandTimesOutAndTheConnectionIsReplaced) {
   ASSERT_OK_AND_ASSIGN(auto pool, NewPool(1, absl::Milliseconds(200)));
   absl::Time start = absl::Now();
-  EXPECT_THAT(pool->Command({"DEBUG", "SLEEP", "2"}),
-              StatusIs(absl::StatusCode::kDeadlineExceeded,
-                       HasSubstr("no reply")));
+  EXPECT_THAT(
+      pool->Command({"DEBUG", "SLEEP", "2"}),
+      StatusIs(absl::StatusCode::kDeadlineExceeded, HasSubstr("no reply")));
   // The timeout fired well before the server answered.
   EXPECT_LT(absl::Now() - start, absl::Milliseconds(1500));
   // Wait for the (single-threaded) server to finish sleeping.
@@ -199,9 +199,8 @@ TEST(RedisPoolNoServer, ConnectFailsFastWithUnavailable) {
   ASSERT_OK_AND_ASSIGN(
       auto pool, RedisPool::Create({.address = "unix:///nonexistent/r.sock"}));
   absl::Time start = absl::Now();
-  EXPECT_THAT(pool->Command({"PING"}),
-              StatusIs(absl::StatusCode::kUnavailable,
-                       HasSubstr("cannot connect")));
+  EXPECT_THAT(pool->Command({"PING"}), StatusIs(absl::StatusCode::kUnavailable,
+                                                HasSubstr("cannot connect")));
   EXPECT_LT(absl::Now() - start, absl::Seconds(3));
 }
 

@@ -73,13 +73,12 @@ std::string Reply::DebugString() const {
     case Type::kInteger:
       return absl::StrCat("(integer) ", integer_);
     case Type::kArray:
-      return absl::StrCat(
-          "[",
-          absl::StrJoin(elements_, ", ",
-                        [](std::string* out, const Reply& r) {
-                          out->append(r.DebugString());
-                        }),
-          "]");
+      return absl::StrCat("[",
+                          absl::StrJoin(elements_, ", ",
+                                        [](std::string* out, const Reply& r) {
+                                          out->append(r.DebugString());
+                                        }),
+                          "]");
   }
   return "(unknown)";
 }
@@ -113,7 +112,8 @@ absl::Status StatusFromErrorReply(absl::string_view error) {
   static constexpr absl::string_view kUnavailable[] = {
       "LOADING", "BUSY", "MASTERDOWN", "READONLY", "TRYAGAIN", "CLUSTERDOWN"};
   for (absl::string_view w : kUnavailable) {
-    if (word == w) return absl::UnavailableError(absl::StrCat("redis: ", error));
+    if (word == w)
+      return absl::UnavailableError(absl::StrCat("redis: ", error));
   }
   return absl::InternalError(absl::StrCat("redis: ", error));
 }

@@ -22,8 +22,8 @@ TEST(Reply, TypedAccessChecksTheType) {
 }
 
 TEST(Reply, DebugStringShowsNestedArrays) {
-  Reply r = Reply::Array({Reply::Integer(1), Reply::String("a"),
-                          Reply::Array({Reply::Nil()})});
+  Reply r = Reply::Array(
+      {Reply::Integer(1), Reply::String("a"), Reply::Array({Reply::Nil()})});
   EXPECT_EQ(r.DebugString(), "[(integer) 1, \"a\", [(nil)]]");
 }
 

@@ -32,9 +32,10 @@ ABSL_FLAG(absl::Duration, redis_connect_timeout, absl::Milliseconds(500),
 ABSL_FLAG(absl::Duration, redis_timeout, absl::Seconds(2),
           "Timeout for one Redis reply (and for waiting for a free "
           "connection).");
-ABSL_FLAG(absl::Duration, drain_timeout, absl::Seconds(20),
-          "On SIGTERM, how long in-flight calls may run before they are "
-          "cancelled. Keep it below Kubernetes' terminationGracePeriodSeconds.");
+ABSL_FLAG(
+    absl::Duration, drain_timeout, absl::Seconds(20),
+    "On SIGTERM, how long in-flight calls may run before they are "
+    "cancelled. Keep it below Kubernetes' terminationGracePeriodSeconds.");
 ABSL_FLAG(absl::Duration, shutdown_delay, absl::ZeroDuration(),
           "On SIGTERM, how long to report NOT_SERVING while still serving, so "
           "load balancers stop sending new calls before the drain.");
@@ -52,8 +53,7 @@ namespace gridcase::server {
 namespace {
 
 absl::Status BuildFromFlags(absl::string_view service_name,
-                            ServerOptions* options,
-                            redis::PoolOptions* pool) {
+                            ServerOptions* options, redis::PoolOptions* pool) {
   options->service_name = std::string(service_name);
   options->grpc_address = absl::GetFlag(FLAGS_grpc_address);
   options->admin_address = absl::GetFlag(FLAGS_admin_address);
@@ -155,7 +155,8 @@ absl::Status WriteReadyFile(const std::string& path, const Server& server,
     }
   }
   if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    return absl::InternalError(absl::StrCat("cannot rename ", tmp, " to ", path));
+    return absl::InternalError(
+        absl::StrCat("cannot rename ", tmp, " to ", path));
   }
   return absl::OkStatus();
 }

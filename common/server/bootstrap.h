@@ -3,7 +3,8 @@
 //   int main(int argc, char** argv) {
 //     auto boot = server::Bootstrap::FromFlags(argc, argv, "registry", kUsage);
 //     RegistryServiceImpl service(...boot.redis()...);
-//     return boot.Serve({{&service, v1::RegistryService::service_full_name()}});
+//     return boot.Serve({{&service,
+//     v1::RegistryService::service_full_name()}});
 //   }
 //
 // FromFlags blocks termination signals, parses flags (GRIDCASE_* environment

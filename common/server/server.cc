@@ -1,13 +1,13 @@
 #include "common/server/server.h"
 
-#include <exception>
-#include <utility>
-
 #include <google/protobuf/descriptor.h>
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
 #include <grpcpp/security/server_credentials.h>
 #include <grpcpp/server_builder.h>
+
+#include <exception>
+#include <utility>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -26,8 +26,8 @@ absl::Status ValidateAddress(absl::string_view option, absl::string_view value,
       !absl::SimpleAtoi(value.substr(colon + 1), &port) || port < 0 ||
       port > 65535) {
     return absl::InvalidArgumentError(absl::StrCat(
-        option, ": must be host:port with a port from 0 to 65535, got '",
-        value, "'"));
+        option, ": must be host:port with a port from 0 to 65535, got '", value,
+        "'"));
   }
   return absl::OkStatus();
 }
@@ -65,8 +65,7 @@ absl::Status ValidateServerOptions(const ServerOptions& options) {
     return absl::InvalidArgumentError("shutdown_delay: must not be negative");
   }
   if (options.health_interval < absl::Milliseconds(10)) {
-    return absl::InvalidArgumentError(
-        "health_interval: must be at least 10ms");
+    return absl::InvalidArgumentError("health_interval: must be at least 10ms");
   }
   return absl::OkStatus();
 }
@@ -155,10 +154,9 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
 
   self->ProbeOnce();
   self->probe_thread_ = std::thread([s = self.get()] { s->ProbeLoop(); });
-  log::Info("server started",
-            {{"grpc_port", self->grpc_port_},
-             {"admin_port", self->admin_port_},
-             {"serving", self->serving()}});
+  log::Info("server started", {{"grpc_port", self->grpc_port_},
+                               {"admin_port", self->admin_port_},
+                               {"serving", self->serving()}});
   return self;
 }
 
@@ -200,7 +198,8 @@ void Server::ProbeOnce() {
 }
 
 void Server::ProbeLoop() {
-  while (!stop_probe_.WaitForNotificationWithTimeout(options_.health_interval)) {
+  while (
+      !stop_probe_.WaitForNotificationWithTimeout(options_.health_interval)) {
     ProbeOnce();
   }
 }

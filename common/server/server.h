@@ -11,14 +11,14 @@
 #ifndef GRIDCASE_COMMON_SERVER_SERVER_H_
 #define GRIDCASE_COMMON_SERVER_SERVER_H_
 
+#include <grpcpp/impl/codegen/service_type.h>
+#include <grpcpp/server.h>
+
 #include <functional>
 #include <memory>
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <grpcpp/server.h>
-#include <grpcpp/impl/codegen/service_type.h>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"

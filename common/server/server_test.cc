@@ -1,11 +1,11 @@
 // The common server bootstrap, in-process on 127.0.0.1 port 0.
 #include "common/server/server.h"
 
+#include <grpcpp/client_context.h>
+
 #include <atomic>
 #include <string>
 #include <thread>
-
-#include <grpcpp/client_context.h>
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
@@ -13,8 +13,8 @@
 #include "common/status/status_matchers.h"
 #include "common/testing/in_process_server.h"
 #include "gmock/gmock.h"
-#include "grpc/health/v1/health.grpc.pb.h"
 #include "gridcase/v1/registry.grpc.pb.h"
+#include "grpc/health/v1/health.grpc.pb.h"
 #include "gtest/gtest.h"
 
 namespace gridcase::server {
@@ -87,8 +87,9 @@ constexpr char kRegistry[] = "gridcase.v1.RegistryService";
 
 TEST(Server, InterceptorCountsCallsByMethodAndCode) {
   TestRegistry registry;
-  ASSERT_OK_AND_ASSIGN(auto server,
-                       InProcessServer::Start({.services = {{&registry, kRegistry}}}));
+  ASSERT_OK_AND_ASSIGN(
+      auto server,
+      InProcessServer::Start({.services = {{&registry, kRegistry}}}));
   auto channel = server->NewChannel();
   for (int i = 0; i < 3; ++i) ASSERT_TRUE(Locate(channel, 30.6).ok());
   for (int i = 0; i < 2; ++i) {
@@ -122,13 +123,13 @@ TEST(Server, InterceptorCountsCallsByMethodAndCode) {
 TEST(Server, HealthFollowsTheProbe) {
   TestRegistry registry;
   std::atomic<bool> redis_up{true};
-  ASSERT_OK_AND_ASSIGN(
-      auto server,
-      InProcessServer::Start(
-          {.services = {{&registry, kRegistry}}, .probe = [&] {
-             return redis_up ? absl::OkStatus()
-                             : absl::UnavailableError("redis down");
-           }}));
+  ASSERT_OK_AND_ASSIGN(auto server,
+                       InProcessServer::Start(
+                           {.services = {{&registry, kRegistry}}, .probe = [&] {
+                              return redis_up
+                                         ? absl::OkStatus()
+                                         : absl::UnavailableError("redis down");
+                            }}));
   auto channel = server->NewChannel();
   EXPECT_EQ(Health(channel, ""), "SERVING");
   EXPECT_EQ(Health(channel, kRegistry), "SERVING");
@@ -145,12 +146,14 @@ TEST(Server, HealthFollowsTheProbe) {
 
 TEST(Server, ShutdownStopsServingButDrainsCallsInFlight) {
   TestRegistry registry;
-  ASSERT_OK_AND_ASSIGN(auto server,
-                       InProcessServer::Start({.services = {{&registry, kRegistry}}}));
+  ASSERT_OK_AND_ASSIGN(
+      auto server,
+      InProcessServer::Start({.services = {{&registry, kRegistry}}}));
   auto channel = server->NewChannel();
   grpc::Status slow_status;
   std::thread slow([&] { slow_status = Locate(channel, 99); });
-  ASSERT_TRUE(registry.started_.WaitForNotificationWithTimeout(absl::Seconds(10)));
+  ASSERT_TRUE(
+      registry.started_.WaitForNotificationWithTimeout(absl::Seconds(10)));
 
   std::thread stopper([&] { server->server().Shutdown(); });
   // New calls are refused while the slow one is still running.
@@ -169,8 +172,9 @@ TEST(Server, ShutdownStopsServingButDrainsCallsInFlight) {
 
 TEST(Server, ReportsThePortsItChose) {
   TestRegistry registry;
-  ASSERT_OK_AND_ASSIGN(auto server,
-                       InProcessServer::Start({.services = {{&registry, kRegistry}}}));
+  ASSERT_OK_AND_ASSIGN(
+      auto server,
+      InProcessServer::Start({.services = {{&registry, kRegistry}}}));
   EXPECT_GT(server->server().grpc_port(), 0);
   EXPECT_GT(server->server().admin_port(), 0);
   EXPECT_NE(server->server().grpc_port(), server->server().admin_port());
@@ -187,22 +191,23 @@ TEST(ValidateServerOptions, NamesTheBadOption) {
   EXPECT_THAT(with([](ServerOptions& o) { o.grpc_address = "8080"; }),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("grpc_address: must be host:port")));
-  EXPECT_THAT(with([](ServerOptions& o) { o.admin_address = "x:70000"; }),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("admin_address")));
+  EXPECT_THAT(
+      with([](ServerOptions& o) { o.admin_address = "x:70000"; }),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("admin_address")));
   EXPECT_OK(with([](ServerOptions& o) { o.admin_address = ""; }));
-  EXPECT_THAT(with([](ServerOptions& o) { o.drain_timeout = absl::ZeroDuration(); }),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("drain_timeout")));
-  EXPECT_THAT(with([](ServerOptions& o) { o.health_interval = absl::Milliseconds(1); }),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("health_interval")));
+  EXPECT_THAT(
+      with([](ServerOptions& o) { o.drain_timeout = absl::ZeroDuration(); }),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("drain_timeout")));
+  EXPECT_THAT(
+      with([](ServerOptions& o) { o.health_interval = absl::Milliseconds(1); }),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               HasSubstr("health_interval")));
 }
 
 TEST(MethodNames, ComeFromTheDescriptorPool) {
   std::vector<std::string> names = MethodNames(kRegistry);
-  EXPECT_THAT(names, ::testing::Contains(
-                         "/gridcase.v1.RegistryService/LocateGrid"));
+  EXPECT_THAT(names,
+              ::testing::Contains("/gridcase.v1.RegistryService/LocateGrid"));
   EXPECT_TRUE(MethodNames("no.such.Service").empty());
 }
 

@@ -16,16 +16,16 @@
 #define GRIDCASE_STATUS_CONCAT_(a, b) GRIDCASE_STATUS_CONCAT_INNER_(a, b)
 
 // Returns the status from the enclosing function if `expr` is not OK.
-#define RETURN_IF_ERROR(expr)                         \
-  do {                                                \
-    ::absl::Status gridcase_status_ = (expr);         \
+#define RETURN_IF_ERROR(expr)                            \
+  do {                                                   \
+    ::absl::Status gridcase_status_ = (expr);            \
     if (!gridcase_status_.ok()) return gridcase_status_; \
   } while (false)
 
 // Evaluates `rexpr` (an absl::StatusOr<T>); on error returns its status,
 // otherwise moves the value into `lhs`, which may declare a variable.
-#define ASSIGN_OR_RETURN(lhs, rexpr)                                   \
-  GRIDCASE_ASSIGN_OR_RETURN_IMPL_(                                     \
+#define ASSIGN_OR_RETURN(lhs, rexpr) \
+  GRIDCASE_ASSIGN_OR_RETURN_IMPL_(   \
       GRIDCASE_STATUS_CONCAT_(gridcase_statusor_, __LINE__), lhs, rexpr)
 
 #define GRIDCASE_ASSIGN_OR_RETURN_IMPL_(statusor, lhs, rexpr) \

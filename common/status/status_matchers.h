@@ -38,9 +38,8 @@ MATCHER_P2(StatusIs, code, message_matcher,
   const absl::Status& status = GetStatus(arg);
   *result_listener << "status is " << status;
   return status.code() == code &&
-         ::testing::ExplainMatchResult(message_matcher,
-                                       std::string(status.message()),
-                                       result_listener);
+         ::testing::ExplainMatchResult(
+             message_matcher, std::string(status.message()), result_listener);
 }
 
 }  // namespace gridcase::testing
@@ -51,8 +50,8 @@ MATCHER_P2(StatusIs, code, message_matcher,
 
 // ASSERT_OK_AND_ASSIGN(lhs, rexpr): asserts that `rexpr` (a StatusOr) is OK
 // and moves its value into `lhs`, which may declare a variable.
-#define ASSERT_OK_AND_ASSIGN(lhs, rexpr)                                  \
-  GRIDCASE_ASSERT_OK_AND_ASSIGN_IMPL_(                                    \
+#define ASSERT_OK_AND_ASSIGN(lhs, rexpr) \
+  GRIDCASE_ASSERT_OK_AND_ASSIGN_IMPL_(   \
       GRIDCASE_MATCHERS_CONCAT_(gridcase_statusor_, __LINE__), lhs, rexpr)
 #define GRIDCASE_MATCHERS_CONCAT_INNER_(a, b) a##b
 #define GRIDCASE_MATCHERS_CONCAT_(a, b) GRIDCASE_MATCHERS_CONCAT_INNER_(a, b)

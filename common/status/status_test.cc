@@ -1,6 +1,7 @@
+#include "absl/status/status.h"
+
 #include <string>
 
-#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "common/status/grpc_status.h"
 #include "common/status/status_macros.h"

@@ -1,6 +1,8 @@
 #include "common/testing/in_process_server.h"
 
 #include <arpa/inet.h>
+#include <grpcpp/create_channel.h>
+#include <grpcpp/security/credentials.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -8,9 +10,6 @@
 #include <cerrno>
 #include <cstring>
 #include <utility>
-
-#include <grpcpp/create_channel.h>
-#include <grpcpp/security/credentials.h>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -28,11 +27,10 @@ absl::StatusOr<std::unique_ptr<InProcessServer>> InProcessServer::Start(
   server_options.admin_address = "127.0.0.1:0";
   server_options.drain_timeout = options.drain_timeout;
   server_options.health_interval = options.health_interval;
-  ASSIGN_OR_RETURN(self->server_,
-                   server::Server::Start(server_options,
-                                         std::move(options.services),
-                                         std::move(options.probe),
-                                         self->registry_));
+  ASSIGN_OR_RETURN(
+      self->server_,
+      server::Server::Start(server_options, std::move(options.services),
+                            std::move(options.probe), self->registry_));
   return self;
 }
 

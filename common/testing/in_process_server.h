@@ -4,11 +4,11 @@
 #ifndef GRIDCASE_COMMON_TESTING_IN_PROCESS_SERVER_H_
 #define GRIDCASE_COMMON_TESTING_IN_PROCESS_SERVER_H_
 
+#include <grpcpp/channel.h>
+
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <grpcpp/channel.h>
 
 #include "absl/status/statusor.h"
 #include "common/server/server.h"

@@ -29,21 +29,30 @@ RedisServer::~RedisServer() {
 absl::Status RedisServer::Launch() {
   SpawnOptions spawn;
   spawn.argv = {"redis-server",
-                "--port", "0",
-                "--unixsocket", socket_path(),
-                "--unixsocketperm", "700",
-                "--dir", dir(),
-                "--save", "",
-                "--appendonly", "no",
-                "--daemonize", "no",
-                "--enable-debug-command", "local",
-                "--logfile", dir_.File("redis.log")};
+                "--port",
+                "0",
+                "--unixsocket",
+                socket_path(),
+                "--unixsocketperm",
+                "700",
+                "--dir",
+                dir(),
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--daemonize",
+                "no",
+                "--enable-debug-command",
+                "local",
+                "--logfile",
+                dir_.File("redis.log")};
   spawn.argv.insert(spawn.argv.end(), options_.extra_args.begin(),
                     options_.extra_args.end());
   ASSIGN_OR_RETURN(process_, Subprocess::Spawn(std::move(spawn)));
 
-  ASSIGN_OR_RETURN(auto pool, redis::RedisPool::Create(
-                                  {.address = address(), .max_connections = 1}));
+  ASSIGN_OR_RETURN(auto pool, redis::RedisPool::Create({.address = address(),
+                                                        .max_connections = 1}));
   absl::Time deadline = absl::Now() + absl::Seconds(10);
   absl::Status last;
   while (absl::Now() < deadline) {

@@ -1,11 +1,11 @@
 #include "common/testing/service_process.h"
 
+#include <grpcpp/create_channel.h>
+#include <grpcpp/security/credentials.h>
+
 #include <fstream>
 #include <sstream>
 #include <utility>
-
-#include <grpcpp/create_channel.h>
-#include <grpcpp/security/credentials.h>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -53,9 +53,9 @@ absl::StatusOr<std::unique_ptr<ServiceProcess>> ServiceProcess::Start(
   absl::Time deadline = absl::Now() + options.ready_timeout;
   while (absl::Now() < deadline) {
     if (!self->process_->running()) {
-      return absl::InternalError(absl::StrCat(
-          options.binary, " exited before it was ready; stderr:\n",
-          self->Stderr()));
+      return absl::InternalError(
+          absl::StrCat(options.binary, " exited before it was ready; stderr:\n",
+                       self->Stderr()));
     }
     std::string text = ReadFile(ready);
     if (!text.empty()) {
@@ -68,10 +68,10 @@ absl::StatusOr<std::unique_ptr<ServiceProcess>> ServiceProcess::Start(
     }
     absl::SleepFor(absl::Milliseconds(20));  // waiting for readiness
   }
-  return absl::DeadlineExceededError(absl::StrCat(
-      options.binary, " not ready after ",
-      absl::FormatDuration(options.ready_timeout), "; stderr:\n",
-      self->Stderr()));
+  return absl::DeadlineExceededError(
+      absl::StrCat(options.binary, " not ready after ",
+                   absl::FormatDuration(options.ready_timeout), "; stderr:\n",
+                   self->Stderr()));
 }
 
 std::string ServiceProcess::target() const {

@@ -5,11 +5,11 @@
 #ifndef GRIDCASE_COMMON_TESTING_SERVICE_PROCESS_H_
 #define GRIDCASE_COMMON_TESTING_SERVICE_PROCESS_H_
 
+#include <grpcpp/channel.h>
+
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <grpcpp/channel.h>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -21,15 +21,14 @@ namespace gridcase::testing {
 class ServiceProcess final {
  public:
   struct Options {
-    std::string binary;   // path to the service executable
-    std::string redis;    // --redis address; empty: not passed
+    std::string binary;  // path to the service executable
+    std::string redis;   // --redis address; empty: not passed
     std::vector<std::string> extra_args;
     std::vector<std::string> env;  // extra NAME=value entries
     absl::Duration ready_timeout = absl::Seconds(20);
   };
 
-  static absl::StatusOr<std::unique_ptr<ServiceProcess>> Start(
-      Options options);
+  static absl::StatusOr<std::unique_ptr<ServiceProcess>> Start(Options options);
 
   int grpc_port() const { return grpc_port_; }
   int admin_port() const { return admin_port_; }

@@ -53,8 +53,8 @@ absl::StatusOr<std::unique_ptr<Subprocess>> Subprocess::Spawn(
   posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK);
 
   pid_t pid = 0;
-  int rc = posix_spawnp(&pid, argv[0], &actions, &attr, argv.data(),
-                        envp.data());
+  int rc =
+      posix_spawnp(&pid, argv[0], &actions, &attr, argv.data(), envp.data());
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attr);
   if (rc != 0) {
@@ -99,9 +99,9 @@ absl::StatusOr<int> Subprocess::Wait(absl::Duration timeout) {
   absl::Time deadline = absl::Now() + timeout;
   while (running()) {
     if (absl::Now() >= deadline) {
-      return absl::DeadlineExceededError(absl::StrCat(
-          "process ", pid_, " still running after ",
-          absl::FormatDuration(timeout)));
+      return absl::DeadlineExceededError(
+          absl::StrCat("process ", pid_, " still running after ",
+                       absl::FormatDuration(timeout)));
     }
     absl::SleepFor(absl::Milliseconds(5));  // polling an exit, not passing time
   }

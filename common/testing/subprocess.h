@@ -24,7 +24,8 @@ struct SpawnOptions {
 
 class Subprocess final {
  public:
-  static absl::StatusOr<std::unique_ptr<Subprocess>> Spawn(SpawnOptions options);
+  static absl::StatusOr<std::unique_ptr<Subprocess>> Spawn(
+      SpawnOptions options);
   ~Subprocess();  // SIGKILL and reap if still running
   Subprocess(const Subprocess&) = delete;
   Subprocess& operator=(const Subprocess&) = delete;

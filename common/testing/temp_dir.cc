@@ -14,9 +14,8 @@ namespace gridcase::testing {
 
 absl::StatusOr<TempDir> TempDir::Create(const std::string& prefix) {
   const char* base = std::getenv("TMPDIR");
-  std::string pattern =
-      absl::StrCat(base != nullptr && *base != '\0' ? base : "/tmp", "/",
-                   prefix, "-XXXXXX");
+  std::string pattern = absl::StrCat(
+      base != nullptr && *base != '\0' ? base : "/tmp", "/", prefix, "-XXXXXX");
   std::vector<char> buf(pattern.begin(), pattern.end());
   buf.push_back('\0');
   if (mkdtemp(buf.data()) == nullptr) {

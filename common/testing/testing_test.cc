@@ -35,7 +35,8 @@ TEST(TempDir, IsRemovedWithItsContents) {
 }
 
 TEST(Subprocess, ReportsExitStatusAndStopsOnSigterm) {
-  ASSERT_OK_AND_ASSIGN(auto ok, Subprocess::Spawn({.argv = {"sh", "-c", "exit 3"}}));
+  ASSERT_OK_AND_ASSIGN(auto ok,
+                       Subprocess::Spawn({.argv = {"sh", "-c", "exit 3"}}));
   ASSERT_OK_AND_ASSIGN(int status, ok->Wait(absl::Seconds(10)));
   EXPECT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 3);
@@ -57,15 +58,14 @@ TEST(RedisServer, ServesOnItsOwnSocketAndCleansUp) {
   {
     ASSERT_OK_AND_ASSIGN(auto redis, RedisServer::Start());
     dir = redis->dir();
-    ASSERT_OK_AND_ASSIGN(auto pool,
-                         redis::RedisPool::Create({.address = redis->address()}));
+    ASSERT_OK_AND_ASSIGN(
+        auto pool, redis::RedisPool::Create({.address = redis->address()}));
     ASSERT_OK_AND_ASSIGN(redis::Reply pong, pool->Command({"PING"}));
     EXPECT_EQ(pong.str(), "PONG");
     ASSERT_OK_AND_ASSIGN(redis::Reply port,
                          pool->Command({"CONFIG", "GET", "port"}));
     EXPECT_EQ(port.elements().at(1).str(), "0");  // no TCP listener
-    ASSERT_OK_AND_ASSIGN(redis::Reply info,
-                         pool->Command({"INFO", "server"}));
+    ASSERT_OK_AND_ASSIGN(redis::Reply info, pool->Command({"INFO", "server"}));
     size_t at = info.str().find("process_id:");
     ASSERT_NE(at, std::string::npos);
     pid = std::stoi(info.str().substr(at + 11));

@@ -1,4 +1,5 @@
-// DispatchServiceImpl: gridcase.v1.DispatchService, the case workflow after the report: states, routing, deadlines, queues.
+// DispatchServiceImpl: gridcase.v1.DispatchService, the case workflow after the
+// report: states, routing, deadlines, queues.
 //
 // Skeleton: every RPC answers UNIMPLEMENTED until issue #5 builds it
 // (docs/api.md lists each RPC with the issue that builds it).

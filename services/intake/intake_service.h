@@ -1,4 +1,5 @@
-// IntakeServiceImpl: gridcase.v1.IntakeService, case reporting from every channel and the reporter-facing reads.
+// IntakeServiceImpl: gridcase.v1.IntakeService, case reporting from every
+// channel and the reporter-facing reads.
 //
 // Skeleton: every RPC answers UNIMPLEMENTED until issue #4 builds it
 // (docs/api.md lists each RPC with the issue that builds it).

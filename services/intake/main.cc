@@ -4,7 +4,9 @@
 
 int main(int argc, char** argv) {
   auto boot = gridcase::server::Bootstrap::FromFlags(
-      argc, argv, "intake", "gridcase-intake: case reporting from every channel and the reporter-facing reads.");
+      argc, argv, "intake",
+      "gridcase-intake: case reporting from every channel and the "
+      "reporter-facing reads.");
   gridcase::intake::IntakeServiceImpl service;
   return boot.Serve(
       {{&service, gridcase::v1::IntakeService::service_full_name()}});

@@ -4,7 +4,9 @@
 
 int main(int argc, char** argv) {
   auto boot = gridcase::server::Bootstrap::FromFlags(
-      argc, argv, "registry", "gridcase-registry: the grid hierarchy, people, departments, categories, responsibility rules and the working calendar.");
+      argc, argv, "registry",
+      "gridcase-registry: the grid hierarchy, people, departments, categories, "
+      "responsibility rules and the working calendar.");
   gridcase::registry::RegistryServiceImpl service;
   return boot.Serve(
       {{&service, gridcase::v1::RegistryService::service_full_name()}});

@@ -1,4 +1,5 @@
-// RegistryServiceImpl: gridcase.v1.RegistryService, the grid hierarchy, people, departments, categories, responsibility rules and the working calendar.
+// RegistryServiceImpl: gridcase.v1.RegistryService, the grid hierarchy, people,
+// departments, categories, responsibility rules and the working calendar.
 //
 // Skeleton: every RPC answers UNIMPLEMENTED until issue #3 builds it
 // (docs/api.md lists each RPC with the issue that builds it).

@@ -4,7 +4,8 @@
 
 int main(int argc, char** argv) {
   auto boot = gridcase::server::Bootstrap::FromFlags(
-      argc, argv, "stats", "gridcase-stats: indicators, rankings, trends and hotspots.");
+      argc, argv, "stats",
+      "gridcase-stats: indicators, rankings, trends and hotspots.");
   gridcase::stats::StatsServiceImpl service;
   return boot.Serve(
       {{&service, gridcase::v1::StatsService::service_full_name()}});

@@ -1,4 +1,5 @@
-// StatsServiceImpl: gridcase.v1.StatsService, indicators, rankings, trends and hotspots.
+// StatsServiceImpl: gridcase.v1.StatsService, indicators, rankings, trends and
+// hotspots.
 //
 // Skeleton: every RPC answers UNIMPLEMENTED until issue #6 builds it
 // (docs/api.md lists each RPC with the issue that builds it).

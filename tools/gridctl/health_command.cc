@@ -21,10 +21,11 @@ absl::StatusOr<std::string> CheckHealth(
     grpc::health::v1::HealthCheckResponse response;
     grpc::Status status = stub->Check(&context, request, &response);
     absl::StatusOr<std::string> result =
-        status.ok() ? absl::StatusOr<std::string>(
-                          grpc::health::v1::HealthCheckResponse::ServingStatus_Name(
-                              response.status()))
-                    : FromGrpcStatus(status);
+        status.ok()
+            ? absl::StatusOr<std::string>(
+                  grpc::health::v1::HealthCheckResponse::ServingStatus_Name(
+                      response.status()))
+            : FromGrpcStatus(status);
     bool serving = result.ok() && *result == "SERVING";
     if (serving || absl::Now() >= deadline) return result;
     absl::SleepFor(absl::Milliseconds(100));  // polling for readiness

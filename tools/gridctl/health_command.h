@@ -3,11 +3,11 @@
 #ifndef GRIDCASE_TOOLS_GRIDCTL_HEALTH_COMMAND_H_
 #define GRIDCASE_TOOLS_GRIDCTL_HEALTH_COMMAND_H_
 
+#include <grpcpp/channel.h>
+
 #include <memory>
 #include <ostream>
 #include <string>
-
-#include <grpcpp/channel.h>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -15,7 +15,7 @@
 namespace gridcase::gridctl {
 
 struct HealthOptions {
-  std::string service;  // empty: the server as a whole
+  std::string service;                         // empty: the server as a whole
   absl::Duration wait = absl::ZeroDuration();  // poll until SERVING, up to this
   absl::Duration rpc_timeout = absl::Seconds(2);
 };
@@ -24,7 +24,8 @@ struct HealthOptions {
 // asking until SERVING or the wait runs out (then the last answer, or the
 // last error, is returned).
 absl::StatusOr<std::string> CheckHealth(
-    const std::shared_ptr<grpc::Channel>& channel, const HealthOptions& options);
+    const std::shared_ptr<grpc::Channel>& channel,
+    const HealthOptions& options);
 
 }  // namespace gridcase::gridctl
 

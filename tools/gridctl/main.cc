@@ -1,13 +1,13 @@
 // gridctl: the gridcase command-line client. Today: `gridctl health`.
 // The full command set (registry, cases, dispatch actions, stats) comes with
 // issue #7.
+#include <grpcpp/create_channel.h>
+#include <grpcpp/security/credentials.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <string>
 #include <vector>
-
-#include <grpcpp/create_channel.h>
-#include <grpcpp/security/credentials.h>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -32,7 +32,8 @@ printed as "error: CODE: message"; 2 on bad usage.
 )";
 
 int Usage(const std::string& problem) {
-  if (!problem.empty()) std::fprintf(stderr, "gridctl: %s\n\n", problem.c_str());
+  if (!problem.empty())
+    std::fprintf(stderr, "gridctl: %s\n\n", problem.c_str());
   std::fputs(kUsage, problem.empty() ? stdout : stderr);
   return problem.empty() ? 0 : 2;
 }
@@ -59,8 +60,8 @@ int main(int argc, char** argv) {
       options.service = std::string(arg);
     } else if (absl::ConsumePrefix(&arg, "--wait=")) {
       if (!absl::ParseDuration(arg, &options.wait)) {
-        return Usage(absl::StrCat("--wait: '", arg,
-                                  "' is not a duration such as 30s"));
+        return Usage(
+            absl::StrCat("--wait: '", arg, "' is not a duration such as 30s"));
       }
     } else {
       return Usage(absl::StrCat("health: unknown argument '", arg, "'"));
