@@ -1,5 +1,8 @@
-// Subprocess: a child process a test (or tool) started and owns. It is killed
-// and reaped when the object goes away, so no test leaves processes behind.
+// Subprocess: a child process a test started and owns. It is killed and
+// reaped when the object goes away, and killed by the kernel if the thread
+// that started it dies (PR_SET_PDEATHSIG), so not even a crashed or
+// timed-out test leaves processes behind. Start children from the test's
+// main thread.
 #ifndef GRIDCASE_COMMON_TESTING_SUBPROCESS_H_
 #define GRIDCASE_COMMON_TESTING_SUBPROCESS_H_
 

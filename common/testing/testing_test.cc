@@ -2,9 +2,12 @@
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
+#include <fstream>
 #include <string>
 
+#include "absl/time/clock.h"
 #include "common/redis/redis_pool.h"
 #include "common/status/status_matchers.h"
 #include "common/testing/redis_server.h"
@@ -15,6 +18,16 @@
 
 namespace gridcase::testing {
 namespace {
+
+// Alive and not a zombie waiting to be reaped.
+bool Alive(pid_t pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  if (!std::getline(stat, line)) return false;
+  size_t paren = line.rfind(')');
+  return paren != std::string::npos && paren + 2 < line.size() &&
+         line[paren + 2] != 'Z';
+}
 
 bool Exists(const std::string& path) {
   struct stat st;
@@ -52,6 +65,39 @@ TEST(Subprocess, ReportsExitStatusAndStopsOnSigterm) {
   EXPECT_FALSE(sleeper->running());
 }
 
+TEST(Subprocess, DiesWithTheProcessThatStartedIt) {
+  // A "test process" (a forked child) starts a sleeper, reports its pid and
+  // is then killed with SIGKILL, so no destructor runs.
+  int fds[2];
+  ASSERT_EQ(pipe(fds), 0);
+  pid_t test_process = fork();
+  ASSERT_GE(test_process, 0);
+  if (test_process == 0) {
+    close(fds[0]);
+    auto sleeper = Subprocess::Spawn({.argv = {"sleep", "60"}});
+    pid_t pid = sleeper.ok() ? (*sleeper)->pid() : -1;
+    if (write(fds[1], &pid, sizeof(pid)) != sizeof(pid)) _exit(1);
+    pause();
+    _exit(0);
+  }
+  close(fds[1]);
+  pid_t sleeper = -1;
+  ASSERT_EQ(read(fds[0], &sleeper, sizeof(sleeper)),
+            static_cast<ssize_t>(sizeof(sleeper)));
+  close(fds[0]);
+  ASSERT_GT(sleeper, 0);
+  kill(test_process, SIGKILL);
+  int status = 0;
+  waitpid(test_process, &status, 0);
+  // Poll until the kernel has killed the orphan.
+  absl::Time deadline = absl::Now() + absl::Seconds(10);
+  while (Alive(sleeper) && absl::Now() < deadline) {
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  EXPECT_NE(kill(sleeper, 0), 0)
+      << "sleeper " << sleeper << " outlived its parent";
+}
+
 TEST(RedisServer, ServesOnItsOwnSocketAndCleansUp) {
   std::string dir;
   pid_t pid = 0;
@@ -71,7 +117,7 @@ TEST(RedisServer, ServesOnItsOwnSocketAndCleansUp) {
     pid = std::stoi(info.str().substr(at + 11));
   }
   EXPECT_FALSE(Exists(dir));
-  EXPECT_NE(kill(pid, 0), 0) << "redis-server " << pid << " still running";
+  EXPECT_FALSE(Alive(pid)) << "redis-server " << pid << " still running";
 }
 
 }  // namespace
