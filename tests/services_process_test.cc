@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
+#include "common/server/health_client.h"
 #include "common/server/server.h"
 #include "common/status/status_matchers.h"
 #include "common/testing/in_process_server.h"
@@ -32,6 +33,7 @@ namespace gridcase {
 namespace {
 
 using ::gridcase::testing::HttpGet;
+using ::gridcase::testing::IsOkAndHolds;
 using ::gridcase::testing::RedisServer;
 using ::gridcase::testing::ServiceProcess;
 using ::gridcase::testing::Subprocess;
@@ -59,27 +61,16 @@ const Binary kBinaries[] = {
      &v1::SummaryRequest::descriptor},
 };
 
-std::string HealthOf(const std::shared_ptr<grpc::Channel>& channel,
-                     const std::string& service) {
-  auto stub = Health::NewStub(channel);
-  grpc::ClientContext context;
-  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
-  HealthCheckRequest request;
-  request.set_service(service);
-  HealthCheckResponse response;
-  grpc::Status status = stub->Check(&context, request, &response);
-  if (!status.ok()) return absl::StrCat("error ", status.error_code());
-  return HealthCheckResponse::ServingStatus_Name(response.status());
+absl::StatusOr<std::string> HealthOf(
+    const std::shared_ptr<grpc::Channel>& channel, const std::string& service) {
+  return server::CheckHealth(channel, {.service = service});
 }
 
-bool AwaitHealth(const std::shared_ptr<grpc::Channel>& channel,
-                 const std::string& want) {
-  absl::Time deadline = absl::Now() + absl::Seconds(15);
-  while (absl::Now() < deadline) {
-    if (HealthOf(channel, "") == want) return true;
-    absl::SleepFor(absl::Milliseconds(50));
-  }
-  return false;
+// Waits up to 15 s for the server as a whole to report `want`.
+absl::StatusOr<std::string> AwaitHealth(
+    const std::shared_ptr<grpc::Channel>& channel, const std::string& want) {
+  return server::CheckHealth(channel,
+                             {.wait = absl::Seconds(15), .want = want});
 }
 
 // Calls `method` with an empty message through the generic stub.
@@ -121,8 +112,8 @@ TEST_F(ServicesProcessTest, EveryServiceServesHealthAndAnswersUnimplemented) {
     SCOPED_TRACE(binary.service);
     ASSERT_OK_AND_ASSIGN(auto svc, Run(binary));
     auto channel = svc->NewChannel();
-    EXPECT_EQ(HealthOf(channel, ""), "SERVING");
-    EXPECT_EQ(HealthOf(channel, binary.service), "SERVING");
+    EXPECT_THAT(HealthOf(channel, ""), IsOkAndHolds("SERVING"));
+    EXPECT_THAT(HealthOf(channel, binary.service), IsOkAndHolds("SERVING"));
     ASSERT_NE(binary.anchor()->file()->FindServiceByName(std::string(
                   absl::StripPrefix(binary.service, "gridcase.v1."))),
               nullptr);
@@ -139,12 +130,15 @@ TEST_F(ServicesProcessTest, EveryServiceServesHealthAndAnswersUnimplemented) {
 TEST_F(ServicesProcessTest, HealthFlipsWhenRedisStopsAndReturns) {
   ASSERT_OK_AND_ASSIGN(auto svc, Run(kBinaries[0]));
   auto channel = svc->NewChannel();
-  ASSERT_EQ(HealthOf(channel, ""), "SERVING");
+  ASSERT_THAT(HealthOf(channel, ""), IsOkAndHolds("SERVING"));
   ASSERT_OK(redis_->Stop());
-  EXPECT_TRUE(AwaitHealth(channel, "NOT_SERVING")) << svc->Stderr();
-  EXPECT_EQ(HealthOf(channel, kBinaries[0].service), "NOT_SERVING");
+  EXPECT_THAT(AwaitHealth(channel, "NOT_SERVING"), IsOkAndHolds("NOT_SERVING"))
+      << svc->Stderr();
+  EXPECT_THAT(HealthOf(channel, kBinaries[0].service),
+              IsOkAndHolds("NOT_SERVING"));
   ASSERT_OK(redis_->Restart());
-  EXPECT_TRUE(AwaitHealth(channel, "SERVING")) << svc->Stderr();
+  EXPECT_THAT(AwaitHealth(channel, "SERVING"), IsOkAndHolds("SERVING"))
+      << svc->Stderr();
   EXPECT_THAT(svc->Stderr(), HasSubstr("health: NOT_SERVING"));
 }
 
@@ -152,7 +146,7 @@ TEST_F(ServicesProcessTest, SigtermDrainsWithinTheDeadlineAndExitsZero) {
   constexpr absl::Duration kDrain = absl::Seconds(2);
   ASSERT_OK_AND_ASSIGN(auto svc, Run(kBinaries[1], {"--drain_timeout=2s"}));
   auto channel = svc->NewChannel();
-  ASSERT_EQ(HealthOf(channel, ""), "SERVING");
+  ASSERT_THAT(HealthOf(channel, ""), IsOkAndHolds("SERVING"));
 
   // A long-lived call (a health Watch stream) is in flight during the drain.
   auto stub = Health::NewStub(channel);
@@ -180,7 +174,7 @@ TEST_F(ServicesProcessTest, SigtermDrainsWithinTheDeadlineAndExitsZero) {
 TEST_F(ServicesProcessTest, MetricsScrapePassesPromtool) {
   ASSERT_OK_AND_ASSIGN(auto svc, Run(kBinaries[2]));
   auto channel = svc->NewChannel();
-  ASSERT_EQ(HealthOf(channel, ""), "SERVING");
+  ASSERT_THAT(HealthOf(channel, ""), IsOkAndHolds("SERVING"));
   CallEmpty(channel, "/gridcase.v1.DispatchService/GetTimeline");
   ASSERT_OK_AND_ASSIGN(std::string text,
                        HttpGet(svc->admin_port(), "/metrics"));
@@ -248,7 +242,7 @@ TEST_F(ServicesProcessTest, EnvironmentConfiguresAndTheCommandLineWins) {
       ServiceProcess::Start(
           {.binary = kBinaries[3].path,
            .env = {absl::StrCat("GRIDCASE_REDIS=", redis_->address())}}));
-  EXPECT_EQ(HealthOf(from_env->NewChannel(), ""), "SERVING");
+  EXPECT_THAT(HealthOf(from_env->NewChannel(), ""), IsOkAndHolds("SERVING"));
 
   // A wrong GRIDCASE_REDIS loses to --redis.
   ASSERT_OK_AND_ASSIGN(
@@ -257,14 +251,14 @@ TEST_F(ServicesProcessTest, EnvironmentConfiguresAndTheCommandLineWins) {
           {.binary = kBinaries[3].path,
            .redis = redis_->address(),
            .env = {"GRIDCASE_REDIS=unix:///nonexistent.sock"}}));
-  EXPECT_EQ(HealthOf(flag_wins->NewChannel(), ""), "SERVING");
+  EXPECT_THAT(HealthOf(flag_wins->NewChannel(), ""), IsOkAndHolds("SERVING"));
 
   // And a wrong GRIDCASE_REDIS alone leaves the service NOT_SERVING.
   ASSERT_OK_AND_ASSIGN(
       auto wrong, ServiceProcess::Start(
                       {.binary = kBinaries[3].path,
                        .env = {"GRIDCASE_REDIS=unix:///nonexistent.sock"}}));
-  EXPECT_EQ(HealthOf(wrong->NewChannel(), ""), "NOT_SERVING");
+  EXPECT_THAT(HealthOf(wrong->NewChannel(), ""), IsOkAndHolds("NOT_SERVING"));
 }
 
 }  // namespace

@@ -10,21 +10,19 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
+#include "common/server/health_client.h"
 #include "common/status/status_matchers.h"
 #include "common/testing/in_process_server.h"
 #include "gmock/gmock.h"
 #include "gridcase/v1/registry.grpc.pb.h"
-#include "grpc/health/v1/health.grpc.pb.h"
 #include "gtest/gtest.h"
 
 namespace gridcase::server {
 namespace {
 
 using ::gridcase::testing::InProcessServer;
+using ::gridcase::testing::IsOkAndHolds;
 using ::gridcase::testing::StatusIs;
-using ::grpc::health::v1::Health;
-using ::grpc::health::v1::HealthCheckRequest;
-using ::grpc::health::v1::HealthCheckResponse;
 using ::testing::HasSubstr;
 
 // LocateGrid answers NOT_FOUND at latitude 0, waits for `release_` at
@@ -59,28 +57,17 @@ grpc::Status Locate(const std::shared_ptr<grpc::Channel>& channel,
   return stub->LocateGrid(&context, request, &response);
 }
 
-std::string Health(const std::shared_ptr<grpc::Channel>& channel,
-                   const std::string& service) {
-  auto stub = Health::NewStub(channel);
-  grpc::ClientContext context;
-  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
-  HealthCheckRequest request;
-  request.set_service(service);
-  HealthCheckResponse response;
-  grpc::Status status = stub->Check(&context, request, &response);
-  if (!status.ok()) return absl::StrCat("error ", status.error_code());
-  return HealthCheckResponse::ServingStatus_Name(response.status());
+absl::StatusOr<std::string> Health(
+    const std::shared_ptr<grpc::Channel>& channel, const std::string& service) {
+  return CheckHealth(channel, {.service = service});
 }
 
-// Polls health until it equals `want` (the probe runs every 50ms).
-bool AwaitHealth(const std::shared_ptr<grpc::Channel>& channel,
-                 const std::string& service, const std::string& want) {
-  absl::Time deadline = absl::Now() + absl::Seconds(10);
-  while (absl::Now() < deadline) {
-    if (Health(channel, service) == want) return true;
-    absl::SleepFor(absl::Milliseconds(20));
-  }
-  return false;
+// Waits until health equals `want` (the probe runs every 50ms).
+absl::StatusOr<std::string> AwaitHealth(
+    const std::shared_ptr<grpc::Channel>& channel, const std::string& service,
+    const std::string& want) {
+  return CheckHealth(
+      channel, {.service = service, .wait = absl::Seconds(10), .want = want});
 }
 
 constexpr char kRegistry[] = "gridcase.v1.RegistryService";
@@ -131,17 +118,19 @@ TEST(Server, HealthFollowsTheProbe) {
                                          : absl::UnavailableError("redis down");
                             }}));
   auto channel = server->NewChannel();
-  EXPECT_EQ(Health(channel, ""), "SERVING");
-  EXPECT_EQ(Health(channel, kRegistry), "SERVING");
-  EXPECT_EQ(Health(channel, "no.such.Service"),
-            absl::StrCat("error ", grpc::StatusCode::NOT_FOUND));
+  EXPECT_THAT(Health(channel, ""), IsOkAndHolds("SERVING"));
+  EXPECT_THAT(Health(channel, kRegistry), IsOkAndHolds("SERVING"));
+  EXPECT_THAT(Health(channel, "no.such.Service"),
+              StatusIs(absl::StatusCode::kNotFound, ::testing::_));
 
   redis_up = false;
-  EXPECT_TRUE(AwaitHealth(channel, "", "NOT_SERVING"));
-  EXPECT_EQ(Health(channel, kRegistry), "NOT_SERVING");
+  EXPECT_THAT(AwaitHealth(channel, "", "NOT_SERVING"),
+              IsOkAndHolds("NOT_SERVING"));
+  EXPECT_THAT(Health(channel, kRegistry), IsOkAndHolds("NOT_SERVING"));
   EXPECT_FALSE(server->server().serving());
   redis_up = true;
-  EXPECT_TRUE(AwaitHealth(channel, kRegistry, "SERVING"));
+  EXPECT_THAT(AwaitHealth(channel, kRegistry, "SERVING"),
+              IsOkAndHolds("SERVING"));
 }
 
 TEST(Server, ShutdownStopsServingButDrainsCallsInFlight) {

@@ -13,6 +13,7 @@ namespace gridcase {
 namespace {
 
 using ::gridcase::testing::IsOk;
+using ::gridcase::testing::IsOkAndHolds;
 using ::gridcase::testing::StatusIs;
 using ::testing::HasSubstr;
 using ::testing::Not;
@@ -50,6 +51,12 @@ TEST(StatusMacros, ReturnIfErrorStopsAtTheFirstError) {
   EXPECT_THAT(CheckQuarter(3, &calls),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("n:")));
   EXPECT_EQ(calls, 1);
+}
+
+TEST(StatusMatchers, IsOkAndHoldsChecksTheValue) {
+  EXPECT_THAT(Quarter(8), IsOkAndHolds(2));
+  EXPECT_THAT(Quarter(8), Not(IsOkAndHolds(3)));
+  EXPECT_THAT(Quarter(6), Not(IsOkAndHolds(::testing::_)));
 }
 
 TEST(StatusMatchers, RejectWrongCodeOrMessage) {

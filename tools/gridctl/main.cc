@@ -13,7 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "absl/time/time.h"
-#include "tools/gridctl/health_command.h"
+#include "common/server/health_client.h"
 
 namespace {
 
@@ -50,7 +50,7 @@ int main(int argc, char** argv) {
 
   const char* env_target = std::getenv("GRIDCASE_TARGET");
   std::string target = env_target != nullptr ? env_target : "127.0.0.1:8080";
-  gridcase::gridctl::HealthOptions options;
+  gridcase::server::HealthOptions options;
   for (size_t i = 1; i < args.size(); ++i) {
     absl::string_view arg = args[i];
     if (arg == "--help" || arg == "-h") return Usage("");
@@ -70,7 +70,7 @@ int main(int argc, char** argv) {
   auto channel =
       grpc::CreateChannel(target, grpc::InsecureChannelCredentials());
   absl::StatusOr<std::string> status =
-      gridcase::gridctl::CheckHealth(channel, options);
+      gridcase::server::CheckHealth(channel, options);
   if (!status.ok()) {
     std::fprintf(stderr, "error: %s: %s\n",
                  absl::StatusCodeToString(status.status().code()).c_str(),

@@ -1,4 +1,4 @@
-#include "tools/gridctl/health_command.h"
+#include "common/server/health_client.h"
 
 #include <grpcpp/client_context.h>
 
@@ -6,7 +6,7 @@
 #include "common/status/grpc_status.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 
-namespace gridcase::gridctl {
+namespace gridcase::server {
 
 absl::StatusOr<std::string> CheckHealth(
     const std::shared_ptr<grpc::Channel>& channel,
@@ -26,10 +26,10 @@ absl::StatusOr<std::string> CheckHealth(
                   grpc::health::v1::HealthCheckResponse::ServingStatus_Name(
                       response.status()))
             : FromGrpcStatus(status);
-    bool serving = result.ok() && *result == "SERVING";
-    if (serving || absl::Now() >= deadline) return result;
-    absl::SleepFor(absl::Milliseconds(100));  // polling for readiness
+    bool done = result.ok() && *result == options.want;
+    if (done || absl::Now() >= deadline) return result;
+    absl::SleepFor(absl::Milliseconds(50));  // polling for a state
   }
 }
 
-}  // namespace gridcase::gridctl
+}  // namespace gridcase::server
