@@ -39,6 +39,8 @@ class Bootstrap final {
     return metrics_;
   }
   const ServerOptions& options() const { return options_; }
+  // For service-specific server settings (e.g. a larger message limit).
+  ServerOptions& mutable_options() { return options_; }
 
   // Serves until SIGTERM/SIGINT, then drains; returns the exit status.
   int Serve(std::vector<ServiceBinding> services);

@@ -126,6 +126,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
   for (const ServiceBinding& binding : self->services_) {
     builder.RegisterService(binding.service);
   }
+  builder.SetMaxReceiveMessageSize(self->options_.max_receive_message_bytes);
   std::vector<
       std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
       interceptors;

@@ -40,6 +40,8 @@ struct ServerOptions {
   absl::Duration drain_timeout = absl::Seconds(20);
   absl::Duration shutdown_delay = absl::ZeroDuration();
   absl::Duration health_interval = absl::Seconds(1);
+  // Largest request message accepted; gRPC's default is 4 MiB.
+  int max_receive_message_bytes = 4 * 1024 * 1024;
 };
 
 // Checks addresses and durations; the message names the option and the rule.

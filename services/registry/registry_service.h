@@ -1,16 +1,180 @@
-// RegistryServiceImpl: gridcase.v1.RegistryService, the grid hierarchy, people,
-// departments, categories, responsibility rules and the working calendar.
+// RegistryServiceImpl: gridcase.v1.RegistryService — the grid hierarchy with
+// polygons and point location, people, departments and action groups, the
+// category catalogue, responsibility rules and the working calendar.
 //
-// Skeleton: every RPC answers UNIMPLEMENTED until issue #3 builds it
-// (docs/api.md lists each RPC with the issue that builds it).
+// Reads are served from the in-memory snapshot (SnapshotHolder); writes go to
+// the RegistryStore and reload the snapshot at once. Handlers only see the
+// injected store, snapshot holder, authenticator, clock and metrics.
 #ifndef GRIDCASE_SERVICES_REGISTRY_REGISTRY_SERVICE_H_
 #define GRIDCASE_SERVICES_REGISTRY_REGISTRY_SERVICE_H_
 
+#include "absl/status/status.h"
+#include "common/auth/authenticator.h"
+#include "common/clock/clock.h"
 #include "gridcase/v1/registry.grpc.pb.h"
+#include "services/registry/registry_metrics.h"
+#include "services/registry/registry_store.h"
+#include "services/registry/snapshot_holder.h"
 
 namespace gridcase::registry {
 
-class RegistryServiceImpl final : public v1::RegistryService::Service {};
+class RegistryServiceImpl final : public v1::RegistryService::Service {
+ public:
+  RegistryServiceImpl(RegistryStore* store, SnapshotHolder* snapshots,
+                      const auth::Authenticator* authenticator,
+                      const Clock* clock, RegistryMetrics* metrics);
+
+  grpc::Status ImportGrids(grpc::ServerContext* context,
+                           const v1::ImportGridsRequest* request,
+                           v1::ImportGridsResponse* response) override;
+  grpc::Status GetRegion(grpc::ServerContext* context,
+                         const v1::GetRegionRequest* request,
+                         v1::GetRegionResponse* response) override;
+  grpc::Status ListRegions(grpc::ServerContext* context,
+                           const v1::ListRegionsRequest* request,
+                           v1::ListRegionsResponse* response) override;
+  grpc::Status LocateGrid(grpc::ServerContext* context,
+                          const v1::LocateGridRequest* request,
+                          v1::LocateGridResponse* response) override;
+  grpc::Status GetRegistryVersion(
+      grpc::ServerContext* context,
+      const v1::GetRegistryVersionRequest* request,
+      v1::GetRegistryVersionResponse* response) override;
+  grpc::Status UpsertMember(grpc::ServerContext* context,
+                            const v1::UpsertMemberRequest* request,
+                            v1::UpsertMemberResponse* response) override;
+  grpc::Status GetMember(grpc::ServerContext* context,
+                         const v1::GetMemberRequest* request,
+                         v1::GetMemberResponse* response) override;
+  grpc::Status ListMembers(grpc::ServerContext* context,
+                           const v1::ListMembersRequest* request,
+                           v1::ListMembersResponse* response) override;
+  grpc::Status ListGridInspectors(
+      grpc::ServerContext* context,
+      const v1::ListGridInspectorsRequest* request,
+      v1::ListGridInspectorsResponse* response) override;
+  grpc::Status UpsertDepartment(
+      grpc::ServerContext* context, const v1::UpsertDepartmentRequest* request,
+      v1::UpsertDepartmentResponse* response) override;
+  grpc::Status GetDepartment(grpc::ServerContext* context,
+                             const v1::GetDepartmentRequest* request,
+                             v1::GetDepartmentResponse* response) override;
+  grpc::Status ListDepartments(grpc::ServerContext* context,
+                               const v1::ListDepartmentsRequest* request,
+                               v1::ListDepartmentsResponse* response) override;
+  grpc::Status UpsertCategory(grpc::ServerContext* context,
+                              const v1::UpsertCategoryRequest* request,
+                              v1::UpsertCategoryResponse* response) override;
+  grpc::Status GetCategory(grpc::ServerContext* context,
+                           const v1::GetCategoryRequest* request,
+                           v1::GetCategoryResponse* response) override;
+  grpc::Status ListCategories(grpc::ServerContext* context,
+                              const v1::ListCategoriesRequest* request,
+                              v1::ListCategoriesResponse* response) override;
+  grpc::Status UpsertRule(grpc::ServerContext* context,
+                          const v1::UpsertRuleRequest* request,
+                          v1::UpsertRuleResponse* response) override;
+  grpc::Status DeleteRule(grpc::ServerContext* context,
+                          const v1::DeleteRuleRequest* request,
+                          v1::DeleteRuleResponse* response) override;
+  grpc::Status ListRules(grpc::ServerContext* context,
+                         const v1::ListRulesRequest* request,
+                         v1::ListRulesResponse* response) override;
+  grpc::Status ResolveResponsibility(
+      grpc::ServerContext* context,
+      const v1::ResolveResponsibilityRequest* request,
+      v1::ResolveResponsibilityResponse* response) override;
+  grpc::Status GetCalendar(grpc::ServerContext* context,
+                           const v1::GetCalendarRequest* request,
+                           v1::GetCalendarResponse* response) override;
+  grpc::Status UpsertCalendar(grpc::ServerContext* context,
+                              const v1::UpsertCalendarRequest* request,
+                              v1::UpsertCalendarResponse* response) override;
+
+ private:
+  // Authenticates the caller, runs `fn` and converts its status: the one
+  // place where absl::Status becomes grpc::Status for this service.
+  template <typename Req, typename Resp>
+  grpc::Status Serve(grpc::ServerContext* context, const Req* request,
+                     Resp* response,
+                     absl::Status (RegistryServiceImpl::*fn)(const v1::Actor&,
+                                                             const Req&,
+                                                             Resp*));
+
+  absl::Status DoImportGrids(const v1::Actor& actor,
+                             const v1::ImportGridsRequest& request,
+                             v1::ImportGridsResponse* response);
+  absl::Status DoGetRegion(const v1::Actor& actor,
+                           const v1::GetRegionRequest& request,
+                           v1::GetRegionResponse* response);
+  absl::Status DoListRegions(const v1::Actor& actor,
+                             const v1::ListRegionsRequest& request,
+                             v1::ListRegionsResponse* response);
+  absl::Status DoLocateGrid(const v1::Actor& actor,
+                            const v1::LocateGridRequest& request,
+                            v1::LocateGridResponse* response);
+  absl::Status DoGetRegistryVersion(
+      const v1::Actor& actor, const v1::GetRegistryVersionRequest& request,
+      v1::GetRegistryVersionResponse* response);
+  absl::Status DoUpsertMember(const v1::Actor& actor,
+                              const v1::UpsertMemberRequest& request,
+                              v1::UpsertMemberResponse* response);
+  absl::Status DoGetMember(const v1::Actor& actor,
+                           const v1::GetMemberRequest& request,
+                           v1::GetMemberResponse* response);
+  absl::Status DoListMembers(const v1::Actor& actor,
+                             const v1::ListMembersRequest& request,
+                             v1::ListMembersResponse* response);
+  absl::Status DoListGridInspectors(
+      const v1::Actor& actor, const v1::ListGridInspectorsRequest& request,
+      v1::ListGridInspectorsResponse* response);
+  absl::Status DoUpsertDepartment(const v1::Actor& actor,
+                                  const v1::UpsertDepartmentRequest& request,
+                                  v1::UpsertDepartmentResponse* response);
+  absl::Status DoGetDepartment(const v1::Actor& actor,
+                               const v1::GetDepartmentRequest& request,
+                               v1::GetDepartmentResponse* response);
+  absl::Status DoListDepartments(const v1::Actor& actor,
+                                 const v1::ListDepartmentsRequest& request,
+                                 v1::ListDepartmentsResponse* response);
+  absl::Status DoUpsertCategory(const v1::Actor& actor,
+                                const v1::UpsertCategoryRequest& request,
+                                v1::UpsertCategoryResponse* response);
+  absl::Status DoGetCategory(const v1::Actor& actor,
+                             const v1::GetCategoryRequest& request,
+                             v1::GetCategoryResponse* response);
+  absl::Status DoListCategories(const v1::Actor& actor,
+                                const v1::ListCategoriesRequest& request,
+                                v1::ListCategoriesResponse* response);
+  absl::Status DoUpsertRule(const v1::Actor& actor,
+                            const v1::UpsertRuleRequest& request,
+                            v1::UpsertRuleResponse* response);
+  absl::Status DoDeleteRule(const v1::Actor& actor,
+                            const v1::DeleteRuleRequest& request,
+                            v1::DeleteRuleResponse* response);
+  absl::Status DoListRules(const v1::Actor& actor,
+                           const v1::ListRulesRequest& request,
+                           v1::ListRulesResponse* response);
+  absl::Status DoResolveResponsibility(
+      const v1::Actor& actor, const v1::ResolveResponsibilityRequest& request,
+      v1::ResolveResponsibilityResponse* response);
+  absl::Status DoGetCalendar(const v1::Actor& actor,
+                             const v1::GetCalendarRequest& request,
+                             v1::GetCalendarResponse* response);
+  absl::Status DoUpsertCalendar(const v1::Actor& actor,
+                                const v1::UpsertCalendarRequest& request,
+                                v1::UpsertCalendarResponse* response);
+
+  // Stores one reference record and reloads the snapshot.
+  absl::StatusOr<bool> PutRecord(RecordKind kind, const std::string& key,
+                                 const google::protobuf::Message& record);
+
+  RegistryStore* store_;
+  SnapshotHolder* snapshots_;
+  const auth::Authenticator* authenticator_;
+  const Clock* clock_;
+  RegistryMetrics* metrics_;
+};
 
 }  // namespace gridcase::registry
 

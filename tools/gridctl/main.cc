@@ -1,19 +1,14 @@
-// gridctl: the gridcase command-line client. Today: `gridctl health`.
-// The full command set (registry, cases, dispatch actions, stats) comes with
-// issue #7.
-#include <grpcpp/create_channel.h>
-#include <grpcpp/security/credentials.h>
-
+// gridctl: the gridcase command-line client. Commands today: `health` and
+// `registry`; issue #7 adds cases, dispatch actions and statistics.
 #include <cstdio>
-#include <cstdlib>
 #include <string>
 #include <vector>
 
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/strip.h"
 #include "absl/time/time.h"
 #include "common/server/health_client.h"
+#include "tools/gridctl/cli.h"
+#include "tools/gridctl/registry_commands.h"
 
 namespace {
 
@@ -21,14 +16,19 @@ constexpr char kUsage[] = R"(gridctl: the gridcase command-line client.
 
 Usage:
   gridctl health [--target=HOST:PORT] [--service=NAME] [--wait=DURATION]
+  gridctl registry import|load|locate ...   (gridctl registry --help)
 
-  --target   gRPC server address (default: $GRIDCASE_TARGET or 127.0.0.1:8080)
+Every command takes --target (else $GRIDCASE_<SERVICE>_TARGET, else
+$GRIDCASE_TARGET, else 127.0.0.1:8080) and --actor, the caller's identity
+(else $GRIDCASE_ACTOR), e.g. --actor='subject=m-admin; roles=admin'.
+
+health:
   --service  service to ask about, e.g. gridcase.v1.IntakeService
              (default: the server as a whole)
   --wait     keep asking until SERVING, up to this long (e.g. 30s)
 
-Exit status: 0 when SERVING; 1 when not serving or on an error, which is
-printed as "error: CODE: message"; 2 on bad usage.
+Exit status: 0 on success (health: SERVING); 1 on an error, printed as
+"error: CODE: message" (health: also when not serving); 2 on bad usage.
 )";
 
 int Usage(const std::string& problem) {
@@ -38,45 +38,40 @@ int Usage(const std::string& problem) {
   return problem.empty() ? 0 : 2;
 }
 
+int Health(const std::vector<std::string>& args) {
+  absl::StatusOr<gridcase::gridctl::Invocation> in =
+      gridcase::gridctl::Parse(args, {"target", "service", "wait", "help"});
+  if (!in.ok()) return Usage(std::string(in.status().message()));
+  if (in->Has("help")) return Usage("");
+  if (!in->positional.empty()) {
+    return Usage(
+        absl::StrCat("health: unexpected argument '", in->positional[0], "'"));
+  }
+  gridcase::server::HealthOptions options;
+  options.service = in->Get("service", nullptr);
+  if (in->Has("wait") &&
+      !absl::ParseDuration(in->Get("wait", nullptr), &options.wait)) {
+    return Usage(absl::StrCat("--wait: '", in->Get("wait", nullptr),
+                              "' is not a duration such as 30s"));
+  }
+  absl::StatusOr<std::string> status = gridcase::server::CheckHealth(
+      gridcase::gridctl::Channel(*in, nullptr), options);
+  if (!status.ok()) return gridcase::gridctl::Fail(status.status());
+  std::printf("%s\n", status->c_str());
+  return *status == "SERVING" ? 0 : 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
-  if (args.empty() || args[0] == "--help" || args[0] == "-h" ||
-      args[0] == "help") {
-    return Usage(args.empty() ? "missing command" : "");
+  if (args.empty()) return Usage("missing command");
+  std::string command = args[0];
+  std::vector<std::string> rest(args.begin() + 1, args.end());
+  if (command == "--help" || command == "-h" || command == "help") {
+    return Usage("");
   }
-  if (args[0] != "health") return Usage("unknown command '" + args[0] + "'");
-
-  const char* env_target = std::getenv("GRIDCASE_TARGET");
-  std::string target = env_target != nullptr ? env_target : "127.0.0.1:8080";
-  gridcase::server::HealthOptions options;
-  for (size_t i = 1; i < args.size(); ++i) {
-    absl::string_view arg = args[i];
-    if (arg == "--help" || arg == "-h") return Usage("");
-    if (absl::ConsumePrefix(&arg, "--target=")) {
-      target = std::string(arg);
-    } else if (absl::ConsumePrefix(&arg, "--service=")) {
-      options.service = std::string(arg);
-    } else if (absl::ConsumePrefix(&arg, "--wait=")) {
-      if (!absl::ParseDuration(arg, &options.wait)) {
-        return Usage(
-            absl::StrCat("--wait: '", arg, "' is not a duration such as 30s"));
-      }
-    } else {
-      return Usage(absl::StrCat("health: unknown argument '", arg, "'"));
-    }
-  }
-  auto channel =
-      grpc::CreateChannel(target, grpc::InsecureChannelCredentials());
-  absl::StatusOr<std::string> status =
-      gridcase::server::CheckHealth(channel, options);
-  if (!status.ok()) {
-    std::fprintf(stderr, "error: %s: %s\n",
-                 absl::StatusCodeToString(status.status().code()).c_str(),
-                 std::string(status.status().message()).c_str());
-    return 1;
-  }
-  std::printf("%s\n", status->c_str());
-  return *status == "SERVING" ? 0 : 1;
+  if (command == "health") return Health(rest);
+  if (command == "registry") return gridcase::gridctl::RunRegistry(rest);
+  return Usage("unknown command '" + command + "'");
 }

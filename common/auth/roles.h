@@ -1,0 +1,28 @@
+// Role checks shared by every service's handlers. Denials are
+// PERMISSION_DENIED and name the rule: "ImportGrids needs role ADMIN or
+// SYSTEM; caller m-0042 has DISPATCHER".
+#ifndef GRIDCASE_COMMON_AUTH_ROLES_H_
+#define GRIDCASE_COMMON_AUTH_ROLES_H_
+
+#include <initializer_list>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "gridcase/v1/common.pb.h"
+
+namespace gridcase::auth {
+
+bool HasRole(const v1::Actor& actor, v1::Role role);
+
+// OK if the actor holds any of `roles`.
+absl::Status RequireAnyRole(const v1::Actor& actor,
+                            std::initializer_list<v1::Role> roles,
+                            absl::string_view action);
+
+// OK if the actor holds any role other than CITIZEN (a staff member or a
+// gridcase service).
+absl::Status RequireStaff(const v1::Actor& actor, absl::string_view action);
+
+}  // namespace gridcase::auth
+
+#endif  // GRIDCASE_COMMON_AUTH_ROLES_H_

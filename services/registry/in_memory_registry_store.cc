@@ -1,0 +1,108 @@
+#include "services/registry/in_memory_registry_store.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+
+namespace gridcase::registry {
+namespace {
+
+template <typename T>
+void ParseAll(const std::map<std::string, std::string>& records,
+              std::vector<T>* out) {
+  for (const auto& [key, bytes] : records) {
+    T message;
+    message.ParseFromString(bytes);
+    out->push_back(std::move(message));
+  }
+}
+
+}  // namespace
+
+void InMemoryRegistryStore::SetFailure(absl::Status status) {
+  absl::MutexLock lock(&mu_);
+  failure_ = std::move(status);
+}
+
+absl::StatusOr<Versions> InMemoryRegistryStore::GetVersions() {
+  absl::MutexLock lock(&mu_);
+  if (!failure_.ok()) return failure_;
+  return versions_;
+}
+
+absl::StatusOr<RegistryData> InMemoryRegistryStore::LoadAll() {
+  absl::MutexLock lock(&mu_);
+  if (!failure_.ok()) return failure_;
+  RegistryData data;
+  data.versions = versions_;
+  data.updated_at = updated_at_;
+  for (const auto& [code, region] : regions_) data.regions.push_back(region);
+  ParseAll(records_[RecordKind::kMember], &data.members);
+  ParseAll(records_[RecordKind::kDepartment], &data.departments);
+  ParseAll(records_[RecordKind::kCategory], &data.categories);
+  ParseAll(records_[RecordKind::kRule], &data.rules);
+  data.calendar = calendar_;
+  return data;
+}
+
+absl::StatusOr<int64_t> InMemoryRegistryStore::ImportRegions(
+    int64_t expected_version, const std::vector<v1::Region>& regions,
+    absl::Time now) {
+  absl::MutexLock lock(&mu_);
+  if (!failure_.ok()) return failure_;
+  if (versions_.registry != expected_version) {
+    return absl::AbortedError(absl::StrCat("registry version is ",
+                                           versions_.registry, ", expected ",
+                                           expected_version));
+  }
+  for (const v1::Region& region : regions) regions_[region.code()] = region;
+  updated_at_ = now;
+  return ++versions_.registry;
+}
+
+absl::StatusOr<bool> InMemoryRegistryStore::PutRecord(RecordKind kind,
+                                                      const std::string& key,
+                                                      const std::string& bytes,
+                                                      absl::Time now) {
+  absl::MutexLock lock(&mu_);
+  if (!failure_.ok()) return failure_;
+  bool created = records_[kind].insert_or_assign(key, bytes).second;
+  ++versions_.reference;
+  updated_at_ = now;
+  return created;
+}
+
+absl::Status InMemoryRegistryStore::DeleteRecord(RecordKind kind,
+                                                 const std::string& key,
+                                                 absl::Time now) {
+  absl::MutexLock lock(&mu_);
+  if (!failure_.ok()) return failure_;
+  if (records_[kind].erase(key) == 0) return absl::NotFoundError(key);
+  ++versions_.reference;
+  updated_at_ = now;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<int64_t> InMemoryRegistryStore::PutCalendar(
+    int64_t expected_version, v1::WorkingCalendar calendar, absl::Time now) {
+  absl::MutexLock lock(&mu_);
+  if (!failure_.ok()) return failure_;
+  if (versions_.calendar != expected_version) {
+    return absl::AbortedError(absl::StrCat("calendar version is ",
+                                           versions_.calendar, ", expected ",
+                                           expected_version));
+  }
+  calendar.set_version(expected_version + 1);
+  calendar.mutable_updated_at()->set_seconds(absl::ToUnixSeconds(now));
+  calendar_ = std::move(calendar);
+  updated_at_ = now;
+  return ++versions_.calendar;
+}
+
+absl::StatusOr<int64_t> InMemoryRegistryStore::NextRuleNumber() {
+  absl::MutexLock lock(&mu_);
+  if (!failure_.ok()) return failure_;
+  return ++rule_seq_;
+}
+
+}  // namespace gridcase::registry

@@ -1,0 +1,224 @@
+#include "services/registry/redis_registry_store.h"
+
+#include <utility>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "common/redis/script.h"
+#include "common/status/status_macros.h"
+
+namespace gridcase::registry {
+namespace {
+
+constexpr char kRegions[] = "{reg}:regions";
+constexpr char kMembers[] = "{reg}:members";
+constexpr char kDepartments[] = "{reg}:departments";
+constexpr char kCategories[] = "{reg}:categories";
+constexpr char kRules[] = "{reg}:rules";
+constexpr char kCalendar[] = "{reg}:calendar";
+constexpr char kVersion[] = "{reg}:version";
+constexpr char kRefVersion[] = "{reg}:refversion";
+constexpr char kCalVersion[] = "{reg}:calversion";
+constexpr char kUpdatedAt[] = "{reg}:updated_at";
+constexpr char kRuleSeq[] = "{reg}:rule_seq";
+
+// Upserts regions and bumps the registry version if it is still ARGV[1].
+const redis::Script& ImportScript() {
+  static const auto* script = new redis::Script("registry_import", R"lua(
+local current = tonumber(redis.call('GET', KEYS[2]) or '0')
+if current ~= tonumber(ARGV[1]) then
+  return redis.error_reply('ABORTED registry version is ' .. current ..
+                           ', expected ' .. ARGV[1])
+end
+for i = 3, #ARGV, 2 do
+  redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1])
+end
+redis.call('SET', KEYS[2], current + 1)
+redis.call('SET', KEYS[3], ARGV[2])
+return current + 1
+)lua");
+  return *script;
+}
+
+// Stores one record and bumps the reference version; returns 1 if created.
+const redis::Script& PutScript() {
+  static const auto* script = new redis::Script("registry_put", R"lua(
+local created = redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('INCR', KEYS[2])
+redis.call('SET', KEYS[3], ARGV[3])
+return created
+)lua");
+  return *script;
+}
+
+const redis::Script& DeleteScript() {
+  static const auto* script = new redis::Script("registry_delete", R"lua(
+if redis.call('HDEL', KEYS[1], ARGV[1]) == 0 then
+  return redis.error_reply('NOT_FOUND ' .. ARGV[1])
+end
+redis.call('INCR', KEYS[2])
+redis.call('SET', KEYS[3], ARGV[2])
+return 1
+)lua");
+  return *script;
+}
+
+// Replaces the calendar if its version is still ARGV[1].
+const redis::Script& CalendarScript() {
+  static const auto* script = new redis::Script("registry_calendar", R"lua(
+local current = tonumber(redis.call('GET', KEYS[2]) or '0')
+if current ~= tonumber(ARGV[1]) then
+  return redis.error_reply('ABORTED calendar version is ' .. current ..
+                           ', expected ' .. ARGV[1])
+end
+redis.call('SET', KEYS[1], ARGV[2])
+redis.call('SET', KEYS[2], current + 1)
+redis.call('SET', KEYS[3], ARGV[3])
+return current + 1
+)lua");
+  return *script;
+}
+
+const char* HashOf(RecordKind kind) {
+  switch (kind) {
+    case RecordKind::kMember:
+      return kMembers;
+    case RecordKind::kDepartment:
+      return kDepartments;
+    case RecordKind::kCategory:
+      return kCategories;
+    case RecordKind::kRule:
+      return kRules;
+  }
+  return kMembers;
+}
+
+std::string Millis(absl::Time t) { return absl::StrCat(absl::ToUnixMillis(t)); }
+
+int64_t IntOrZero(const redis::Reply& r) {
+  int64_t n = 0;
+  if (r.type() == redis::Reply::Type::kString) {
+    (void)absl::SimpleAtoi(r.str(), &n);
+  }
+  return n;
+}
+
+// Parses the values of an HGETALL reply into messages of type T.
+template <typename T>
+absl::Status ParseHash(const redis::Reply& reply, const char* what,
+                       std::vector<T>* out) {
+  const auto& e = reply.elements();
+  for (size_t i = 0; i + 1 < e.size(); i += 2) {
+    T message;
+    if (!message.ParseFromString(e[i + 1].str())) {
+      return absl::DataLossError(
+          absl::StrCat("registry: corrupt ", what, " record ", e[i].str()));
+    }
+    out->push_back(std::move(message));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<Versions> RedisRegistryStore::GetVersions() {
+  ASSIGN_OR_RETURN(redis::Reply r, redis_->Command({"MGET", kVersion,
+                                                    kRefVersion, kCalVersion}));
+  const auto& e = r.elements();
+  if (e.size() != 3) return absl::InternalError("registry: bad MGET reply");
+  return Versions{IntOrZero(e[0]), IntOrZero(e[1]), IntOrZero(e[2])};
+}
+
+absl::StatusOr<RegistryData> RedisRegistryStore::LoadAll() {
+  // One MULTI/EXEC so that the versions and the data are one snapshot.
+  std::vector<redis::Args> cmds = {
+      {"MULTI"},
+      {"MGET", kVersion, kRefVersion, kCalVersion, kUpdatedAt},
+      {"HGETALL", kRegions},
+      {"HGETALL", kMembers},
+      {"HGETALL", kDepartments},
+      {"HGETALL", kCategories},
+      {"HGETALL", kRules},
+      {"GET", kCalendar},
+      {"EXEC"}};
+  ASSIGN_OR_RETURN(std::vector<redis::Reply> replies, redis_->Pipeline(cmds));
+  const redis::Reply& exec = replies.back();
+  RETURN_IF_ERROR(exec.ToStatus());
+  const auto& r = exec.elements();
+  if (r.size() != 7) {
+    return absl::InternalError(
+        absl::StrCat("registry: bad EXEC reply ", exec.DebugString()));
+  }
+  RegistryData data;
+  const auto& v = r[0].elements();
+  data.versions = {IntOrZero(v[0]), IntOrZero(v[1]), IntOrZero(v[2])};
+  data.updated_at = absl::FromUnixMillis(IntOrZero(v[3]));
+  RETURN_IF_ERROR(ParseHash(r[1], "region", &data.regions));
+  RETURN_IF_ERROR(ParseHash(r[2], "member", &data.members));
+  RETURN_IF_ERROR(ParseHash(r[3], "department", &data.departments));
+  RETURN_IF_ERROR(ParseHash(r[4], "category", &data.categories));
+  RETURN_IF_ERROR(ParseHash(r[5], "rule", &data.rules));
+  if (!r[6].is_nil()) {
+    v1::WorkingCalendar calendar;
+    if (!calendar.ParseFromString(r[6].str())) {
+      return absl::DataLossError("registry: corrupt calendar record");
+    }
+    data.calendar = std::move(calendar);
+  }
+  return data;
+}
+
+absl::StatusOr<int64_t> RedisRegistryStore::ImportRegions(
+    int64_t expected_version, const std::vector<v1::Region>& regions,
+    absl::Time now) {
+  std::vector<std::string> args = {absl::StrCat(expected_version), Millis(now)};
+  args.reserve(2 + 2 * regions.size());
+  for (const v1::Region& region : regions) {
+    args.push_back(region.code());
+    args.push_back(region.SerializeAsString());
+  }
+  ASSIGN_OR_RETURN(
+      redis::Reply r,
+      redis_->Eval(ImportScript(), {kRegions, kVersion, kUpdatedAt}, args));
+  return r.AsInteger();
+}
+
+absl::StatusOr<bool> RedisRegistryStore::PutRecord(RecordKind kind,
+                                                   const std::string& key,
+                                                   const std::string& bytes,
+                                                   absl::Time now) {
+  ASSIGN_OR_RETURN(
+      redis::Reply r,
+      redis_->Eval(PutScript(), {HashOf(kind), kRefVersion, kUpdatedAt},
+                   {key, bytes, Millis(now)}));
+  ASSIGN_OR_RETURN(int64_t created, r.AsInteger());
+  return created == 1;
+}
+
+absl::Status RedisRegistryStore::DeleteRecord(RecordKind kind,
+                                              const std::string& key,
+                                              absl::Time now) {
+  return redis_
+      ->Eval(DeleteScript(), {HashOf(kind), kRefVersion, kUpdatedAt},
+             {key, Millis(now)})
+      .status();
+}
+
+absl::StatusOr<int64_t> RedisRegistryStore::PutCalendar(
+    int64_t expected_version, v1::WorkingCalendar calendar, absl::Time now) {
+  calendar.set_version(expected_version + 1);
+  calendar.mutable_updated_at()->set_seconds(absl::ToUnixSeconds(now));
+  ASSIGN_OR_RETURN(
+      redis::Reply r,
+      redis_->Eval(CalendarScript(), {kCalendar, kCalVersion, kUpdatedAt},
+                   {absl::StrCat(expected_version),
+                    calendar.SerializeAsString(), Millis(now)}));
+  return r.AsInteger();
+}
+
+absl::StatusOr<int64_t> RedisRegistryStore::NextRuleNumber() {
+  ASSIGN_OR_RETURN(redis::Reply r, redis_->Command({"INCR", kRuleSeq}));
+  return r.AsInteger();
+}
+
+}  // namespace gridcase::registry

@@ -1,0 +1,102 @@
+// RedisRegistryStore against a real redis-server.
+#include "services/registry/redis_registry_store.h"
+
+#include "common/redis/redis_pool.h"
+#include "common/status/status_matchers.h"
+#include "common/testing/redis_server.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "services/registry/registry_test_data.h"
+
+namespace gridcase::registry {
+namespace {
+
+using ::gridcase::testing::IsOkAndHolds;
+using ::gridcase::testing::RedisServer;
+using ::gridcase::testing::StatusIs;
+using ::testing::HasSubstr;
+
+class RedisRegistryStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_OK_AND_ASSIGN(server_, RedisServer::Start());
+    ASSERT_OK_AND_ASSIGN(
+        pool_, redis::RedisPool::Create({.address = server_->address()}));
+    store_ = std::make_unique<RedisRegistryStore>(pool_.get());
+  }
+  absl::Time now_ = absl::FromUnixSeconds(1782800000);
+  std::unique_ptr<RedisServer> server_;
+  std::unique_ptr<redis::RedisPool> pool_;
+  std::unique_ptr<RedisRegistryStore> store_;
+};
+
+TEST_F(RedisRegistryStoreTest, ImportIsCompareAndSetOnTheVersion) {
+  RegistryData data = testdata::BaseData();
+  EXPECT_THAT(store_->ImportRegions(0, data.regions, now_), IsOkAndHolds(1));
+  EXPECT_THAT(store_->ImportRegions(0, data.regions, now_),
+              StatusIs(absl::StatusCode::kAborted,
+                       HasSubstr("registry version is 1, expected 0")));
+  EXPECT_THAT(store_->ImportRegions(1, {data.regions[0]}, now_),
+              IsOkAndHolds(2));
+  ASSERT_OK_AND_ASSIGN(RegistryData loaded, store_->LoadAll());
+  EXPECT_EQ(loaded.versions.registry, 2);
+  EXPECT_EQ(loaded.regions.size(), data.regions.size());
+  EXPECT_EQ(loaded.updated_at, now_);
+}
+
+TEST_F(RedisRegistryStoreTest, RecordsBumpTheReferenceVersion) {
+  v1::Department d = testdata::MakeDepartment("sanitation");
+  EXPECT_THAT(store_->PutRecord(RecordKind::kDepartment, d.id(),
+                                d.SerializeAsString(), now_),
+              IsOkAndHolds(true));
+  EXPECT_THAT(store_->PutRecord(RecordKind::kDepartment, d.id(),
+                                d.SerializeAsString(), now_),
+              IsOkAndHolds(false));
+  v1::Rule r = testdata::MakeRule("r-1", "E0101", "330483", "sanitation");
+  ASSERT_OK(store_->PutRecord(RecordKind::kRule, r.id(), r.SerializeAsString(),
+                              now_));
+  ASSERT_OK(store_->DeleteRecord(RecordKind::kRule, "r-1", now_));
+  EXPECT_THAT(store_->DeleteRecord(RecordKind::kRule, "r-1", now_),
+              StatusIs(absl::StatusCode::kNotFound, HasSubstr("r-1")));
+  ASSERT_OK_AND_ASSIGN(Versions v, store_->GetVersions());
+  EXPECT_EQ(v.reference, 4);
+  ASSERT_OK_AND_ASSIGN(RegistryData loaded, store_->LoadAll());
+  ASSERT_EQ(loaded.departments.size(), 1u);
+  EXPECT_EQ(loaded.departments[0].name(), d.name());
+  EXPECT_TRUE(loaded.rules.empty());
+  EXPECT_THAT(store_->NextRuleNumber(), IsOkAndHolds(1));
+  EXPECT_THAT(store_->NextRuleNumber(), IsOkAndHolds(2));
+}
+
+TEST_F(RedisRegistryStoreTest, CalendarIsCompareAndSet) {
+  ASSERT_OK_AND_ASSIGN(RegistryData empty, store_->LoadAll());
+  EXPECT_FALSE(empty.calendar.has_value());
+  v1::WorkingCalendar calendar;
+  calendar.set_time_zone("Asia/Shanghai");
+  EXPECT_THAT(store_->PutCalendar(0, calendar, now_), IsOkAndHolds(1));
+  EXPECT_THAT(
+      store_->PutCalendar(0, calendar, now_),
+      StatusIs(absl::StatusCode::kAborted, HasSubstr("calendar version is 1")));
+  ASSERT_OK_AND_ASSIGN(RegistryData loaded, store_->LoadAll());
+  ASSERT_TRUE(loaded.calendar.has_value());
+  EXPECT_EQ(loaded.calendar->version(), 1);
+  EXPECT_EQ(loaded.versions.calendar, 1);
+}
+
+TEST_F(RedisRegistryStoreTest, SurvivesARestartWithPersistence) {
+  ASSERT_OK_AND_ASSIGN(
+      auto durable,
+      RedisServer::Start(
+          {.extra_args = {"--appendonly", "yes", "--appendfsync", "always"}}));
+  ASSERT_OK_AND_ASSIGN(
+      auto pool, redis::RedisPool::Create({.address = durable->address()}));
+  RedisRegistryStore store(pool.get());
+  ASSERT_OK(store.ImportRegions(0, testdata::BaseData().regions, now_));
+  ASSERT_OK(durable->Restart());
+  ASSERT_OK_AND_ASSIGN(RegistryData loaded, store.LoadAll());
+  EXPECT_EQ(loaded.versions.registry, 1);
+  EXPECT_EQ(loaded.regions.size(), 8u);
+}
+
+}  // namespace
+}  // namespace gridcase::registry

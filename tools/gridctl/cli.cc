@@ -1,0 +1,71 @@
+#include "tools/gridctl/cli.h"
+
+#include <grpcpp/create_channel.h>
+#include <grpcpp/security/credentials.h>
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+
+namespace gridcase::gridctl {
+
+std::string Invocation::Get(const std::string& name, const char* env,
+                            const std::string& fallback) const {
+  auto it = options.find(name);
+  if (it != options.end()) return it->second;
+  const char* value = env != nullptr ? std::getenv(env) : nullptr;
+  return value != nullptr ? value : fallback;
+}
+
+absl::StatusOr<Invocation> Parse(const std::vector<std::string>& args,
+                                 const std::vector<std::string>& known) {
+  Invocation in;
+  for (const std::string& arg : args) {
+    if (!absl::StartsWith(arg, "--")) {
+      in.positional.push_back(arg);
+      continue;
+    }
+    size_t eq = arg.find('=');
+    std::string name =
+        arg.substr(2, eq == std::string::npos ? std::string::npos : eq - 2);
+    bool ok = false;
+    for (const std::string& k : known) ok |= k == name;
+    if (!ok) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("unknown option --", name, " (see --help)"));
+    }
+    in.options[name] = eq == std::string::npos ? "true" : arg.substr(eq + 1);
+  }
+  return in;
+}
+
+std::shared_ptr<grpc::Channel> Channel(const Invocation& in,
+                                       const char* target_env) {
+  std::string target =
+      in.Get("target", target_env,
+             in.Get("target", "GRIDCASE_TARGET", "127.0.0.1:8080"));
+  return grpc::CreateChannel(target, grpc::InsecureChannelCredentials());
+}
+
+std::unique_ptr<grpc::ClientContext> Context(const Invocation& in) {
+  auto context = std::make_unique<grpc::ClientContext>();
+  std::string actor = in.Get("actor", "GRIDCASE_ACTOR");
+  if (!actor.empty()) context->AddMetadata("x-gridcase-actor", actor);
+  absl::Duration timeout = absl::Seconds(30);
+  (void)absl::ParseDuration(in.Get("timeout", nullptr, "30s"), &timeout);
+  context->set_deadline(absl::ToChronoTime(absl::Now() + timeout));
+  return context;
+}
+
+int Fail(const absl::Status& status) {
+  std::fprintf(stderr, "error: %s: %s\n",
+               absl::StatusCodeToString(status.code()).c_str(),
+               std::string(status.message()).c_str());
+  return 1;
+}
+
+}  // namespace gridcase::gridctl

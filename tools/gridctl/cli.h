@@ -1,0 +1,48 @@
+// Command-line plumbing shared by gridctl's commands: `--name=value` options
+// (with GRIDCASE_* environment defaults), positional arguments, the channel
+// and the caller's identity, and printing errors as "error: CODE: message".
+#ifndef GRIDCASE_TOOLS_GRIDCTL_CLI_H_
+#define GRIDCASE_TOOLS_GRIDCTL_CLI_H_
+
+#include <grpcpp/channel.h>
+#include <grpcpp/client_context.h>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+
+namespace gridcase::gridctl {
+
+struct Invocation {
+  std::vector<std::string> positional;
+  std::map<std::string, std::string> options;  // "--name=value" / "--flag"
+
+  // The option, else the environment variable, else `fallback`.
+  std::string Get(const std::string& name, const char* env,
+                  const std::string& fallback = "") const;
+  bool Has(const std::string& name) const { return options.count(name) > 0; }
+};
+
+// Splits arguments into options and positionals; INVALID_ARGUMENT for an
+// option that is not in `known`.
+absl::StatusOr<Invocation> Parse(const std::vector<std::string>& args,
+                                 const std::vector<std::string>& known);
+
+// A channel to --target (or $GRIDCASE_TARGET, default 127.0.0.1:8080).
+std::shared_ptr<grpc::Channel> Channel(const Invocation& in,
+                                       const char* target_env);
+
+// A context carrying --actor (or $GRIDCASE_ACTOR) as x-gridcase-actor and a
+// deadline of --timeout (default 30s).
+std::unique_ptr<grpc::ClientContext> Context(const Invocation& in);
+
+// Prints "error: CODE: message" to stderr and returns 1.
+int Fail(const absl::Status& status);
+
+}  // namespace gridcase::gridctl
+
+#endif  // GRIDCASE_TOOLS_GRIDCTL_CLI_H_
