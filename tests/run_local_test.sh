@@ -43,8 +43,11 @@ for svc in registry intake dispatch stats; do
   grep -qE "^  $svc +127\.0\.0\.1:[0-9]+ +http://127\.0\.0\.1:[0-9]+/metrics" <<<"$out" ||
     { echo "FAIL: no endpoint line for $svc" >&2; exit 1; }
 done
+grep -qE "^  rules +145 from" <<<"$out" || { echo "FAIL: sample rules not loaded" >&2; exit 1; }
+grep -qE "^  GRID +3304831010" <<<"$out" ||
+  { echo "FAIL: the Puyuan point was not located in a 濮院镇 grid" >&2; exit 1; }
 expect_all_stopped
-echo "PASS: --once started and stopped 5 processes"
+echo "PASS: --once started, loaded the sample registry, and stopped 5 processes"
 
 # 2. Ctrl-C
 "$root/tools/run-local" >"$var/interactive.log" 2>&1 &

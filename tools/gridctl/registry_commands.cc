@@ -118,7 +118,9 @@ void PrintImport(const v1::ImportGridsResponse& r) {
   for (const v1::FeatureRejection& x : r.rejections()) {
     std::printf("  feature[%d] %s: %s: %s\n", x.feature_index(),
                 x.code().c_str(),
-                v1::FeatureRejectionReason_Name(x.reason()).c_str(),
+                v1::FeatureRejectionReason_Name(x.reason())
+                    .substr(sizeof("FEATURE_REJECTION_REASON_") - 1)
+                    .c_str(),
                 x.message().c_str());
   }
 }
