@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 
 #include <fstream>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -48,19 +49,27 @@ struct Binary {
   // A message of the service's file: using it links the generated code, so
   // the service is in the descriptor pool.
   const google::protobuf::Descriptor* (*anchor)();
-  // Built by its issue: its RPCs answer; else every RPC is UNIMPLEMENTED.
-  bool implemented;
+  // The methods built so far ("*": all); the others answer UNIMPLEMENTED.
+  std::set<std::string> built;
 };
 
 const Binary kBinaries[] = {
-    {GRIDCASE_REGISTRY_BIN, "gridcase.v1.RegistryService",
-     &v1::LocateGridRequest::descriptor, true},
-    {GRIDCASE_INTAKE_BIN, "gridcase.v1.IntakeService",
-     &v1::ReportCaseRequest::descriptor, false},
-    {GRIDCASE_DISPATCH_BIN, "gridcase.v1.DispatchService",
-     &v1::RegisterCaseRequest::descriptor, false},
-    {GRIDCASE_STATS_BIN, "gridcase.v1.StatsService",
-     &v1::SummaryRequest::descriptor, false},
+    {GRIDCASE_REGISTRY_BIN,
+     "gridcase.v1.RegistryService",
+     &v1::LocateGridRequest::descriptor,
+     {"*"}},
+    {GRIDCASE_INTAKE_BIN,
+     "gridcase.v1.IntakeService",
+     &v1::ReportCaseRequest::descriptor,
+     {"ReportCase", "GetCase"}},
+    {GRIDCASE_DISPATCH_BIN,
+     "gridcase.v1.DispatchService",
+     &v1::RegisterCaseRequest::descriptor,
+     {}},
+    {GRIDCASE_STATS_BIN,
+     "gridcase.v1.StatsService",
+     &v1::SummaryRequest::descriptor,
+     {}},
 };
 
 absl::StatusOr<std::string> HealthOf(
@@ -125,9 +134,11 @@ TEST_F(ServicesProcessTest, EveryServiceServesHealthAndEveryRpcAnswers) {
     std::vector<std::string> methods = server::MethodNames(binary.service);
     ASSERT_FALSE(methods.empty());
     for (const std::string& method : methods) {
+      std::string name = method.substr(method.rfind('/') + 1);
+      bool built = binary.built.count("*") || binary.built.count(name);
       EXPECT_EQ(CallEmpty(channel, method).error_code(),
-                binary.implemented ? grpc::StatusCode::UNAUTHENTICATED
-                                   : grpc::StatusCode::UNIMPLEMENTED)
+                built ? grpc::StatusCode::UNAUTHENTICATED
+                      : grpc::StatusCode::UNIMPLEMENTED)
           << method;
     }
   }

@@ -32,7 +32,7 @@ bool HasRole(const v1::Actor& actor, v1::Role role) {
 }
 
 absl::Status RequireAnyRole(const v1::Actor& actor,
-                            std::initializer_list<v1::Role> roles,
+                            absl::Span<const v1::Role> roles,
                             absl::string_view action) {
   std::vector<std::string> wanted;
   for (v1::Role role : roles) {

@@ -4,10 +4,9 @@
 #ifndef GRIDCASE_COMMON_AUTH_ROLES_H_
 #define GRIDCASE_COMMON_AUTH_ROLES_H_
 
-#include <initializer_list>
-
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "absl/types/span.h"
 #include "gridcase/v1/common.pb.h"
 
 namespace gridcase::auth {
@@ -16,7 +15,7 @@ bool HasRole(const v1::Actor& actor, v1::Role role);
 
 // OK if the actor holds any of `roles`.
 absl::Status RequireAnyRole(const v1::Actor& actor,
-                            std::initializer_list<v1::Role> roles,
+                            absl::Span<const v1::Role> roles,
                             absl::string_view action);
 
 // OK if the actor holds any role other than CITIZEN (a staff member or a

@@ -1,16 +1,67 @@
-// IntakeServiceImpl: gridcase.v1.IntakeService, case reporting from every
-// channel and the reporter-facing reads.
+// IntakeServiceImpl: gridcase.v1.IntakeService — reporting a case from any
+// channel (validated, idempotent, located, de-duplicated, stored atomically)
+// and the reporter-facing reads. Handlers see only injected interfaces: the
+// case store, the registry client, the authenticator, the clock and metrics.
 //
-// Skeleton: every RPC answers UNIMPLEMENTED until issue #4 builds it
-// (docs/api.md lists each RPC with the issue that builds it).
+// Built so far (issue #4): ReportCase and GetCase. ListCases, ListNearby,
+// AddFollowUp and WatchCases answer UNIMPLEMENTED until they are built.
 #ifndef GRIDCASE_SERVICES_INTAKE_INTAKE_SERVICE_H_
 #define GRIDCASE_SERVICES_INTAKE_INTAKE_SERVICE_H_
 
+#include "absl/status/status.h"
+#include "common/auth/authenticator.h"
+#include "common/clock/clock.h"
 #include "gridcase/v1/intake.grpc.pb.h"
+#include "services/intake/case_store.h"
+#include "services/intake/intake_metrics.h"
+#include "services/intake/registry_client.h"
 
 namespace gridcase::intake {
 
-class IntakeServiceImpl final : public v1::IntakeService::Service {};
+struct IntakeOptions {
+  int shards = 16;
+};
+
+class IntakeServiceImpl final : public v1::IntakeService::Service {
+ public:
+  IntakeServiceImpl(CaseStore* store, RegistryClient* registry,
+                    const auth::Authenticator* authenticator,
+                    const Clock* clock, IntakeMetrics* metrics,
+                    IntakeOptions options);
+
+  grpc::Status ReportCase(grpc::ServerContext* context,
+                          const v1::ReportCaseRequest* request,
+                          v1::ReportCaseResponse* response) override;
+  grpc::Status GetCase(grpc::ServerContext* context,
+                       const v1::GetCaseRequest* request,
+                       v1::GetCaseResponse* response) override;
+
+ private:
+  absl::Status DoReportCase(const v1::Actor& actor,
+                            const v1::ReportCaseRequest& request,
+                            v1::ReportCaseResponse* response);
+  absl::Status DoGetCase(const v1::Actor& actor,
+                         const v1::GetCaseRequest& request,
+                         v1::GetCaseResponse* response);
+
+  CaseStore* store_;
+  RegistryClient* registry_;
+  const auth::Authenticator* authenticator_;
+  const Clock* clock_;
+  IntakeMetrics* metrics_;
+  IntakeOptions options_;
+};
+
+// Who may report from which source; CITIZEN and GRID_MANAGER callers report
+// as themselves. Returns the reporter to store (defaults filled in).
+absl::StatusOr<v1::Reporter> AuthorizeReporter(const v1::Actor& actor,
+                                               v1::Source source,
+                                               const v1::Reporter& requested);
+
+// The case as `viewer` may see it: contacts masked; the reporter hidden from
+// citizens other than the reporter, and anonymous reporters from everybody
+// but the reporter and staff.
+v1::Case Present(v1::Case c, const v1::Actor& viewer);
 
 }  // namespace gridcase::intake
 

@@ -1,13 +1,61 @@
 // gridcase-intake: wiring only.
+#include <grpcpp/create_channel.h>
+#include <grpcpp/security/credentials.h>
+#include <grpcpp/support/channel_arguments.h>
+
+#include "absl/flags/flag.h"
+#include "absl/status/status.h"
+#include "common/clock/clock.h"
+#include "common/config/env_flags.h"
 #include "common/server/bootstrap.h"
+#include "services/intake/case_store.h"
+#include "services/intake/intake_metrics.h"
 #include "services/intake/intake_service.h"
+#include "services/intake/registry_client.h"
+
+ABSL_FLAG(std::string, registry, "127.0.0.1:8080",
+          "gRPC target of gridcase-registry; on Kubernetes "
+          "dns:///gridcase-registry:8080 (a headless Service; calls are "
+          "balanced round_robin over its pods).");
+ABSL_FLAG(absl::Duration, registry_timeout, absl::Seconds(1),
+          "Deadline of each registry call; past it a report fails "
+          "UNAVAILABLE instead of hanging.");
+ABSL_FLAG(absl::Duration, registry_cache_ttl, absl::Seconds(30),
+          "How long categories and the calendar are cached.");
+ABSL_FLAG(int32_t, shards, 16,
+          "Number of case shards ({s:0} .. {s:N-1}). Fixed for the life of a "
+          "deployment: every service must use the same value.");
 
 int main(int argc, char** argv) {
   auto boot = gridcase::server::Bootstrap::FromFlags(
       argc, argv, "intake",
       "gridcase-intake: case reporting from every channel and the "
       "reporter-facing reads.");
-  gridcase::intake::IntakeServiceImpl service;
+  int shards = absl::GetFlag(FLAGS_shards);
+  if (shards < 1 || shards > 1024) {
+    gridcase::config::DieWithConfigError(
+        argv[0], absl::InvalidArgumentError("--shards: must be 1-1024"));
+  }
+  if (absl::GetFlag(FLAGS_registry_timeout) <= absl::ZeroDuration()) {
+    gridcase::config::DieWithConfigError(
+        argv[0],
+        absl::InvalidArgumentError("--registry_timeout: must be positive"));
+  }
+  grpc::ChannelArguments channel_args;
+  channel_args.SetLoadBalancingPolicyName("round_robin");
+  auto registry_channel = grpc::CreateCustomChannel(
+      absl::GetFlag(FLAGS_registry), grpc::InsecureChannelCredentials(),
+      channel_args);
+
+  gridcase::intake::IntakeMetrics metrics(*boot.metrics());
+  gridcase::intake::RedisCaseStore store(&boot.redis(), {.shards = shards});
+  gridcase::intake::GrpcRegistryClient registry(
+      gridcase::v1::RegistryService::NewStub(registry_channel),
+      absl::GetFlag(FLAGS_registry_timeout),
+      absl::GetFlag(FLAGS_registry_cache_ttl), gridcase::RealClock::Get());
+  gridcase::intake::IntakeServiceImpl service(
+      &store, &registry, &boot.authenticator(), gridcase::RealClock::Get(),
+      &metrics, {.shards = shards});
   return boot.Serve(
       {{&service, gridcase::v1::IntakeService::service_full_name()}});
 }

@@ -6,22 +6,6 @@
 namespace gridcase::registry {
 namespace {
 
-const v1::TimeLimit* FindLimit(
-    const google::protobuf::RepeatedPtrField<v1::StageLimit>& limits,
-    v1::Stage stage) {
-  for (const v1::StageLimit& l : limits) {
-    if (l.stage() == stage) return &l.limit();
-  }
-  return nullptr;
-}
-
-v1::TimeLimit WorkingMinutes(int64_t n) {
-  v1::TimeLimit limit;
-  limit.set_amount(n);
-  limit.set_unit(v1::TIME_UNIT_WORKING_MINUTES);
-  return limit;
-}
-
 // True if `a` beats `b` among rules of the same scope.
 bool Better(const v1::Rule& a, const v1::Rule& b) {
   if (a.priority() != b.priority()) return a.priority() > b.priority();
@@ -29,29 +13,6 @@ bool Better(const v1::Rule& a, const v1::Rule& b) {
 }
 
 }  // namespace
-
-std::vector<v1::StageLimit> EffectiveLimits(const v1::Category& category,
-                                            const v1::Rule* rule) {
-  std::vector<v1::StageLimit> out;
-  for (v1::Stage stage : {v1::STAGE_REGISTER, v1::STAGE_DISPATCH,
-                          v1::STAGE_HANDLE, v1::STAGE_VERIFY}) {
-    v1::StageLimit l;
-    l.set_stage(stage);
-    const v1::TimeLimit* chosen =
-        rule != nullptr ? FindLimit(rule->limit_overrides(), stage) : nullptr;
-    if (chosen == nullptr) chosen = FindLimit(category.limits(), stage);
-    if (chosen != nullptr) {
-      *l.mutable_limit() = *chosen;
-    } else if (stage == v1::STAGE_VERIFY) {
-      *l.mutable_limit() = WorkingMinutes(60);
-    } else {
-      // REGISTER and DISPATCH (HANDLE is required on every category).
-      *l.mutable_limit() = WorkingMinutes(category.urgent() ? 10 : 30);
-    }
-    out.push_back(std::move(l));
-  }
-  return out;
-}
 
 absl::StatusOr<v1::ResolveResponsibilityResponse> ResolveResponsibility(
     const RegistrySnapshot& snapshot, const std::string& category_code,
@@ -94,7 +55,8 @@ absl::StatusOr<v1::ResolveResponsibilityResponse> ResolveResponsibility(
   v1::ResolveResponsibilityResponse response;
   *response.mutable_department() =
       snapshot.departments().at(best->department_id());
-  for (v1::StageLimit& l : EffectiveLimits(category->second, best)) {
+  for (v1::StageLimit& l :
+       cases::EffectiveLimits(category->second, &best->limit_overrides())) {
     *response.add_limits() = std::move(l);
   }
   *response.mutable_rule() = *best;

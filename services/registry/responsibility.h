@@ -12,16 +12,11 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "common/cases/stage_limits.h"
 #include "gridcase/v1/registry.pb.h"
 #include "services/registry/snapshot.h"
 
 namespace gridcase::registry {
-
-// The limits of all four stages in Stage order: the rule's override, else
-// the category's limit, else the default (REGISTER and DISPATCH: 30 working
-// minutes, 10 for urgent categories; VERIFY: 60 working minutes).
-std::vector<v1::StageLimit> EffectiveLimits(const v1::Category& category,
-                                            const v1::Rule* rule);
 
 absl::StatusOr<v1::ResolveResponsibilityResponse> ResolveResponsibility(
     const RegistrySnapshot& snapshot, const std::string& category_code,

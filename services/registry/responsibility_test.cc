@@ -89,7 +89,8 @@ TEST(EffectiveLimits, OverrideThenCategoryThenDefaults) {
   verify->mutable_limit()->set_amount(120);
   verify->mutable_limit()->set_unit(v1::TIME_UNIT_WORKING_MINUTES);
 
-  std::vector<v1::StageLimit> limits = EffectiveLimits(category, &rule);
+  std::vector<v1::StageLimit> limits =
+      cases::EffectiveLimits(category, &rule.limit_overrides());
   ASSERT_EQ(limits.size(), 4u);
   EXPECT_EQ(limits[0].stage(), v1::STAGE_REGISTER);
   EXPECT_EQ(limits[0].limit().amount(), 30);  // default
@@ -100,7 +101,7 @@ TEST(EffectiveLimits, OverrideThenCategoryThenDefaults) {
   EXPECT_EQ(limits[3].limit().amount(), 120);  // the rule's override
 
   category.set_urgent(true);
-  limits = EffectiveLimits(category, nullptr);
+  limits = cases::EffectiveLimits(category, nullptr);
   EXPECT_EQ(limits[0].limit().amount(), 10);
   EXPECT_EQ(limits[1].limit().amount(), 10);
   EXPECT_EQ(limits[3].limit().amount(), 60);

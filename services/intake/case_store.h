@@ -1,0 +1,92 @@
+// CaseStore: where intake keeps cases. RedisCaseStore stores a report — the
+// case, its indices, its geo entry, the idempotency key and its event — in
+// one Lua script on the case's shard, so a crash can never leave a case
+// without its event or an event without its case.
+//
+// A case is a hash {s:N}:case:<id> holding the serialized Case ("pb", written
+// without the fields below) and the fields that change without rewriting it:
+// state, version, report_count, follower_count, merged_into. Readers overlay
+// those (and the id) on the message. Events are stream entries with fields
+// type, case, related and pb (the CaseEvent without id, case_id and
+// related_case_id, which come from the entry), copied to the case's timeline
+// list as "<stream id> <related case id or -> <pb>".
+#ifndef GRIDCASE_SERVICES_INTAKE_CASE_STORE_H_
+#define GRIDCASE_SERVICES_INTAKE_CASE_STORE_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "common/redis/redis_client.h"
+#include "gridcase/v1/common.pb.h"
+
+namespace gridcase::intake {
+
+// Everything one report stores.
+struct NewReport {
+  int shard = 0;
+  int shards = 1;
+  // Idempotency scope "<caller subject>:<request_id>" and a fingerprint of
+  // the request, to tell a retry from a different request with the same key.
+  std::string idempotency_scope;
+  std::string fingerprint;
+  std::string division;          // 6 digits, first part of the id
+  std::string date;              // YYYYMMDD (Asia/Shanghai), second part
+  v1::Case case_template;        // the case as REPORTED, without id
+  v1::CaseEvent reported_event;  // "case.reported", without ids
+  v1::CaseEvent merged_event;    // "case.merged", without ids
+  double latitude = 0;
+  double longitude = 0;
+  std::string category_code;
+  int duplicate_radius_m = 50;
+  absl::Duration duplicate_window = absl::Hours(72);
+  std::string reporter_id;
+  // Index values: region codes (town, community, grid), category, major
+  // category, source name, reporter id.
+  std::vector<std::string> index_entries;  // "kind:value"
+  absl::Time now;
+};
+
+struct ReportResult {
+  std::string case_id;
+  bool replayed = false;
+  bool merged = false;
+  std::string merged_into;
+};
+
+class CaseStore {
+ public:
+  virtual ~CaseStore() = default;
+  // ALREADY_EXISTS when the scope was used for a different request.
+  virtual absl::StatusOr<ReportResult> Report(const NewReport& report) = 0;
+  // NOT_FOUND when there is no such case.
+  virtual absl::StatusOr<v1::Case> GetCase(const std::string& case_id) = 0;
+  // The case's events, oldest first.
+  virtual absl::StatusOr<std::vector<v1::CaseEvent>> Timeline(
+      const std::string& case_id) = 0;
+};
+
+class RedisCaseStore final : public CaseStore {
+ public:
+  struct Options {
+    int shards = 16;
+    absl::Duration idempotency_ttl = absl::Hours(24);
+    int64_t stream_max_length = 1000000;
+  };
+  RedisCaseStore(redis::RedisClient* redis, Options options)
+      : redis_(redis), options_(options) {}
+
+  absl::StatusOr<ReportResult> Report(const NewReport& report) override;
+  absl::StatusOr<v1::Case> GetCase(const std::string& case_id) override;
+  absl::StatusOr<std::vector<v1::CaseEvent>> Timeline(
+      const std::string& case_id) override;
+
+ private:
+  redis::RedisClient* redis_;
+  Options options_;
+};
+
+}  // namespace gridcase::intake
+
+#endif  // GRIDCASE_SERVICES_INTAKE_CASE_STORE_H_

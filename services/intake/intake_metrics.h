@@ -1,0 +1,44 @@
+// Intake's own Prometheus metrics, declared once and injected:
+//   gridcase_intake_reports_total{source, family, outcome="created"|"merged"}
+//   gridcase_intake_rejections_total{field}    reports refused, by the field
+//                                              the error names
+//   gridcase_intake_replays_total              idempotent retries answered
+//   gridcase_intake_report_seconds             ReportCase latency histogram
+// Labels are bounded: 6 sources, 2 families, a fixed list of fields.
+#ifndef GRIDCASE_SERVICES_INTAKE_INTAKE_METRICS_H_
+#define GRIDCASE_SERVICES_INTAKE_INTAKE_METRICS_H_
+
+#include <map>
+#include <string>
+
+#include "absl/strings/string_view.h"
+#include "gridcase/v1/common.pb.h"
+#include "gridcase/v1/registry.pb.h"
+#include "prometheus/counter.h"
+#include "prometheus/histogram.h"
+#include "prometheus/registry.h"
+
+namespace gridcase::intake {
+
+class IntakeMetrics final {
+ public:
+  explicit IntakeMetrics(prometheus::Registry& registry);
+  IntakeMetrics(const IntakeMetrics&) = delete;
+  IntakeMetrics& operator=(const IntakeMetrics&) = delete;
+
+  void Reported(v1::Source source, v1::CategoryFamily family, bool merged);
+  // `message` is the INVALID_ARGUMENT message; its first word names the field.
+  void Rejected(absl::string_view message);
+  void Replayed() { replays_.Increment(); }
+  prometheus::Histogram& report_seconds() { return report_seconds_; }
+
+ private:
+  std::map<std::string, prometheus::Counter*> reports_;
+  std::map<std::string, prometheus::Counter*> rejections_;
+  prometheus::Counter& replays_;
+  prometheus::Histogram& report_seconds_;
+};
+
+}  // namespace gridcase::intake
+
+#endif  // GRIDCASE_SERVICES_INTAKE_INTAKE_METRICS_H_

@@ -1,0 +1,360 @@
+#include "services/intake/intake_service.h"
+
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+
+#include <utility>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/strip.h"
+#include "common/auth/roles.h"
+#include "common/calendar/calendar.h"
+#include "common/calendar/calendar_proto.h"
+#include "common/cases/case_keys.h"
+#include "common/cases/stage_limits.h"
+#include "common/clock/timestamp.h"
+#include "common/log/log.h"
+#include "common/status/grpc_status.h"
+#include "common/status/status_macros.h"
+#include "services/intake/report_validation.h"
+
+namespace gridcase::intake {
+namespace {
+
+bool OnlyCitizen(const v1::Actor& a) {
+  for (int r : a.roles()) {
+    if (r != v1::ROLE_CITIZEN) return false;
+  }
+  return true;
+}
+
+std::string MaskContact(absl::string_view contact) {
+  if (contact.empty()) return "";
+  size_t at = contact.find('@');
+  if (at != absl::string_view::npos) {
+    return absl::StrCat(contact.substr(0, 1), "***", contact.substr(at));
+  }
+  if (contact.size() <= 4) return std::string(contact.size(), '*');
+  size_t head = contact.size() >= 11 ? 3 : 2;
+  return absl::StrCat(contact.substr(0, head),
+                      std::string(contact.size() - head - 4, '*'),
+                      contact.substr(contact.size() - 4));
+}
+
+// FNV-1a 64 of the deterministic serialization: the same request on any
+// replica has the same fingerprint.
+std::string Fingerprint(const v1::ReportCaseRequest& request) {
+  std::string bytes;
+  {
+    google::protobuf::io::StringOutputStream out(&bytes);
+    google::protobuf::io::CodedOutputStream coded(&out);
+    coded.SetSerializationDeterministic(true);
+    request.SerializeToCodedStream(&coded);
+  }
+  uint64_t h = 14695981039346656037ull;
+  for (unsigned char c : bytes) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  return absl::StrCat(absl::Hex(h, absl::kZeroPad16));
+}
+
+template <typename Fn>
+grpc::Status Serve(grpc::ServerContext* context,
+                   const auth::Authenticator& authenticator, Fn fn) {
+  absl::StatusOr<v1::Actor> actor =
+      auth::ActorFromContext(*context, authenticator);
+  if (!actor.ok()) return ToGrpcStatus(actor.status());
+  return ToGrpcStatus(fn(*actor));
+}
+
+}  // namespace
+
+absl::StatusOr<v1::Reporter> AuthorizeReporter(const v1::Actor& actor,
+                                               v1::Source source,
+                                               const v1::Reporter& requested) {
+  std::vector<v1::Role> allowed;
+  switch (source) {
+    case v1::SOURCE_GRID_PATROL:
+      allowed = {v1::ROLE_GRID_MANAGER, v1::ROLE_SYSTEM};
+      break;
+    case v1::SOURCE_CITIZEN_APP:
+    case v1::SOURCE_WECHAT:
+      allowed = {v1::ROLE_CITIZEN, v1::ROLE_SYSTEM};
+      break;
+    case v1::SOURCE_HOTLINE:
+    case v1::SOURCE_VIDEO:
+      allowed = {v1::ROLE_ACCEPTOR, v1::ROLE_SYSTEM};
+      break;
+    default:  // INSTRUCTION
+      allowed = {v1::ROLE_ACCEPTOR, v1::ROLE_DUTY_CHIEF, v1::ROLE_SYSTEM};
+      break;
+  }
+  RETURN_IF_ERROR(auth::RequireAnyRole(
+      actor, allowed,
+      absl::StrCat("reporting from ",
+                   absl::StripPrefix(v1::Source_Name(source), "SOURCE_"))));
+  v1::Reporter reporter = requested;
+  // The role that allows this source decides who the reporter may be.
+  bool as_self = !auth::HasRole(actor, v1::ROLE_SYSTEM) &&
+                 !auth::HasRole(actor, v1::ROLE_ACCEPTOR) &&
+                 !auth::HasRole(actor, v1::ROLE_DUTY_CHIEF);
+  if (as_self && !reporter.id().empty() && reporter.id() != actor.subject()) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        "reporter.id: a ",
+        source == v1::SOURCE_GRID_PATROL ? "grid manager" : "citizen",
+        " reports as themselves (", actor.subject(), "), not as '",
+        reporter.id(), "'"));
+  }
+  if (reporter.id().empty()) reporter.set_id(actor.subject());
+  if (reporter.kind() == v1::REPORTER_KIND_UNSPECIFIED) {
+    reporter.set_kind(
+        auth::HasRole(actor, v1::ROLE_GRID_MANAGER) &&
+                source == v1::SOURCE_GRID_PATROL
+            ? v1::REPORTER_KIND_GRID_MANAGER
+        : source == v1::SOURCE_CITIZEN_APP || source == v1::SOURCE_WECHAT
+            ? v1::REPORTER_KIND_CITIZEN
+        : auth::HasRole(actor, v1::ROLE_SYSTEM) && actor.roles_size() == 1
+            ? v1::REPORTER_KIND_SYSTEM
+            : v1::REPORTER_KIND_STAFF);
+  }
+  return reporter;
+}
+
+v1::Case Present(v1::Case c, const v1::Actor& viewer) {
+  v1::Reporter* r = c.mutable_reporter();
+  r->set_contact(MaskContact(r->contact()));
+  bool own = r->id() == viewer.subject();
+  // Staff see everything (anonymity hides the reporter from the public);
+  // citizens see only their own identity.
+  if (!own && OnlyCitizen(viewer)) {
+    r->clear_id();
+    r->clear_name();
+    r->clear_contact();
+  }
+  return c;
+}
+
+IntakeServiceImpl::IntakeServiceImpl(CaseStore* store, RegistryClient* registry,
+                                     const auth::Authenticator* authenticator,
+                                     const Clock* clock, IntakeMetrics* metrics,
+                                     IntakeOptions options)
+    : store_(store),
+      registry_(registry),
+      authenticator_(authenticator),
+      clock_(clock),
+      metrics_(metrics),
+      options_(options) {}
+
+grpc::Status IntakeServiceImpl::ReportCase(grpc::ServerContext* context,
+                                           const v1::ReportCaseRequest* request,
+                                           v1::ReportCaseResponse* response) {
+  absl::Time start = absl::Now();
+  grpc::Status status = Serve(context, *authenticator_, [&](const auto& actor) {
+    absl::Status s = DoReportCase(actor, *request, response);
+    if (s.code() == absl::StatusCode::kInvalidArgument) {
+      metrics_->Rejected(s.message());
+    }
+    if (!s.ok()) {
+      log::Info("report refused", {{"request_id", request->request_id()},
+                                   {"code", absl::StatusCodeToString(s.code())},
+                                   {"error", std::string(s.message())}});
+    }
+    return s;
+  });
+  metrics_->report_seconds().Observe(
+      absl::ToDoubleSeconds(absl::Now() - start));
+  return status;
+}
+
+grpc::Status IntakeServiceImpl::GetCase(grpc::ServerContext* context,
+                                        const v1::GetCaseRequest* request,
+                                        v1::GetCaseResponse* response) {
+  return Serve(context, *authenticator_, [&](const auto& actor) {
+    return DoGetCase(actor, *request, response);
+  });
+}
+
+absl::Status IntakeServiceImpl::DoReportCase(const v1::Actor& actor,
+                                             const v1::ReportCaseRequest& req,
+                                             v1::ReportCaseResponse* resp) {
+  absl::Time now = clock_->Now();
+  RETURN_IF_ERROR(ValidateReport(req, now));
+  ASSIGN_OR_RETURN(v1::Reporter reporter,
+                   AuthorizeReporter(actor, req.source(), req.reporter()));
+
+  absl::StatusOr<v1::Category> category =
+      registry_->GetCategory(req.category_code());
+  if (category.status().code() == absl::StatusCode::kNotFound) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "category_code: unknown category '", req.category_code(), "'"));
+  }
+  RETURN_IF_ERROR(category.status());
+  RETURN_IF_ERROR(ValidateAgainstCategory(req, *category));
+
+  double lat = req.location().latitude();
+  double lng = req.location().longitude();
+  absl::StatusOr<v1::LocateGridResponse> located = registry_->Locate(lat, lng);
+  if (located.status().code() == absl::StatusCode::kNotFound) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "location: point (%.6f, %.6f) is outside every grid", lat, lng));
+  }
+  RETURN_IF_ERROR(located.status());
+  ASSIGN_OR_RETURN(v1::WorkingCalendar calendar_proto,
+                   registry_->GetCalendar());
+  ASSIGN_OR_RETURN(calendar::WorkingCalendar calendar,
+                   calendar::FromProto(calendar_proto));
+
+  // Deadlines: REGISTER runs from now; expected_at chains REGISTER,
+  // DISPATCH and HANDLE (Open311 expected_datetime).
+  std::vector<v1::StageLimit> limits =
+      cases::EffectiveLimits(*category, nullptr);
+  absl::Time register_due = now;
+  absl::Time expected = now;
+  for (int i = 0; i < 3; ++i) {
+    ASSIGN_OR_RETURN(calendar::Limit limit,
+                     calendar::FromProto(limits[i].limit()));
+    ASSIGN_OR_RETURN(expected, calendar::Deadline(expected, limit, calendar));
+    if (i == 0) register_due = expected;
+  }
+
+  v1::Case c;
+  c.set_source(req.source());
+  c.set_category_code(category->code());
+  c.set_category_name(category->name());
+  c.set_category_major_code(category->major_code());
+  c.set_description(std::string(absl::StripAsciiWhitespace(req.description())));
+  *c.mutable_location() = req.location();
+  c.set_grid_code(located->grid().code());
+  c.set_community_code(located->community().code());
+  c.set_town_code(located->town().code());
+  c.set_city_code(located->city().code());
+  *c.mutable_reporter() = reporter;
+  *c.mutable_media() = req.media();
+  *c.mutable_attributes() = req.attributes();
+  *c.mutable_occurred_at() =
+      req.has_occurred_at() ? req.occurred_at() : ToTimestamp(now);
+  *c.mutable_reported_at() = ToTimestamp(now);
+  *c.mutable_updated_at() = ToTimestamp(now);
+  c.set_urgent(category->urgent());
+  *c.mutable_expected_at() = ToTimestamp(expected);
+  c.set_light(v1::TRAFFIC_LIGHT_GREEN);
+  v1::StageDeadline* reg = c.add_deadlines();
+  reg->set_stage(v1::STAGE_REGISTER);
+  *reg->mutable_limit() = limits[0].limit();
+  *reg->mutable_started_at() = ToTimestamp(now);
+  *reg->mutable_original_deadline() = ToTimestamp(register_due);
+  *reg->mutable_effective_deadline() = ToTimestamp(register_due);
+  reg->set_light(v1::TRAFFIC_LIGHT_GREEN);
+
+  absl::CivilDay day = absl::ToCivilDay(now, calendar.time_zone());
+  v1::CaseEvent reported;
+  reported.set_type(v1::CASE_EVENT_TYPE_REPORTED);
+  *reported.mutable_actor() = actor;
+  *reported.mutable_time() = ToTimestamp(now);
+  reported.set_to_state(v1::CASE_STATE_REPORTED);
+  reported.set_case_version(1);
+  reported.set_stage(v1::STAGE_REGISTER);
+  *reported.mutable_stage_deadline() = *reg;
+  v1::CaseDimensions* dims = reported.mutable_dimensions();
+  dims->set_grid_code(c.grid_code());
+  dims->set_community_code(c.community_code());
+  dims->set_town_code(c.town_code());
+  dims->set_city_code(c.city_code());
+  dims->set_category_code(c.category_code());
+  dims->set_category_major_code(c.category_major_code());
+  dims->set_source(c.source());
+  dims->set_reporter_id(reporter.id());
+  dims->set_reporter_kind(reporter.kind());
+  dims->set_report_date(absl::FormatCivilTime(day));
+  v1::CaseEvent merged = reported;
+  merged.set_type(v1::CASE_EVENT_TYPE_MERGED);
+  merged.set_to_state(v1::CASE_STATE_MERGED);
+  merged.clear_stage();
+  merged.clear_stage_deadline();
+
+  NewReport report;
+  report.shards = options_.shards;
+  report.shard = cases::ShardOf(c.town_code(), options_.shards);
+  report.idempotency_scope =
+      absl::StrCat(actor.subject(), ":", req.request_id());
+  report.fingerprint = Fingerprint(req);
+  report.division = c.city_code();
+  report.date = absl::FormatTime("%Y%m%d", now, calendar.time_zone());
+  report.case_template = c;
+  report.reported_event = reported;
+  report.merged_event = merged;
+  report.latitude = lat;
+  report.longitude = lng;
+  report.category_code = c.category_code();
+  if (category->duplicate_radius_m() > 0) {
+    report.duplicate_radius_m = category->duplicate_radius_m();
+  }
+  if (category->duplicate_window().seconds() > 0) {
+    report.duplicate_window =
+        absl::Seconds(category->duplicate_window().seconds());
+  }
+  report.reporter_id = reporter.id();
+  report.index_entries = {absl::StrCat("region:", c.town_code()),
+                          absl::StrCat("region:", c.community_code()),
+                          absl::StrCat("region:", c.grid_code()),
+                          absl::StrCat("category:", c.category_code()),
+                          absl::StrCat("category:", c.category_major_code()),
+                          absl::StrCat("source:", c.source()),
+                          absl::StrCat("reporter:", reporter.id()),
+                          "all:cases"};
+  report.now = now;
+  ASSIGN_OR_RETURN(ReportResult result, store_->Report(report));
+
+  ASSIGN_OR_RETURN(v1::Case stored, store_->GetCase(result.case_id));
+  bool merged_case = stored.state() == v1::CASE_STATE_MERGED;
+  *resp->mutable_case_() = Present(stored, actor);
+  resp->set_replayed(result.replayed);
+  resp->set_outcome(merged_case ? v1::REPORT_OUTCOME_MERGED
+                                : v1::REPORT_OUTCOME_CREATED);
+  resp->set_report_count(stored.report_count());
+  if (merged_case) {
+    resp->set_merged_into_case_id(stored.merged_into());
+    ASSIGN_OR_RETURN(v1::Case original, store_->GetCase(stored.merged_into()));
+    resp->set_report_count(original.report_count());
+    *resp->mutable_merged_into_case() = Present(original, actor);
+  }
+  if (result.replayed) {
+    metrics_->Replayed();
+  } else {
+    metrics_->Reported(c.source(), category->family(), merged_case);
+    log::Info(merged_case ? "case merged" : "case reported",
+              {{"case_id", result.case_id},
+               {"request_id", req.request_id()},
+               {"merged_into", stored.merged_into()},
+               {"grid", c.grid_code()},
+               {"category", c.category_code()}});
+  }
+  return absl::OkStatus();
+}
+
+absl::Status IntakeServiceImpl::DoGetCase(const v1::Actor& actor,
+                                          const v1::GetCaseRequest& req,
+                                          v1::GetCaseResponse* resp) {
+  ASSIGN_OR_RETURN(v1::Case c, store_->GetCase(req.case_id()));
+  *resp->mutable_case_() = Present(std::move(c), actor);
+  if (req.include_timeline()) {
+    ASSIGN_OR_RETURN(std::vector<v1::CaseEvent> events,
+                     store_->Timeline(req.case_id()));
+    bool citizen = OnlyCitizen(actor);
+    for (v1::CaseEvent& e : events) {
+      if (citizen && e.actor().subject() != actor.subject()) {
+        e.mutable_actor()->clear_subject();
+        e.mutable_actor()->clear_display_name();
+        e.mutable_actor()->clear_grid_codes();
+        e.mutable_dimensions()->clear_reporter_id();
+      }
+      *resp->add_timeline() = std::move(e);
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace gridcase::intake

@@ -1,0 +1,338 @@
+// IntakeServiceImpl over a real redis-server (RedisCaseStore) and a fake
+// registry, through an in-process gRPC server.
+#include "services/intake/intake_service.h"
+
+#include <grpcpp/client_context.h>
+
+#include <atomic>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "common/cases/case_keys.h"
+#include "common/clock/timestamp.h"
+#include "common/redis/redis_pool.h"
+#include "common/status/grpc_status.h"
+#include "common/status/status_macros.h"
+#include "common/status/status_matchers.h"
+#include "common/testing/in_process_server.h"
+#include "common/testing/redis_server.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "services/intake/case_store.h"
+#include "services/intake/intake_test_data.h"
+
+namespace gridcase::intake {
+namespace {
+
+using ::gridcase::testing::InProcessServer;
+using ::gridcase::testing::RedisServer;
+using ::gridcase::testing::StatusIs;
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+
+constexpr char kCitizen[] = "subject=wx-alice; roles=citizen";
+constexpr char kOtherCitizen[] = "subject=wx-bob; roles=citizen";
+constexpr char kDispatcher[] = "subject=m-d; roles=dispatcher";
+// 2026-06-30 10:00 Asia/Shanghai, a Tuesday.
+const absl::Time kStart = absl::FromUnixSeconds(1782784800);
+// Puyuan grid box: 30.680-30.690 N, 120.625-120.635 E.
+constexpr double kLat = 30.6840;
+constexpr double kLng = 120.6300;
+
+v1::LocateGridResponse PuyuanGrid() {
+  v1::LocateGridResponse r;
+  r.mutable_grid()->set_code("330483101002002");
+  r.mutable_community()->set_code("330483101002");
+  r.mutable_town()->set_code("330483101");
+  r.mutable_city()->set_code("330483");
+  return r;
+}
+
+class IntakeServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_OK_AND_ASSIGN(redis_, RedisServer::Start());
+    ASSERT_OK_AND_ASSIGN(
+        pool_, redis::RedisPool::Create({.address = redis_->address()}));
+    store_ = std::make_unique<RedisCaseStore>(pool_.get(),
+                                              RedisCaseStore::Options{});
+    registry_.AddGrid({PuyuanGrid(), 30.680, 120.625, 30.690, 120.635});
+    registry_.AddCategory(testdata::GarbageCategory());
+    service_ = std::make_unique<IntakeServiceImpl>(store_.get(), &registry_,
+                                                   &authenticator_, &clock_,
+                                                   &metrics_, IntakeOptions{});
+    ASSERT_OK_AND_ASSIGN(
+        server_, InProcessServer::Start(
+                     {.services = {{service_.get(),
+                                    v1::IntakeService::service_full_name()}}}));
+    stub_ = v1::IntakeService::NewStub(server_->NewChannel());
+  }
+
+  absl::StatusOr<v1::ReportCaseResponse> Report(
+      const v1::ReportCaseRequest& request,
+      const std::string& actor = kCitizen) {
+    grpc::ClientContext context;
+    context.AddMetadata("x-gridcase-actor", actor);
+    v1::ReportCaseResponse response;
+    RETURN_IF_ERROR(
+        FromGrpcStatus(stub_->ReportCase(&context, request, &response)));
+    return response;
+  }
+
+  absl::StatusOr<v1::GetCaseResponse> Get(const std::string& id,
+                                          const std::string& actor = kCitizen) {
+    grpc::ClientContext context;
+    context.AddMetadata("x-gridcase-actor", actor);
+    v1::GetCaseRequest request;
+    request.set_case_id(id);
+    request.set_include_timeline(true);
+    v1::GetCaseResponse response;
+    RETURN_IF_ERROR(
+        FromGrpcStatus(stub_->GetCase(&context, request, &response)));
+    return response;
+  }
+
+  // A report at `metres_north` of the standard point (1° lat ≈ 111,195 m).
+  v1::ReportCaseRequest At(const std::string& request_id, double metres_north) {
+    v1::ReportCaseRequest r = testdata::GoodReport(request_id);
+    r.mutable_location()->set_latitude(kLat + metres_north / 111195.0);
+    return r;
+  }
+
+  std::unique_ptr<RedisServer> redis_;
+  std::unique_ptr<redis::RedisPool> pool_;
+  std::unique_ptr<RedisCaseStore> store_;
+  FakeRegistryClient registry_;
+  auth::DevHeaderAuthenticator authenticator_;
+  FakeClock clock_{kStart};
+  prometheus::Registry prometheus_;
+  IntakeMetrics metrics_{prometheus_};
+  std::unique_ptr<IntakeServiceImpl> service_;
+  std::unique_ptr<InProcessServer> server_;
+  std::unique_ptr<v1::IntakeService::Stub> stub_;
+};
+
+TEST_F(IntakeServiceTest, ReportThenGetWithTimeline) {
+  ASSERT_OK_AND_ASSIGN(v1::ReportCaseResponse r,
+                       Report(testdata::GoodReport("r-1")));
+  EXPECT_EQ(r.outcome(), v1::REPORT_OUTCOME_CREATED);
+  EXPECT_FALSE(r.replayed());
+  EXPECT_EQ(r.report_count(), 1);
+  const v1::Case& c = r.case_();
+  EXPECT_THAT(c.id(), StartsWith("330483-20260630-"));
+  ASSERT_OK_AND_ASSIGN(cases::CaseId id, cases::ParseCaseId(c.id(), 16));
+  EXPECT_EQ(id.shard, cases::ShardOf("330483101", 16));
+  EXPECT_EQ(c.state(), v1::CASE_STATE_REPORTED);
+  EXPECT_EQ(c.version(), 1);
+  EXPECT_EQ(c.grid_code(), "330483101002002");
+  EXPECT_EQ(c.town_code(), "330483101");
+  EXPECT_EQ(c.reporter().id(), "wx-alice");
+  EXPECT_EQ(c.reporter().kind(), v1::REPORTER_KIND_CITIZEN);
+  EXPECT_EQ(c.category_name(), "暴露垃圾");
+  // Register within 30 working minutes: 10:30; then dispatch 30 working
+  // minutes (11:00) and handle 1 working day (480 working minutes) from
+  // 11:00: 1 h to 12:00 + 4 h afternoon + 3 h next morning = 11:00 Wed.
+  ASSERT_EQ(c.deadlines_size(), 1);
+  EXPECT_EQ(FromTimestamp(c.deadlines(0).effective_deadline()),
+            kStart + absl::Minutes(30));
+  EXPECT_EQ(FromTimestamp(c.expected_at()), kStart + absl::Hours(25));
+
+  ASSERT_OK_AND_ASSIGN(v1::GetCaseResponse got, Get(c.id()));
+  EXPECT_EQ(got.case_().description(), c.description());
+  ASSERT_EQ(got.timeline_size(), 1);
+  EXPECT_EQ(got.timeline(0).type(), v1::CASE_EVENT_TYPE_REPORTED);
+  EXPECT_EQ(got.timeline(0).case_id(), c.id());
+  EXPECT_FALSE(got.timeline(0).id().empty());
+  EXPECT_EQ(got.timeline(0).dimensions().report_date(), "2026-06-30");
+
+  ASSERT_OK_AND_ASSIGN(redis::Reply events,
+                       pool_->Command({"XLEN", cases::EventsKey(id.shard)}));
+  EXPECT_EQ(events.integer(), 1);
+}
+
+TEST_F(IntakeServiceTest, RetryReturnsTheSameCaseAndStoresNothingNew) {
+  ASSERT_OK_AND_ASSIGN(v1::ReportCaseResponse first,
+                       Report(testdata::GoodReport("r-1")));
+  ASSERT_OK_AND_ASSIGN(v1::ReportCaseResponse again,
+                       Report(testdata::GoodReport("r-1")));
+  EXPECT_TRUE(again.replayed());
+  EXPECT_EQ(again.case_().id(), first.case_().id());
+  int shard = cases::ShardOf("330483101", 16);
+  ASSERT_OK_AND_ASSIGN(redis::Reply events,
+                       pool_->Command({"XLEN", cases::EventsKey(shard)}));
+  EXPECT_EQ(events.integer(), 1);
+  // The same key with another request is refused.
+  v1::ReportCaseRequest other = testdata::GoodReport("r-1");
+  other.set_description("另一个问题");
+  EXPECT_THAT(Report(other),
+              StatusIs(absl::StatusCode::kAlreadyExists,
+                       HasSubstr("request_id was already used")));
+  // Keys are per caller: another citizen's "r-1" is a new report (merged,
+  // as it is the same place and category).
+  ASSERT_OK_AND_ASSIGN(v1::ReportCaseResponse bob,
+                       Report(testdata::GoodReport("r-1"), kOtherCitizen));
+  EXPECT_FALSE(bob.replayed());
+  EXPECT_NE(bob.case_().id(), first.case_().id());
+}
+
+TEST_F(IntakeServiceTest, EightConcurrentRetriesMakeOneCase) {
+  std::vector<std::thread> threads;
+  std::vector<std::string> ids(8);
+  std::atomic<int> failures{0};
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] {
+      absl::StatusOr<v1::ReportCaseResponse> r =
+          Report(testdata::GoodReport("same-key"));
+      if (r.ok()) {
+        ids[t] = r->case_().id();
+      } else {
+        ++failures;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(std::set<std::string>(ids.begin(), ids.end()).size(), 1u);
+  int shard = cases::ShardOf("330483101", 16);
+  ASSERT_OK_AND_ASSIGN(redis::Reply events,
+                       pool_->Command({"XLEN", cases::EventsKey(shard)}));
+  EXPECT_EQ(events.integer(), 1);
+}
+
+TEST_F(IntakeServiceTest, DuplicateWithinTheRadiusIsMergedJustOutsideIsNot) {
+  ASSERT_OK_AND_ASSIGN(v1::ReportCaseResponse first, Report(At("a", 0)));
+  ASSERT_OK_AND_ASSIGN(v1::ReportCaseResponse near,
+                       Report(At("b", 45), kOtherCitizen));
+  EXPECT_EQ(near.outcome(), v1::REPORT_OUTCOME_MERGED);
+  EXPECT_EQ(near.case_().state(), v1::CASE_STATE_MERGED);
+  EXPECT_EQ(near.merged_into_case_id(), first.case_().id());
+  EXPECT_EQ(near.case_().merged_into(), first.case_().id());
+  EXPECT_EQ(near.report_count(), 2);  // "already reported by 2 people"
+  EXPECT_EQ(near.merged_into_case().report_count(), 2);
+  EXPECT_EQ(near.merged_into_case().follower_count(), 1);  // not the reporter
+
+  ASSERT_OK_AND_ASSIGN(v1::ReportCaseResponse far, Report(At("c", 55)));
+  EXPECT_EQ(far.outcome(), v1::REPORT_OUTCOME_CREATED);
+
+  ASSERT_OK_AND_ASSIGN(v1::GetCaseResponse merged, Get(near.case_().id()));
+  ASSERT_EQ(merged.timeline_size(), 1);
+  EXPECT_EQ(merged.timeline(0).type(), v1::CASE_EVENT_TYPE_MERGED);
+  EXPECT_EQ(merged.timeline(0).related_case_id(), first.case_().id());
+
+  // Outside the 72 h window the old case is no longer a candidate.
+  clock_.Advance(absl::Hours(73));
+  ASSERT_OK_AND_ASSIGN(v1::ReportCaseResponse later, Report(At("d", 0)));
+  EXPECT_EQ(later.outcome(), v1::REPORT_OUTCOME_CREATED);
+}
+
+TEST_F(IntakeServiceTest, RegistryOutageIsUnavailableAndStoresNothing) {
+  registry_.SetFailure(absl::UnavailableError(
+      "registry unavailable: connection refused; retry with the same "
+      "request_id"));
+  EXPECT_THAT(Report(testdata::GoodReport("r-1")),
+              StatusIs(absl::StatusCode::kUnavailable,
+                       HasSubstr("registry unavailable")));
+  ASSERT_OK_AND_ASSIGN(redis::Reply keys, pool_->Command({"DBSIZE"}));
+  EXPECT_EQ(keys.integer(), 0);
+}
+
+TEST_F(IntakeServiceTest, RegistryAnswersBecomeFieldErrors) {
+  v1::ReportCaseRequest outside = testdata::GoodReport("r-1");
+  outside.mutable_location()->set_latitude(31.5);
+  EXPECT_THAT(Report(outside),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       "location: point (31.500000, 120.630000) is outside "
+                       "every grid"));
+  v1::ReportCaseRequest unknown = testdata::GoodReport("r-2");
+  unknown.set_category_code("E9999");
+  EXPECT_THAT(Report(unknown),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       "category_code: unknown category 'E9999'"));
+}
+
+TEST_F(IntakeServiceTest, SourcesNeedTheirRolesAndCitizensReportAsThemselves) {
+  v1::ReportCaseRequest patrol = testdata::GoodReport("r-1");
+  patrol.set_source(v1::SOURCE_GRID_PATROL);
+  EXPECT_THAT(Report(patrol),
+              StatusIs(absl::StatusCode::kPermissionDenied,
+                       HasSubstr("reporting from GRID_PATROL needs role "
+                                 "GRID_MANAGER or SYSTEM")));
+  v1::ReportCaseRequest impersonated = testdata::GoodReport("r-2");
+  impersonated.mutable_reporter()->set_id("wx-bob");
+  EXPECT_THAT(Report(impersonated),
+              StatusIs(absl::StatusCode::kPermissionDenied,
+                       HasSubstr("reporter.id: a citizen reports as "
+                                 "themselves")));
+  v1::ReportCaseRequest hotline = testdata::GoodReport("r-3");
+  hotline.set_source(v1::SOURCE_HOTLINE);
+  hotline.mutable_reporter()->set_id("caller-13812345678");
+  hotline.mutable_reporter()->set_contact("13812345678");
+  ASSERT_OK_AND_ASSIGN(v1::ReportCaseResponse taken,
+                       Report(hotline, "subject=m-acc; roles=acceptor"));
+  EXPECT_EQ(taken.case_().reporter().id(), "caller-13812345678");
+  EXPECT_EQ(taken.case_().reporter().contact(), "138****5678");
+  EXPECT_EQ(taken.case_().reporter().kind(), v1::REPORTER_KIND_STAFF);
+}
+
+TEST_F(IntakeServiceTest, CitizensDoNotSeeOtherReporters) {
+  ASSERT_OK_AND_ASSIGN(v1::ReportCaseResponse r,
+                       Report(testdata::GoodReport("r-1")));
+  ASSERT_OK_AND_ASSIGN(v1::GetCaseResponse mine, Get(r.case_().id()));
+  EXPECT_EQ(mine.case_().reporter().id(), "wx-alice");
+  ASSERT_OK_AND_ASSIGN(v1::GetCaseResponse theirs,
+                       Get(r.case_().id(), kOtherCitizen));
+  EXPECT_EQ(theirs.case_().reporter().id(), "");
+  EXPECT_EQ(theirs.timeline(0).actor().subject(), "");
+  ASSERT_OK_AND_ASSIGN(v1::GetCaseResponse staff,
+                       Get(r.case_().id(), kDispatcher));
+  EXPECT_EQ(staff.case_().reporter().id(), "wx-alice");
+}
+
+TEST_F(IntakeServiceTest, GetCaseErrors) {
+  EXPECT_THAT(Get("nonsense"), StatusIs(absl::StatusCode::kInvalidArgument,
+                                        HasSubstr("case_id: must look like")));
+  EXPECT_THAT(Get("330483-20260630-000123"),
+              StatusIs(absl::StatusCode::kNotFound,
+                       "case 330483-20260630-000123 not found"));
+}
+
+TEST_F(IntakeServiceTest, MetricsCountOutcomes) {
+  ASSERT_OK(Report(At("a", 0)));
+  ASSERT_OK(Report(At("a", 0)));                  // replay
+  ASSERT_OK(Report(At("b", 10), kOtherCitizen));  // merged
+  v1::ReportCaseRequest bad = testdata::GoodReport("c");
+  bad.set_description("");
+  EXPECT_FALSE(Report(bad).ok());
+  auto value = [&](const std::string& name,
+                   const std::map<std::string, std::string>& labels) {
+    for (const auto& family : prometheus_.Collect()) {
+      if (family.name != name) continue;
+      for (const auto& m : family.metric) {
+        bool match = true;
+        for (const auto& [k, v] : labels) {
+          bool found = false;
+          for (const auto& l : m.label) found |= l.name == k && l.value == v;
+          match &= found;
+        }
+        if (match) return m.counter.value;
+      }
+    }
+    return -1.0;
+  };
+  EXPECT_EQ(value("gridcase_intake_reports_total", {{"source", "wechat"},
+                                                    {"family", "event"},
+                                                    {"outcome", "created"}}),
+            1);
+  EXPECT_EQ(
+      value("gridcase_intake_reports_total",
+            {{"source", "wechat"}, {"family", "event"}, {"outcome", "merged"}}),
+      1);
+  EXPECT_EQ(value("gridcase_intake_replays_total", {}), 1);
+  EXPECT_EQ(
+      value("gridcase_intake_rejections_total", {{"field", "description"}}), 1);
+}
+
+}  // namespace
+}  // namespace gridcase::intake

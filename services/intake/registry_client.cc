@@ -1,0 +1,121 @@
+#include "services/intake/registry_client.h"
+
+#include <grpcpp/client_context.h>
+
+#include "absl/strings/str_cat.h"
+#include "common/calendar/calendar_proto.h"
+#include "common/status/grpc_status.h"
+#include "common/status/status_macros.h"
+
+namespace gridcase::intake {
+namespace {
+
+constexpr char kIntakeActor[] = "subject=system:intake; roles=system";
+
+// The registry being down or slow is UNAVAILABLE to intake's callers, with a
+// message that says which dependency failed.
+absl::Status FromRegistry(const grpc::Status& status) {
+  absl::Status s = FromGrpcStatus(status);
+  if (s.code() == absl::StatusCode::kUnavailable ||
+      s.code() == absl::StatusCode::kDeadlineExceeded) {
+    return absl::UnavailableError(
+        absl::StrCat("registry unavailable: ", s.message(),
+                     "; retry with the same request_id"));
+  }
+  return s;
+}
+
+}  // namespace
+
+GrpcRegistryClient::GrpcRegistryClient(
+    std::unique_ptr<v1::RegistryService::StubInterface> stub,
+    absl::Duration deadline, absl::Duration cache_ttl, const Clock* clock)
+    : stub_(std::move(stub)),
+      deadline_(deadline),
+      cache_ttl_(cache_ttl),
+      clock_(clock) {}
+
+template <typename Req, typename Resp>
+absl::Status GrpcRegistryClient::Call(
+    grpc::Status (v1::RegistryService::StubInterface::*rpc)(
+        grpc::ClientContext*, const Req&, Resp*),
+    const Req& request, Resp* response) {
+  grpc::ClientContext context;
+  context.AddMetadata("x-gridcase-actor", kIntakeActor);
+  context.set_deadline(absl::ToChronoTime(absl::Now() + deadline_));
+  return FromRegistry((stub_.get()->*rpc)(&context, request, response));
+}
+
+absl::StatusOr<v1::LocateGridResponse> GrpcRegistryClient::Locate(
+    double latitude, double longitude) {
+  v1::LocateGridRequest request;
+  request.set_latitude(latitude);
+  request.set_longitude(longitude);
+  v1::LocateGridResponse response;
+  RETURN_IF_ERROR(Call(&v1::RegistryService::StubInterface::LocateGrid, request,
+                       &response));
+  return response;
+}
+
+absl::StatusOr<v1::Category> GrpcRegistryClient::GetCategory(
+    const std::string& code) {
+  absl::Time now = clock_->Now();
+  {
+    absl::MutexLock lock(&mu_);
+    auto it = categories_.find(code);
+    if (it != categories_.end() && now - it->second.first < cache_ttl_) {
+      return it->second.second;
+    }
+  }
+  v1::GetCategoryRequest request;
+  request.set_code(code);
+  v1::GetCategoryResponse response;
+  RETURN_IF_ERROR(Call(&v1::RegistryService::StubInterface::GetCategory,
+                       request, &response));
+  absl::MutexLock lock(&mu_);
+  categories_[code] = {now, response.category()};
+  return response.category();
+}
+
+absl::StatusOr<v1::WorkingCalendar> GrpcRegistryClient::GetCalendar() {
+  absl::Time now = clock_->Now();
+  {
+    absl::MutexLock lock(&mu_);
+    if (now - calendar_.first < cache_ttl_) return calendar_.second;
+  }
+  v1::GetCalendarResponse response;
+  RETURN_IF_ERROR(Call(&v1::RegistryService::StubInterface::GetCalendar,
+                       v1::GetCalendarRequest(), &response));
+  absl::MutexLock lock(&mu_);
+  calendar_ = {now, response.calendar()};
+  return response.calendar();
+}
+
+absl::StatusOr<v1::LocateGridResponse> FakeRegistryClient::Locate(
+    double latitude, double longitude) {
+  if (!failure_.ok()) return failure_;
+  for (const Box& b : grids_) {
+    if (latitude >= b.south && latitude <= b.north && longitude >= b.west &&
+        longitude <= b.east) {
+      return b.located;
+    }
+  }
+  return absl::NotFoundError("outside every grid");
+}
+
+absl::StatusOr<v1::Category> FakeRegistryClient::GetCategory(
+    const std::string& code) {
+  if (!failure_.ok()) return failure_;
+  auto it = categories_.find(code);
+  if (it == categories_.end()) {
+    return absl::NotFoundError(absl::StrCat("category '", code, "' not found"));
+  }
+  return it->second;
+}
+
+absl::StatusOr<v1::WorkingCalendar> FakeRegistryClient::GetCalendar() {
+  if (!failure_.ok()) return failure_;
+  return calendar::DefaultCalendarProto();
+}
+
+}  // namespace gridcase::intake

@@ -1,0 +1,45 @@
+// Validation of what reporters send (ReportCase, AddFollowUp). Every error is
+// INVALID_ARGUMENT naming the field and the rule; nothing is stored after an
+// error. Rules follow Open311 GeoReport v2 where it has them (plain-text
+// descriptions of at most 4000 characters) and WeChat's limit of 9 media.
+#ifndef GRIDCASE_SERVICES_INTAKE_REPORT_VALIDATION_H_
+#define GRIDCASE_SERVICES_INTAKE_REPORT_VALIDATION_H_
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "google/protobuf/repeated_field.h"
+#include "gridcase/v1/intake.pb.h"
+#include "gridcase/v1/registry.pb.h"
+
+namespace gridcase::intake {
+
+inline constexpr int kMaxTextChars = 4000;
+inline constexpr int kMaxMedia = 9;
+inline constexpr absl::Duration kFutureSkew = absl::Minutes(5);
+inline constexpr absl::Duration kMaxAge = absl::Hours(24 * 30);
+
+// request_id: 1-64 characters of [A-Za-z0-9_.:-].
+absl::Status ValidateRequestId(absl::string_view request_id);
+
+// Plain text: valid UTF-8, at most `max_chars` code points after trimming,
+// no HTML markup; required means non-empty after trimming.
+absl::Status ValidateText(absl::string_view field, absl::string_view text,
+                          int max_chars, bool required);
+
+// At most 9; each with a kind and an https URL or a safe object-store key.
+absl::Status ValidateMedia(
+    absl::string_view field,
+    const google::protobuf::RepeatedPtrField<v1::Media>& media);
+
+// Everything of a ReportCaseRequest that needs no registry data.
+absl::Status ValidateReport(const v1::ReportCaseRequest& request,
+                            absl::Time now);
+
+// What the category allows: enabled, and the attributes it defines.
+absl::Status ValidateAgainstCategory(const v1::ReportCaseRequest& request,
+                                     const v1::Category& category);
+
+}  // namespace gridcase::intake
+
+#endif  // GRIDCASE_SERVICES_INTAKE_REPORT_VALIDATION_H_
