@@ -41,6 +41,9 @@ std::string EventsKey(int shard) { return absl::StrCat(Tag(shard), ":events"); }
 std::string GeoOpenKey(int shard, absl::string_view category) {
   return absl::StrCat(Tag(shard), ":geo:open:", category);
 }
+std::string GeoCasesKey(int shard) {
+  return absl::StrCat(Tag(shard), ":geo:cases");
+}
 std::string IndexKey(int shard, absl::string_view kind,
                      absl::string_view value) {
   return absl::StrCat(Tag(shard), ":idx:", kind, ":", value);

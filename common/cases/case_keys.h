@@ -36,6 +36,8 @@ std::string SequenceKey(int shard, absl::string_view division,
                         absl::string_view yyyymmdd);
 std::string EventsKey(int shard);
 std::string GeoOpenKey(int shard, absl::string_view category_code);
+// Every reported (not merged) case with its location, for ListNearby.
+std::string GeoCasesKey(int shard);
 std::string IndexKey(int shard, absl::string_view kind,
                      absl::string_view value);
 

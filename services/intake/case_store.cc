@@ -1,5 +1,6 @@
 #include "services/intake/case_store.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/strings/numbers.h"
@@ -12,8 +13,9 @@
 namespace gridcase::intake {
 namespace {
 
-// KEYS: 1 idempotency, 2 sequence, 3 events stream, 4 open-cases geo set,
-//       5.. index sorted sets (score: reported ms).
+// KEYS: 1 idempotency, 2 sequence, 3 events stream, 4 open-cases geo set of
+//       the category, 5 geo set of all reported cases, 6.. index sorted sets
+//       (score: reported ms).
 // ARGV: 1 tag, 2 division, 3 date, 4 shards, 5 shard, 6 fingerprint,
 //       7 now ms, 8 lng, 9 lat, 10 radius m, 11 window ms, 12 case pb,
 //       13 reported event pb, 14 merged event pb, 15 idempotency ttl s,
@@ -54,7 +56,7 @@ if target then state = 9 end
 redis.call('HSET', tag .. ':case:' .. id, 'pb', ARGV[12], 'state', state,
            'version', 1, 'report_count', 1, 'follower_count', 0,
            'reported_ms', ARGV[7], 'merged_into', target or '')
-for i = 5, #KEYS do redis.call('ZADD', KEYS[i], now, id) end
+for i = 6, #KEYS do redis.call('ZADD', KEYS[i], now, id) end
 redis.call('ZADD', tag .. ':idx:state:' .. state, now, id)
 local event_pb = ARGV[13]
 local type = 'case.reported'
@@ -68,6 +70,7 @@ if target then
   type = 'case.merged'
 else
   redis.call('GEOADD', KEYS[4], ARGV[8], ARGV[9], id)
+  redis.call('GEOADD', KEYS[5], ARGV[8], ARGV[9], id)
   redis.call('SADD', tag .. ':followers:' .. id, ARGV[17])
 end
 local ev = redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[16], '*',
@@ -82,10 +85,86 @@ return {'created', id, ''}
   return *script;
 }
 
+// KEYS: 1 idempotency, 2 case, 3 followers, 4 events, 5 timeline.
+// ARGV: 1 fingerprint, 2 event pb, 3 idempotency ttl s, 4 stream maxlen,
+//       5 reporter id, 6 "1" for me-too, 7 case id, 8 expected version.
+// Returns {"replay", event id} | {"ok", event id} | {"retry"}.
+const redis::Script& FollowUpScript() {
+  static const auto* script = new redis::Script("intake_follow_up", R"lua(
+local idem = redis.call('GET', KEYS[1])
+if idem then
+  local a = string.find(idem, '|', 1, true)
+  local b = string.find(idem, '|', a + 1, true)
+  if string.sub(idem, a + 1, b - 1) ~= ARGV[1] then
+    return redis.error_reply('ALREADY_EXISTS request_id was already used ' ..
+      'for a different follow-up')
+  end
+  return {'replay', string.sub(idem, b + 1)}
+end
+local f = redis.call('HMGET', KEYS[2], 'state', 'merged_into', 'version')
+if not f[1] then
+  return redis.error_reply('NOT_FOUND case ' .. ARGV[7] .. ' not found')
+end
+if f[1] == '7' then
+  return redis.error_reply('FAILED_PRECONDITION case ' .. ARGV[7] ..
+    ' is VOIDED and takes no follow-ups')
+end
+if f[1] == '9' then
+  return redis.error_reply('FAILED_PRECONDITION case ' .. ARGV[7] ..
+    ' is MERGED into ' .. f[2] .. '; follow up on that case')
+end
+if f[3] ~= ARGV[8] then return {'retry'} end
+if ARGV[6] == '1' and redis.call('SADD', KEYS[3], ARGV[5]) == 1 then
+  redis.call('HINCRBY', KEYS[2], 'follower_count', 1)
+end
+redis.call('HINCRBY', KEYS[2], 'version', 1)
+local ev = redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[4], '*',
+                      'type', 'case.followed_up', 'case', ARGV[7],
+                      'related', '', 'pb', ARGV[2])
+redis.call('RPUSH', KEYS[5], ev .. ' - ' .. ARGV[2])
+redis.call('SET', KEYS[1], ARGV[7] .. '|' .. ARGV[1] .. '|' .. ev, 'EX',
+           ARGV[3])
+return {'ok', ev}
+)lua");
+  return *script;
+}
+
 int64_t IntField(const std::string& s) {
   int64_t n = 0;
   (void)absl::SimpleAtoi(s, &n);
   return n;
+}
+
+// The fields GetCase reads, in order.
+redis::Args CaseFields(int shard, const std::string& case_id) {
+  return {"HMGET",
+          cases::CaseKey(shard, case_id),
+          "pb",
+          "state",
+          "version",
+          "report_count",
+          "follower_count",
+          "merged_into"};
+}
+
+// The case from an HMGET reply of CaseFields; NOT_FOUND if absent.
+absl::StatusOr<v1::Case> ParseCase(const std::string& case_id,
+                                   const redis::Reply& reply) {
+  const auto& f = reply.elements();
+  if (f.size() != 6 || f[0].is_nil()) {
+    return absl::NotFoundError(absl::StrCat("case ", case_id, " not found"));
+  }
+  v1::Case c;
+  if (!c.ParseFromString(f[0].str())) {
+    return absl::DataLossError(absl::StrCat("case ", case_id, " is corrupt"));
+  }
+  c.set_id(case_id);
+  c.set_state(static_cast<v1::CaseState>(IntField(f[1].str())));
+  c.set_version(IntField(f[2].str()));
+  c.set_report_count(static_cast<int32_t>(IntField(f[3].str())));
+  c.set_follower_count(static_cast<int32_t>(IntField(f[4].str())));
+  c.set_merged_into(f[5].str());
+  return c;
 }
 
 }  // namespace
@@ -95,7 +174,7 @@ absl::StatusOr<ReportResult> RedisCaseStore::Report(const NewReport& r) {
   std::vector<std::string> keys = {
       cases::IdempotencyKey(shard, r.idempotency_scope),
       cases::SequenceKey(shard, r.division, r.date), cases::EventsKey(shard),
-      cases::GeoOpenKey(shard, r.category_code)};
+      cases::GeoOpenKey(shard, r.category_code), cases::GeoCasesKey(shard)};
   for (const std::string& entry : r.index_entries) {
     size_t colon = entry.find(':');
     keys.push_back(cases::IndexKey(shard, entry.substr(0, colon),
@@ -138,24 +217,115 @@ absl::StatusOr<v1::Case> RedisCaseStore::GetCase(const std::string& case_id) {
   ASSIGN_OR_RETURN(cases::CaseId id,
                    cases::ParseCaseId(case_id, options_.shards));
   ASSIGN_OR_RETURN(redis::Reply reply,
-                   redis_->Command({"HMGET", cases::CaseKey(id.shard, case_id),
-                                    "pb", "state", "version", "report_count",
-                                    "follower_count", "merged_into"}));
-  const auto& f = reply.elements();
-  if (f.size() != 6 || f[0].is_nil()) {
-    return absl::NotFoundError(absl::StrCat("case ", case_id, " not found"));
+                   redis_->Command(CaseFields(id.shard, case_id)));
+  return ParseCase(case_id, reply);
+}
+
+absl::StatusOr<std::vector<v1::Case>> RedisCaseStore::GetCases(
+    const std::vector<std::string>& case_ids) {
+  std::vector<redis::Args> commands;
+  for (const std::string& case_id : case_ids) {
+    ASSIGN_OR_RETURN(cases::CaseId id,
+                     cases::ParseCaseId(case_id, options_.shards));
+    commands.push_back(CaseFields(id.shard, case_id));
   }
-  v1::Case c;
-  if (!c.ParseFromString(f[0].str())) {
-    return absl::DataLossError(absl::StrCat("case ", case_id, " is corrupt"));
+  ASSIGN_OR_RETURN(std::vector<redis::Reply> replies,
+                   redis_->Pipeline(commands));
+  std::vector<v1::Case> out;
+  for (size_t i = 0; i < replies.size(); ++i) {
+    absl::StatusOr<v1::Case> c = ParseCase(case_ids[i], replies[i]);
+    if (c.status().code() == absl::StatusCode::kNotFound) continue;
+    RETURN_IF_ERROR(c.status());
+    out.push_back(*std::move(c));
   }
-  c.set_id(case_id);
-  c.set_state(static_cast<v1::CaseState>(IntField(f[1].str())));
-  c.set_version(IntField(f[2].str()));
-  c.set_report_count(static_cast<int32_t>(IntField(f[3].str())));
-  c.set_follower_count(static_cast<int32_t>(IntField(f[4].str())));
-  c.set_merged_into(f[5].str());
-  return c;
+  return out;
+}
+
+absl::StatusOr<std::vector<IndexEntry>> RedisCaseStore::ScanIndex(
+    int shard, const std::string& kind, const std::string& value,
+    int64_t before_ms, const std::string& before_id, int count) {
+  std::vector<IndexEntry> out;
+  std::string max = before_ms < 0 ? "+inf" : absl::StrCat(before_ms);
+  int offset = 0;
+  // Entries with the cursor's own score come first; skip those at or after
+  // the cursor id (they were on earlier pages).
+  while (static_cast<int>(out.size()) < count) {
+    int want = count - static_cast<int>(out.size());
+    ASSIGN_OR_RETURN(
+        redis::Reply reply,
+        redis_->Command({"ZRANGE", cases::IndexKey(shard, kind, value), max,
+                         "-inf", "BYSCORE", "REV", "LIMIT",
+                         absl::StrCat(offset), absl::StrCat(want),
+                         "WITHSCORES"}));
+    const auto& e = reply.elements();
+    if (e.empty()) break;
+    for (size_t i = 0; i + 1 < e.size(); i += 2) {
+      IndexEntry entry{e[i].str(), IntField(e[i + 1].str())};
+      if (before_ms >= 0 && !before_id.empty() &&
+          entry.reported_ms == before_ms && entry.case_id >= before_id) {
+        continue;
+      }
+      out.push_back(std::move(entry));
+    }
+    offset += static_cast<int>(e.size() / 2);
+    if (static_cast<int>(e.size() / 2) < want) break;
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<NearbyEntry>> RedisCaseStore::Nearby(
+    double latitude, double longitude, int radius_m) {
+  std::vector<redis::Args> commands;
+  for (int shard = 0; shard < options_.shards; ++shard) {
+    commands.push_back({"GEOSEARCH", cases::GeoCasesKey(shard), "FROMLONLAT",
+                        absl::StrFormat("%.7f", longitude),
+                        absl::StrFormat("%.7f", latitude), "BYRADIUS",
+                        absl::StrCat(radius_m), "m", "ASC", "WITHDIST"});
+  }
+  ASSIGN_OR_RETURN(std::vector<redis::Reply> replies,
+                   redis_->Pipeline(commands));
+  std::vector<NearbyEntry> out;
+  for (const redis::Reply& reply : replies) {
+    RETURN_IF_ERROR(reply.ToStatus());
+    for (const redis::Reply& hit : reply.elements()) {
+      const auto& e = hit.elements();
+      if (e.size() != 2) continue;
+      double d = 0;
+      (void)absl::SimpleAtod(e[1].str(), &d);
+      out.push_back({e[0].str(), d});
+    }
+  }
+  std::sort(out.begin(), out.end(),
+            [](const NearbyEntry& a, const NearbyEntry& b) {
+              return a.distance_m != b.distance_m ? a.distance_m < b.distance_m
+                                                  : a.case_id < b.case_id;
+            });
+  return out;
+}
+
+absl::StatusOr<FollowUpResult> RedisCaseStore::FollowUp(const NewFollowUp& f) {
+  ASSIGN_OR_RETURN(cases::CaseId id,
+                   cases::ParseCaseId(f.case_id, options_.shards));
+  int shard = id.shard;
+  ASSIGN_OR_RETURN(
+      redis::Reply reply,
+      redis_->Eval(
+          FollowUpScript(),
+          {cases::IdempotencyKey(shard, f.idempotency_scope),
+           cases::CaseKey(shard, f.case_id),
+           cases::FollowersKey(shard, f.case_id), cases::EventsKey(shard),
+           cases::TimelineKey(shard, f.case_id)},
+          {f.fingerprint, f.event.SerializeAsString(),
+           absl::StrCat(absl::ToInt64Seconds(options_.idempotency_ttl)),
+           absl::StrCat(options_.stream_max_length), f.reporter_id,
+           f.me_too ? "1" : "0", f.case_id, absl::StrCat(f.expected_version)}));
+  const auto& e = reply.elements();
+  if (e.empty()) return absl::InternalError("intake_follow_up: bad reply");
+  if (e[0].str() == "retry") {
+    return absl::AbortedError(
+        absl::StrCat("case ", f.case_id, " changed concurrently"));
+  }
+  return FollowUpResult{e.size() > 1 ? e[1].str() : "", e[0].str() == "replay"};
 }
 
 absl::StatusOr<std::vector<v1::CaseEvent>> RedisCaseStore::Timeline(

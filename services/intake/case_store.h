@@ -55,6 +55,35 @@ struct ReportResult {
   std::string merged_into;
 };
 
+// One index entry: a case id and its report time.
+struct IndexEntry {
+  std::string case_id;
+  int64_t reported_ms = 0;
+};
+
+// A case found near a point, with its distance in metres.
+struct NearbyEntry {
+  std::string case_id;
+  double distance_m = 0;
+};
+
+// A follow-up to store: the event is built by the caller for the case at
+// `expected_version`; the store refuses (ABORTED) if the case moved on.
+struct NewFollowUp {
+  std::string case_id;
+  int64_t expected_version = 0;
+  std::string idempotency_scope;
+  std::string fingerprint;
+  std::string reporter_id;
+  bool me_too = false;
+  v1::CaseEvent event;  // without id and case_id
+};
+
+struct FollowUpResult {
+  std::string event_id;
+  bool replayed = false;
+};
+
 class CaseStore {
  public:
   virtual ~CaseStore() = default;
@@ -65,6 +94,23 @@ class CaseStore {
   // The case's events, oldest first.
   virtual absl::StatusOr<std::vector<v1::CaseEvent>> Timeline(
       const std::string& case_id) = 0;
+  // Up to `count` entries of index `kind:value` of `shard`, newest first,
+  // strictly before (before_ms, before_id) in (reported_ms desc, id desc)
+  // order; before_ms < 0 means from the newest.
+  virtual absl::StatusOr<std::vector<IndexEntry>> ScanIndex(
+      int shard, const std::string& kind, const std::string& value,
+      int64_t before_ms, const std::string& before_id, int count) = 0;
+  // Several cases at once (missing ones are skipped).
+  virtual absl::StatusOr<std::vector<v1::Case>> GetCases(
+      const std::vector<std::string>& case_ids) = 0;
+  // Cases (not MERGED) within `radius_m` of the point on every shard,
+  // nearest first.
+  virtual absl::StatusOr<std::vector<NearbyEntry>> Nearby(double latitude,
+                                                          double longitude,
+                                                          int radius_m) = 0;
+  // NOT_FOUND, FAILED_PRECONDITION (VOIDED or MERGED case), ABORTED (the
+  // version moved), ALREADY_EXISTS (scope used for another request).
+  virtual absl::StatusOr<FollowUpResult> FollowUp(const NewFollowUp& f) = 0;
 };
 
 class RedisCaseStore final : public CaseStore {
@@ -81,6 +127,15 @@ class RedisCaseStore final : public CaseStore {
   absl::StatusOr<v1::Case> GetCase(const std::string& case_id) override;
   absl::StatusOr<std::vector<v1::CaseEvent>> Timeline(
       const std::string& case_id) override;
+  absl::StatusOr<std::vector<IndexEntry>> ScanIndex(
+      int shard, const std::string& kind, const std::string& value,
+      int64_t before_ms, const std::string& before_id, int count) override;
+  absl::StatusOr<std::vector<v1::Case>> GetCases(
+      const std::vector<std::string>& case_ids) override;
+  absl::StatusOr<std::vector<NearbyEntry>> Nearby(double latitude,
+                                                  double longitude,
+                                                  int radius_m) override;
+  absl::StatusOr<FollowUpResult> FollowUp(const NewFollowUp& f) override;
 
  private:
   redis::RedisClient* redis_;

@@ -23,13 +23,6 @@
 namespace gridcase::intake {
 namespace {
 
-bool OnlyCitizen(const v1::Actor& a) {
-  for (int r : a.roles()) {
-    if (r != v1::ROLE_CITIZEN) return false;
-  }
-  return true;
-}
-
 std::string MaskContact(absl::string_view contact) {
   if (contact.empty()) return "";
   size_t at = contact.find('@');
@@ -61,16 +54,14 @@ std::string Fingerprint(const v1::ReportCaseRequest& request) {
   return absl::StrCat(absl::Hex(h, absl::kZeroPad16));
 }
 
-template <typename Fn>
-grpc::Status Serve(grpc::ServerContext* context,
-                   const auth::Authenticator& authenticator, Fn fn) {
-  absl::StatusOr<v1::Actor> actor =
-      auth::ActorFromContext(*context, authenticator);
-  if (!actor.ok()) return ToGrpcStatus(actor.status());
-  return ToGrpcStatus(fn(*actor));
-}
-
 }  // namespace
+
+bool OnlyCitizen(const v1::Actor& a) {
+  for (int r : a.roles()) {
+    if (r != v1::ROLE_CITIZEN) return false;
+  }
+  return true;
+}
 
 absl::StatusOr<v1::Reporter> AuthorizeReporter(const v1::Actor& actor,
                                                v1::Source source,

@@ -3,14 +3,15 @@
 // and the reporter-facing reads. Handlers see only injected interfaces: the
 // case store, the registry client, the authenticator, the clock and metrics.
 //
-// Built so far (issue #4): ReportCase and GetCase. ListCases, ListNearby,
-// AddFollowUp and WatchCases answer UNIMPLEMENTED until they are built.
+// Built so far (issue #4): ReportCase, GetCase, ListCases, ListNearby and
+// AddFollowUp. WatchCases answers UNIMPLEMENTED until it is built.
 #ifndef GRIDCASE_SERVICES_INTAKE_INTAKE_SERVICE_H_
 #define GRIDCASE_SERVICES_INTAKE_INTAKE_SERVICE_H_
 
 #include "absl/status/status.h"
 #include "common/auth/authenticator.h"
 #include "common/clock/clock.h"
+#include "common/status/grpc_status.h"
 #include "gridcase/v1/intake.grpc.pb.h"
 #include "services/intake/case_store.h"
 #include "services/intake/intake_metrics.h"
@@ -35,6 +36,15 @@ class IntakeServiceImpl final : public v1::IntakeService::Service {
   grpc::Status GetCase(grpc::ServerContext* context,
                        const v1::GetCaseRequest* request,
                        v1::GetCaseResponse* response) override;
+  grpc::Status ListCases(grpc::ServerContext* context,
+                         const v1::ListCasesRequest* request,
+                         v1::ListCasesResponse* response) override;
+  grpc::Status ListNearby(grpc::ServerContext* context,
+                          const v1::ListNearbyRequest* request,
+                          v1::ListNearbyResponse* response) override;
+  grpc::Status AddFollowUp(grpc::ServerContext* context,
+                           const v1::AddFollowUpRequest* request,
+                           v1::AddFollowUpResponse* response) override;
 
  private:
   absl::Status DoReportCase(const v1::Actor& actor,
@@ -43,6 +53,15 @@ class IntakeServiceImpl final : public v1::IntakeService::Service {
   absl::Status DoGetCase(const v1::Actor& actor,
                          const v1::GetCaseRequest& request,
                          v1::GetCaseResponse* response);
+  absl::Status DoListCases(const v1::Actor& actor,
+                           const v1::ListCasesRequest& request,
+                           v1::ListCasesResponse* response);
+  absl::Status DoListNearby(const v1::Actor& actor,
+                            const v1::ListNearbyRequest& request,
+                            v1::ListNearbyResponse* response);
+  absl::Status DoAddFollowUp(const v1::Actor& actor,
+                             const v1::AddFollowUpRequest& request,
+                             v1::AddFollowUpResponse* response);
 
   CaseStore* store_;
   RegistryClient* registry_;
@@ -57,6 +76,20 @@ class IntakeServiceImpl final : public v1::IntakeService::Service {
 absl::StatusOr<v1::Reporter> AuthorizeReporter(const v1::Actor& actor,
                                                v1::Source source,
                                                const v1::Reporter& requested);
+
+// Authenticates the caller and converts the handler's status: the one place
+// where absl::Status becomes grpc::Status for this service.
+template <typename Fn>
+grpc::Status Serve(grpc::ServerContext* context,
+                   const auth::Authenticator& authenticator, Fn fn) {
+  absl::StatusOr<v1::Actor> actor =
+      auth::ActorFromContext(*context, authenticator);
+  if (!actor.ok()) return ToGrpcStatus(actor.status());
+  return ToGrpcStatus(fn(*actor));
+}
+
+// True if the caller holds no role but CITIZEN.
+bool OnlyCitizen(const v1::Actor& actor);
 
 // The case as `viewer` may see it: contacts masked; the reporter hidden from
 // citizens other than the reporter, and anonymous reporters from everybody

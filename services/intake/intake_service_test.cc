@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "common/cases/case_keys.h"
 #include "common/clock/timestamp.h"
 #include "common/redis/redis_pool.h"
@@ -91,6 +92,19 @@ class IntakeServiceTest : public ::testing::Test {
     v1::GetCaseResponse response;
     RETURN_IF_ERROR(
         FromGrpcStatus(stub_->GetCase(&context, request, &response)));
+    return response;
+  }
+
+  template <typename Req, typename Resp>
+  absl::StatusOr<Resp> Call(grpc::Status (v1::IntakeService::Stub::*rpc)(
+                                grpc::ClientContext*, const Req&, Resp*),
+                            const Req& request,
+                            const std::string& actor = kCitizen) {
+    grpc::ClientContext context;
+    context.AddMetadata("x-gridcase-actor", actor);
+    Resp response;
+    RETURN_IF_ERROR(
+        FromGrpcStatus((stub_.get()->*rpc)(&context, request, &response)));
     return response;
   }
 
@@ -332,6 +346,128 @@ TEST_F(IntakeServiceTest, MetricsCountOutcomes) {
   EXPECT_EQ(value("gridcase_intake_replays_total", {}), 1);
   EXPECT_EQ(
       value("gridcase_intake_rejections_total", {{"field", "description"}}), 1);
+}
+
+TEST_F(IntakeServiceTest,
+       ListCasesPagesNewestFirstWithoutGapsWhileCasesArrive) {
+  std::vector<std::string> reported;
+  for (int i = 0; i < 7; ++i) {
+    clock_.Advance(absl::Minutes(1));
+    ASSERT_OK_AND_ASSIGN(v1::ReportCaseResponse r,
+                         Report(At(absl::StrCat("r", i), i * 60.0)));
+    ASSERT_EQ(r.outcome(), v1::REPORT_OUTCOME_CREATED);
+    reported.insert(reported.begin(), r.case_().id());  // newest first
+  }
+  v1::ListCasesRequest request;
+  request.set_page_size(3);
+  std::vector<std::string> listed;
+  bool arrived = false;
+  do {
+    ASSERT_OK_AND_ASSIGN(
+        v1::ListCasesResponse page,
+        Call(&v1::IntakeService::Stub::ListCases, request, kDispatcher));
+    for (const v1::Case& c : page.cases()) listed.push_back(c.id());
+    request.set_page_token(page.next_page_token());
+    if (!arrived) {  // two new cases arrive between pages
+      arrived = true;
+      for (int i = 7; i < 9; ++i) {
+        clock_.Advance(absl::Minutes(1));
+        ASSERT_OK(Report(At(absl::StrCat("r", i), i * 60.0)));
+      }
+    }
+  } while (!request.page_token().empty());
+  EXPECT_EQ(listed, reported);
+
+  // Filters: the grid, a state, and a citizen's own reports.
+  v1::ListCasesRequest by_grid;
+  by_grid.set_region_code("330483101002002");
+  by_grid.add_states(v1::CASE_STATE_REPORTED);
+  ASSERT_OK_AND_ASSIGN(
+      v1::ListCasesResponse grid,
+      Call(&v1::IntakeService::Stub::ListCases, by_grid, kDispatcher));
+  EXPECT_EQ(grid.cases_size(), 9);
+  by_grid.set_region_code("330483102");
+  ASSERT_OK_AND_ASSIGN(
+      grid, Call(&v1::IntakeService::Stub::ListCases, by_grid, kDispatcher));
+  EXPECT_EQ(grid.cases_size(), 0);
+  v1::ListCasesRequest someone_else;
+  someone_else.set_reporter_id("wx-bob");
+  EXPECT_THAT(Call(&v1::IntakeService::Stub::ListCases, someone_else),
+              StatusIs(absl::StatusCode::kPermissionDenied,
+                       HasSubstr("reporter_id: a citizen may list only")));
+  v1::ListCasesRequest bad;
+  bad.set_region_code("33048");
+  EXPECT_THAT(
+      Call(&v1::IntakeService::Stub::ListCases, bad, kDispatcher),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("region_code")));
+}
+
+TEST_F(IntakeServiceTest, ListNearbyFindsOpenCasesNearestFirst) {
+  ASSERT_OK_AND_ASSIGN(v1::ReportCaseResponse a, Report(At("a", 0)));
+  ASSERT_OK_AND_ASSIGN(v1::ReportCaseResponse b, Report(At("b", 100)));
+  ASSERT_OK(Report(At("c", 400)));
+  v1::ListNearbyRequest request;
+  request.mutable_location()->set_latitude(kLat + 90 / 111195.0);
+  request.mutable_location()->set_longitude(kLng);
+  ASSERT_OK_AND_ASSIGN(v1::ListNearbyResponse near,
+                       Call(&v1::IntakeService::Stub::ListNearby, request));
+  ASSERT_EQ(near.cases_size(), 2);  // default radius 250 m
+  EXPECT_EQ(near.cases(0).case_().id(), b.case_().id());
+  EXPECT_NEAR(near.cases(0).distance_m(), 10, 1);
+  EXPECT_EQ(near.cases(1).case_().id(), a.case_().id());
+  EXPECT_NEAR(near.cases(1).distance_m(), 90, 1);
+  request.set_radius_m(2000);
+  EXPECT_THAT(Call(&v1::IntakeService::Stub::ListNearby, request),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("radius_m: must be 1-1000")));
+}
+
+TEST_F(IntakeServiceTest, FollowUpsAreIdempotentAndCountMeTooOnce) {
+  ASSERT_OK_AND_ASSIGN(v1::ReportCaseResponse r, Report(At("a", 0)));
+  v1::AddFollowUpRequest me_too;
+  me_too.set_case_id(r.case_().id());
+  me_too.set_request_id("f-1");
+  me_too.set_kind(v1::FOLLOW_UP_KIND_ME_TOO);
+  ASSERT_OK_AND_ASSIGN(
+      v1::AddFollowUpResponse first,
+      Call(&v1::IntakeService::Stub::AddFollowUp, me_too, kOtherCitizen));
+  EXPECT_EQ(first.case_().follower_count(), 1);
+  EXPECT_EQ(first.case_().version(), 2);
+  EXPECT_EQ(first.event().type(), v1::CASE_EVENT_TYPE_FOLLOWED_UP);
+  EXPECT_FALSE(first.event().id().empty());
+  ASSERT_OK_AND_ASSIGN(
+      v1::AddFollowUpResponse again,
+      Call(&v1::IntakeService::Stub::AddFollowUp, me_too, kOtherCitizen));
+  EXPECT_TRUE(again.replayed());
+  EXPECT_EQ(again.event().id(), first.event().id());
+  me_too.set_request_id("f-2");  // the same person again: no new follower
+  ASSERT_OK_AND_ASSIGN(
+      v1::AddFollowUpResponse twice,
+      Call(&v1::IntakeService::Stub::AddFollowUp, me_too, kOtherCitizen));
+  EXPECT_EQ(twice.case_().follower_count(), 1);
+  EXPECT_EQ(twice.case_().version(), 3);
+
+  v1::AddFollowUpRequest comment = me_too;
+  comment.set_request_id("f-3");
+  comment.set_kind(v1::FOLLOW_UP_KIND_COMMENT);
+  EXPECT_THAT(
+      Call(&v1::IntakeService::Stub::AddFollowUp, comment),
+      StatusIs(absl::StatusCode::kInvalidArgument, "text: must not be empty"));
+  comment.set_text("今天早上还在");
+  ASSERT_OK(Call(&v1::IntakeService::Stub::AddFollowUp, comment));
+
+  ASSERT_OK_AND_ASSIGN(v1::ReportCaseResponse dup,
+                       Report(At("b", 5), kOtherCitizen));
+  ASSERT_EQ(dup.outcome(), v1::REPORT_OUTCOME_MERGED);
+  comment.set_case_id(dup.case_().id());
+  comment.set_request_id("f-4");
+  EXPECT_THAT(
+      Call(&v1::IntakeService::Stub::AddFollowUp, comment),
+      StatusIs(absl::StatusCode::kFailedPrecondition,
+               HasSubstr(absl::StrCat("is MERGED into ", r.case_().id()))));
+  ASSERT_OK_AND_ASSIGN(v1::GetCaseResponse got, Get(r.case_().id()));
+  ASSERT_EQ(got.timeline_size(), 4);
+  EXPECT_EQ(got.timeline(3).note(), "今天早上还在");
 }
 
 }  // namespace
