@@ -46,6 +46,10 @@ done
 grep -qE "^  rules +145 from" <<<"$out" || { echo "FAIL: sample rules not loaded" >&2; exit 1; }
 grep -qE "^  GRID +3304831010" <<<"$out" ||
   { echo "FAIL: the Puyuan point was not located in a 濮院镇 grid" >&2; exit 1; }
+grep -qE "^  330483-[0-9]{8}-[0-9]{6} REPORTED in grid 3304831010" <<<"$out" ||
+  { echo "FAIL: the demo report was not created" >&2; exit 1; }
+grep -qE "MERGED into 330483-[0-9]{8}-[0-9]{6}: already reported by 2 people" <<<"$out" ||
+  { echo "FAIL: the duplicate report was not merged" >&2; exit 1; }
 expect_all_stopped
 echo "PASS: --once started, loaded the sample registry, and stopped 5 processes"
 

@@ -1,5 +1,5 @@
-// gridctl: the gridcase command-line client. Commands today: `health` and
-// `registry`; issue #7 adds cases, dispatch actions and statistics.
+// gridctl: the gridcase command-line client. Commands today: health,
+// registry, report and case; issue #7 adds dispatch actions and statistics.
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "common/server/health_client.h"
+#include "tools/gridctl/case_commands.h"
 #include "tools/gridctl/cli.h"
 #include "tools/gridctl/registry_commands.h"
 
@@ -17,6 +18,8 @@ constexpr char kUsage[] = R"(gridctl: the gridcase command-line client.
 Usage:
   gridctl health [--target=HOST:PORT] [--service=NAME] [--wait=DURATION]
   gridctl registry import|load|locate ...   (gridctl registry --help)
+  gridctl report --category=... --lat=... --lng=... --description=...
+  gridctl case get|list|nearby ...          (gridctl case --help)
 
 Every command takes --target (else $GRIDCASE_<SERVICE>_TARGET, else
 $GRIDCASE_TARGET, else 127.0.0.1:8080) and --actor, the caller's identity
@@ -73,5 +76,7 @@ int main(int argc, char** argv) {
   }
   if (command == "health") return Health(rest);
   if (command == "registry") return gridcase::gridctl::RunRegistry(rest);
+  if (command == "report") return gridcase::gridctl::RunReport(rest);
+  if (command == "case") return gridcase::gridctl::RunCase(rest);
   return Usage("unknown command '" + command + "'");
 }

@@ -1,0 +1,240 @@
+#include "tools/gridctl/case_commands.h"
+
+#include <google/protobuf/util/json_util.h>
+
+#include <cstdio>
+#include <random>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "absl/time/time.h"
+#include "common/status/grpc_status.h"
+#include "common/status/status_macros.h"
+#include "gridcase/v1/intake.grpc.pb.h"
+#include "tools/gridctl/cli.h"
+
+namespace gridcase::gridctl {
+namespace {
+
+constexpr char kReportUsage[] =
+    R"(gridctl report: report a problem (IntakeService.ReportCase).
+
+Usage:
+  gridctl report --category=CODE --lat=LATITUDE --lng=LONGITUDE
+                 --description=TEXT [--source=wechat] [--address=TEXT]
+                 [--photo=URI]... [--request-id=ID] [--json]
+
+  --source      grid_patrol, citizen_app, wechat (default), hotline, video,
+                instruction; the --actor's roles must allow it
+  --request-id  idempotency key; default: a random one. Repeat a report with
+                the same key to retry it safely.
+  --target / $GRIDCASE_INTAKE_TARGET, --actor / $GRIDCASE_ACTOR as for every
+  command.
+)";
+
+constexpr char kCaseUsage[] = R"(gridctl case: read cases (IntakeService).
+
+Usage:
+  gridctl case get CASE_ID [--timeline] [--json]
+  gridctl case list [--region=CODE] [--reporter=ID] [--category=CODE]
+                    [--state=STATE] [--page-size=N] [--page-token=T] [--json]
+  gridctl case nearby LATITUDE LONGITUDE [--radius=METRES] [--json]
+)";
+
+void PrintJson(const google::protobuf::Message& m) {
+  std::string out;
+  google::protobuf::util::JsonPrintOptions options;
+  options.add_whitespace = true;
+  options.preserve_proto_field_names = true;
+  (void)google::protobuf::util::MessageToJsonString(m, &out, options);
+  std::printf("%s", out.c_str());
+}
+
+std::string StateName(v1::CaseState s) {
+  return std::string(absl::StripPrefix(v1::CaseState_Name(s), "CASE_STATE_"));
+}
+
+void PrintCaseLine(const v1::Case& c) {
+  std::printf("%-24s %-11s %-6s %-16s %s\n", c.id().c_str(),
+              StateName(c.state()).c_str(), c.category_code().c_str(),
+              c.grid_code().c_str(), c.description().c_str());
+}
+
+std::unique_ptr<v1::IntakeService::Stub> Stub(const Invocation& in) {
+  return v1::IntakeService::NewStub(Channel(in, "GRIDCASE_INTAKE_TARGET"));
+}
+
+absl::StatusOr<v1::ReportCaseRequest> BuildReport(const Invocation& in) {
+  v1::ReportCaseRequest r;
+  r.set_category_code(in.Get("category", nullptr));
+  r.set_description(in.Get("description", nullptr));
+  double lat = 0;
+  double lng = 0;
+  if (!absl::SimpleAtod(in.Get("lat", nullptr), &lat) ||
+      !absl::SimpleAtod(in.Get("lng", nullptr), &lng)) {
+    return absl::InvalidArgumentError(
+        "--lat and --lng: give WGS84 degrees, e.g. --lat=30.684 --lng=120.63");
+  }
+  r.mutable_location()->set_latitude(lat);
+  r.mutable_location()->set_longitude(lng);
+  r.mutable_location()->set_address(in.Get("address", nullptr));
+  std::string source =
+      absl::AsciiStrToUpper(in.Get("source", nullptr, "wechat"));
+  v1::Source parsed;
+  if (!v1::Source_Parse(absl::StrCat("SOURCE_", source), &parsed)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--source: unknown source '", source, "'"));
+  }
+  r.set_source(parsed);
+  if (in.Has("photo")) {
+    v1::Media* m = r.add_media();
+    m->set_kind(v1::MEDIA_KIND_PHOTO);
+    m->set_uri(in.Get("photo", nullptr));
+  }
+  std::string id = in.Get("request-id", nullptr);
+  if (id.empty()) {
+    std::random_device rd;
+    id = absl::StrCat("gridctl-", absl::Hex(rd(), absl::kZeroPad8),
+                      absl::Hex(rd(), absl::kZeroPad8));
+  }
+  r.set_request_id(id);
+  return r;
+}
+
+}  // namespace
+
+int RunReport(const std::vector<std::string>& args) {
+  absl::StatusOr<Invocation> in = Parse(
+      args, {"target", "actor", "timeout", "json", "help", "category", "lat",
+             "lng", "description", "source", "address", "photo", "request-id"});
+  if (!in.ok()) return Fail(in.status());
+  if (in->Has("help") || args.empty()) {
+    std::fputs(kReportUsage, args.empty() ? stderr : stdout);
+    return args.empty() ? 2 : 0;
+  }
+  absl::StatusOr<v1::ReportCaseRequest> request = BuildReport(*in);
+  if (!request.ok()) return Fail(request.status());
+  auto context = Context(*in);
+  v1::ReportCaseResponse response;
+  absl::Status s =
+      FromGrpcStatus(Stub(*in)->ReportCase(context.get(), *request, &response));
+  if (!s.ok()) return Fail(s);
+  if (in->Has("json")) {
+    PrintJson(response);
+    return 0;
+  }
+  const v1::Case& c = response.case_();
+  if (response.outcome() == v1::REPORT_OUTCOME_MERGED) {
+    std::printf("%s MERGED into %s: already reported by %d people\n",
+                c.id().c_str(), response.merged_into_case_id().c_str(),
+                response.report_count());
+  } else {
+    std::printf(
+        "%s %s in grid %s (%s), expected by %s%s\n", c.id().c_str(),
+        StateName(c.state()).c_str(), c.grid_code().c_str(),
+        c.category_name().c_str(),
+        absl::FormatTime("%Y-%m-%d %H:%M",
+                         absl::FromUnixSeconds(c.expected_at().seconds()),
+                         absl::FixedTimeZone(8 * 3600))
+            .c_str(),
+        response.replayed() ? " (replayed)" : "");
+  }
+  return 0;
+}
+
+int RunCase(const std::vector<std::string>& args) {
+  if (args.empty() || args[0] == "--help" || args[0] == "help") {
+    std::fputs(kCaseUsage, args.empty() ? stderr : stdout);
+    return args.empty() ? 2 : 0;
+  }
+  absl::StatusOr<Invocation> in = Parse(
+      std::vector<std::string>(args.begin() + 1, args.end()),
+      {"target", "actor", "timeout", "json", "help", "timeline", "region",
+       "reporter", "category", "state", "page-size", "page-token", "radius"});
+  if (!in.ok()) return Fail(in.status());
+  auto stub = Stub(*in);
+  auto context = Context(*in);
+  absl::Status s;
+  if (args[0] == "get" && in->positional.size() == 1) {
+    v1::GetCaseRequest request;
+    request.set_case_id(in->positional[0]);
+    request.set_include_timeline(in->Has("timeline"));
+    v1::GetCaseResponse response;
+    s = FromGrpcStatus(stub->GetCase(context.get(), request, &response));
+    if (!s.ok()) return Fail(s);
+    if (in->Has("json")) {
+      PrintJson(response);
+      return 0;
+    }
+    PrintCaseLine(response.case_());
+    for (const v1::CaseEvent& e : response.timeline()) {
+      std::printf("  %s %-22s %s\n", e.id().c_str(),
+                  v1::CaseEventType_Name(e.type()).c_str(), e.note().c_str());
+    }
+    return 0;
+  }
+  if (args[0] == "list") {
+    v1::ListCasesRequest request;
+    request.set_region_code(in->Get("region", nullptr));
+    request.set_reporter_id(in->Get("reporter", nullptr));
+    request.set_category_code(in->Get("category", nullptr));
+    if (in->Has("state")) {
+      v1::CaseState state;
+      std::string name = absl::StrCat(
+          "CASE_STATE_", absl::AsciiStrToUpper(in->Get("state", nullptr)));
+      if (!v1::CaseState_Parse(name, &state)) {
+        return Fail(absl::InvalidArgumentError("--state: unknown state"));
+      }
+      request.add_states(state);
+    }
+    int size = 0;
+    (void)absl::SimpleAtoi(in->Get("page-size", nullptr, "0"), &size);
+    request.set_page_size(size);
+    request.set_page_token(in->Get("page-token", nullptr));
+    v1::ListCasesResponse response;
+    s = FromGrpcStatus(stub->ListCases(context.get(), request, &response));
+    if (!s.ok()) return Fail(s);
+    if (in->Has("json")) {
+      PrintJson(response);
+      return 0;
+    }
+    for (const v1::Case& c : response.cases()) PrintCaseLine(c);
+    if (!response.next_page_token().empty()) {
+      std::printf("next page: --page-token=%s\n",
+                  response.next_page_token().c_str());
+    }
+    return 0;
+  }
+  if (args[0] == "nearby" && in->positional.size() == 2) {
+    v1::ListNearbyRequest request;
+    double lat = 0;
+    double lng = 0;
+    int radius = 0;
+    if (!absl::SimpleAtod(in->positional[0], &lat) ||
+        !absl::SimpleAtod(in->positional[1], &lng)) {
+      return Fail(absl::InvalidArgumentError("nearby: LATITUDE LONGITUDE"));
+    }
+    (void)absl::SimpleAtoi(in->Get("radius", nullptr, "0"), &radius);
+    request.mutable_location()->set_latitude(lat);
+    request.mutable_location()->set_longitude(lng);
+    request.set_radius_m(radius);
+    v1::ListNearbyResponse response;
+    s = FromGrpcStatus(stub->ListNearby(context.get(), request, &response));
+    if (!s.ok()) return Fail(s);
+    if (in->Has("json")) {
+      PrintJson(response);
+      return 0;
+    }
+    for (const v1::NearbyCase& n : response.cases()) {
+      std::printf("%6.0f m  ", n.distance_m());
+      PrintCaseLine(n.case_());
+    }
+    return 0;
+  }
+  std::fprintf(stderr, "gridctl case: bad arguments\n\n%s", kCaseUsage);
+  return 2;
+}
+
+}  // namespace gridcase::gridctl
