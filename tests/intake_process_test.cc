@@ -1,0 +1,298 @@
+// gridcase-intake against real processes: a redis-server, gridcase-registry
+// loaded with the shipped catalogue and the Tongxiang sample grids, and
+// gridcase-intake calling it.
+#include <google/protobuf/util/json_util.h>
+#include <grpcpp/client_context.h>
+#include <signal.h>
+
+#include <atomic>
+#include <fstream>
+#include <functional>
+#include <set>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "common/status/grpc_status.h"
+#include "common/status/status_macros.h"
+#include "common/status/status_matchers.h"
+#include "common/testing/redis_server.h"
+#include "common/testing/service_process.h"
+#include "gmock/gmock.h"
+#include "gridcase/v1/intake.grpc.pb.h"
+#include "gridcase/v1/registry.grpc.pb.h"
+#include "gtest/gtest.h"
+
+namespace gridcase {
+namespace {
+
+using ::gridcase::testing::RedisServer;
+using ::gridcase::testing::ServiceProcess;
+using ::gridcase::testing::StatusIs;
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+
+constexpr char kAdmin[] = "subject=m-admin; roles=admin";
+constexpr char kCitizen[] = "subject=wx-1; roles=citizen";
+// Puyuan (濮院镇), inside grid 330483101002002 of the sample.
+constexpr double kLat = 30.6840;
+constexpr double kLng = 120.6300;
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+v1::ReportCaseRequest Good(const std::string& id, double metres_north = 0) {
+  v1::ReportCaseRequest r;
+  r.set_request_id(id);
+  r.set_source(v1::SOURCE_WECHAT);
+  r.set_category_code("E0101");  // 暴露垃圾, duplicate radius 50 m
+  r.set_description("绿化带旁暴露垃圾");
+  r.mutable_location()->set_latitude(kLat + metres_north / 111195.0);
+  r.mutable_location()->set_longitude(kLng);
+  return r;
+}
+
+class IntakeProcessTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_OK_AND_ASSIGN(redis_, RedisServer::Start());
+    ASSERT_OK_AND_ASSIGN(registry_,
+                         ServiceProcess::Start({.binary = GRIDCASE_REGISTRY_BIN,
+                                                .redis = redis_->address()}));
+    LoadRegistry();
+    ASSERT_OK_AND_ASSIGN(
+        intake_,
+        ServiceProcess::Start(
+            {.binary = GRIDCASE_INTAKE_BIN,
+             .redis = redis_->address(),
+             .extra_args = {absl::StrCat("--registry=", registry_->target()),
+                            "--registry_timeout=500ms"}}));
+    stub_ = v1::IntakeService::NewStub(intake_->NewChannel());
+  }
+
+  void LoadRegistry() {
+    auto stub = v1::RegistryService::NewStub(registry_->NewChannel());
+    {
+      grpc::ClientContext context;
+      context.AddMetadata("x-gridcase-actor", kAdmin);
+      v1::ImportGridsRequest request;
+      request.set_geojson(
+          ReadFile(std::string(GRIDCASE_SOURCE_DIR) +
+                   "/tools/sample-data/tongxiang/grids.geojson"));
+      v1::ImportGridsResponse response;
+      ASSERT_TRUE(stub->ImportGrids(&context, request, &response).ok());
+    }
+    v1::ListCategoriesResponse catalogue;
+    ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(
+                    ReadFile(std::string(GRIDCASE_SOURCE_DIR) +
+                             "/services/registry/data/catalogue.json"),
+                    &catalogue)
+                    .ok());
+    for (const v1::Category& c : catalogue.categories()) {
+      grpc::ClientContext context;
+      context.AddMetadata("x-gridcase-actor", kAdmin);
+      v1::UpsertCategoryRequest request;
+      *request.mutable_category() = c;
+      v1::UpsertCategoryResponse response;
+      ASSERT_TRUE(stub->UpsertCategory(&context, request, &response).ok());
+    }
+  }
+
+  absl::StatusOr<v1::ReportCaseResponse> Report(
+      const v1::ReportCaseRequest& r, const std::string& actor = kCitizen) {
+    grpc::ClientContext context;
+    context.AddMetadata("x-gridcase-actor", actor);
+    context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
+    v1::ReportCaseResponse response;
+    RETURN_IF_ERROR(FromGrpcStatus(stub_->ReportCase(&context, r, &response)));
+    return response;
+  }
+
+  std::unique_ptr<RedisServer> redis_;
+  std::unique_ptr<ServiceProcess> registry_;
+  std::unique_ptr<ServiceProcess> intake_;
+  std::unique_ptr<v1::IntakeService::Stub> stub_;
+};
+
+TEST_F(IntakeProcessTest, ReportGetAndList) {
+  ASSERT_OK_AND_ASSIGN(v1::ReportCaseResponse r, Report(Good("r-1")));
+  EXPECT_THAT(r.case_().id(), StartsWith("330483-"));
+  EXPECT_EQ(r.case_().grid_code(), "330483101002002");
+  EXPECT_EQ(r.case_().category_name(), "暴露垃圾");
+
+  grpc::ClientContext get_context;
+  get_context.AddMetadata("x-gridcase-actor", kCitizen);
+  v1::GetCaseRequest get;
+  get.set_case_id(r.case_().id());
+  get.set_include_timeline(true);
+  v1::GetCaseResponse got;
+  ASSERT_TRUE(stub_->GetCase(&get_context, get, &got).ok());
+  EXPECT_EQ(got.case_().description(), "绿化带旁暴露垃圾");
+  ASSERT_EQ(got.timeline_size(), 1);
+
+  grpc::ClientContext list_context;
+  list_context.AddMetadata("x-gridcase-actor", kCitizen);
+  v1::ListCasesRequest list;
+  list.set_region_code("330483101");
+  v1::ListCasesResponse listed;
+  ASSERT_TRUE(stub_->ListCases(&list_context, list, &listed).ok());
+  ASSERT_EQ(listed.cases_size(), 1);
+  EXPECT_EQ(listed.cases(0).id(), r.case_().id());
+}
+
+TEST_F(IntakeProcessTest, RetriesAndConcurrentRetriesMakeOneCase) {
+  ASSERT_OK_AND_ASSIGN(v1::ReportCaseResponse first, Report(Good("r-1")));
+  ASSERT_OK_AND_ASSIGN(v1::ReportCaseResponse retry, Report(Good("r-1")));
+  EXPECT_TRUE(retry.replayed());
+  EXPECT_EQ(retry.case_().id(), first.case_().id());
+
+  std::vector<std::thread> threads;
+  std::vector<std::string> ids(8);
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] {
+      absl::StatusOr<v1::ReportCaseResponse> r = Report(Good("same", 500));
+      ids[t] = r.ok() ? r->case_().id() : std::string(r.status().message());
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(std::set<std::string>(ids.begin(), ids.end()).size(), 1u)
+      << ids[0] << " / " << ids[1];
+}
+
+TEST_F(IntakeProcessTest, DuplicateInsideTheRadiusMergesOutsideDoesNot) {
+  ASSERT_OK_AND_ASSIGN(v1::ReportCaseResponse first, Report(Good("a")));
+  ASSERT_OK_AND_ASSIGN(v1::ReportCaseResponse inside,
+                       Report(Good("b", 40), "subject=wx-2; roles=citizen"));
+  EXPECT_EQ(inside.outcome(), v1::REPORT_OUTCOME_MERGED);
+  EXPECT_EQ(inside.merged_into_case_id(), first.case_().id());
+  EXPECT_EQ(inside.report_count(), 2);
+  ASSERT_OK_AND_ASSIGN(v1::ReportCaseResponse outside,
+                       Report(Good("c", 60), "subject=wx-3; roles=citizen"));
+  EXPECT_EQ(outside.outcome(), v1::REPORT_OUTCOME_CREATED);
+}
+
+struct Bad {
+  const char* name;
+  std::function<void(v1::ReportCaseRequest&)> change;
+  grpc::StatusCode code;
+  const char* field;  // the message starts with it
+};
+
+TEST_F(IntakeProcessTest, BadRequestsGetTheirCodeAndNameTheField) {
+  const Bad cases[] = {
+      {"no request id", [](auto& r) { r.clear_request_id(); },
+       grpc::StatusCode::INVALID_ARGUMENT, "request_id:"},
+      {"bad request id", [](auto& r) { r.set_request_id("has space"); },
+       grpc::StatusCode::INVALID_ARGUMENT, "request_id:"},
+      {"no source", [](auto& r) { r.set_source(v1::SOURCE_UNSPECIFIED); },
+       grpc::StatusCode::INVALID_ARGUMENT, "source:"},
+      {"no category", [](auto& r) { r.clear_category_code(); },
+       grpc::StatusCode::INVALID_ARGUMENT, "category_code:"},
+      {"unknown category", [](auto& r) { r.set_category_code("E0999"); },
+       grpc::StatusCode::INVALID_ARGUMENT, "category_code: unknown"},
+      {"missing required attribute",
+       [](auto& r) { r.set_category_code("C0101"); },
+       grpc::StatusCode::INVALID_ARGUMENT, "attributes[cover_state]:"},
+      {"wrong attribute value",
+       [](auto& r) {
+         r.set_category_code("C0101");
+         (*r.mutable_attributes())["cover_state"] = "stolen";
+       },
+       grpc::StatusCode::INVALID_ARGUMENT, "attributes[cover_state]:"},
+      {"undefined attribute",
+       [](auto& r) { (*r.mutable_attributes())["x"] = "1"; },
+       grpc::StatusCode::INVALID_ARGUMENT, "attributes[x]:"},
+      {"empty description", [](auto& r) { r.set_description(" "); },
+       grpc::StatusCode::INVALID_ARGUMENT, "description:"},
+      {"long description",
+       [](auto& r) { r.set_description(std::string(4001, 'a')); },
+       grpc::StatusCode::INVALID_ARGUMENT, "description:"},
+      {"html", [](auto& r) { r.set_description("<img src=x>"); },
+       grpc::StatusCode::INVALID_ARGUMENT, "description:"},
+      {"long address",
+       [](auto& r) {
+         r.mutable_location()->set_address(std::string(501, 'x'));
+       },
+       grpc::StatusCode::INVALID_ARGUMENT, "location.address:"},
+      {"no location", [](auto& r) { r.clear_location(); },
+       grpc::StatusCode::INVALID_ARGUMENT, "location:"},
+      {"latitude", [](auto& r) { r.mutable_location()->set_latitude(95); },
+       grpc::StatusCode::INVALID_ARGUMENT, "location.latitude:"},
+      {"longitude", [](auto& r) { r.mutable_location()->set_longitude(181); },
+       grpc::StatusCode::INVALID_ARGUMENT, "location.longitude:"},
+      {"outside every grid",
+       [](auto& r) { r.mutable_location()->set_latitude(31.2); },
+       grpc::StatusCode::INVALID_ARGUMENT, "location: point"},
+      {"ten media",
+       [](auto& r) {
+         for (int i = 0; i < 10; ++i) {
+           v1::Media* m = r.add_media();
+           m->set_kind(v1::MEDIA_KIND_PHOTO);
+           m->set_uri("a.jpg");
+         }
+       },
+       grpc::StatusCode::INVALID_ARGUMENT, "media:"},
+      {"bad media uri",
+       [](auto& r) {
+         v1::Media* m = r.add_media();
+         m->set_kind(v1::MEDIA_KIND_PHOTO);
+         m->set_uri("ftp://x/a.jpg");
+       },
+       grpc::StatusCode::INVALID_ARGUMENT, "media[0].uri:"},
+      {"future occurred_at",
+       [](auto& r) {
+         r.mutable_occurred_at()->set_seconds(
+             absl::ToUnixSeconds(absl::Now() + absl::Hours(1)));
+       },
+       grpc::StatusCode::INVALID_ARGUMENT, "occurred_at:"},
+      {"ancient occurred_at",
+       [](auto& r) { r.mutable_occurred_at()->set_seconds(1500000000); },
+       grpc::StatusCode::INVALID_ARGUMENT, "occurred_at:"},
+      {"wrong source for a citizen",
+       [](auto& r) { r.set_source(v1::SOURCE_HOTLINE); },
+       grpc::StatusCode::PERMISSION_DENIED, "reporting from HOTLINE"},
+      {"reporting as someone else",
+       [](auto& r) { r.mutable_reporter()->set_id("wx-99"); },
+       grpc::StatusCode::PERMISSION_DENIED, "reporter.id:"},
+  };
+  int n = 0;
+  for (const Bad& c : cases) {
+    SCOPED_TRACE(c.name);
+    v1::ReportCaseRequest r = Good(absl::StrCat("bad-", n++));
+    c.change(r);
+    absl::StatusOr<v1::ReportCaseResponse> result = Report(r);
+    EXPECT_EQ(static_cast<int>(result.status().code()),
+              static_cast<int>(c.code))
+        << result.status();
+    EXPECT_THAT(std::string(result.status().message()), StartsWith(c.field));
+  }
+  EXPECT_GE(n, 20);
+  // Nothing was stored.
+  grpc::ClientContext context;
+  context.AddMetadata("x-gridcase-actor", "subject=m-d; roles=dispatcher");
+  v1::ListCasesResponse listed;
+  ASSERT_TRUE(stub_->ListCases(&context, {}, &listed).ok());
+  EXPECT_EQ(listed.cases_size(), 0);
+}
+
+TEST_F(IntakeProcessTest, RegistryDownIsUnavailableQuickly) {
+  ASSERT_OK(Report(Good("warm-up")));  // categories and calendar cached
+  ASSERT_OK(registry_->process().Signal(SIGKILL));
+  ASSERT_OK(registry_->process().Wait(absl::Seconds(10)).status());
+  absl::Time start = absl::Now();
+  EXPECT_THAT(Report(Good("r-2", 300)),
+              StatusIs(absl::StatusCode::kUnavailable,
+                       HasSubstr("registry unavailable")));
+  // --registry_timeout=500ms bounds the wait; allow for a slow machine.
+  EXPECT_LT(absl::Now() - start, absl::Seconds(5));
+}
+
+}  // namespace
+}  // namespace gridcase
