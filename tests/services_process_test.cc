@@ -61,7 +61,7 @@ const Binary kBinaries[] = {
     {GRIDCASE_INTAKE_BIN,
      "gridcase.v1.IntakeService",
      &v1::ReportCaseRequest::descriptor,
-     {"ReportCase", "GetCase", "ListCases", "ListNearby", "AddFollowUp"}},
+     {"*"}},
     {GRIDCASE_DISPATCH_BIN,
      "gridcase.v1.DispatchService",
      &v1::RegisterCaseRequest::descriptor,

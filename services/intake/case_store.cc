@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -326,6 +327,106 @@ absl::StatusOr<FollowUpResult> RedisCaseStore::FollowUp(const NewFollowUp& f) {
         absl::StrCat("case ", f.case_id, " changed concurrently"));
   }
   return FollowUpResult{e.size() > 1 ? e[1].str() : "", e[0].str() == "replay"};
+}
+
+absl::StatusOr<std::string> RedisCaseStore::StreamTail(int shard) {
+  ASSIGN_OR_RETURN(redis::Reply reply,
+                   redis_->Command({"XREVRANGE", cases::EventsKey(shard), "+",
+                                    "-", "COUNT", "1"}));
+  if (reply.elements().empty()) return std::string("0-0");
+  return reply.elements()[0].elements().at(0).str();
+}
+
+namespace {
+
+// Stream ids "ms-seq" compare as number pairs.
+bool IdLess(const std::string& a, const std::string& b) {
+  auto split = [](const std::string& id) {
+    size_t dash = id.find('-');
+    uint64_t ms = 0;
+    uint64_t seq = 0;
+    (void)absl::SimpleAtoi(id.substr(0, dash), &ms);
+    if (dash != std::string::npos)
+      (void)absl::SimpleAtoi(id.substr(dash + 1), &seq);
+    return std::make_pair(ms, seq);
+  };
+  return split(a) < split(b);
+}
+
+}  // namespace
+
+absl::Status RedisCaseStore::CheckRetained(int shard,
+                                           const std::string& after_id) {
+  absl::StatusOr<redis::Reply> info =
+      redis_->Command({"XINFO", "STREAM", cases::EventsKey(shard)});
+  if (!info.ok()) {
+    // No stream yet: nothing was ever trimmed.
+    if (absl::StrContains(info.status().message(), "no such key")) {
+      return absl::OkStatus();
+    }
+    return info.status();
+  }
+  const auto& e = info->elements();
+  for (size_t i = 0; i + 1 < e.size(); i += 2) {
+    if (e[i].str() == "max-deleted-entry-id" &&
+        IdLess(after_id, e[i + 1].str())) {
+      return absl::OutOfRangeError(absl::StrCat(
+          "resume position ", after_id, " of shard ", shard,
+          " is older than the events the stream retains; re-read with "
+          "GetCase or ListCases and watch again without a resume position"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<StreamEvent>> RedisCaseStore::ReadEvents(
+    const std::vector<std::pair<int, std::string>>& positions,
+    absl::Duration block, int count) {
+  redis::Args args = {"XREAD",
+                      "COUNT",
+                      absl::StrCat(count),
+                      "BLOCK",
+                      absl::StrCat(absl::ToInt64Milliseconds(block)),
+                      "STREAMS"};
+  for (const auto& [shard, id] : positions) {
+    args.push_back(cases::EventsKey(shard));
+  }
+  for (const auto& [shard, id] : positions) args.push_back(id);
+  ASSIGN_OR_RETURN(redis::Reply reply, redis_->Command(std::move(args)));
+  std::vector<StreamEvent> out;
+  for (const redis::Reply& stream : reply.elements()) {
+    const auto& kv = stream.elements();
+    if (kv.size() != 2) continue;
+    const std::string& key = kv[0].str();  // "{s:N}:events"
+    int shard = 0;
+    (void)absl::SimpleAtoi(key.substr(3, key.find('}') - 3), &shard);
+    for (const redis::Reply& entry : kv[1].elements()) {
+      const auto& pair = entry.elements();
+      if (pair.size() != 2) continue;
+      StreamEvent se;
+      se.shard = shard;
+      std::string pb;
+      std::string case_id;
+      std::string related;
+      const auto& fields = pair[1].elements();
+      for (size_t i = 0; i + 1 < fields.size(); i += 2) {
+        const std::string& name = fields[i].str();
+        if (name == "pb") pb = fields[i + 1].str();
+        if (name == "case") case_id = fields[i + 1].str();
+        if (name == "related") related = fields[i + 1].str();
+      }
+      if (!se.event.ParseFromString(pb)) {
+        return absl::DataLossError(
+            absl::StrCat("event ", pair[0].str(), " is corrupt"));
+      }
+      se.event.set_case_id(case_id);
+      se.event.set_related_case_id(related);
+      se.event.set_id(pair[0].str());
+      se.event.set_shard(shard);
+      out.push_back(std::move(se));
+    }
+  }
+  return out;
 }
 
 absl::StatusOr<std::vector<v1::CaseEvent>> RedisCaseStore::Timeline(

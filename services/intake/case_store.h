@@ -84,6 +84,12 @@ struct FollowUpResult {
   bool replayed = false;
 };
 
+// One stream entry read for a watcher.
+struct StreamEvent {
+  int shard = 0;
+  v1::CaseEvent event;  // with id, case_id, related_case_id and shard set
+};
+
 class CaseStore {
  public:
   virtual ~CaseStore() = default;
@@ -111,6 +117,17 @@ class CaseStore {
   // NOT_FOUND, FAILED_PRECONDITION (VOIDED or MERGED case), ABORTED (the
   // version moved), ALREADY_EXISTS (scope used for another request).
   virtual absl::StatusOr<FollowUpResult> FollowUp(const NewFollowUp& f) = 0;
+
+  // The id of the newest entry of a shard's stream ("0-0" when empty).
+  virtual absl::StatusOr<std::string> StreamTail(int shard) = 0;
+  // OUT_OF_RANGE if entries after `after_id` were already trimmed away.
+  virtual absl::Status CheckRetained(int shard,
+                                     const std::string& after_id) = 0;
+  // Entries after each (shard, id) position, oldest first per shard, waiting
+  // up to `block` for the first one; empty on timeout.
+  virtual absl::StatusOr<std::vector<StreamEvent>> ReadEvents(
+      const std::vector<std::pair<int, std::string>>& positions,
+      absl::Duration block, int count) = 0;
 };
 
 class RedisCaseStore final : public CaseStore {
@@ -136,6 +153,11 @@ class RedisCaseStore final : public CaseStore {
                                                   double longitude,
                                                   int radius_m) override;
   absl::StatusOr<FollowUpResult> FollowUp(const NewFollowUp& f) override;
+  absl::StatusOr<std::string> StreamTail(int shard) override;
+  absl::Status CheckRetained(int shard, const std::string& after_id) override;
+  absl::StatusOr<std::vector<StreamEvent>> ReadEvents(
+      const std::vector<std::pair<int, std::string>>& positions,
+      absl::Duration block, int count) override;
 
  private:
   redis::RedisClient* redis_;

@@ -109,6 +109,8 @@ absl::Status IntakeServiceImpl::DoAddFollowUp(const v1::Actor& actor,
     d->set_category_major_code(c.category_major_code());
     d->set_source(c.source());
     d->set_department_id(c.department_id());
+    d->set_reporter_id(c.reporter().id());
+    d->set_reporter_kind(c.reporter().kind());
     result = store_->FollowUp(f);
     if (result.status().code() != absl::StatusCode::kAborted) break;
   }

@@ -3,8 +3,7 @@
 // and the reporter-facing reads. Handlers see only injected interfaces: the
 // case store, the registry client, the authenticator, the clock and metrics.
 //
-// Built so far (issue #4): ReportCase, GetCase, ListCases, ListNearby and
-// AddFollowUp. WatchCases answers UNIMPLEMENTED until it is built.
+// Every RPC of the contract is built (issue #4).
 #ifndef GRIDCASE_SERVICES_INTAKE_INTAKE_SERVICE_H_
 #define GRIDCASE_SERVICES_INTAKE_INTAKE_SERVICE_H_
 
@@ -45,6 +44,9 @@ class IntakeServiceImpl final : public v1::IntakeService::Service {
   grpc::Status AddFollowUp(grpc::ServerContext* context,
                            const v1::AddFollowUpRequest* request,
                            v1::AddFollowUpResponse* response) override;
+  grpc::Status WatchCases(
+      grpc::ServerContext* context, const v1::WatchCasesRequest* request,
+      grpc::ServerWriter<v1::WatchCasesResponse>* writer) override;
 
  private:
   absl::Status DoReportCase(const v1::Actor& actor,
@@ -62,6 +64,10 @@ class IntakeServiceImpl final : public v1::IntakeService::Service {
   absl::Status DoAddFollowUp(const v1::Actor& actor,
                              const v1::AddFollowUpRequest& request,
                              v1::AddFollowUpResponse* response);
+  absl::Status DoWatchCases(const v1::Actor& actor,
+                            const v1::WatchCasesRequest& request,
+                            grpc::ServerContext* context,
+                            grpc::ServerWriter<v1::WatchCasesResponse>* writer);
 
   CaseStore* store_;
   RegistryClient* registry_;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "common/cases/case_keys.h"
 #include "common/clock/timestamp.h"
 #include "common/redis/redis_pool.h"
@@ -468,6 +469,137 @@ TEST_F(IntakeServiceTest, FollowUpsAreIdempotentAndCountMeTooOnce) {
   ASSERT_OK_AND_ASSIGN(v1::GetCaseResponse got, Get(r.case_().id()));
   ASSERT_EQ(got.timeline_size(), 4);
   EXPECT_EQ(got.timeline(3).note(), "今天早上还在");
+}
+
+// Collects a WatchCases stream in a background thread.
+class Watcher {
+ public:
+  Watcher(v1::IntakeService::Stub* stub, v1::WatchCasesRequest request,
+          const std::string& actor) {
+    context_.AddMetadata("x-gridcase-actor", actor);
+    reader_ = stub->WatchCases(&context_, request);
+    thread_ = std::thread([this] {
+      v1::WatchCasesResponse message;
+      while (reader_->Read(&message)) {
+        absl::MutexLock lock(&mu_);
+        messages_.push_back(message);
+      }
+    });
+  }
+  ~Watcher() {
+    context_.TryCancel();
+    thread_.join();
+  }
+  // Waits until `n` messages (markers included) arrived; returns them.
+  std::vector<v1::WatchCasesResponse> Await(size_t n) {
+    absl::MutexLock lock(&mu_);
+    auto ready = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+      return messages_.size() >= n;
+    };
+    mu_.AwaitWithTimeout(absl::Condition(&ready), absl::Seconds(10));
+    return messages_;
+  }
+  std::vector<std::string> EventIds() {
+    absl::MutexLock lock(&mu_);
+    std::vector<std::string> ids;
+    for (const auto& m : messages_) {
+      if (m.has_event()) ids.push_back(m.event().id());
+    }
+    return ids;
+  }
+
+ private:
+  grpc::ClientContext context_;
+  std::unique_ptr<grpc::ClientReader<v1::WatchCasesResponse>> reader_;
+  absl::Mutex mu_;
+  std::vector<v1::WatchCasesResponse> messages_ ABSL_GUARDED_BY(mu_);
+  std::thread thread_;
+};
+
+TEST_F(IntakeServiceTest, WatchSeesEveryEventInOrderAndResumes) {
+  ASSERT_OK_AND_ASSIGN(v1::ReportCaseResponse r, Report(At("a", 0)));
+  const std::string id = r.case_().id();
+  auto follow_up = [&](const std::string& request_id) {
+    v1::AddFollowUpRequest f;
+    f.set_case_id(id);
+    f.set_request_id(request_id);
+    f.set_kind(v1::FOLLOW_UP_KIND_COMMENT);
+    f.set_text(request_id);
+    return Call(&v1::IntakeService::Stub::AddFollowUp, f).status();
+  };
+  v1::WatchCasesRequest request;
+  request.set_case_id(id);
+  std::vector<v1::WatchCasesResponse> seen;
+  {
+    Watcher watcher(stub_.get(), request, kCitizen);
+    ASSERT_EQ(watcher.Await(1).size(), 1u);  // the "live" marker
+    ASSERT_OK(follow_up("f1"));
+    ASSERT_OK(follow_up("f2"));
+    ASSERT_OK(Report(At("dup", 10), kOtherCitizen));  // merged into the case
+    ASSERT_OK(follow_up("f3"));
+    seen = watcher.Await(5);
+  }
+  ASSERT_EQ(seen.size(), 5u);
+  EXPECT_FALSE(seen[0].has_event());
+  EXPECT_EQ(seen[1].event().note(), "f1");
+  EXPECT_EQ(seen[2].event().note(), "f2");
+  EXPECT_EQ(seen[3].event().type(), v1::CASE_EVENT_TYPE_MERGED);
+  EXPECT_EQ(seen[3].event().related_case_id(), id);
+  EXPECT_EQ(seen[4].event().note(), "f3");
+  // The other citizen's identity is masked for this watcher.
+  EXPECT_EQ(seen[3].event().actor().subject(), "");
+
+  // Reconnect after f2 (by token, then by event id): f3's predecessors are
+  // not repeated, nothing is missed, and new events keep coming.
+  ASSERT_OK(follow_up("f4"));
+  for (int by_token = 0; by_token < 2; ++by_token) {
+    v1::WatchCasesRequest resume = request;
+    if (by_token) {
+      resume.set_resume_token(seen[2].resume_token());
+    } else {
+      resume.set_resume_after_event_id(seen[2].event().id());
+    }
+    Watcher again(stub_.get(), resume, kCitizen);
+    std::vector<v1::WatchCasesResponse> more = again.Await(4);
+    ASSERT_EQ(more.size(), 4u);
+    EXPECT_EQ(more[1].event().id(), seen[3].event().id());
+    EXPECT_EQ(more[2].event().id(), seen[4].event().id());
+    EXPECT_EQ(more[3].event().note(), "f4");
+  }
+}
+
+TEST_F(IntakeServiceTest, WatchChecksItsFilter) {
+  auto watch_error = [&](v1::WatchCasesRequest request, const char* actor) {
+    grpc::ClientContext context;
+    context.AddMetadata("x-gridcase-actor", actor);
+    auto reader = stub_->WatchCases(&context, request);
+    v1::WatchCasesResponse message;
+    while (reader->Read(&message)) {
+    }
+    return FromGrpcStatus(reader->Finish());
+  };
+  EXPECT_THAT(watch_error({}, kCitizen),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("filter: give one of")));
+  v1::WatchCasesRequest region;
+  region.set_region_code("330483101");
+  EXPECT_THAT(watch_error(region, kCitizen),
+              StatusIs(absl::StatusCode::kPermissionDenied,
+                       HasSubstr("a citizen may watch")));
+  region.set_region_code("3304831");
+  EXPECT_THAT(watch_error(region, kDispatcher),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("region_code: must be a town")));
+  v1::WatchCasesRequest reporter;
+  reporter.set_reporter_id("wx-alice");
+  reporter.set_resume_after_event_id("1-0");
+  EXPECT_THAT(watch_error(reporter, kCitizen),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("resume_after_event_id: works with")));
+  v1::WatchCasesRequest missing;
+  missing.set_case_id("330483-20260630-000123");
+  EXPECT_THAT(watch_error(missing, kCitizen),
+              StatusIs(absl::StatusCode::kNotFound, HasSubstr("not found")));
 }
 
 }  // namespace

@@ -1,0 +1,224 @@
+// IntakeServiceImpl::WatchCases: server-streaming case events for app and
+// WeChat backends, read from the shard streams with XREAD. The resume token
+// holds the stream position of every shard the watch reads, so a client that
+// reconnects with it misses nothing and sees nothing twice.
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "common/cases/case_keys.h"
+#include "common/status/status_macros.h"
+#include "services/intake/intake_service.h"
+
+namespace gridcase::intake {
+namespace {
+
+// How long one XREAD waits (below the Redis reply timeout), how often an
+// idle stream gets a heartbeat, and how many entries one read takes.
+constexpr absl::Duration kBlock = absl::Milliseconds(400);
+constexpr absl::Duration kHeartbeat = absl::Seconds(30);
+constexpr int kBatch = 100;
+
+using Positions = std::map<int, std::string>;  // shard -> last stream id
+
+bool IsStreamId(absl::string_view id) {
+  std::vector<absl::string_view> parts = absl::StrSplit(id, '-');
+  uint64_t n;
+  return parts.size() == 2 && absl::SimpleAtoi(parts[0], &n) &&
+         absl::SimpleAtoi(parts[1], &n);
+}
+
+std::string EncodeToken(const Positions& positions) {
+  std::vector<std::string> parts;
+  for (const auto& [shard, id] : positions) {
+    parts.push_back(absl::StrCat(shard, "=", id));
+  }
+  return absl::WebSafeBase64Escape(
+      absl::StrCat("w1|", absl::StrJoin(parts, ";")));
+}
+
+absl::StatusOr<Positions> DecodeToken(absl::string_view token,
+                                      const std::vector<int>& shards) {
+  std::string decoded;
+  auto bad = [] {
+    return absl::InvalidArgumentError(
+        "resume_token: malformed or made for another filter");
+  };
+  if (!absl::WebSafeBase64Unescape(token, &decoded)) return bad();
+  absl::string_view raw = decoded;
+  if (!absl::ConsumePrefix(&raw, "w1|")) return bad();
+  Positions positions;
+  for (absl::string_view part : absl::StrSplit(raw, ';', absl::SkipEmpty())) {
+    std::pair<absl::string_view, absl::string_view> kv =
+        absl::StrSplit(part, absl::MaxSplits('=', 1));
+    int shard;
+    if (!absl::SimpleAtoi(kv.first, &shard) || !IsStreamId(kv.second)) {
+      return bad();
+    }
+    positions[shard] = std::string(kv.second);
+  }
+  if (positions.size() != shards.size()) return bad();
+  for (int s : shards) {
+    if (!positions.count(s)) return bad();
+  }
+  return positions;
+}
+
+bool Matches(const v1::WatchCasesRequest& r, const v1::CaseEvent& e) {
+  if (!r.types().empty() && std::find(r.types().begin(), r.types().end(),
+                                      e.type()) == r.types().end()) {
+    return false;
+  }
+  switch (r.filter_case()) {
+    case v1::WatchCasesRequest::kCaseId:
+      return e.case_id() == r.case_id() ||
+             (e.type() == v1::CASE_EVENT_TYPE_MERGED &&
+              e.related_case_id() == r.case_id());
+    case v1::WatchCasesRequest::kRegionCode:
+      return absl::StartsWith(e.dimensions().grid_code(), r.region_code());
+    case v1::WatchCasesRequest::kReporterId:
+      return e.dimensions().reporter_id() == r.reporter_id();
+    default:
+      return false;
+  }
+}
+
+bool AllDigits(absl::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), absl::ascii_isdigit);
+}
+
+}  // namespace
+
+grpc::Status IntakeServiceImpl::WatchCases(
+    grpc::ServerContext* context, const v1::WatchCasesRequest* request,
+    grpc::ServerWriter<v1::WatchCasesResponse>* writer) {
+  return Serve(context, *authenticator_, [&](const auto& actor) {
+    return DoWatchCases(actor, *request, context, writer);
+  });
+}
+
+absl::Status IntakeServiceImpl::DoWatchCases(
+    const v1::Actor& actor, const v1::WatchCasesRequest& req,
+    grpc::ServerContext* context,
+    grpc::ServerWriter<v1::WatchCasesResponse>* writer) {
+  std::vector<int> shards;
+  switch (req.filter_case()) {
+    case v1::WatchCasesRequest::kCaseId: {
+      ASSIGN_OR_RETURN(cases::CaseId id,
+                       cases::ParseCaseId(req.case_id(), options_.shards));
+      RETURN_IF_ERROR(store_->GetCase(req.case_id()).status());
+      shards = {id.shard};
+      break;
+    }
+    case v1::WatchCasesRequest::kRegionCode: {
+      const std::string& region = req.region_code();
+      if (!AllDigits(region) ||
+          (region.size() != 9 && region.size() != 12 && region.size() != 15)) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "region_code: must be a town (9 digits), community (12) or grid "
+            "(15) code, got '",
+            region, "'"));
+      }
+      shards = {cases::ShardOf(region.substr(0, 9), options_.shards)};
+      break;
+    }
+    case v1::WatchCasesRequest::kReporterId:
+      for (int s = 0; s < options_.shards; ++s) shards.push_back(s);
+      break;
+    default:
+      return absl::InvalidArgumentError(
+          "filter: give one of case_id, reporter_id or region_code");
+  }
+  if (OnlyCitizen(actor) &&
+      (req.filter_case() == v1::WatchCasesRequest::kRegionCode ||
+       (req.filter_case() == v1::WatchCasesRequest::kReporterId &&
+        req.reporter_id() != actor.subject()))) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        "filter: a citizen may watch a case_id or their own reporter_id (",
+        actor.subject(), ")"));
+  }
+  if (!req.resume_token().empty() && !req.resume_after_event_id().empty()) {
+    return absl::InvalidArgumentError(
+        "resume_token: give either resume_token or resume_after_event_id, not "
+        "both");
+  }
+
+  Positions positions;
+  if (!req.resume_token().empty()) {
+    ASSIGN_OR_RETURN(positions, DecodeToken(req.resume_token(), shards));
+  } else if (!req.resume_after_event_id().empty()) {
+    if (req.filter_case() == v1::WatchCasesRequest::kReporterId) {
+      return absl::InvalidArgumentError(
+          "resume_after_event_id: works with case_id and region_code only "
+          "(one shard); use resume_token with reporter_id");
+    }
+    if (!IsStreamId(req.resume_after_event_id())) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("resume_after_event_id: must be an event id like "
+                       "1719712800000-0, got '",
+                       req.resume_after_event_id(), "'"));
+    }
+    positions[shards[0]] = req.resume_after_event_id();
+  } else {
+    for (int s : shards) {
+      ASSIGN_OR_RETURN(positions[s], store_->StreamTail(s));
+    }
+  }
+  if (!req.resume_token().empty() || !req.resume_after_event_id().empty()) {
+    for (const auto& [shard, id] : positions) {
+      RETURN_IF_ERROR(store_->CheckRetained(shard, id));
+    }
+  }
+
+  v1::WatchCasesResponse marker;
+  marker.set_resume_token(EncodeToken(positions));
+  if (!writer->Write(marker)) return absl::OkStatus();
+  absl::Time last_write = absl::Now();
+  bool citizen = OnlyCitizen(actor);
+
+  while (!context->IsCancelled()) {
+    std::vector<std::pair<int, std::string>> reads(positions.begin(),
+                                                   positions.end());
+    absl::StatusOr<std::vector<StreamEvent>> events =
+        store_->ReadEvents(reads, kBlock, kBatch);
+    if (!events.ok()) {
+      return absl::UnavailableError(
+          absl::StrCat("watch interrupted: ", events.status().message(),
+                       "; reconnect with the last resume_token"));
+    }
+    for (StreamEvent& se : *events) {
+      positions[se.shard] = se.event.id();
+      if (!Matches(req, se.event)) continue;
+      v1::WatchCasesResponse message;
+      v1::CaseEvent& e = *message.mutable_event();
+      e = std::move(se.event);
+      if (citizen && e.actor().subject() != actor.subject()) {
+        e.mutable_actor()->clear_subject();
+        e.mutable_actor()->clear_display_name();
+        e.mutable_actor()->clear_grid_codes();
+        e.mutable_dimensions()->clear_reporter_id();
+      }
+      message.set_resume_token(EncodeToken(positions));
+      if (!writer->Write(message)) return absl::OkStatus();
+      last_write = absl::Now();
+    }
+    if (absl::Now() - last_write >= kHeartbeat) {
+      v1::WatchCasesResponse heartbeat;
+      heartbeat.set_resume_token(EncodeToken(positions));
+      if (!writer->Write(heartbeat)) return absl::OkStatus();
+      last_write = absl::Now();
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace gridcase::intake
