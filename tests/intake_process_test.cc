@@ -282,6 +282,63 @@ TEST_F(IntakeProcessTest, BadRequestsGetTheirCodeAndNameTheField) {
   EXPECT_EQ(listed.cases_size(), 0);
 }
 
+TEST_F(IntakeProcessTest, WatchSeesEveryEventInOrderAndResumesAfterReconnect) {
+  ASSERT_OK_AND_ASSIGN(v1::ReportCaseResponse r, Report(Good("w-1")));
+  const std::string id = r.case_().id();
+  auto follow_up = [&](const std::string& text) {
+    grpc::ClientContext context;
+    context.AddMetadata("x-gridcase-actor", kCitizen);
+    v1::AddFollowUpRequest f;
+    f.set_case_id(id);
+    f.set_request_id(text);
+    f.set_kind(v1::FOLLOW_UP_KIND_COMMENT);
+    f.set_text(text);
+    v1::AddFollowUpResponse response;
+    return stub_->AddFollowUp(&context, f, &response).ok();
+  };
+  // Watch the town as a dispatcher would; read the marker and two events.
+  v1::WatchCasesRequest request;
+  request.set_region_code("330483101");
+  std::vector<v1::WatchCasesResponse> first;
+  {
+    grpc::ClientContext context;
+    context.AddMetadata("x-gridcase-actor", "subject=m-d; roles=dispatcher");
+    auto reader = stub_->WatchCases(&context, request);
+    v1::WatchCasesResponse message;
+    ASSERT_TRUE(reader->Read(&message));  // live
+    ASSERT_TRUE(follow_up("one"));
+    ASSERT_TRUE(follow_up("two"));
+    for (int i = 0; i < 2; ++i) {
+      ASSERT_TRUE(reader->Read(&message));
+      first.push_back(message);
+    }
+    context.TryCancel();  // the connection drops
+    while (reader->Read(&message)) {
+    }
+  }
+  EXPECT_EQ(first[0].event().note(), "one");
+  EXPECT_EQ(first[1].event().note(), "two");
+  // Events while disconnected are delivered on reconnect, once, in order.
+  ASSERT_TRUE(follow_up("three"));
+  ASSERT_TRUE(follow_up("four"));
+  request.set_resume_token(first[1].resume_token());
+  grpc::ClientContext context;
+  context.AddMetadata("x-gridcase-actor", "subject=m-d; roles=dispatcher");
+  auto reader = stub_->WatchCases(&context, request);
+  v1::WatchCasesResponse message;
+  ASSERT_TRUE(reader->Read(&message));
+  EXPECT_FALSE(message.has_event());
+  std::vector<std::string> notes;
+  for (int i = 0; i < 2; ++i) {
+    ASSERT_TRUE(reader->Read(&message));
+    notes.push_back(message.event().note());
+  }
+  EXPECT_EQ(notes, (std::vector<std::string>{"three", "four"}));
+  context.TryCancel();
+  while (reader->Read(&message)) {
+  }
+}
+
 TEST_F(IntakeProcessTest, RegistryDownIsUnavailableQuickly) {
   ASSERT_OK(Report(Good("warm-up")));  // categories and calendar cached
   ASSERT_OK(registry_->process().Signal(SIGKILL));

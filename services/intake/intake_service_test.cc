@@ -586,6 +586,10 @@ TEST_F(IntakeServiceTest, WatchChecksItsFilter) {
   EXPECT_THAT(watch_error(region, kCitizen),
               StatusIs(absl::StatusCode::kPermissionDenied,
                        HasSubstr("a citizen may watch")));
+  region.set_region_code("330483109");
+  EXPECT_THAT(watch_error(region, kDispatcher),
+              StatusIs(absl::StatusCode::kNotFound,
+                       "region_code: region 330483109 not found"));
   region.set_region_code("3304831");
   EXPECT_THAT(watch_error(region, kDispatcher),
               StatusIs(absl::StatusCode::kInvalidArgument,

@@ -91,6 +91,28 @@ absl::StatusOr<v1::WorkingCalendar> GrpcRegistryClient::GetCalendar() {
   return response.calendar();
 }
 
+absl::StatusOr<v1::Region> GrpcRegistryClient::GetRegion(
+    const std::string& code) {
+  v1::GetRegionRequest request;
+  request.set_code(code);
+  v1::GetRegionResponse response;
+  RETURN_IF_ERROR(
+      Call(&v1::RegistryService::StubInterface::GetRegion, request, &response));
+  return response.region();
+}
+
+absl::StatusOr<v1::Region> FakeRegistryClient::GetRegion(
+    const std::string& code) {
+  if (!failure_.ok()) return failure_;
+  for (const Box& b : grids_) {
+    for (const v1::Region* r : {&b.located.grid(), &b.located.community(),
+                                &b.located.town(), &b.located.city()}) {
+      if (r->code() == code) return *r;
+    }
+  }
+  return absl::NotFoundError(absl::StrCat("region ", code, " not found"));
+}
+
 absl::StatusOr<v1::LocateGridResponse> FakeRegistryClient::Locate(
     double latitude, double longitude) {
   if (!failure_.ok()) return failure_;

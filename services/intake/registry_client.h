@@ -30,6 +30,8 @@ class RegistryClient {
   // NOT_FOUND for an unknown category.
   virtual absl::StatusOr<v1::Category> GetCategory(const std::string& code) = 0;
   virtual absl::StatusOr<v1::WorkingCalendar> GetCalendar() = 0;
+  // NOT_FOUND for an unknown region code.
+  virtual absl::StatusOr<v1::Region> GetRegion(const std::string& code) = 0;
 };
 
 class GrpcRegistryClient final : public RegistryClient {
@@ -42,6 +44,7 @@ class GrpcRegistryClient final : public RegistryClient {
                                                 double longitude) override;
   absl::StatusOr<v1::Category> GetCategory(const std::string& code) override;
   absl::StatusOr<v1::WorkingCalendar> GetCalendar() override;
+  absl::StatusOr<v1::Region> GetRegion(const std::string& code) override;
 
  private:
   template <typename Req, typename Resp>
@@ -77,6 +80,8 @@ class FakeRegistryClient final : public RegistryClient {
                                                 double longitude) override;
   absl::StatusOr<v1::Category> GetCategory(const std::string& code) override;
   absl::StatusOr<v1::WorkingCalendar> GetCalendar() override;
+  // Knows the grid, community, town and city of every added box.
+  absl::StatusOr<v1::Region> GetRegion(const std::string& code) override;
 
  private:
   std::vector<Box> grids_;

@@ -128,6 +128,12 @@ absl::Status IntakeServiceImpl::DoWatchCases(
             "(15) code, got '",
             region, "'"));
       }
+      absl::Status known = registry_->GetRegion(region).status();
+      if (known.code() == absl::StatusCode::kNotFound) {
+        return absl::NotFoundError(
+            absl::StrCat("region_code: region ", region, " not found"));
+      }
+      RETURN_IF_ERROR(known);
       shards = {cases::ShardOf(region.substr(0, 9), options_.shards)};
       break;
     }
