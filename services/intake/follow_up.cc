@@ -1,8 +1,6 @@
 // IntakeServiceImpl::AddFollowUp: a reporter's comment, photos or "me too"
 // on a case, stored as a "case.followed_up" event with compare-and-set on
 // the case version, idempotent by request_id.
-#include <google/protobuf/io/coded_stream.h>
-#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 
 #include <utility>
 
@@ -10,6 +8,7 @@
 #include "absl/strings/strip.h"
 #include "common/auth/roles.h"
 #include "common/cases/case_keys.h"
+#include "common/cases/fingerprint.h"
 #include "common/clock/timestamp.h"
 #include "common/status/status_macros.h"
 #include "services/intake/intake_service.h"
@@ -19,22 +18,6 @@ namespace gridcase::intake {
 namespace {
 
 constexpr int kAttempts = 5;
-
-std::string Fingerprint(const v1::AddFollowUpRequest& request) {
-  std::string bytes;
-  {
-    google::protobuf::io::StringOutputStream out(&bytes);
-    google::protobuf::io::CodedOutputStream coded(&out);
-    coded.SetSerializationDeterministic(true);
-    request.SerializeToCodedStream(&coded);
-  }
-  uint64_t h = 14695981039346656037ull;
-  for (unsigned char c : bytes) {
-    h ^= c;
-    h *= 1099511628211ull;
-  }
-  return absl::StrCat(absl::Hex(h, absl::kZeroPad16));
-}
 
 absl::Status ValidateFollowUp(const v1::AddFollowUpRequest& r) {
   RETURN_IF_ERROR(ValidateRequestId(r.request_id()));
@@ -85,7 +68,7 @@ absl::Status IntakeServiceImpl::DoAddFollowUp(const v1::Actor& actor,
     f.case_id = req.case_id();
     f.expected_version = c.version();
     f.idempotency_scope = absl::StrCat(actor.subject(), ":", req.request_id());
-    f.fingerprint = Fingerprint(req);
+    f.fingerprint = cases::RequestFingerprint(req);
     f.reporter_id = reporter;
     f.me_too = req.kind() == v1::FOLLOW_UP_KIND_ME_TOO;
     v1::CaseEvent& e = f.event;

@@ -1,8 +1,5 @@
 #include "services/intake/intake_service.h"
 
-#include <google/protobuf/io/coded_stream.h>
-#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
-
 #include <utility>
 
 #include "absl/strings/ascii.h"
@@ -13,6 +10,7 @@
 #include "common/calendar/calendar.h"
 #include "common/calendar/calendar_proto.h"
 #include "common/cases/case_keys.h"
+#include "common/cases/fingerprint.h"
 #include "common/cases/stage_limits.h"
 #include "common/clock/timestamp.h"
 #include "common/log/log.h"
@@ -34,24 +32,6 @@ std::string MaskContact(absl::string_view contact) {
   return absl::StrCat(contact.substr(0, head),
                       std::string(contact.size() - head - 4, '*'),
                       contact.substr(contact.size() - 4));
-}
-
-// FNV-1a 64 of the deterministic serialization: the same request on any
-// replica has the same fingerprint.
-std::string Fingerprint(const v1::ReportCaseRequest& request) {
-  std::string bytes;
-  {
-    google::protobuf::io::StringOutputStream out(&bytes);
-    google::protobuf::io::CodedOutputStream coded(&out);
-    coded.SetSerializationDeterministic(true);
-    request.SerializeToCodedStream(&coded);
-  }
-  uint64_t h = 14695981039346656037ull;
-  for (unsigned char c : bytes) {
-    h ^= c;
-    h *= 1099511628211ull;
-  }
-  return absl::StrCat(absl::Hex(h, absl::kZeroPad16));
 }
 
 }  // namespace
@@ -271,7 +251,7 @@ absl::Status IntakeServiceImpl::DoReportCase(const v1::Actor& actor,
   report.shard = cases::ShardOf(c.town_code(), options_.shards);
   report.idempotency_scope =
       absl::StrCat(actor.subject(), ":", req.request_id());
-  report.fingerprint = Fingerprint(req);
+  report.fingerprint = cases::RequestFingerprint(req);
   report.division = c.city_code();
   report.date = absl::FormatTime("%Y%m%d", now, calendar.time_zone());
   report.case_template = c;

@@ -12,33 +12,13 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "common/clock/timestamp.h"
+#include "common/validation/field_errors.h"
 
 namespace gridcase::intake {
 namespace {
 
-absl::Status Invalid(absl::string_view field, absl::string_view rule) {
-  return absl::InvalidArgumentError(absl::StrCat(field, ": ", rule));
-}
-
-// Code points in `s`, or -1 if it is not valid UTF-8.
-int Utf8Chars(absl::string_view s) {
-  int n = 0;
-  for (size_t i = 0; i < s.size();) {
-    unsigned char c = s[i];
-    int len = c < 0x80         ? 1
-              : (c >> 5) == 6  ? 2
-              : (c >> 4) == 14 ? 3
-              : (c >> 3) == 30 ? 4
-                               : 0;
-    if (len == 0 || i + len > s.size()) return -1;
-    for (int k = 1; k < len; ++k) {
-      if ((static_cast<unsigned char>(s[i + k]) >> 6) != 2) return -1;
-    }
-    i += len;
-    ++n;
-  }
-  return n;
-}
+using validation::FieldError;
+using validation::Utf8Chars;
 
 // "<p>", "</b>", "<!--", "<script ...": a '<' followed by a letter, '/' or
 // '!'. Plain "<" in text ("a < b", "<3") stays allowed.
@@ -74,17 +54,18 @@ absl::Status ValidateUri(absl::string_view field, absl::string_view uri) {
         absl::StrContains(authority, "@") ||
         std::any_of(uri.begin(), uri.end(),
                     [](char c) { return c <= ' ' || c == 0x7f; })) {
-      return Invalid(field,
-                     "must be an https URL of at most 2048 characters with a "
-                     "host and no credentials or spaces");
+      return FieldError(
+          field,
+          "must be an https URL of at most 2048 characters with a "
+          "host and no credentials or spaces");
     }
     return absl::OkStatus();
   }
   if (absl::StrContains(uri, "://") || !ValidObjectKey(uri)) {
-    return Invalid(field,
-                   "must be an https:// URL or an object key of 1-1024 "
-                   "characters of [A-Za-z0-9/._-] without a leading '/' or "
-                   "'..' segments");
+    return FieldError(field,
+                      "must be an https:// URL or an object key of 1-1024 "
+                      "characters of [A-Za-z0-9/._-] without a leading '/' or "
+                      "'..' segments");
   }
   return absl::OkStatus();
 }
@@ -103,8 +84,8 @@ absl::Status ValidateAttributeValue(absl::string_view field,
     case v1::ATTRIBUTE_DATATYPE_NUMBER: {
       double d;
       if (!absl::SimpleAtod(value, &d) || !std::isfinite(d)) {
-        return Invalid(field,
-                       absl::StrCat("must be a number, got '", value, "'"));
+        return FieldError(field,
+                          absl::StrCat("must be a number, got '", value, "'"));
       }
       return absl::OkStatus();
     }
@@ -112,9 +93,10 @@ absl::Status ValidateAttributeValue(absl::string_view field,
       absl::Time t;
       std::string err;
       if (!absl::ParseTime(absl::RFC3339_full, value, &t, &err)) {
-        return Invalid(field, absl::StrCat("must be an RFC 3339 time such as "
-                                           "2026-06-30T09:15:00+08:00, got '",
-                                           value, "'"));
+        return FieldError(field,
+                          absl::StrCat("must be an RFC 3339 time such as "
+                                       "2026-06-30T09:15:00+08:00, got '",
+                                       value, "'"));
       }
       return absl::OkStatus();
     }
@@ -138,11 +120,11 @@ absl::Status ValidateAttributeValue(absl::string_view field,
           for (const v1::AttributeValue& v : def.values()) {
             allowed.push_back(v.key());
           }
-          return Invalid(field, absl::StrCat("'", key, "' is not one of ",
-                                             absl::StrJoin(allowed, ", ")));
+          return FieldError(field, absl::StrCat("'", key, "' is not one of ",
+                                                absl::StrJoin(allowed, ", ")));
         }
         if (!seen.insert(key).second) {
-          return Invalid(field, absl::StrCat("'", key, "' is listed twice"));
+          return FieldError(field, absl::StrCat("'", key, "' is listed twice"));
         }
       }
       return absl::OkStatus();
@@ -156,12 +138,13 @@ absl::Status ValidateAttributeValue(absl::string_view field,
 
 absl::Status ValidateRequestId(absl::string_view request_id) {
   if (request_id.empty()) {
-    return Invalid("request_id",
-                   "is required (a client-generated idempotency key, e.g. a "
-                   "UUID)");
+    return FieldError("request_id",
+                      "is required (a client-generated idempotency key, e.g. a "
+                      "UUID)");
   }
   if (request_id.size() > 64 || !AllowedKey(request_id)) {
-    return Invalid("request_id", "must be 1-64 characters of [A-Za-z0-9_.:-]");
+    return FieldError("request_id",
+                      "must be 1-64 characters of [A-Za-z0-9_.:-]");
   }
   return absl::OkStatus();
 }
@@ -170,14 +153,14 @@ absl::Status ValidateText(absl::string_view field, absl::string_view text,
                           int max_chars, bool required) {
   absl::string_view trimmed = absl::StripAsciiWhitespace(text);
   int chars = Utf8Chars(trimmed);
-  if (chars < 0) return Invalid(field, "must be valid UTF-8");
-  if (required && chars == 0) return Invalid(field, "must not be empty");
+  if (chars < 0) return FieldError(field, "must be valid UTF-8");
+  if (required && chars == 0) return FieldError(field, "must not be empty");
   if (chars > max_chars) {
-    return Invalid(field, absl::StrCat("must be at most ", max_chars,
-                                       " characters (got ", chars, ")"));
+    return FieldError(field, absl::StrCat("must be at most ", max_chars,
+                                          " characters (got ", chars, ")"));
   }
   if (HasMarkup(trimmed)) {
-    return Invalid(field, "must be plain text without HTML markup");
+    return FieldError(field, "must be plain text without HTML markup");
   }
   return absl::OkStatus();
 }
@@ -186,13 +169,13 @@ absl::Status ValidateMedia(
     absl::string_view field,
     const google::protobuf::RepeatedPtrField<v1::Media>& media) {
   if (media.size() > kMaxMedia) {
-    return Invalid(field, absl::StrCat("at most ", kMaxMedia, " items (got ",
-                                       media.size(), ")"));
+    return FieldError(field, absl::StrCat("at most ", kMaxMedia, " items (got ",
+                                          media.size(), ")"));
   }
   for (int i = 0; i < media.size(); ++i) {
     std::string at = absl::StrCat(field, "[", i, "]");
     if (media[i].kind() == v1::MEDIA_KIND_UNSPECIFIED) {
-      return Invalid(absl::StrCat(at, ".kind"), "is required");
+      return FieldError(absl::StrCat(at, ".kind"), "is required");
     }
     if (absl::Status s = ValidateUri(absl::StrCat(at, ".uri"), media[i].uri());
         !s.ok()) {
@@ -210,31 +193,32 @@ absl::Status ValidateMedia(
 absl::Status ValidateReport(const v1::ReportCaseRequest& r, absl::Time now) {
   if (absl::Status s = ValidateRequestId(r.request_id()); !s.ok()) return s;
   if (r.source() == v1::SOURCE_UNSPECIFIED) {
-    return Invalid("source", "is required");
+    return FieldError("source", "is required");
   }
-  if (r.category_code().empty()) return Invalid("category_code", "is required");
+  if (r.category_code().empty())
+    return FieldError("category_code", "is required");
   if (absl::Status s =
           ValidateText("description", r.description(), kMaxTextChars, true);
       !s.ok()) {
     return s;
   }
-  if (!r.has_location()) return Invalid("location", "is required");
+  if (!r.has_location()) return FieldError("location", "is required");
   double lat = r.location().latitude();
   double lng = r.location().longitude();
   if (!std::isfinite(lat) || lat < -90 || lat > 90) {
-    return Invalid(
+    return FieldError(
         "location.latitude",
         absl::StrCat("must be a WGS84 latitude in -90..90, got ", lat));
   }
   if (!std::isfinite(lng) || lng < -180 || lng > 180) {
-    return Invalid(
+    return FieldError(
         "location.longitude",
         absl::StrCat("must be a WGS84 longitude in -180..180, got ", lng));
   }
   if (lat == 0 && lng == 0) {
-    return Invalid("location",
-                   "(0, 0) is not a real report location (is the GPS fix "
-                   "missing?)");
+    return FieldError("location",
+                      "(0, 0) is not a real report location (is the GPS fix "
+                      "missing?)");
   }
   if (absl::Status s =
           ValidateText("location.address", r.location().address(), 500, false);
@@ -245,16 +229,16 @@ absl::Status ValidateReport(const v1::ReportCaseRequest& r, absl::Time now) {
   if (r.has_occurred_at()) {
     absl::Time at = FromTimestamp(r.occurred_at());
     if (at > now + kFutureSkew) {
-      return Invalid("occurred_at",
-                     "must not be more than 5 minutes in the future");
+      return FieldError("occurred_at",
+                        "must not be more than 5 minutes in the future");
     }
     if (at < now - kMaxAge) {
-      return Invalid("occurred_at", "must not be more than 30 days ago");
+      return FieldError("occurred_at", "must not be more than 30 days ago");
     }
   }
   const v1::Reporter& reporter = r.reporter();
   if (reporter.id().size() > 128) {
-    return Invalid("reporter.id", "must be at most 128 characters");
+    return FieldError("reporter.id", "must be at most 128 characters");
   }
   if (absl::Status s =
           ValidateText("reporter.name", reporter.name(), 64, false);
@@ -267,8 +251,8 @@ absl::Status ValidateReport(const v1::ReportCaseRequest& r, absl::Time now) {
     return s;
   }
   if (r.attributes_size() > 20) {
-    return Invalid("attributes", absl::StrCat("at most 20 entries (got ",
-                                              r.attributes_size(), ")"));
+    return FieldError("attributes", absl::StrCat("at most 20 entries (got ",
+                                                 r.attributes_size(), ")"));
   }
   return absl::OkStatus();
 }
@@ -276,9 +260,9 @@ absl::Status ValidateReport(const v1::ReportCaseRequest& r, absl::Time now) {
 absl::Status ValidateAgainstCategory(const v1::ReportCaseRequest& r,
                                      const v1::Category& category) {
   if (!category.enabled()) {
-    return Invalid("category_code",
-                   absl::StrCat("category ", category.code(),
-                                " is disabled and takes no new reports"));
+    return FieldError("category_code",
+                      absl::StrCat("category ", category.code(),
+                                   " is disabled and takes no new reports"));
   }
   for (const auto& [code, value] : r.attributes()) {
     const v1::AttributeDefinition* def = nullptr;
@@ -287,8 +271,9 @@ absl::Status ValidateAgainstCategory(const v1::ReportCaseRequest& r,
     }
     std::string field = absl::StrCat("attributes[", code, "]");
     if (def == nullptr) {
-      return Invalid(field, absl::StrCat("category ", category.code(),
-                                         " defines no attribute '", code, "'"));
+      return FieldError(field,
+                        absl::StrCat("category ", category.code(),
+                                     " defines no attribute '", code, "'"));
     }
     if (absl::Status s = ValidateAttributeValue(field, *def, value); !s.ok()) {
       return s;
@@ -296,7 +281,7 @@ absl::Status ValidateAgainstCategory(const v1::ReportCaseRequest& r,
   }
   for (const v1::AttributeDefinition& d : category.attributes()) {
     if (d.required() && !r.attributes().contains(d.code())) {
-      return Invalid(
+      return FieldError(
           absl::StrCat("attributes[", d.code(), "]"),
           absl::StrCat("is required for category ", category.code()));
     }

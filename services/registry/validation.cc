@@ -6,40 +6,20 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/geo/region_code.h"
+#include "common/validation/field_errors.h"
 
 namespace gridcase::registry {
 namespace {
 
-absl::Status Invalid(absl::string_view field, absl::string_view rule) {
-  return absl::InvalidArgumentError(absl::StrCat(field, ": ", rule));
-}
-
-// Number of UTF-8 code points; -1 when the bytes are not valid UTF-8.
-int Utf8Length(absl::string_view s) {
-  int n = 0;
-  for (size_t i = 0; i < s.size();) {
-    unsigned char c = s[i];
-    int len = c < 0x80         ? 1
-              : (c >> 5) == 6  ? 2
-              : (c >> 4) == 14 ? 3
-              : (c >> 3) == 30 ? 4
-                               : 0;
-    if (len == 0 || i + len > s.size()) return -1;
-    for (int k = 1; k < len; ++k) {
-      if ((static_cast<unsigned char>(s[i + k]) >> 6) != 2) return -1;
-    }
-    i += len;
-    ++n;
-  }
-  return n;
-}
+using validation::FieldError;
+using validation::Utf8Chars;
 
 absl::Status CheckText(absl::string_view field, absl::string_view value,
                        int min, int max) {
-  int n = Utf8Length(value);
-  if (n < 0) return Invalid(field, "must be valid UTF-8");
+  int n = Utf8Chars(value);
+  if (n < 0) return FieldError(field, "must be valid UTF-8");
   if (n < min || n > max) {
-    return Invalid(
+    return FieldError(
         field, absl::StrCat("must be ", min, "-", max, " characters, got ", n));
   }
   return absl::OkStatus();
@@ -58,9 +38,9 @@ bool AllOf(absl::string_view s, absl::string_view extra, bool upper_ok) {
 absl::Status CheckId(absl::string_view field, absl::string_view id,
                      absl::string_view extra, bool upper_ok) {
   if (id.empty() || id.size() > 64 || !AllOf(id, extra, upper_ok)) {
-    return Invalid(field, absl::StrCat("must be 1-64 characters of [",
-                                       upper_ok ? "A-Za-z" : "a-z", "0-9",
-                                       extra, "], got '", id, "'"));
+    return FieldError(field, absl::StrCat("must be 1-64 characters of [",
+                                          upper_ok ? "A-Za-z" : "a-z", "0-9",
+                                          extra, "], got '", id, "'"));
   }
   return absl::OkStatus();
 }
@@ -75,16 +55,17 @@ absl::Status CheckRegionCode(absl::string_view field, absl::string_view code,
                              v1::RegionLevel level) {
   std::optional<v1::RegionLevel> actual = geo::LevelOfCode(code);
   if (!actual.has_value()) {
-    return Invalid(field, absl::StrCat("must be a region code of 6, 9, 12 or "
-                                       "15 digits, got '",
-                                       code, "'"));
+    return FieldError(field,
+                      absl::StrCat("must be a region code of 6, 9, 12 or "
+                                   "15 digits, got '",
+                                   code, "'"));
   }
   if (level != v1::REGION_LEVEL_UNSPECIFIED && *actual != level) {
-    return Invalid(field, absl::StrCat("must be a ",
-                                       level == v1::REGION_LEVEL_GRID
-                                           ? "15-digit grid"
-                                           : v1::RegionLevel_Name(level),
-                                       " code, got '", code, "'"));
+    return FieldError(field, absl::StrCat("must be a ",
+                                          level == v1::REGION_LEVEL_GRID
+                                              ? "15-digit grid"
+                                              : v1::RegionLevel_Name(level),
+                                          " code, got '", code, "'"));
   }
   return absl::OkStatus();
 }
@@ -109,23 +90,23 @@ absl::Status ValidateStageLimits(
     const v1::StageLimit& l = limits[i];
     std::string at = absl::StrCat(field, "[", i, "]");
     if (l.stage() == v1::STAGE_UNSPECIFIED) {
-      return Invalid(absl::StrCat(at, ".stage"), "is required");
+      return FieldError(absl::StrCat(at, ".stage"), "is required");
     }
     if (!seen.insert(l.stage()).second) {
-      return Invalid(
+      return FieldError(
           absl::StrCat(at, ".stage"),
           absl::StrCat(v1::Stage_Name(l.stage()), " is listed more than once"));
     }
     if (l.limit().amount() <= 0) {
-      return Invalid(absl::StrCat(at, ".limit.amount"),
-                     absl::StrCat("must be > 0, got ", l.limit().amount()));
+      return FieldError(absl::StrCat(at, ".limit.amount"),
+                        absl::StrCat("must be > 0, got ", l.limit().amount()));
     }
     if (l.limit().unit() == v1::TIME_UNIT_UNSPECIFIED) {
-      return Invalid(absl::StrCat(at, ".limit.unit"), "is required");
+      return FieldError(absl::StrCat(at, ".limit.unit"), "is required");
     }
   }
   if (require_handle && !seen.count(v1::STAGE_HANDLE)) {
-    return Invalid(field, "a STAGE_HANDLE limit is required");
+    return FieldError(field, "a STAGE_HANDLE limit is required");
   }
   return absl::OkStatus();
 }
@@ -142,12 +123,12 @@ absl::Status ValidateMember(const v1::Member& m,
     absl::string_view digits = m.phone();
     if (absl::StartsWith(digits, "+")) digits.remove_prefix(1);
     if (m.phone().size() < 5 || m.phone().size() > 20 || !AllDigits(digits)) {
-      return Invalid("member.phone",
-                     "must be 5-20 characters: digits with an optional "
-                     "leading '+'");
+      return FieldError("member.phone",
+                        "must be 5-20 characters: digits with an optional "
+                        "leading '+'");
     }
   }
-  if (m.roles().empty()) return Invalid("member.roles", "at least one role");
+  if (m.roles().empty()) return FieldError("member.roles", "at least one role");
   bool department_staff = false;
   std::set<int> roles;
   for (int i = 0; i < m.roles_size(); ++i) {
@@ -155,11 +136,12 @@ absl::Status ValidateMember(const v1::Member& m,
     std::string at = absl::StrCat("member.roles[", i, "]");
     if (role == v1::ROLE_UNSPECIFIED || role == v1::ROLE_CITIZEN ||
         role == v1::ROLE_SYSTEM) {
-      return Invalid(
+      return FieldError(
           at, absl::StrCat(v1::Role_Name(role), " cannot be held by a member"));
     }
     if (!roles.insert(role).second) {
-      return Invalid(at, absl::StrCat(v1::Role_Name(role), " is listed twice"));
+      return FieldError(at,
+                        absl::StrCat(v1::Role_Name(role), " is listed twice"));
     }
     department_staff |= role == v1::ROLE_DEPARTMENT_STAFF;
   }
@@ -171,16 +153,16 @@ absl::Status ValidateMember(const v1::Member& m,
       return s;
     }
     if (snapshot.FindRegion(m.grid_codes(i)) == nullptr) {
-      return Invalid(at, absl::StrCat("unknown grid ", m.grid_codes(i)));
+      return FieldError(at, absl::StrCat("unknown grid ", m.grid_codes(i)));
     }
   }
   if (department_staff && m.department_id().empty()) {
-    return Invalid("member.department_id",
-                   "is required with ROLE_DEPARTMENT_STAFF");
+    return FieldError("member.department_id",
+                      "is required with ROLE_DEPARTMENT_STAFF");
   }
   if (!m.department_id().empty() &&
       !snapshot.departments().count(m.department_id())) {
-    return Invalid(
+    return FieldError(
         "member.department_id",
         absl::StrCat("unknown department '", m.department_id(), "'"));
   }
@@ -196,7 +178,7 @@ absl::Status ValidateDepartment(const v1::Department& d) {
     return s;
   }
   if (d.kind() == v1::DEPARTMENT_KIND_UNSPECIFIED) {
-    return Invalid("department.kind", "is required");
+    return FieldError("department.kind", "is required");
   }
   return CheckText("department.description", d.description(), 0, 2000);
 }
@@ -205,24 +187,24 @@ absl::Status ValidateCategory(const v1::Category& c) {
   char letter = c.family() == v1::CATEGORY_FAMILY_COMPONENT ? 'C'
                 : c.family() == v1::CATEGORY_FAMILY_EVENT   ? 'E'
                                                             : '?';
-  if (letter == '?') return Invalid("category.family", "is required");
+  if (letter == '?') return FieldError("category.family", "is required");
   const std::string& major = c.major_code();
   if (major.size() != 3 || major[0] != letter ||
       !AllDigits(absl::string_view(major).substr(1))) {
-    return Invalid(
+    return FieldError(
         "category.major_code",
         absl::StrCat("must be '", std::string(1, letter),
                      "' (the family letter) and 2 digits, got '", major, "'"));
   }
   const std::string& minor = c.minor_code();
   if (minor.size() < 2 || minor.size() > 3 || !AllDigits(minor)) {
-    return Invalid("category.minor_code",
-                   absl::StrCat("must be 2-3 digits, got '", minor, "'"));
+    return FieldError("category.minor_code",
+                      absl::StrCat("must be 2-3 digits, got '", minor, "'"));
   }
   if (c.code() != major + minor) {
-    return Invalid("category.code",
-                   absl::StrCat("must be major_code + minor_code = '", major,
-                                minor, "', got '", c.code(), "'"));
+    return FieldError("category.code",
+                      absl::StrCat("must be major_code + minor_code = '", major,
+                                   minor, "', got '", c.code(), "'"));
   }
   if (absl::Status s = CheckText("category.name", c.name(), 1, 64); !s.ok()) {
     return s;
@@ -236,12 +218,12 @@ absl::Status ValidateCategory(const v1::Category& c) {
     return s;
   }
   if (c.duplicate_radius_m() < 0 || c.duplicate_radius_m() > 1000) {
-    return Invalid(
+    return FieldError(
         "category.duplicate_radius_m",
         absl::StrCat("must be 0-1000 metres, got ", c.duplicate_radius_m()));
   }
   if (c.duplicate_window().seconds() < 0) {
-    return Invalid("category.duplicate_window", "must not be negative");
+    return FieldError("category.duplicate_window", "must not be negative");
   }
   if (absl::Status s =
           CheckText("category.description", c.description(), 0, 2000);
@@ -258,21 +240,21 @@ absl::Status ValidateCategory(const v1::Category& c) {
       return s;
     }
     if (!codes.insert(a.code()).second) {
-      return Invalid(absl::StrCat(at, ".code"),
-                     absl::StrCat("'", a.code(), "' is defined twice"));
+      return FieldError(absl::StrCat(at, ".code"),
+                        absl::StrCat("'", a.code(), "' is defined twice"));
     }
     if (a.datatype() == v1::ATTRIBUTE_DATATYPE_UNSPECIFIED) {
-      return Invalid(absl::StrCat(at, ".datatype"), "is required");
+      return FieldError(absl::StrCat(at, ".datatype"), "is required");
     }
     bool list = a.datatype() == v1::ATTRIBUTE_DATATYPE_SINGLE_VALUE_LIST ||
                 a.datatype() == v1::ATTRIBUTE_DATATYPE_MULTI_VALUE_LIST;
     if (list && a.values().empty()) {
-      return Invalid(absl::StrCat(at, ".values"),
-                     "a list attribute needs at least one value");
+      return FieldError(absl::StrCat(at, ".values"),
+                        "a list attribute needs at least one value");
     }
     if (!list && !a.values().empty()) {
-      return Invalid(absl::StrCat(at, ".values"),
-                     "only list attributes have values");
+      return FieldError(absl::StrCat(at, ".values"),
+                        "only list attributes have values");
     }
     std::set<std::string> keys;
     for (int k = 0; k < a.values_size(); ++k) {
@@ -282,7 +264,7 @@ absl::Status ValidateCategory(const v1::Category& c) {
         return s;
       }
       if (!keys.insert(a.values(k).key()).second) {
-        return Invalid(
+        return FieldError(
             vat, absl::StrCat("'", a.values(k).key(), "' is listed twice"));
       }
     }
@@ -295,20 +277,22 @@ absl::Status ValidateRule(const v1::Rule& r, const RegistrySnapshot& snapshot) {
     return s;
   }
   if (!snapshot.categories().count(r.category_code())) {
-    return Invalid("rule.category_code",
-                   absl::StrCat("unknown category '", r.category_code(), "'"));
+    return FieldError(
+        "rule.category_code",
+        absl::StrCat("unknown category '", r.category_code(), "'"));
   }
   if (absl::Status s = CheckRegionCode("rule.scope_code", r.scope_code());
       !s.ok()) {
     return s;
   }
   if (snapshot.FindRegion(r.scope_code()) == nullptr) {
-    return Invalid("rule.scope_code",
-                   absl::StrCat("unknown region ", r.scope_code()));
+    return FieldError("rule.scope_code",
+                      absl::StrCat("unknown region ", r.scope_code()));
   }
   if (!snapshot.departments().count(r.department_id())) {
-    return Invalid("rule.department_id", absl::StrCat("unknown department '",
-                                                      r.department_id(), "'"));
+    return FieldError(
+        "rule.department_id",
+        absl::StrCat("unknown department '", r.department_id(), "'"));
   }
   if (absl::Status s = ValidateStageLimits("rule.limit_overrides",
                                            r.limit_overrides(), false);
