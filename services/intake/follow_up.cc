@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "common/auth/roles.h"
+#include "common/auth/serve.h"
 #include "common/cases/case_keys.h"
 #include "common/cases/fingerprint.h"
 #include "common/clock/timestamp.h"
@@ -40,7 +41,7 @@ absl::Status ValidateFollowUp(const v1::AddFollowUpRequest& r) {
 grpc::Status IntakeServiceImpl::AddFollowUp(
     grpc::ServerContext* context, const v1::AddFollowUpRequest* request,
     v1::AddFollowUpResponse* response) {
-  return Serve(context, *authenticator_, [&](const auto& actor) {
+  return auth::ServeAs(context, *authenticator_, [&](const auto& actor) {
     return DoAddFollowUp(actor, *request, response);
   });
 }

@@ -7,6 +7,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/strip.h"
 #include "common/auth/roles.h"
+#include "common/auth/serve.h"
 #include "common/calendar/calendar.h"
 #include "common/calendar/calendar_proto.h"
 #include "common/cases/case_keys.h"
@@ -123,18 +124,20 @@ grpc::Status IntakeServiceImpl::ReportCase(grpc::ServerContext* context,
                                            const v1::ReportCaseRequest* request,
                                            v1::ReportCaseResponse* response) {
   absl::Time start = absl::Now();
-  grpc::Status status = Serve(context, *authenticator_, [&](const auto& actor) {
-    absl::Status s = DoReportCase(actor, *request, response);
-    if (s.code() == absl::StatusCode::kInvalidArgument) {
-      metrics_->Rejected(s.message());
-    }
-    if (!s.ok()) {
-      log::Info("report refused", {{"request_id", request->request_id()},
-                                   {"code", absl::StatusCodeToString(s.code())},
-                                   {"error", std::string(s.message())}});
-    }
-    return s;
-  });
+  grpc::Status status =
+      auth::ServeAs(context, *authenticator_, [&](const auto& actor) {
+        absl::Status s = DoReportCase(actor, *request, response);
+        if (s.code() == absl::StatusCode::kInvalidArgument) {
+          metrics_->Rejected(s.message());
+        }
+        if (!s.ok()) {
+          log::Info("report refused",
+                    {{"request_id", request->request_id()},
+                     {"code", absl::StatusCodeToString(s.code())},
+                     {"error", std::string(s.message())}});
+        }
+        return s;
+      });
   metrics_->report_seconds().Observe(
       absl::ToDoubleSeconds(absl::Now() - start));
   return status;
@@ -143,7 +146,7 @@ grpc::Status IntakeServiceImpl::ReportCase(grpc::ServerContext* context,
 grpc::Status IntakeServiceImpl::GetCase(grpc::ServerContext* context,
                                         const v1::GetCaseRequest* request,
                                         v1::GetCaseResponse* response) {
-  return Serve(context, *authenticator_, [&](const auto& actor) {
+  return auth::ServeAs(context, *authenticator_, [&](const auto& actor) {
     return DoGetCase(actor, *request, response);
   });
 }

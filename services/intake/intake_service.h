@@ -10,7 +10,6 @@
 #include "absl/status/status.h"
 #include "common/auth/authenticator.h"
 #include "common/clock/clock.h"
-#include "common/status/grpc_status.h"
 #include "gridcase/v1/intake.grpc.pb.h"
 #include "services/intake/case_store.h"
 #include "services/intake/intake_metrics.h"
@@ -82,17 +81,6 @@ class IntakeServiceImpl final : public v1::IntakeService::Service {
 absl::StatusOr<v1::Reporter> AuthorizeReporter(const v1::Actor& actor,
                                                v1::Source source,
                                                const v1::Reporter& requested);
-
-// Authenticates the caller and converts the handler's status: the one place
-// where absl::Status becomes grpc::Status for this service.
-template <typename Fn>
-grpc::Status Serve(grpc::ServerContext* context,
-                   const auth::Authenticator& authenticator, Fn fn) {
-  absl::StatusOr<v1::Actor> actor =
-      auth::ActorFromContext(*context, authenticator);
-  if (!actor.ok()) return ToGrpcStatus(actor.status());
-  return ToGrpcStatus(fn(*actor));
-}
 
 // True if the caller holds no role but CITIZEN.
 bool OnlyCitizen(const v1::Actor& actor);

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/auth/serve.h"
 #include "common/clock/timestamp.h"
 #include "common/status/status_macros.h"
 #include "services/intake/intake_service.h"
@@ -27,7 +28,7 @@ bool Open(v1::CaseState s) {
 grpc::Status IntakeServiceImpl::ListCases(grpc::ServerContext* context,
                                           const v1::ListCasesRequest* request,
                                           v1::ListCasesResponse* response) {
-  return Serve(context, *authenticator_, [&](const auto& actor) {
+  return auth::ServeAs(context, *authenticator_, [&](const auto& actor) {
     return DoListCases(actor, *request, response);
   });
 }
@@ -35,7 +36,7 @@ grpc::Status IntakeServiceImpl::ListCases(grpc::ServerContext* context,
 grpc::Status IntakeServiceImpl::ListNearby(grpc::ServerContext* context,
                                            const v1::ListNearbyRequest* request,
                                            v1::ListNearbyResponse* response) {
-  return Serve(context, *authenticator_, [&](const auto& actor) {
+  return auth::ServeAs(context, *authenticator_, [&](const auto& actor) {
     return DoListNearby(actor, *request, response);
   });
 }

@@ -15,6 +15,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "common/auth/serve.h"
 #include "common/cases/case_keys.h"
 #include "common/status/status_macros.h"
 #include "services/intake/intake_service.h"
@@ -101,7 +102,7 @@ bool AllDigits(absl::string_view s) {
 grpc::Status IntakeServiceImpl::WatchCases(
     grpc::ServerContext* context, const v1::WatchCasesRequest* request,
     grpc::ServerWriter<v1::WatchCasesResponse>* writer) {
-  return Serve(context, *authenticator_, [&](const auto& actor) {
+  return auth::ServeAs(context, *authenticator_, [&](const auto& actor) {
     return DoWatchCases(actor, *request, context, writer);
   });
 }

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "common/auth/roles.h"
+#include "common/auth/serve.h"
 #include "common/calendar/calendar_proto.h"
 #include "common/clock/timestamp.h"
 #include "common/status/grpc_status.h"
@@ -52,22 +53,13 @@ RegistryServiceImpl::RegistryServiceImpl(
       clock_(clock),
       metrics_(metrics) {}
 
-template <typename Req, typename Resp>
-grpc::Status RegistryServiceImpl::Serve(
-    grpc::ServerContext* context, const Req* request, Resp* response,
-    absl::Status (RegistryServiceImpl::*fn)(const v1::Actor&, const Req&,
-                                            Resp*)) {
-  absl::StatusOr<v1::Actor> actor =
-      auth::ActorFromContext(*context, *authenticator_);
-  if (!actor.ok()) return ToGrpcStatus(actor.status());
-  return ToGrpcStatus((this->*fn)(*actor, *request, response));
-}
-
-#define GRIDCASE_REGISTRY_RPC(Name)                                           \
-  grpc::Status RegistryServiceImpl::Name(grpc::ServerContext* context,        \
-                                         const v1::Name##Request* request,    \
-                                         v1::Name##Response* response) {      \
-    return Serve(context, request, response, &RegistryServiceImpl::Do##Name); \
+#define GRIDCASE_REGISTRY_RPC(Name)                                          \
+  grpc::Status RegistryServiceImpl::Name(grpc::ServerContext* context,       \
+                                         const v1::Name##Request* request,   \
+                                         v1::Name##Response* response) {     \
+    return auth::ServeAs(context, *authenticator_, [&](const v1::Actor& a) { \
+      return Do##Name(a, *request, response);                                \
+    });                                                                      \
   }
 GRIDCASE_REGISTRY_RPC(ImportGrids)
 GRIDCASE_REGISTRY_RPC(GetRegion)

@@ -92,15 +92,6 @@ class RegistryServiceImpl final : public v1::RegistryService::Service {
                               v1::UpsertCalendarResponse* response) override;
 
  private:
-  // Authenticates the caller, runs `fn` and converts its status: the one
-  // place where absl::Status becomes grpc::Status for this service.
-  template <typename Req, typename Resp>
-  grpc::Status Serve(grpc::ServerContext* context, const Req* request,
-                     Resp* response,
-                     absl::Status (RegistryServiceImpl::*fn)(const v1::Actor&,
-                                                             const Req&,
-                                                             Resp*));
-
   absl::Status DoImportGrids(const v1::Actor& actor,
                              const v1::ImportGridsRequest& request,
                              v1::ImportGridsResponse* response);

@@ -1,0 +1,33 @@
+// ServeAs: the edge of every RPC handler. It identifies the caller
+// (ActorFromContext), runs the handler body with that Actor, and turns the
+// body's absl::Status into the grpc::Status on the wire — the one place a
+// service converts errors.
+//
+//   grpc::Status Svc::GetCase(grpc::ServerContext* ctx, const Req* req,
+//                             Resp* resp) {
+//     return auth::ServeAs(ctx, *authenticator_, [&](const v1::Actor& actor) {
+//       return DoGetCase(actor, *req, resp);
+//     });
+//   }
+#ifndef GRIDCASE_COMMON_AUTH_SERVE_H_
+#define GRIDCASE_COMMON_AUTH_SERVE_H_
+
+#include <grpcpp/server_context.h>
+#include <grpcpp/support/status.h>
+
+#include "common/auth/authenticator.h"
+#include "common/status/grpc_status.h"
+
+namespace gridcase::auth {
+
+template <typename Fn>
+grpc::Status ServeAs(grpc::ServerContext* context,
+                     const Authenticator& authenticator, Fn&& body) {
+  absl::StatusOr<v1::Actor> actor = ActorFromContext(*context, authenticator);
+  if (!actor.ok()) return ToGrpcStatus(actor.status());
+  return ToGrpcStatus(body(*actor));
+}
+
+}  // namespace gridcase::auth
+
+#endif  // GRIDCASE_COMMON_AUTH_SERVE_H_
