@@ -10,6 +10,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "common/validation/field_errors.h"
 
 namespace gridcase::auth {
 namespace {
@@ -122,6 +123,23 @@ absl::StatusOr<v1::Actor> ParseActorHeader(absl::string_view header) {
     }
   }
   if (actor.subject().empty()) return Unauthenticated("subject: is required");
+  auto printable = [](const std::string& v) {
+    return v.size() <= 128 && std::all_of(v.begin(), v.end(), [](char c) {
+             return c > ' ' && c < 0x7f;
+           });
+  };
+  if (!printable(actor.subject())) {
+    return Unauthenticated(
+        "subject: must be at most 128 printable ASCII characters");
+  }
+  if (!printable(actor.department_id())) {
+    return Unauthenticated(
+        "department: must be at most 128 printable ASCII characters");
+  }
+  if (validation::Utf8Chars(actor.display_name()) < 0 ||
+      actor.display_name().size() > 256) {
+    return Unauthenticated("name: must be valid UTF-8, at most 256 bytes");
+  }
   if (actor.roles().empty()) {
     return Unauthenticated("roles: at least one role is required");
   }

@@ -62,7 +62,11 @@ INSTANTIATE_TEST_SUITE_P(
         BadHeader{"subject=a; roles=unspecified", "unknown role"},
         BadHeader{"subject=a; roles=admin; grids=123", "15-digit grid code"},
         BadHeader{"subject=a; roles=admin; colour=red", "unknown key 'colour'"},
-        BadHeader{"subject=a; roles=admin; name=%E5%B", "percent escape"}));
+        BadHeader{"subject=a; roles=admin; name=%E5%B", "percent escape"},
+        BadHeader{"subject=a\x01b; roles=admin",
+                  "subject: must be at most 128"},
+        BadHeader{"subject=a; roles=admin; name=%FF",
+                  "name: must be valid UTF-8"}));
 
 TEST(DevHeaderAuthenticator, NeedsTheHeader) {
   DevHeaderAuthenticator auth;
