@@ -1,6 +1,7 @@
 #include "common/auth/authenticator.h"
 
 #include <algorithm>
+#include <set>
 #include <utility>
 #include <vector>
 
@@ -62,8 +63,7 @@ std::string PercentEncode(absl::string_view in) {
   static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out;
   for (unsigned char c : in) {
-    if (absl::ascii_isalnum(c) || c == '-' || c == '_' || c == '.' ||
-        c == ' ') {
+    if (absl::ascii_isalnum(c) || c == '-' || c == '_' || c == '.') {
       out.push_back(static_cast<char>(c));
     } else {
       out.push_back('%');
@@ -78,6 +78,7 @@ std::string PercentEncode(absl::string_view in) {
 
 absl::StatusOr<v1::Actor> ParseActorHeader(absl::string_view header) {
   v1::Actor actor;
+  std::set<std::string> seen;
   for (absl::string_view part :
        absl::StrSplit(header, ';', absl::SkipWhitespace())) {
     part = absl::StripAsciiWhitespace(part);
@@ -85,6 +86,9 @@ absl::StatusOr<v1::Actor> ParseActorHeader(absl::string_view header) {
         absl::StrSplit(part, absl::MaxSplits('=', 1));
     absl::string_view key = absl::StripAsciiWhitespace(kv.first);
     absl::string_view value = absl::StripAsciiWhitespace(kv.second);
+    if (!seen.insert(std::string(key)).second) {
+      return Unauthenticated(absl::StrCat(key, ": given more than once"));
+    }
     if (key == "subject") {
       actor.set_subject(std::string(value));
     } else if (key == "roles") {

@@ -32,7 +32,7 @@ TEST(ParseActorHeader, ReadsEveryField) {
 TEST(ParseActorHeader, FormatRoundTrips) {
   v1::Actor a;
   a.set_subject("m-7");
-  a.set_display_name("李 娜");
+  a.set_display_name(" 李 娜 ");  // spaces survive the round trip
   a.add_roles(v1::ROLE_DEPARTMENT_STAFF);
   a.add_grid_codes("330483101001001");
   a.set_department_id("municipal");
@@ -66,7 +66,9 @@ INSTANTIATE_TEST_SUITE_P(
         BadHeader{"subject=a\x01b; roles=admin",
                   "subject: must be at most 128"},
         BadHeader{"subject=a; roles=admin; name=%FF",
-                  "name: must be valid UTF-8"}));
+                  "name: must be valid UTF-8"},
+        BadHeader{"subject=a; roles=admin; subject=b",
+                  "subject: given more than once"}));
 
 TEST(DevHeaderAuthenticator, NeedsTheHeader) {
   DevHeaderAuthenticator auth;
