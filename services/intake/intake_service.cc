@@ -99,9 +99,15 @@ v1::Case Present(v1::Case c, const v1::Actor& viewer) {
   v1::Reporter* r = c.mutable_reporter();
   r->set_contact(MaskContact(r->contact()));
   bool own = r->id() == viewer.subject();
-  // Staff see everything (anonymity hides the reporter from the public);
-  // citizens see only their own identity.
-  if (!own && OnlyCitizen(viewer)) {
+  bool centre =
+      false;  // 受理员, 派遣员, 值班长, administrators, gridcase itself
+  for (v1::Role role : {v1::ROLE_ACCEPTOR, v1::ROLE_DISPATCHER,
+                        v1::ROLE_DUTY_CHIEF, v1::ROLE_ADMIN, v1::ROLE_SYSTEM}) {
+    centre |= auth::HasRole(viewer, role);
+  }
+  // Citizens see only their own identity; an anonymous reporter is hidden
+  // from everybody but the reporter and centre staff.
+  if (!own && (OnlyCitizen(viewer) || (r->anonymous() && !centre))) {
     r->clear_id();
     r->clear_name();
     r->clear_contact();

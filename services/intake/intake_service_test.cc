@@ -305,6 +305,25 @@ TEST_F(IntakeServiceTest, CitizensDoNotSeeOtherReporters) {
   EXPECT_EQ(staff.case_().reporter().id(), "wx-alice");
 }
 
+TEST_F(IntakeServiceTest, AnonymousReportersAreHiddenOutsideTheCentre) {
+  v1::ReportCaseRequest anonymous = testdata::GoodReport("r-1");
+  anonymous.mutable_reporter()->set_anonymous(true);
+  anonymous.mutable_reporter()->set_contact("13812345678");
+  ASSERT_OK_AND_ASSIGN(v1::ReportCaseResponse r, Report(anonymous));
+  const std::string id = r.case_().id();
+  ASSERT_OK_AND_ASSIGN(v1::GetCaseResponse department,
+                       Get(id,
+                           "subject=m-s; roles=department_staff; "
+                           "department=sanitation"));
+  EXPECT_EQ(department.case_().reporter().id(), "");
+  EXPECT_EQ(department.case_().reporter().contact(), "");
+  ASSERT_OK_AND_ASSIGN(v1::GetCaseResponse centre, Get(id, kDispatcher));
+  EXPECT_EQ(centre.case_().reporter().id(), "wx-alice");
+  EXPECT_EQ(centre.case_().reporter().contact(), "138****5678");
+  ASSERT_OK_AND_ASSIGN(v1::GetCaseResponse self, Get(id));
+  EXPECT_EQ(self.case_().reporter().id(), "wx-alice");
+}
+
 TEST_F(IntakeServiceTest, GetCaseErrors) {
   EXPECT_THAT(Get("nonsense"), StatusIs(absl::StatusCode::kInvalidArgument,
                                         HasSubstr("case_id: must look like")));
