@@ -76,7 +76,7 @@ class IntakeHandlerTest : public ::testing::Test {
   }
 
   ::testing::StrictMock<MockCaseStore> store_;
-  FakeRegistryClient registry_;
+  registry_client::FakeRegistryClient registry_;
   auth::DevHeaderAuthenticator authenticator_;
   FakeClock clock_{absl::FromUnixSeconds(1782784800)};
   prometheus::Registry prometheus_;

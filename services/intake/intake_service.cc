@@ -115,7 +115,7 @@ v1::Case Present(v1::Case c, const v1::Actor& viewer) {
   return c;
 }
 
-IntakeServiceImpl::IntakeServiceImpl(CaseStore* store, RegistryClient* registry,
+IntakeServiceImpl::IntakeServiceImpl(CaseStore* store, registry_client::RegistryClient* registry,
                                      const auth::Authenticator* authenticator,
                                      const Clock* clock, IntakeMetrics* metrics,
                                      IntakeOptions options)

@@ -13,7 +13,7 @@
 #include "gridcase/v1/intake.grpc.pb.h"
 #include "services/intake/case_store.h"
 #include "services/intake/intake_metrics.h"
-#include "services/intake/registry_client.h"
+#include "common/registry_client/registry_client.h"
 
 namespace gridcase::intake {
 
@@ -23,7 +23,7 @@ struct IntakeOptions {
 
 class IntakeServiceImpl final : public v1::IntakeService::Service {
  public:
-  IntakeServiceImpl(CaseStore* store, RegistryClient* registry,
+  IntakeServiceImpl(CaseStore* store, registry_client::RegistryClient* registry,
                     const auth::Authenticator* authenticator,
                     const Clock* clock, IntakeMetrics* metrics,
                     IntakeOptions options);
@@ -69,7 +69,7 @@ class IntakeServiceImpl final : public v1::IntakeService::Service {
                             grpc::ServerWriter<v1::WatchCasesResponse>* writer);
 
   CaseStore* store_;
-  RegistryClient* registry_;
+  registry_client::RegistryClient* registry_;
   const auth::Authenticator* authenticator_;
   const Clock* clock_;
   IntakeMetrics* metrics_;

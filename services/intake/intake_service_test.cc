@@ -119,7 +119,7 @@ class IntakeServiceTest : public ::testing::Test {
   std::unique_ptr<RedisServer> redis_;
   std::unique_ptr<redis::RedisPool> pool_;
   std::unique_ptr<RedisCaseStore> store_;
-  FakeRegistryClient registry_;
+  registry_client::FakeRegistryClient registry_;
   auth::DevHeaderAuthenticator authenticator_;
   FakeClock clock_{kStart};
   prometheus::Registry prometheus_;

@@ -7,11 +7,11 @@
 #include "absl/status/status.h"
 #include "common/clock/clock.h"
 #include "common/config/env_flags.h"
+#include "common/registry_client/registry_client.h"
 #include "common/server/bootstrap.h"
 #include "services/intake/case_store.h"
 #include "services/intake/intake_metrics.h"
 #include "services/intake/intake_service.h"
-#include "services/intake/registry_client.h"
 
 ABSL_FLAG(std::string, registry, "127.0.0.1:8080",
           "gRPC target of gridcase-registry; on Kubernetes "
@@ -49,10 +49,11 @@ int main(int argc, char** argv) {
 
   gridcase::intake::IntakeMetrics metrics(*boot.metrics());
   gridcase::intake::RedisCaseStore store(&boot.redis(), {.shards = shards});
-  gridcase::intake::GrpcRegistryClient registry(
+  gridcase::registry_client::GrpcRegistryClient registry(
       gridcase::v1::RegistryService::NewStub(registry_channel),
       absl::GetFlag(FLAGS_registry_timeout),
-      absl::GetFlag(FLAGS_registry_cache_ttl), gridcase::RealClock::Get());
+      absl::GetFlag(FLAGS_registry_cache_ttl), gridcase::RealClock::Get(),
+      "subject=system:intake; roles=system");
   gridcase::intake::IntakeServiceImpl service(
       &store, &registry, &boot.authenticator(), gridcase::RealClock::Get(),
       &metrics, {.shards = shards});

@@ -1,4 +1,4 @@
-#include "services/intake/registry_client.h"
+#include "common/registry_client/registry_client.h"
 
 #include <grpcpp/client_context.h>
 
@@ -7,12 +7,10 @@
 #include "common/status/grpc_status.h"
 #include "common/status/status_macros.h"
 
-namespace gridcase::intake {
+namespace gridcase::registry_client {
 namespace {
 
-constexpr char kIntakeActor[] = "subject=system:intake; roles=system";
-
-// The registry being down or slow is UNAVAILABLE to intake's callers, with a
+// The registry being down or slow is UNAVAILABLE to the callers, with a
 // message that says which dependency failed.
 absl::Status FromRegistry(const grpc::Status& status) {
   absl::Status s = FromGrpcStatus(status);
@@ -29,11 +27,13 @@ absl::Status FromRegistry(const grpc::Status& status) {
 
 GrpcRegistryClient::GrpcRegistryClient(
     std::unique_ptr<v1::RegistryService::StubInterface> stub,
-    absl::Duration deadline, absl::Duration cache_ttl, const Clock* clock)
+    absl::Duration deadline, absl::Duration cache_ttl, const Clock* clock,
+    std::string actor_header)
     : stub_(std::move(stub)),
       deadline_(deadline),
       cache_ttl_(cache_ttl),
-      clock_(clock) {}
+      clock_(clock),
+      actor_header_(std::move(actor_header)) {}
 
 template <typename Req, typename Resp>
 absl::Status GrpcRegistryClient::Call(
@@ -41,7 +41,7 @@ absl::Status GrpcRegistryClient::Call(
         grpc::ClientContext*, const Req&, Resp*),
     const Req& request, Resp* response) {
   grpc::ClientContext context;
-  context.AddMetadata("x-gridcase-actor", kIntakeActor);
+  context.AddMetadata("x-gridcase-actor", actor_header_);
   context.set_deadline(absl::ToChronoTime(absl::Now() + deadline_));
   return FromRegistry((stub_.get()->*rpc)(&context, request, response));
 }
@@ -101,6 +101,79 @@ absl::StatusOr<v1::Region> GrpcRegistryClient::GetRegion(
   return response.region();
 }
 
+absl::StatusOr<v1::ResolveResponsibilityResponse> GrpcRegistryClient::Resolve(
+    const std::string& category_code, const std::string& grid_code) {
+  v1::ResolveResponsibilityRequest request;
+  request.set_category_code(category_code);
+  request.set_grid_code(grid_code);
+  v1::ResolveResponsibilityResponse response;
+  RETURN_IF_ERROR(
+      Call(&v1::RegistryService::StubInterface::ResolveResponsibility, request,
+           &response));
+  return response;
+}
+
+absl::StatusOr<v1::Department> GrpcRegistryClient::GetDepartment(
+    const std::string& id) {
+  v1::GetDepartmentRequest request;
+  request.set_id(id);
+  v1::GetDepartmentResponse response;
+  RETURN_IF_ERROR(Call(&v1::RegistryService::StubInterface::GetDepartment,
+                       request, &response));
+  return response.department();
+}
+
+absl::StatusOr<v1::Member> GrpcRegistryClient::GetMember(
+    const std::string& id) {
+  v1::GetMemberRequest request;
+  request.set_id(id);
+  v1::GetMemberResponse response;
+  RETURN_IF_ERROR(
+      Call(&v1::RegistryService::StubInterface::GetMember, request, &response));
+  return response.member();
+}
+
+absl::StatusOr<v1::ResolveResponsibilityResponse> FakeRegistryClient::Resolve(
+    const std::string& category_code, const std::string& grid_code) {
+  if (!failure_.ok()) return failure_;
+  const v1::ResolveResponsibilityResponse* best = nullptr;
+  size_t best_len = 0;
+  for (const auto& [key, response] : rules_) {
+    if (key.first == category_code &&
+        grid_code.compare(0, key.second.size(), key.second) == 0 &&
+        (best == nullptr || key.second.size() > best_len)) {
+      best = &response;
+      best_len = key.second.size();
+    }
+  }
+  if (best == nullptr) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("no responsibility rule for category ", category_code,
+                     " in grid ", grid_code));
+  }
+  return *best;
+}
+
+absl::StatusOr<v1::Department> FakeRegistryClient::GetDepartment(
+    const std::string& id) {
+  if (!failure_.ok()) return failure_;
+  auto it = departments_.find(id);
+  if (it == departments_.end()) {
+    return absl::NotFoundError(absl::StrCat("department '", id, "' not found"));
+  }
+  return it->second;
+}
+
+absl::StatusOr<v1::Member> FakeRegistryClient::GetMember(
+    const std::string& id) {
+  if (!failure_.ok()) return failure_;
+  auto it = members_.find(id);
+  if (it == members_.end()) {
+    return absl::NotFoundError(absl::StrCat("member '", id, "' not found"));
+  }
+  return it->second;
+}
+
 absl::StatusOr<v1::Region> FakeRegistryClient::GetRegion(
     const std::string& code) {
   if (!failure_.ok()) return failure_;
@@ -140,4 +213,4 @@ absl::StatusOr<v1::WorkingCalendar> FakeRegistryClient::GetCalendar() {
   return calendar::DefaultCalendarProto();
 }
 
-}  // namespace gridcase::intake
+}  // namespace gridcase::registry_client

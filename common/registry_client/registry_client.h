@@ -1,15 +1,17 @@
-// RegistryClient: what intake asks the registry — where a point is, what a
-// category allows, and the working calendar. GrpcRegistryClient calls
+// RegistryClient: what intake and dispatch ask the registry — where a point
+// is, what a category allows, the working calendar, who is responsible for a
+// category in a grid, departments and members. GrpcRegistryClient calls
 // gridcase.v1.RegistryService with a deadline on every call (so a registry
 // outage is a quick UNAVAILABLE, never a hang) and caches categories and the
 // calendar for a short time; FakeRegistryClient serves unit tests.
-#ifndef GRIDCASE_SERVICES_INTAKE_REGISTRY_CLIENT_H_
-#define GRIDCASE_SERVICES_INTAKE_REGISTRY_CLIENT_H_
+#ifndef GRIDCASE_COMMON_REGISTRY_CLIENT_REGISTRY_CLIENT_H_
+#define GRIDCASE_COMMON_REGISTRY_CLIENT_REGISTRY_CLIENT_H_
 
 #include <map>
 #include <memory>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
@@ -18,7 +20,7 @@
 #include "common/clock/clock.h"
 #include "gridcase/v1/registry.grpc.pb.h"
 
-namespace gridcase::intake {
+namespace gridcase::registry_client {
 
 class RegistryClient {
  public:
@@ -32,19 +34,33 @@ class RegistryClient {
   virtual absl::StatusOr<v1::WorkingCalendar> GetCalendar() = 0;
   // NOT_FOUND for an unknown region code.
   virtual absl::StatusOr<v1::Region> GetRegion(const std::string& code) = 0;
+  // FAILED_PRECONDITION when no responsibility rule matches.
+  virtual absl::StatusOr<v1::ResolveResponsibilityResponse> Resolve(
+      const std::string& category_code, const std::string& grid_code) = 0;
+  // NOT_FOUND for an unknown department.
+  virtual absl::StatusOr<v1::Department> GetDepartment(
+      const std::string& id) = 0;
+  // NOT_FOUND for an unknown member.
+  virtual absl::StatusOr<v1::Member> GetMember(const std::string& id) = 0;
 };
 
 class GrpcRegistryClient final : public RegistryClient {
  public:
+  // `actor_header` is the x-gridcase-actor value sent with every call, e.g.
+  // "subject=system:intake; roles=system".
   GrpcRegistryClient(std::unique_ptr<v1::RegistryService::StubInterface> stub,
                      absl::Duration deadline, absl::Duration cache_ttl,
-                     const Clock* clock);
+                     const Clock* clock, std::string actor_header);
 
   absl::StatusOr<v1::LocateGridResponse> Locate(double latitude,
                                                 double longitude) override;
   absl::StatusOr<v1::Category> GetCategory(const std::string& code) override;
   absl::StatusOr<v1::WorkingCalendar> GetCalendar() override;
   absl::StatusOr<v1::Region> GetRegion(const std::string& code) override;
+  absl::StatusOr<v1::ResolveResponsibilityResponse> Resolve(
+      const std::string& category_code, const std::string& grid_code) override;
+  absl::StatusOr<v1::Department> GetDepartment(const std::string& id) override;
+  absl::StatusOr<v1::Member> GetMember(const std::string& id) override;
 
  private:
   template <typename Req, typename Resp>
@@ -56,6 +72,7 @@ class GrpcRegistryClient final : public RegistryClient {
   const absl::Duration deadline_;
   const absl::Duration cache_ttl_;
   const Clock* clock_;
+  const std::string actor_header_;
   absl::Mutex mu_;
   std::map<std::string, std::pair<absl::Time, v1::Category>> categories_
       ABSL_GUARDED_BY(mu_);
@@ -75,6 +92,14 @@ class FakeRegistryClient final : public RegistryClient {
     categories_[category.code()] = std::move(category);
   }
   void SetFailure(absl::Status status) { failure_ = std::move(status); }
+  // Rules: (category, grid prefix) → response; the longest prefix wins.
+  void AddResponsibility(std::string category_code, std::string grid_prefix,
+                         v1::ResolveResponsibilityResponse response) {
+    rules_[{std::move(category_code), std::move(grid_prefix)}] =
+        std::move(response);
+  }
+  void AddDepartment(v1::Department d) { departments_[d.id()] = std::move(d); }
+  void AddMember(v1::Member m) { members_[m.id()] = std::move(m); }
 
   absl::StatusOr<v1::LocateGridResponse> Locate(double latitude,
                                                 double longitude) override;
@@ -82,13 +107,22 @@ class FakeRegistryClient final : public RegistryClient {
   absl::StatusOr<v1::WorkingCalendar> GetCalendar() override;
   // Knows the grid, community, town and city of every added box.
   absl::StatusOr<v1::Region> GetRegion(const std::string& code) override;
+  absl::StatusOr<v1::ResolveResponsibilityResponse> Resolve(
+      const std::string& category_code, const std::string& grid_code) override;
+  absl::StatusOr<v1::Department> GetDepartment(const std::string& id) override;
+  absl::StatusOr<v1::Member> GetMember(const std::string& id) override;
 
  private:
   std::vector<Box> grids_;
+  std::map<std::pair<std::string, std::string>,
+           v1::ResolveResponsibilityResponse>
+      rules_;
+  std::map<std::string, v1::Department> departments_;
+  std::map<std::string, v1::Member> members_;
   std::map<std::string, v1::Category> categories_;
   absl::Status failure_;
 };
 
-}  // namespace gridcase::intake
+}  // namespace gridcase::registry_client
 
-#endif  // GRIDCASE_SERVICES_INTAKE_REGISTRY_CLIENT_H_
+#endif  // GRIDCASE_COMMON_REGISTRY_CLIENT_REGISTRY_CLIENT_H_
