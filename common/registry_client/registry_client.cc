@@ -210,6 +210,7 @@ absl::StatusOr<v1::Category> FakeRegistryClient::GetCategory(
 
 absl::StatusOr<v1::WorkingCalendar> FakeRegistryClient::GetCalendar() {
   if (!failure_.ok()) return failure_;
+  if (calendar_.has_value()) return *calendar_;
   return calendar::DefaultCalendarProto();
 }
 

@@ -9,6 +9,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -100,6 +101,8 @@ class FakeRegistryClient final : public RegistryClient {
   }
   void AddDepartment(v1::Department d) { departments_[d.id()] = std::move(d); }
   void AddMember(v1::Member m) { members_[m.id()] = std::move(m); }
+  // Replaces the default calendar (08:00-12:00, 14:00-18:00, no holidays).
+  void SetCalendar(v1::WorkingCalendar c) { calendar_ = std::move(c); }
 
   absl::StatusOr<v1::LocateGridResponse> Locate(double latitude,
                                                 double longitude) override;
@@ -119,6 +122,7 @@ class FakeRegistryClient final : public RegistryClient {
       rules_;
   std::map<std::string, v1::Department> departments_;
   std::map<std::string, v1::Member> members_;
+  std::optional<v1::WorkingCalendar> calendar_;
   std::map<std::string, v1::Category> categories_;
   absl::Status failure_;
 };

@@ -1,13 +1,108 @@
 // gridcase-dispatch: wiring only.
+#include <grpcpp/create_channel.h>
+#include <grpcpp/security/credentials.h>
+#include <grpcpp/support/channel_arguments.h>
+#include <unistd.h>
+
+#include "absl/flags/flag.h"
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "common/clock/clock.h"
+#include "common/config/env_flags.h"
+#include "common/registry_client/registry_client.h"
 #include "common/server/bootstrap.h"
+#include "services/dispatch/dispatch_metrics.h"
 #include "services/dispatch/dispatch_service.h"
+#include "services/dispatch/event_source.h"
+#include "services/dispatch/redis_case_store.h"
+#include "services/dispatch/transitions.h"
+#include "services/dispatch/workers.h"
+
+ABSL_FLAG(std::string, registry, "127.0.0.1:8080",
+          "gRPC target of gridcase-registry; on Kubernetes "
+          "dns:///gridcase-registry:8080 (headless Service, round_robin).");
+ABSL_FLAG(absl::Duration, registry_timeout, absl::Seconds(1),
+          "Deadline of each registry call.");
+ABSL_FLAG(absl::Duration, registry_cache_ttl, absl::Seconds(30),
+          "How long categories and the calendar are cached.");
+ABSL_FLAG(int32_t, shards, 16,
+          "Number of case shards; the same value in every service.");
+ABSL_FLAG(double, warn_share, 0.8,
+          "Share of a stage's limit after which its light turns yellow and "
+          "case.warning is emitted (0 < x < 1).");
+ABSL_FLAG(absl::Duration, reopen_window, absl::Hours(7 * 24),
+          "How long after closure a duty chief may reopen a case.");
+ABSL_FLAG(absl::Duration, scan_interval, absl::Seconds(1),
+          "How often the deadline scanner looks for due warnings and overdue "
+          "cases.");
+ABSL_FLAG(absl::Duration, claim_idle, absl::Seconds(30),
+          "Stream entries pending this long on a consumer (e.g. a crashed "
+          "replica) are claimed by another.");
+ABSL_FLAG(std::string, consumer, "",
+          "Consumer name in the 'dispatch' group; unique per replica. Empty: "
+          "<hostname>-<pid>.");
 
 int main(int argc, char** argv) {
   auto boot = gridcase::server::Bootstrap::FromFlags(
       argc, argv, "dispatch",
-      "gridcase-dispatch: the case workflow after the report: states, routing, "
-      "deadlines, queues.");
-  gridcase::dispatch::DispatchServiceImpl service;
+      "gridcase-dispatch: the case workflow after the report: states, "
+      "routing, deadlines, queues.");
+  int shards = absl::GetFlag(FLAGS_shards);
+  if (shards < 1 || shards > 1024) {
+    gridcase::config::DieWithConfigError(
+        argv[0], absl::InvalidArgumentError("--shards: must be 1-1024"));
+  }
+  double warn_share = absl::GetFlag(FLAGS_warn_share);
+  if (!(warn_share > 0 && warn_share < 1)) {
+    gridcase::config::DieWithConfigError(
+        argv[0], absl::InvalidArgumentError("--warn_share: must be in (0, 1)"));
+  }
+  for (auto [name, value] :
+       {std::pair{"--registry_timeout", absl::GetFlag(FLAGS_registry_timeout)},
+        std::pair{"--scan_interval", absl::GetFlag(FLAGS_scan_interval)},
+        std::pair{"--claim_idle", absl::GetFlag(FLAGS_claim_idle)},
+        std::pair{"--reopen_window", absl::GetFlag(FLAGS_reopen_window)}}) {
+    if (value <= absl::ZeroDuration()) {
+      gridcase::config::DieWithConfigError(
+          argv[0],
+          absl::InvalidArgumentError(absl::StrCat(name, ": must be positive")));
+    }
+  }
+  std::string consumer = absl::GetFlag(FLAGS_consumer);
+  if (consumer.empty()) {
+    char host[256] = {0};
+    gethostname(host, sizeof(host) - 1);
+    consumer = absl::StrCat(host, "-", getpid());
+  }
+  grpc::ChannelArguments channel_args;
+  channel_args.SetLoadBalancingPolicyName("round_robin");
+  auto registry_channel = grpc::CreateCustomChannel(
+      absl::GetFlag(FLAGS_registry), grpc::InsecureChannelCredentials(),
+      channel_args);
+
+  const gridcase::Clock* clock = gridcase::RealClock::Get();
+  gridcase::dispatch::DispatchMetrics metrics(*boot.metrics());
+  gridcase::dispatch::RedisCaseStore store(&boot.redis(), {.shards = shards});
+  gridcase::registry_client::GrpcRegistryClient registry(
+      gridcase::v1::RegistryService::NewStub(registry_channel),
+      absl::GetFlag(FLAGS_registry_timeout),
+      absl::GetFlag(FLAGS_registry_cache_ttl), clock,
+      "subject=system:dispatch; roles=system");
+  gridcase::dispatch::Transitions transitions(
+      &store, &registry, clock, &metrics,
+      {.warn_share = warn_share,
+       .reopen_window = absl::GetFlag(FLAGS_reopen_window)});
+  gridcase::dispatch::RedisEventSource events(&boot.redis(), shards,
+                                              "dispatch");
+  gridcase::dispatch::Workers workers(
+      &transitions, &events, &metrics,
+      {.shards = shards,
+       .consumer = consumer,
+       .claim_idle = absl::GetFlag(FLAGS_claim_idle),
+       .scan_interval = absl::GetFlag(FLAGS_scan_interval)});
+  gridcase::dispatch::DispatchServiceImpl service(&transitions, &registry,
+                                                  &boot.authenticator());
+  workers.Start();
   return boot.Serve(
       {{&service, gridcase::v1::DispatchService::service_full_name()}});
 }

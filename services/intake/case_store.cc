@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "common/cases/case_keys.h"
+#include "common/cases/timeline_entry.h"
 #include "common/redis/script.h"
 #include "common/status/status_macros.h"
 
@@ -20,7 +21,8 @@ namespace {
 // ARGV: 1 tag, 2 division, 3 date, 4 shards, 5 shard, 6 fingerprint,
 //       7 now ms, 8 lng, 9 lat, 10 radius m, 11 window ms, 12 case pb,
 //       13 reported event pb, 14 merged event pb, 15 idempotency ttl s,
-//       16 stream maxlen, 17 reporter id.
+//       16 stream maxlen, 17 reporter id, 18 town code (open-case counts
+//       "<state>|<town>" in {s:N}:open, shared with dispatch).
 // Returns {"replay", id} | {"created", id, ""} | {"merged", id, original}.
 const redis::Script& ReportScript() {
   static const auto* script = new redis::Script("intake_report", R"lua(
@@ -70,6 +72,7 @@ if target then
   event_pb = ARGV[14]
   type = 'case.merged'
 else
+  redis.call('HINCRBY', tag .. ':open', '1|' .. ARGV[18], 1)
   redis.call('GEOADD', KEYS[4], ARGV[8], ARGV[9], id)
   redis.call('GEOADD', KEYS[5], ARGV[8], ARGV[9], id)
   redis.call('SADD', tag .. ':followers:' .. id, ARGV[17])
@@ -198,7 +201,8 @@ absl::StatusOr<ReportResult> RedisCaseStore::Report(const NewReport& r) {
       r.merged_event.SerializeAsString(),
       absl::StrCat(absl::ToInt64Seconds(options_.idempotency_ttl)),
       absl::StrCat(options_.stream_max_length),
-      r.reporter_id};
+      r.reporter_id,
+      r.case_template.town_code()};
   ASSIGN_OR_RETURN(redis::Reply reply,
                    redis_->Eval(ReportScript(), keys, args));
   const auto& e = reply.elements();
@@ -439,22 +443,8 @@ absl::StatusOr<std::vector<v1::CaseEvent>> RedisCaseStore::Timeline(
           {"LRANGE", cases::TimelineKey(id.shard, case_id), "0", "-1"}));
   std::vector<v1::CaseEvent> events;
   for (const redis::Reply& entry : reply.elements()) {
-    const std::string& raw = entry.str();
-    // "<stream id> <related case or -> <pb>"
-    size_t first = raw.find(' ');
-    size_t second =
-        first == std::string::npos ? first : raw.find(' ', first + 1);
-    v1::CaseEvent event;
-    if (second == std::string::npos ||
-        !event.ParseFromString(raw.substr(second + 1))) {
-      return absl::DataLossError(
-          absl::StrCat("timeline of case ", case_id, " is corrupt"));
-    }
-    event.set_id(raw.substr(0, first));
-    std::string related = raw.substr(first + 1, second - first - 1);
-    if (related != "-") event.set_related_case_id(related);
-    event.set_case_id(case_id);
-    event.set_shard(id.shard);
+    ASSIGN_OR_RETURN(v1::CaseEvent event,
+                     cases::ParseTimelineEntry(entry.str(), case_id, id.shard));
     events.push_back(std::move(event));
   }
   return events;

@@ -9,11 +9,12 @@
 
 #include "absl/status/status.h"
 #include "common/auth/authenticator.h"
+#include "common/cases/present.h"
 #include "common/clock/clock.h"
+#include "common/registry_client/registry_client.h"
 #include "gridcase/v1/intake.grpc.pb.h"
 #include "services/intake/case_store.h"
 #include "services/intake/intake_metrics.h"
-#include "common/registry_client/registry_client.h"
 
 namespace gridcase::intake {
 
@@ -82,13 +83,8 @@ absl::StatusOr<v1::Reporter> AuthorizeReporter(const v1::Actor& actor,
                                                v1::Source source,
                                                const v1::Reporter& requested);
 
-// True if the caller holds no role but CITIZEN.
-bool OnlyCitizen(const v1::Actor& actor);
-
-// The case as `viewer` may see it: contacts masked; the reporter hidden from
-// citizens other than the reporter, and anonymous reporters from everybody
-// but the reporter and staff.
-v1::Case Present(v1::Case c, const v1::Actor& viewer);
+using cases::OnlyCitizen;
+using cases::Present;
 
 }  // namespace gridcase::intake
 

@@ -8,29 +8,20 @@
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "common/validation/content.h"
 #include "google/protobuf/repeated_field.h"
 #include "gridcase/v1/intake.pb.h"
 #include "gridcase/v1/registry.pb.h"
 
 namespace gridcase::intake {
 
-inline constexpr int kMaxTextChars = 4000;
-inline constexpr int kMaxMedia = 9;
+using validation::kMaxMedia;
+using validation::kMaxTextChars;
+using validation::ValidateMedia;
+using validation::ValidateRequestId;
+using validation::ValidateText;
 inline constexpr absl::Duration kFutureSkew = absl::Minutes(5);
 inline constexpr absl::Duration kMaxAge = absl::Hours(24 * 30);
-
-// request_id: 1-64 characters of [A-Za-z0-9_.:-].
-absl::Status ValidateRequestId(absl::string_view request_id);
-
-// Plain text: valid UTF-8, at most `max_chars` code points after trimming,
-// no HTML markup; required means non-empty after trimming.
-absl::Status ValidateText(absl::string_view field, absl::string_view text,
-                          int max_chars, bool required);
-
-// At most 9; each with a kind and an https URL or a safe object-store key.
-absl::Status ValidateMedia(
-    absl::string_view field,
-    const google::protobuf::RepeatedPtrField<v1::Media>& media);
 
 // Everything of a ReportCaseRequest that needs no registry data.
 absl::Status ValidateReport(const v1::ReportCaseRequest& request,

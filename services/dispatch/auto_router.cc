@@ -1,0 +1,56 @@
+#include "services/dispatch/auto_router.h"
+
+#include "common/status/status_macros.h"
+#include "services/dispatch/routing.h"
+
+namespace gridcase::dispatch {
+
+AutoRouter::AutoRouter(Transitions* transitions)
+    : transitions_(transitions), actor_(SystemActor("system:dispatch")) {}
+
+absl::StatusOr<std::string> AutoRouter::HandleReported(
+    const std::string& case_id) {
+  absl::StatusOr<CaseRecord> rec = transitions_->store().Get(case_id);
+  if (rec.status().code() == absl::StatusCode::kNotFound ||
+      rec.status().code() == absl::StatusCode::kInvalidArgument) {
+    return std::string("skipped");
+  }
+  RETURN_IF_ERROR(rec.status());
+  if (rec->c.state() != v1::CASE_STATE_REPORTED) return std::string("skipped");
+  ASSIGN_OR_RETURN(v1::RoutingPolicy policy,
+                   transitions_->store().GetRouting());
+  if (policy.version() == 0) policy = DefaultRoutingPolicy();
+  RoutingDecision decision = Decide(policy, rec->c);
+  if (decision.mode != v1::ROUTING_MODE_AUTO) {
+    RETURN_IF_ERROR(transitions_->store().SetReview(rec->c, decision.reason));
+    return std::string("manual");
+  }
+  TransitionRequest reg;
+  reg.case_id = case_id;
+  reg.expected_version = rec->c.version();
+  reg.input.automatic = true;
+  reg.input.note = decision.reason;
+  absl::StatusOr<Committed> registered =
+      transitions_->Run(Action::kRegister, actor_, reg);
+  if (registered.status().code() == absl::StatusCode::kAborted ||
+      registered.status().code() == absl::StatusCode::kFailedPrecondition) {
+    return std::string("skipped");  // somebody acted first
+  }
+  RETURN_IF_ERROR(registered.status());
+  TransitionRequest dispatch;
+  dispatch.case_id = case_id;
+  dispatch.expected_version = registered->c.version();
+  dispatch.input.automatic = true;
+  absl::StatusOr<Committed> dispatched =
+      transitions_->Run(Action::kDispatch, actor_, dispatch);
+  if (dispatched.ok()) return std::string("auto_dispatched");
+  if (dispatched.status().code() == absl::StatusCode::kFailedPrecondition) {
+    return std::string("no_rule");  // Prepare put it in the review queue
+  }
+  if (dispatched.status().code() == absl::StatusCode::kAborted) {
+    return std::string("skipped");
+  }
+  return dispatched.status();
+}
+
+}  // namespace gridcase::dispatch

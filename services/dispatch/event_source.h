@@ -1,0 +1,66 @@
+// EventSource: the shard event streams as dispatch's consumer group sees
+// them. Several dispatch replicas share one group ("dispatch"), so each entry
+// goes to one consumer; an entry is acknowledged after it was handled, and
+// entries left pending by a crashed consumer are claimed (XAUTOCLAIM) by
+// another after `min_idle`. Delivery is at-least-once: handlers must be
+// idempotent.
+#ifndef GRIDCASE_SERVICES_DISPATCH_EVENT_SOURCE_H_
+#define GRIDCASE_SERVICES_DISPATCH_EVENT_SOURCE_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "common/redis/redis_client.h"
+
+namespace gridcase::dispatch {
+
+struct StreamEntry {
+  int shard = 0;
+  std::string id;    // stream entry id
+  std::string type;  // e.g. "case.reported"
+  std::string case_id;
+};
+
+class EventSource {
+ public:
+  virtual ~EventSource() = default;
+  // Creates the group on every shard stream if missing (from the start).
+  virtual absl::Status EnsureGroups() = 0;
+  // New entries for `consumer`, waiting up to `block`.
+  virtual absl::StatusOr<std::vector<StreamEntry>> Read(
+      const std::string& consumer, int count, absl::Duration block) = 0;
+  // Entries pending longer than `min_idle` on any consumer, now `consumer`'s.
+  virtual absl::StatusOr<std::vector<StreamEntry>> Claim(
+      const std::string& consumer, absl::Duration min_idle, int count) = 0;
+  virtual absl::Status Ack(const StreamEntry& entry) = 0;
+  // Entries not yet delivered to the group, and delivered but not acked,
+  // over all shards.
+  virtual absl::StatusOr<std::pair<int64_t, int64_t>> Backlog() = 0;
+};
+
+class RedisEventSource final : public EventSource {
+ public:
+  RedisEventSource(redis::RedisClient* redis, int shards, std::string group)
+      : redis_(redis), shards_(shards), group_(std::move(group)) {}
+
+  absl::Status EnsureGroups() override;
+  absl::StatusOr<std::vector<StreamEntry>> Read(const std::string& consumer,
+                                                int count,
+                                                absl::Duration block) override;
+  absl::StatusOr<std::vector<StreamEntry>> Claim(const std::string& consumer,
+                                                 absl::Duration min_idle,
+                                                 int count) override;
+  absl::Status Ack(const StreamEntry& entry) override;
+  absl::StatusOr<std::pair<int64_t, int64_t>> Backlog() override;
+
+ private:
+  redis::RedisClient* redis_;
+  int shards_;
+  std::string group_;
+};
+
+}  // namespace gridcase::dispatch
+
+#endif  // GRIDCASE_SERVICES_DISPATCH_EVENT_SOURCE_H_

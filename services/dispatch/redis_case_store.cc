@@ -1,0 +1,545 @@
+#include "services/dispatch/redis_case_store.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "common/cases/case_keys.h"
+#include "common/cases/stage_clock.h"
+#include "common/cases/timeline_entry.h"
+#include "common/redis/script.h"
+#include "common/status/status_macros.h"
+#include "services/dispatch/queues.h"
+
+namespace gridcase::dispatch {
+namespace {
+
+// KEYS: 1 case, 2 timeline, 3 events, 4 idempotency, 5 alarms, 6 open
+//       counts, 7 overdue counts, then the variable groups counted in ARGV
+//       12..17: queue keys to leave, queue keys to join, index keys to leave,
+//       index keys to join, geo keys to leave, geo keys to join.
+// ARGV: 1 expected version, 2 case pb, 3 new state, 4 event pb, 5 event type,
+//       6 case id, 7 stream maxlen, 8 idempotency ttl s, 9 fingerprint ("" =
+//       no idempotency), 10 warn ms ("" = none), 11 due ms, 12-17 group
+//       sizes, 18 old queue member, 19 new queue member, 20 queue score,
+//       21/22 open-count field to decrement/increment ("" = none), 23/24
+//       overdue-count field to decrement/increment, 25 alert marker, 26
+//       "1" to set the review reason, 27 the reason, 28 queued ms ("" =
+//       keep), 29 snapshot of the case after (full pb, for replays).
+// Returns {"ok", event id} | {"replay"} | {"conflict", version}.
+const redis::Script& CommitScript() {
+  static const auto* script = new redis::Script("dispatch_commit", R"lua(
+local v = redis.call('HGET', KEYS[1], 'version')
+if not v then
+  return redis.error_reply('NOT_FOUND case ' .. ARGV[6] .. ' not found')
+end
+if ARGV[9] ~= '' then
+  local fp = redis.call('HGET', KEYS[4], 'fp')
+  if fp then
+    if fp ~= ARGV[9] then
+      return redis.error_reply('ALREADY_EXISTS request_id was already used ' ..
+        'for a different request on case ' .. ARGV[6])
+    end
+    return {'replay'}
+  end
+end
+if v ~= ARGV[1] then return {'conflict', v} end
+local id = ARGV[6]
+local nv = tonumber(v) + 1
+redis.call('HSET', KEYS[1], 'pb', ARGV[2], 'state', ARGV[3], 'version', nv)
+if ARGV[28] ~= '' then redis.call('HSET', KEYS[1], 'queued_ms', ARGV[28]) end
+if ARGV[26] == '1' then redis.call('HSET', KEYS[1], 'review_reason', ARGV[27]) end
+if ARGV[25] ~= '' then
+  local a = redis.call('HGET', KEYS[1], 'alerts') or ''
+  redis.call('HSET', KEYS[1], 'alerts', a .. ' ' .. ARGV[25])
+end
+local ev = redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[7], '*',
+                      'type', ARGV[5], 'case', id, 'related', '',
+                      'pb', ARGV[4])
+redis.call('RPUSH', KEYS[2], ev .. ' - ' .. ARGV[4])
+if ARGV[10] == '' then redis.call('ZREM', KEYS[5], id .. '|w')
+else redis.call('ZADD', KEYS[5], ARGV[10], id .. '|w') end
+if ARGV[11] == '' then redis.call('ZREM', KEYS[5], id .. '|d')
+else redis.call('ZADD', KEYS[5], ARGV[11], id .. '|d') end
+local k = 8
+local function group(n, fn)
+  for i = k, k + n - 1 do fn(KEYS[i]) end
+  k = k + n
+end
+group(tonumber(ARGV[12]), function(key) redis.call('ZREM', key, ARGV[18]) end)
+group(tonumber(ARGV[13]), function(key)
+  redis.call('ZADD', key, ARGV[20], ARGV[19]) end)
+local reported = redis.call('HGET', KEYS[1], 'reported_ms') or '0'
+group(tonumber(ARGV[14]), function(key) redis.call('ZREM', key, id) end)
+group(tonumber(ARGV[15]), function(key)
+  redis.call('ZADD', key, reported, id) end)
+local pos = false
+group(tonumber(ARGV[16]), function(key)
+  local p = redis.call('GEOPOS', key, id)[1]
+  if p then pos = p end
+  redis.call('ZREM', key, id)
+end)
+group(tonumber(ARGV[17]), function(key)
+  if pos then redis.call('GEOADD', key, pos[1], pos[2], id) end
+end)
+if ARGV[21] ~= '' then redis.call('HINCRBY', KEYS[6], ARGV[21], -1) end
+if ARGV[22] ~= '' then redis.call('HINCRBY', KEYS[6], ARGV[22], 1) end
+if ARGV[23] ~= '' then redis.call('HINCRBY', KEYS[7], ARGV[23], -1) end
+if ARGV[24] ~= '' then redis.call('HINCRBY', KEYS[7], ARGV[24], 1) end
+if ARGV[9] ~= '' then
+  redis.call('HSET', KEYS[4], 'fp', ARGV[9], 'case', ARGV[29],
+             'event', ARGV[4], 'event_id', ev)
+  redis.call('EXPIRE', KEYS[4], ARGV[8])
+end
+return {'ok', ev}
+)lua");
+  return *script;
+}
+
+// KEYS: 1 case, 2 review queue. ARGV: 1 version, 2 member, 3 score,
+// 4 reason, 5 now ms.
+const redis::Script& ReviewScript() {
+  static const auto* script = new redis::Script("dispatch_review", R"lua(
+if redis.call('HGET', KEYS[1], 'version') ~= ARGV[1] then return 0 end
+redis.call('ZADD', KEYS[2], ARGV[3], ARGV[2])
+redis.call('HSET', KEYS[1], 'review_reason', ARGV[4], 'queued_ms', ARGV[5])
+return 1
+)lua");
+  return *script;
+}
+
+// KEYS: 1 alarms. ARGV: 1 member, 2 score read, 3 new score ("" = remove).
+const redis::Script& AlarmScript() {
+  static const auto* script = new redis::Script("dispatch_alarm", R"lua(
+local s = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if not s or tonumber(s) ~= tonumber(ARGV[2]) then return 0 end
+if ARGV[3] == '' then redis.call('ZREM', KEYS[1], ARGV[1])
+else redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1]) end
+return 1
+)lua");
+  return *script;
+}
+
+// KEYS: 1 routing. ARGV: 1 expected version (0 = any), 2 policy pb without
+// version. Returns the new version.
+const redis::Script& RoutingScript() {
+  static const auto* script = new redis::Script("dispatch_routing", R"lua(
+local v = tonumber(redis.call('HGET', KEYS[1], 'version') or '0')
+if ARGV[1] ~= '0' and tonumber(ARGV[1]) ~= v then
+  return redis.error_reply('ABORTED routing policy is at version ' .. v ..
+    ', not ' .. ARGV[1] .. '; re-read it and retry')
+end
+redis.call('HSET', KEYS[1], 'pb', ARGV[2], 'version', v + 1)
+return v + 1
+)lua");
+  return *script;
+}
+
+constexpr char kRoutingKey[] = "{disp}:routing";
+
+int64_t IntOf(const std::string& s) {
+  int64_t n = 0;
+  (void)absl::SimpleAtoi(s, &n);
+  return n;
+}
+
+std::string Key(int shard, absl::string_view name) {
+  return absl::StrCat(cases::Tag(shard), ":", name);
+}
+
+// The case from an HGETALL reply.
+absl::StatusOr<CaseRecord> ParseRecord(const std::string& case_id,
+                                       const redis::Reply& reply) {
+  const auto& e = reply.elements();
+  if (e.empty()) {
+    return absl::NotFoundError(absl::StrCat("case ", case_id, " not found"));
+  }
+  CaseRecord r;
+  std::string pb;
+  for (size_t i = 0; i + 1 < e.size(); i += 2) {
+    const std::string& f = e[i].str();
+    const std::string& v = e[i + 1].str();
+    if (f == "pb") {
+      pb = v;
+    } else if (f == "state") {
+      r.c.set_state(static_cast<v1::CaseState>(IntOf(v)));
+    } else if (f == "version") {
+      r.c.set_version(IntOf(v));
+    } else if (f == "report_count") {
+      r.c.set_report_count(static_cast<int32_t>(IntOf(v)));
+    } else if (f == "follower_count") {
+      r.c.set_follower_count(static_cast<int32_t>(IntOf(v)));
+    } else if (f == "merged_into") {
+      r.c.set_merged_into(v);
+    } else if (f == "alerts") {
+      for (absl::string_view a : absl::StrSplit(v, ' ', absl::SkipEmpty())) {
+        r.alerts.insert(std::string(a));
+      }
+    } else if (f == "review_reason") {
+      r.review_reason = v;
+    } else if (f == "queued_ms") {
+      r.queued_ms = IntOf(v);
+    }
+  }
+  v1::Case overlay = r.c;
+  if (!r.c.ParseFromString(pb)) {
+    return absl::DataLossError(absl::StrCat("case ", case_id, " is corrupt"));
+  }
+  r.c.MergeFrom(overlay);
+  r.c.set_state(overlay.state());
+  r.c.set_id(case_id);
+  return r;
+}
+
+// The case as stored in "pb": without the fields kept beside it.
+std::string StoredPb(v1::Case c) {
+  c.clear_id();
+  c.clear_state();
+  c.clear_version();
+  c.clear_report_count();
+  c.clear_follower_count();
+  c.clear_merged_into();
+  return c.SerializeAsString();
+}
+
+std::string OpenField(const v1::Case& c) {
+  if (!cases::IsOpen(c.state())) return "";
+  return absl::StrCat(static_cast<int>(c.state()), "|", c.town_code());
+}
+
+std::string OverdueField(const v1::Case& c) {
+  if (!cases::IsOpen(c.state()) || !StoredOverdue(c)) return "";
+  return c.department_id().empty() ? "-" : c.department_id();
+}
+
+}  // namespace
+
+absl::StatusOr<int> RedisCaseStore::ShardOfCase(
+    const std::string& case_id) const {
+  ASSIGN_OR_RETURN(cases::CaseId id,
+                   cases::ParseCaseId(case_id, options_.shards));
+  return id.shard;
+}
+
+absl::StatusOr<CaseRecord> RedisCaseStore::Get(const std::string& case_id) {
+  ASSIGN_OR_RETURN(int shard, ShardOfCase(case_id));
+  ASSIGN_OR_RETURN(
+      redis::Reply reply,
+      redis_->Command({"HGETALL", cases::CaseKey(shard, case_id)}));
+  return ParseRecord(case_id, reply);
+}
+
+absl::StatusOr<std::vector<v1::Case>> RedisCaseStore::GetMany(
+    const std::vector<std::string>& case_ids) {
+  std::vector<redis::Args> commands;
+  for (const std::string& id : case_ids) {
+    ASSIGN_OR_RETURN(int shard, ShardOfCase(id));
+    commands.push_back({"HGETALL", cases::CaseKey(shard, id)});
+  }
+  ASSIGN_OR_RETURN(std::vector<redis::Reply> replies,
+                   redis_->Pipeline(commands));
+  std::vector<v1::Case> out;
+  for (size_t i = 0; i < replies.size(); ++i) {
+    RETURN_IF_ERROR(replies[i].ToStatus());
+    absl::StatusOr<CaseRecord> r = ParseRecord(case_ids[i], replies[i]);
+    if (r.status().code() == absl::StatusCode::kNotFound) continue;
+    RETURN_IF_ERROR(r.status());
+    out.push_back(std::move(r->c));
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<v1::CaseEvent>> RedisCaseStore::Timeline(
+    const std::string& case_id) {
+  ASSIGN_OR_RETURN(int shard, ShardOfCase(case_id));
+  ASSIGN_OR_RETURN(
+      redis::Reply reply,
+      redis_->Command(
+          {"LRANGE", cases::TimelineKey(shard, case_id), "0", "-1"}));
+  std::vector<v1::CaseEvent> events;
+  for (const redis::Reply& entry : reply.elements()) {
+    ASSIGN_OR_RETURN(v1::CaseEvent e,
+                     cases::ParseTimelineEntry(entry.str(), case_id, shard));
+    events.push_back(std::move(e));
+  }
+  return events;
+}
+
+absl::StatusOr<std::optional<Committed>> RedisCaseStore::Replay(
+    const std::string& case_id, const std::string& scope,
+    const std::string& fingerprint) {
+  ASSIGN_OR_RETURN(int shard, ShardOfCase(case_id));
+  ASSIGN_OR_RETURN(
+      redis::Reply reply,
+      redis_->Command({"HMGET", cases::IdempotencyKey(shard, scope), "fp",
+                       "case", "event", "event_id"}));
+  const auto& f = reply.elements();
+  if (f.size() != 4 || f[0].is_nil()) return std::nullopt;
+  if (f[0].str() != fingerprint) {
+    return absl::AlreadyExistsError(absl::StrCat(
+        "request_id was already used for a different request on case ",
+        case_id));
+  }
+  Committed out;
+  out.replayed = true;
+  if (!out.c.ParseFromString(f[1].str()) ||
+      !out.event.ParseFromString(f[2].str())) {
+    return absl::DataLossError("idempotency record is corrupt");
+  }
+  out.event.set_id(f[3].str());
+  out.event.set_case_id(case_id);
+  out.event.set_shard(shard);
+  return out;
+}
+
+absl::StatusOr<Committed> RedisCaseStore::Apply(const Commit& m) {
+  const std::string& id = m.before.id();
+  ASSIGN_OR_RETURN(int shard, ShardOfCase(id));
+  std::vector<std::string> keys = {
+      cases::CaseKey(shard, id),
+      cases::TimelineKey(shard, id),
+      cases::EventsKey(shard),
+      cases::IdempotencyKey(shard, m.idempotency_scope.empty()
+                                       ? std::string("-")
+                                       : m.idempotency_scope),
+      Key(shard, "alarms"),
+      Key(shard, "open"),
+      Key(shard, "overdue")};
+  // Queues: leave all old ones, join all new ones (the score may change).
+  std::vector<std::string> q_old = QueueNamesOf(m.before);
+  std::vector<std::string> q_new = QueueNamesOf(m.after);
+  for (const auto& q : q_old) keys.push_back(Key(shard, q));
+  for (const auto& q : q_new) keys.push_back(Key(shard, q));
+  // Indices that follow the state and the category.
+  std::vector<std::string> i_old, i_new, g_old, g_new;
+  if (m.before.state() != m.after.state()) {
+    i_old.push_back(cases::IndexKey(
+        shard, "state", absl::StrCat(static_cast<int>(m.before.state()))));
+    i_new.push_back(cases::IndexKey(
+        shard, "state", absl::StrCat(static_cast<int>(m.after.state()))));
+  }
+  if (m.before.category_code() != m.after.category_code()) {
+    i_old.push_back(
+        cases::IndexKey(shard, "category", m.before.category_code()));
+    i_new.push_back(
+        cases::IndexKey(shard, "category", m.after.category_code()));
+    i_old.push_back(
+        cases::IndexKey(shard, "major", m.before.category_major_code()));
+    i_new.push_back(
+        cases::IndexKey(shard, "major", m.after.category_major_code()));
+    g_old.push_back(cases::GeoOpenKey(shard, m.before.category_code()));
+    if (cases::IsOpen(m.after.state())) {
+      g_new.push_back(cases::GeoOpenKey(shard, m.after.category_code()));
+    }
+  } else if (cases::IsOpen(m.before.state()) &&
+             !cases::IsOpen(m.after.state())) {
+    g_old.push_back(cases::GeoOpenKey(shard, m.before.category_code()));
+  }
+  for (auto* group : {&i_old, &i_new, &g_old, &g_new}) {
+    keys.insert(keys.end(), group->begin(), group->end());
+  }
+  std::set<std::string> alerts = m.before_alerts;
+  if (!m.alert.empty()) alerts.insert(m.alert);
+  AlarmTimes alarms = AlarmsOf(m.after, alerts);
+  auto ms = [](int64_t v) { return v < 0 ? std::string() : absl::StrCat(v); };
+  std::string open_old = OpenField(m.before), open_new = OpenField(m.after);
+  std::string over_old = OverdueField(m.before),
+              over_new = OverdueField(m.after);
+  if (open_old == open_new) open_old = open_new = "";
+  if (over_old == over_new) over_old = over_new = "";
+  bool moved = m.before.state() != m.after.state();
+  v1::Case snapshot = m.after;
+  std::vector<std::string> args = {
+      absl::StrCat(m.before.version()),
+      StoredPb(m.after),
+      absl::StrCat(static_cast<int>(m.after.state())),
+      m.event.SerializeAsString(),
+      v1::CaseEventType_Name(m.event.type()),
+      id,
+      absl::StrCat(options_.stream_max_length),
+      absl::StrCat(absl::ToInt64Seconds(options_.idempotency_ttl)),
+      m.idempotency_scope.empty() ? std::string() : m.fingerprint,
+      ms(alarms.warn_ms),
+      ms(alarms.due_ms),
+      absl::StrCat(q_old.size()),
+      absl::StrCat(q_new.size()),
+      absl::StrCat(i_old.size()),
+      absl::StrCat(i_new.size()),
+      absl::StrCat(g_old.size()),
+      absl::StrCat(g_new.size()),
+      QueueMemberOf(m.before),
+      QueueMemberOf(m.after),
+      absl::StrCat(QueueScoreOf(m.after)),
+      open_old,
+      open_new,
+      over_old,
+      over_new,
+      m.alert,
+      m.review_reason.has_value() ? "1" : "0",
+      m.review_reason.value_or(""),
+      moved ? absl::StrCat(absl::ToUnixMillis(m.now)) : std::string(),
+      snapshot.SerializeAsString()};
+  ASSIGN_OR_RETURN(redis::Reply reply,
+                   redis_->Eval(CommitScript(), keys, args));
+  const auto& e = reply.elements();
+  if (e.empty()) return absl::InternalError("dispatch_commit: bad reply");
+  if (e[0].str() == "conflict") return absl::AbortedError(kConflict);
+  if (e[0].str() == "replay") {
+    ASSIGN_OR_RETURN(std::optional<Committed> r,
+                     Replay(id, m.idempotency_scope, m.fingerprint));
+    if (!r.has_value()) return absl::AbortedError(kConflict);
+    return *std::move(r);
+  }
+  Committed out;
+  out.c = m.after;
+  out.event = m.event;
+  out.event.set_id(e.size() > 1 ? e[1].str() : "");
+  out.event.set_case_id(id);
+  out.event.set_shard(shard);
+  return out;
+}
+
+absl::Status RedisCaseStore::SetReview(const v1::Case& c,
+                                       const std::string& reason) {
+  ASSIGN_OR_RETURN(int shard, ShardOfCase(c.id()));
+  return redis_
+      ->Eval(ReviewScript(),
+             {cases::CaseKey(shard, c.id()), Key(shard, "q:review")},
+             {absl::StrCat(c.version()), QueueMemberOf(c),
+              absl::StrCat(QueueScoreOf(c)), reason,
+              absl::StrCat(absl::ToUnixMillis(absl::Now()))})
+      .status();
+}
+
+absl::StatusOr<std::vector<QueueHit>> RedisCaseStore::ScanQueue(
+    const std::vector<std::string>& names, int64_t after_score,
+    const std::string& after_member, int count) {
+  std::vector<QueueHit> all;
+  for (const std::string& name : names) {
+    for (int shard = 0; shard < options_.shards; ++shard) {
+      std::string key = Key(shard, name);
+      int offset = 0;
+      int got = 0;
+      // Members with the cursor's own score come first; skip those at or
+      // before the cursor member.
+      while (got < count) {
+        ASSIGN_OR_RETURN(
+            redis::Reply reply,
+            redis_->Command({"ZRANGE", key, absl::StrCat(after_score), "+inf",
+                             "BYSCORE", "LIMIT", absl::StrCat(offset),
+                             absl::StrCat(count), "WITHSCORES"}));
+        const auto& e = reply.elements();
+        for (size_t i = 0; i + 1 < e.size(); i += 2) {
+          QueueHit hit{std::string(CaseIdOfMember(e[i].str())),
+                       IntOf(e[i + 1].str()), e[i].str()};
+          if (hit.score == after_score && hit.member <= after_member) continue;
+          all.push_back(std::move(hit));
+          ++got;
+        }
+        offset += static_cast<int>(e.size() / 2);
+        if (static_cast<int>(e.size() / 2) < count) break;
+      }
+    }
+  }
+  std::sort(all.begin(), all.end(), [](const QueueHit& a, const QueueHit& b) {
+    return a.score != b.score ? a.score < b.score : a.member < b.member;
+  });
+  all.erase(std::unique(all.begin(), all.end(),
+                        [](const QueueHit& a, const QueueHit& b) {
+                          return a.member == b.member;
+                        }),
+            all.end());
+  if (static_cast<int>(all.size()) > count) all.resize(count);
+  return all;
+}
+
+absl::StatusOr<std::vector<Alarm>> RedisCaseStore::DueAlarms(int shard,
+                                                             absl::Time now,
+                                                             int count) {
+  ASSIGN_OR_RETURN(
+      redis::Reply reply,
+      redis_->Command({"ZRANGE", Key(shard, "alarms"), "-inf",
+                       absl::StrCat(absl::ToUnixMillis(now)), "BYSCORE",
+                       "LIMIT", "0", absl::StrCat(count), "WITHSCORES"}));
+  std::vector<Alarm> out;
+  const auto& e = reply.elements();
+  for (size_t i = 0; i + 1 < e.size(); i += 2) {
+    const std::string& member = e[i].str();
+    size_t bar = member.rfind('|');
+    if (bar == std::string::npos) continue;
+    out.push_back({shard, member.substr(0, bar), member.substr(bar + 1) == "d",
+                   IntOf(e[i + 1].str())});
+  }
+  return out;
+}
+
+absl::Status RedisCaseStore::DropAlarm(const Alarm& a) {
+  return redis_
+      ->Eval(AlarmScript(), {Key(a.shard, "alarms")},
+             {absl::StrCat(a.case_id, a.overdue ? "|d" : "|w"),
+              absl::StrCat(a.score), ""})
+      .status();
+}
+
+absl::Status RedisCaseStore::MoveAlarm(const Alarm& a, int64_t score) {
+  return redis_
+      ->Eval(AlarmScript(), {Key(a.shard, "alarms")},
+             {absl::StrCat(a.case_id, a.overdue ? "|d" : "|w"),
+              absl::StrCat(a.score), absl::StrCat(score)})
+      .status();
+}
+
+absl::StatusOr<Gauges> RedisCaseStore::ReadGauges() {
+  std::vector<redis::Args> commands;
+  for (int shard = 0; shard < options_.shards; ++shard) {
+    commands.push_back({"HGETALL", Key(shard, "open")});
+    commands.push_back({"HGETALL", Key(shard, "overdue")});
+  }
+  ASSIGN_OR_RETURN(std::vector<redis::Reply> replies,
+                   redis_->Pipeline(commands));
+  Gauges g;
+  for (size_t r = 0; r < replies.size(); ++r) {
+    RETURN_IF_ERROR(replies[r].ToStatus());
+    const auto& e = replies[r].elements();
+    for (size_t i = 0; i + 1 < e.size(); i += 2) {
+      int64_t n = IntOf(e[i + 1].str());
+      if (r % 2 == 0) {
+        std::pair<std::string, std::string> f =
+            absl::StrSplit(e[i].str(), absl::MaxSplits('|', 1));
+        g.open[{static_cast<v1::CaseState>(IntOf(f.first)), f.second}] += n;
+      } else {
+        g.overdue[e[i].str() == "-" ? "" : e[i].str()] += n;
+      }
+    }
+  }
+  return g;
+}
+
+absl::StatusOr<v1::RoutingPolicy> RedisCaseStore::GetRouting() {
+  ASSIGN_OR_RETURN(redis::Reply reply,
+                   redis_->Command({"HMGET", kRoutingKey, "pb", "version"}));
+  const auto& f = reply.elements();
+  v1::RoutingPolicy policy;
+  if (f.size() != 2 || f[0].is_nil()) return policy;
+  if (!policy.ParseFromString(f[0].str())) {
+    return absl::DataLossError("routing policy is corrupt");
+  }
+  policy.set_version(IntOf(f[1].str()));
+  return policy;
+}
+
+absl::StatusOr<v1::RoutingPolicy> RedisCaseStore::PutRouting(
+    const v1::RoutingPolicy& policy, int64_t expected_version) {
+  v1::RoutingPolicy stored = policy;
+  stored.clear_version();
+  ASSIGN_OR_RETURN(redis::Reply reply,
+                   redis_->Eval(RoutingScript(), {kRoutingKey},
+                                {absl::StrCat(expected_version),
+                                 stored.SerializeAsString()}));
+  stored.set_version(reply.integer());
+  return stored;
+}
+
+}  // namespace gridcase::dispatch

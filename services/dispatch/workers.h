@@ -1,0 +1,62 @@
+// Workers: dispatch's background threads. The consumer reads the shard
+// streams through the "dispatch" consumer group and routes new reports
+// (AutoRouter), acknowledging each entry after it was handled and claiming
+// entries a crashed replica left pending. The scanner emits deadline
+// warnings and overdue events. A third loop refreshes the gauges. Every loop
+// stops within one blocking read when the Workers are destroyed.
+#ifndef GRIDCASE_SERVICES_DISPATCH_WORKERS_H_
+#define GRIDCASE_SERVICES_DISPATCH_WORKERS_H_
+
+#include <atomic>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "services/dispatch/auto_router.h"
+#include "services/dispatch/dispatch_metrics.h"
+#include "services/dispatch/event_source.h"
+#include "services/dispatch/transitions.h"
+
+namespace gridcase::dispatch {
+
+struct WorkerOptions {
+  int shards = 16;
+  std::string consumer;  // unique per replica, e.g. the pod name
+  absl::Duration block = absl::Seconds(1);
+  absl::Duration claim_idle = absl::Seconds(30);
+  absl::Duration scan_interval = absl::Seconds(1);
+  absl::Duration gauge_interval = absl::Seconds(5);
+};
+
+class Workers {
+ public:
+  Workers(Transitions* transitions, EventSource* events,
+          DispatchMetrics* metrics, WorkerOptions options);
+  ~Workers();
+  Workers(const Workers&) = delete;
+  Workers& operator=(const Workers&) = delete;
+
+  void Start();
+  void Stop();
+
+ private:
+  void ConsumeLoop();
+  void ScanLoop();
+  void GaugeLoop();
+  void Handle(const std::vector<StreamEntry>& entries);
+  // Sleeps up to `d`, returning early (false) when stopping.
+  bool Sleep(absl::Duration d);
+
+  Transitions* transitions_;
+  EventSource* events_;
+  DispatchMetrics* metrics_;
+  WorkerOptions options_;
+  AutoRouter router_;
+  std::atomic<bool> stop_{false};
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace gridcase::dispatch
+
+#endif  // GRIDCASE_SERVICES_DISPATCH_WORKERS_H_
