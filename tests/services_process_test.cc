@@ -65,7 +65,7 @@ const Binary kBinaries[] = {
     {GRIDCASE_DISPATCH_BIN,
      "gridcase.v1.DispatchService",
      &v1::RegisterCaseRequest::descriptor,
-     {}},
+     {"*"}},
     {GRIDCASE_STATS_BIN,
      "gridcase.v1.StatsService",
      &v1::SummaryRequest::descriptor,

@@ -16,30 +16,41 @@ absl::StatusOr<std::string> AutoRouter::HandleReported(
     return std::string("skipped");
   }
   RETURN_IF_ERROR(rec.status());
-  if (rec->c.state() != v1::CASE_STATE_REPORTED) return std::string("skipped");
+  // REGISTERED and never returned or reopened: registered by a replica that
+  // died before dispatching it (this entry was redelivered), or by hand.
+  bool half_done = rec->c.state() == v1::CASE_STATE_REGISTERED &&
+                   rec->c.return_count() == 0 && rec->c.reopen_count() == 0;
+  if (rec->c.state() != v1::CASE_STATE_REPORTED && !half_done) {
+    return std::string("skipped");
+  }
   ASSIGN_OR_RETURN(v1::RoutingPolicy policy,
                    transitions_->store().GetRouting());
   if (policy.version() == 0) policy = DefaultRoutingPolicy();
   RoutingDecision decision = Decide(policy, rec->c);
   if (decision.mode != v1::ROUTING_MODE_AUTO) {
+    if (half_done) return std::string("skipped");
     RETURN_IF_ERROR(transitions_->store().SetReview(rec->c, decision.reason));
     return std::string("manual");
   }
-  TransitionRequest reg;
-  reg.case_id = case_id;
-  reg.expected_version = rec->c.version();
-  reg.input.automatic = true;
-  reg.input.note = decision.reason;
-  absl::StatusOr<Committed> registered =
-      transitions_->Run(Action::kRegister, actor_, reg);
-  if (registered.status().code() == absl::StatusCode::kAborted ||
-      registered.status().code() == absl::StatusCode::kFailedPrecondition) {
-    return std::string("skipped");  // somebody acted first
+  int64_t version = rec->c.version();
+  if (!half_done) {
+    TransitionRequest reg;
+    reg.case_id = case_id;
+    reg.expected_version = version;
+    reg.input.automatic = true;
+    reg.input.note = decision.reason;
+    absl::StatusOr<Committed> registered =
+        transitions_->Run(Action::kRegister, actor_, reg);
+    if (registered.status().code() == absl::StatusCode::kAborted ||
+        registered.status().code() == absl::StatusCode::kFailedPrecondition) {
+      return std::string("skipped");  // somebody acted first
+    }
+    RETURN_IF_ERROR(registered.status());
+    version = registered->c.version();
   }
-  RETURN_IF_ERROR(registered.status());
   TransitionRequest dispatch;
   dispatch.case_id = case_id;
-  dispatch.expected_version = registered->c.version();
+  dispatch.expected_version = version;
   dispatch.input.automatic = true;
   absl::StatusOr<Committed> dispatched =
       transitions_->Run(Action::kDispatch, actor_, dispatch);

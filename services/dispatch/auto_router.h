@@ -3,7 +3,9 @@
 // queue with the reason) or registered and dispatched at once by the
 // responsibility rules (AUTO; with no rule it stays REGISTERED in the review
 // queue with that reason). Safe to call twice for the same case: every step
-// is a compare-and-set that checks the state first.
+// is a compare-and-set that checks the state first, and a case left
+// REGISTERED by a replica that died between the two steps is dispatched when
+// the entry is redelivered.
 #ifndef GRIDCASE_SERVICES_DISPATCH_AUTO_ROUTER_H_
 #define GRIDCASE_SERVICES_DISPATCH_AUTO_ROUTER_H_
 

@@ -80,7 +80,7 @@ class CaseStore {
   virtual ~CaseStore() = default;
   // INVALID_ARGUMENT for a malformed id, NOT_FOUND for an unknown case.
   virtual absl::StatusOr<CaseRecord> Get(const std::string& case_id) = 0;
-  virtual absl::StatusOr<std::vector<v1::Case>> GetMany(
+  virtual absl::StatusOr<std::vector<CaseRecord>> GetMany(
       const std::vector<std::string>& case_ids) = 0;
   virtual absl::StatusOr<std::vector<v1::CaseEvent>> Timeline(
       const std::string& case_id) = 0;

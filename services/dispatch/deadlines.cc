@@ -28,6 +28,7 @@ calendar::Limit CountedLimit(absl::Duration amount, calendar::Unit unit) {
 absl::StatusOr<absl::Time> Shift(absl::Time t, absl::Duration amount,
                                  calendar::Unit unit,
                                  const calendar::WorkingCalendar& cal) {
+  if (!calendar::IsWorkingUnit(unit)) return t + amount;  // wall time, exact
   calendar::Limit limit = CountedLimit(amount, unit);
   if (limit.amount <= 0) return t;
   return calendar::Deadline(t, limit, cal);

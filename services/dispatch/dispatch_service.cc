@@ -381,16 +381,16 @@ absl::Status DispatchServiceImpl::DoListQueue(const v1::Actor& actor,
     more = static_cast<int>(hits.size()) > size;
     std::vector<std::string> ids;
     for (const QueueHit& h : hits) ids.push_back(h.case_id);
-    ASSIGN_OR_RETURN(std::vector<v1::Case> cases_read,
+    ASSIGN_OR_RETURN(std::vector<CaseRecord> records,
                      transitions_->store().GetMany(ids));
-    std::map<std::string, v1::Case> by_id;
-    for (v1::Case& c : cases_read) by_id[c.id()] = std::move(c);
+    std::map<std::string, CaseRecord> by_id;
+    for (CaseRecord& r : records) by_id[r.c.id()] = std::move(r);
     for (const QueueHit& h : hits) {
       after_score = h.score;
       after_member = h.member;
       auto it = by_id.find(h.case_id);
       if (it == by_id.end()) continue;
-      v1::Case& c = it->second;
+      v1::Case& c = it->second.c;
       if (!req.region_code().empty() &&
           c.grid_code().compare(0, req.region_code().size(),
                                 req.region_code()) != 0) {
@@ -418,8 +418,14 @@ absl::Status DispatchServiceImpl::DoListQueue(const v1::Actor& actor,
                 : "supervised");
         *item->mutable_queued_at() = c.updated_at();
       } else {
-        item->set_reason(c.status_note());
-        *item->mutable_queued_at() = c.updated_at();
+        const CaseRecord& rec = it->second;
+        bool review = req.queue() == v1::QUEUE_REVIEW;
+        item->set_reason(review && !rec.review_reason.empty()
+                             ? rec.review_reason
+                             : c.status_note());
+        *item->mutable_queued_at() =
+            rec.queued_ms > 0 ? ToTimestamp(absl::FromUnixMillis(rec.queued_ms))
+                              : c.updated_at();
       }
       *item->mutable_case_() = cases::Present(std::move(c), actor);
       last = absl::StrCat(h.score, " ", h.member);

@@ -41,12 +41,12 @@ absl::StatusOr<CaseRecord> FakeCaseStore::Get(const std::string& id) {
   return it->second;
 }
 
-absl::StatusOr<std::vector<v1::Case>> FakeCaseStore::GetMany(
+absl::StatusOr<std::vector<CaseRecord>> FakeCaseStore::GetMany(
     const std::vector<std::string>& ids) {
-  std::vector<v1::Case> out;
+  std::vector<CaseRecord> out;
   for (const std::string& id : ids) {
     absl::StatusOr<CaseRecord> r = Get(id);
-    if (r.ok()) out.push_back(r->c);
+    if (r.ok()) out.push_back(*r);
   }
   return out;
 }

@@ -21,7 +21,7 @@ class FakeCaseStore final : public CaseStore {
   std::set<std::string> QueuesOfCase(const std::string& case_id);
 
   absl::StatusOr<CaseRecord> Get(const std::string& case_id) override;
-  absl::StatusOr<std::vector<v1::Case>> GetMany(
+  absl::StatusOr<std::vector<CaseRecord>> GetMany(
       const std::vector<std::string>& case_ids) override;
   absl::StatusOr<std::vector<v1::CaseEvent>> Timeline(
       const std::string& case_id) override;

@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <utility>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "common/cases/case_keys.h"
 #include "common/cases/stage_clock.h"
 #include "common/cases/timeline_entry.h"
@@ -204,6 +206,13 @@ std::string StoredPb(v1::Case c) {
   return c.SerializeAsString();
 }
 
+// "case.registered" for CASE_EVENT_TYPE_REGISTERED: the stream's type field.
+std::string EventTypeName(v1::CaseEventType t) {
+  return absl::StrCat("case.",
+                      absl::AsciiStrToLower(absl::StripPrefix(
+                          v1::CaseEventType_Name(t), "CASE_EVENT_TYPE_")));
+}
+
 std::string OpenField(const v1::Case& c) {
   if (!cases::IsOpen(c.state())) return "";
   return absl::StrCat(static_cast<int>(c.state()), "|", c.town_code());
@@ -231,7 +240,7 @@ absl::StatusOr<CaseRecord> RedisCaseStore::Get(const std::string& case_id) {
   return ParseRecord(case_id, reply);
 }
 
-absl::StatusOr<std::vector<v1::Case>> RedisCaseStore::GetMany(
+absl::StatusOr<std::vector<CaseRecord>> RedisCaseStore::GetMany(
     const std::vector<std::string>& case_ids) {
   std::vector<redis::Args> commands;
   for (const std::string& id : case_ids) {
@@ -240,13 +249,13 @@ absl::StatusOr<std::vector<v1::Case>> RedisCaseStore::GetMany(
   }
   ASSIGN_OR_RETURN(std::vector<redis::Reply> replies,
                    redis_->Pipeline(commands));
-  std::vector<v1::Case> out;
+  std::vector<CaseRecord> out;
   for (size_t i = 0; i < replies.size(); ++i) {
     RETURN_IF_ERROR(replies[i].ToStatus());
     absl::StatusOr<CaseRecord> r = ParseRecord(case_ids[i], replies[i]);
     if (r.status().code() == absl::StatusCode::kNotFound) continue;
     RETURN_IF_ERROR(r.status());
-    out.push_back(std::move(r->c));
+    out.push_back(*std::move(r));
   }
   return out;
 }
@@ -325,10 +334,12 @@ absl::StatusOr<Committed> RedisCaseStore::Apply(const Commit& m) {
         cases::IndexKey(shard, "category", m.before.category_code()));
     i_new.push_back(
         cases::IndexKey(shard, "category", m.after.category_code()));
-    i_old.push_back(
-        cases::IndexKey(shard, "major", m.before.category_major_code()));
-    i_new.push_back(
-        cases::IndexKey(shard, "major", m.after.category_major_code()));
+    if (m.before.category_major_code() != m.after.category_major_code()) {
+      i_old.push_back(
+          cases::IndexKey(shard, "category", m.before.category_major_code()));
+      i_new.push_back(
+          cases::IndexKey(shard, "category", m.after.category_major_code()));
+    }
     g_old.push_back(cases::GeoOpenKey(shard, m.before.category_code()));
     if (cases::IsOpen(m.after.state())) {
       g_new.push_back(cases::GeoOpenKey(shard, m.after.category_code()));
@@ -356,7 +367,7 @@ absl::StatusOr<Committed> RedisCaseStore::Apply(const Commit& m) {
       StoredPb(m.after),
       absl::StrCat(static_cast<int>(m.after.state())),
       m.event.SerializeAsString(),
-      v1::CaseEventType_Name(m.event.type()),
+      EventTypeName(m.event.type()),
       id,
       absl::StrCat(options_.stream_max_length),
       absl::StrCat(absl::ToInt64Seconds(options_.idempotency_ttl)),

@@ -26,7 +26,7 @@ class RedisCaseStore final : public CaseStore {
       : redis_(redis), options_(options) {}
 
   absl::StatusOr<CaseRecord> Get(const std::string& case_id) override;
-  absl::StatusOr<std::vector<v1::Case>> GetMany(
+  absl::StatusOr<std::vector<CaseRecord>> GetMany(
       const std::vector<std::string>& case_ids) override;
   absl::StatusOr<std::vector<v1::CaseEvent>> Timeline(
       const std::string& case_id) override;

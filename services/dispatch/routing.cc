@@ -20,7 +20,7 @@ std::string SourceName(v1::Source s) {
 }
 
 bool ValidCode(const std::string& code) {
-  if (code.size() != 3 && code.size() != 5) return false;
+  if (code.size() < 3 || code.size() > 6) return false;
   if (!absl::ascii_isupper(static_cast<unsigned char>(code[0]))) return false;
   for (size_t i = 1; i < code.size(); ++i) {
     if (!absl::ascii_isdigit(static_cast<unsigned char>(code[i]))) return false;

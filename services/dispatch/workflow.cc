@@ -210,6 +210,7 @@ absl::StatusOr<Change> Apply(Action action, const v1::Case& before,
       break;
     case Action::kSubmitHandling:
       Complete(&c, &e, v1::STAGE_HANDLE, now, cal);
+      c.clear_pending_extension();  // the attempt it was for has ended
       RETURN_IF_ERROR(Start(&c, v1::STAGE_VERIFY, in, now, cal, options));
       break;
     case Action::kVerifyPass:
@@ -247,6 +248,7 @@ absl::StatusOr<Change> Apply(Action action, const v1::Case& before,
       break;
     case Action::kSuspend:
       PauseStage(&c, now);
+      c.clear_pending_extension();  // the deadline moves on resume instead
       c.set_suspended_from(before.state());
       c.set_status_note(in.note);
       break;
@@ -256,7 +258,8 @@ absl::StatusOr<Change> Apply(Action action, const v1::Case& before,
           absl::StrCat(absl::ToInt64Seconds(paused));
       c.set_suspended_from(v1::CASE_STATE_UNSPECIFIED);
       if (const v1::StageDeadline* d = LastOf(c, v1::STAGE_HANDLE);
-          d != nullptr && target == v1::CASE_STATE_DISPATCHED) {
+          d != nullptr && (target == v1::CASE_STATE_DISPATCHED ||
+                           target == v1::CASE_STATE_IN_PROGRESS)) {
         *c.mutable_expected_at() = d->effective_deadline();
       }
       break;
