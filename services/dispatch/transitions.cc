@@ -21,11 +21,6 @@ std::string StateName(v1::CaseState s) {
   return std::string(absl::StripPrefix(v1::CaseState_Name(s), "CASE_STATE_"));
 }
 
-bool Changes(const Rule& rule) {
-  return rule.to != v1::CASE_STATE_UNSPECIFIED ||
-         rule.action == Action::kResume || rule.action == Action::kReopen;
-}
-
 }  // namespace
 
 v1::Actor SystemActor(const std::string& subject) {
@@ -170,7 +165,6 @@ absl::StatusOr<Committed> Transitions::Run(Action action,
     if (metrics_ != nullptr && !done->replayed) {
       metrics_->Transition(done->event.type());
     }
-    (void)Changes(rule);
     return done;
   }
   return absl::AbortedError(absl::StrCat("case ", req.case_id,
