@@ -13,7 +13,7 @@
 #include "common/server/bootstrap.h"
 #include "services/dispatch/dispatch_metrics.h"
 #include "services/dispatch/dispatch_service.h"
-#include "services/dispatch/event_source.h"
+#include "common/events/event_source.h"
 #include "services/dispatch/redis_case_store.h"
 #include "services/dispatch/transitions.h"
 #include "services/dispatch/workers.h"
@@ -92,7 +92,7 @@ int main(int argc, char** argv) {
       &store, &registry, clock, &metrics,
       {.warn_share = warn_share,
        .reopen_window = absl::GetFlag(FLAGS_reopen_window)});
-  gridcase::dispatch::RedisEventSource events(&boot.redis(), shards,
+  gridcase::events::RedisEventSource events(&boot.redis(), shards,
                                               "dispatch");
   gridcase::dispatch::Workers workers(
       &transitions, &events, &metrics,

@@ -4,7 +4,7 @@
 
 namespace gridcase::dispatch {
 
-Workers::Workers(Transitions* transitions, EventSource* events,
+Workers::Workers(Transitions* transitions, events::EventSource* events,
                  DispatchMetrics* metrics, WorkerOptions options)
     : transitions_(transitions),
       events_(events),
@@ -36,8 +36,8 @@ bool Workers::Sleep(absl::Duration d) {
   return !stop_;
 }
 
-void Workers::Handle(const std::vector<StreamEntry>& entries) {
-  for (const StreamEntry& e : entries) {
+void Workers::Handle(const std::vector<events::StreamEntry>& entries) {
+  for (const events::StreamEntry& e : entries) {
     if (e.type != "case.reported") {
       (void)events_->Ack(e);
       continue;
@@ -67,13 +67,13 @@ void Workers::ConsumeLoop() {
   absl::Time next_claim = absl::InfinitePast();
   while (!stop_) {
     if (absl::Now() >= next_claim) {
-      absl::StatusOr<std::vector<StreamEntry>> claimed =
+      absl::StatusOr<std::vector<events::StreamEntry>> claimed =
           events_->Claim(options_.consumer, options_.claim_idle, 100);
       if (claimed.ok()) Handle(*claimed);
       next_claim = absl::Now() +
                    std::max(options_.claim_idle / 2, absl::Milliseconds(200));
     }
-    absl::StatusOr<std::vector<StreamEntry>> read =
+    absl::StatusOr<std::vector<events::StreamEntry>> read =
         events_->Read(options_.consumer, 64, options_.block);
     if (!read.ok()) {
       log::Warn("consumer read failed; retrying",

@@ -15,7 +15,7 @@
 #include "absl/time/time.h"
 #include "services/dispatch/auto_router.h"
 #include "services/dispatch/dispatch_metrics.h"
-#include "services/dispatch/event_source.h"
+#include "common/events/event_source.h"
 #include "services/dispatch/transitions.h"
 
 namespace gridcase::dispatch {
@@ -31,7 +31,7 @@ struct WorkerOptions {
 
 class Workers {
  public:
-  Workers(Transitions* transitions, EventSource* events,
+  Workers(Transitions* transitions, events::EventSource* events,
           DispatchMetrics* metrics, WorkerOptions options);
   ~Workers();
   Workers(const Workers&) = delete;
@@ -44,12 +44,12 @@ class Workers {
   void ConsumeLoop();
   void ScanLoop();
   void GaugeLoop();
-  void Handle(const std::vector<StreamEntry>& entries);
+  void Handle(const std::vector<events::StreamEntry>& entries);
   // Sleeps up to `d`, returning early (false) when stopping.
   bool Sleep(absl::Duration d);
 
   Transitions* transitions_;
-  EventSource* events_;
+  events::EventSource* events_;
   DispatchMetrics* metrics_;
   WorkerOptions options_;
   AutoRouter router_;

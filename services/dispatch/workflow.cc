@@ -219,8 +219,9 @@ absl::StatusOr<Change> Apply(Action action, const v1::Case& before,
       if (action == Action::kVerifyPass) {
         const v1::StageDeadline* handle = LastOf(c, v1::STAGE_HANDLE);
         bool late = handle != nullptr &&
-                    FromTimestamp(handle->completed_at()) >
-                        FromTimestamp(handle->effective_deadline());
+                    (handle->has_overdue_at() ||
+                     FromTimestamp(handle->completed_at()) >
+                         FromTimestamp(handle->effective_deadline()));
         CloseAs(&c, late ? v1::CLOSURE_TYPE_OVERDUE : v1::CLOSURE_TYPE_NORMAL,
                 now);
         if (!in.note.empty()) c.set_status_note(in.note);
@@ -232,6 +233,10 @@ absl::StatusOr<Change> Apply(Action action, const v1::Case& before,
       break;
     case Action::kReturn:
       (*e.mutable_data())["department_id"] = c.department_id();
+      if (const v1::StageDeadline* d = LastOf(c, v1::STAGE_DISPATCH)) {
+        (*e.mutable_data())["dispatched_at"] =
+            Rfc3339(FromTimestamp(d->completed_at()));
+      }
       CompleteStage(&c, v1::STAGE_HANDLE, now, cal);
       c.set_return_count(c.return_count() + 1);
       c.clear_department_id();
@@ -311,6 +316,8 @@ absl::StatusOr<Change> Apply(Action action, const v1::Case& before,
   cases::RefreshLights(&c, now);
   e.set_to_state(c.state());
   e.set_case_version(c.version());
+  e.set_light(c.light());
+  if (c.state() == v1::CASE_STATE_CLOSED) e.set_closure_type(c.closure_type());
   if (e.stage() != v1::STAGE_UNSPECIFIED) {
     if (const v1::StageDeadline* d = LastOf(c, e.stage())) {
       *e.mutable_stage_deadline() = *d;
@@ -334,6 +341,7 @@ absl::StatusOr<Change> Alert(const v1::Case& before, bool overdue,
   c = before;
   v1::StageDeadline* d = cases::MutableCurrentDeadline(&c);
   d->set_light(overdue ? v1::TRAFFIC_LIGHT_RED : v1::TRAFFIC_LIGHT_YELLOW);
+  if (overdue) *d->mutable_overdue_at() = ToTimestamp(now);
   c.set_light(d->light());
   c.set_version(before.version() + 1);
   *c.mutable_updated_at() = ToTimestamp(now);
@@ -347,6 +355,7 @@ absl::StatusOr<Change> Alert(const v1::Case& before, bool overdue,
   e.set_stage(d->stage());
   *e.mutable_stage_deadline() = *d;
   e.set_case_version(c.version());
+  e.set_light(c.light());
   *e.mutable_dimensions() = DimensionsOf(c, zone);
   return change;
 }

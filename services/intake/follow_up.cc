@@ -65,6 +65,12 @@ absl::Status IntakeServiceImpl::DoAddFollowUp(const v1::Actor& actor,
   absl::StatusOr<FollowUpResult> result;
   for (int attempt = 0; attempt < kAttempts; ++attempt) {
     ASSIGN_OR_RETURN(v1::Case c, store_->GetCase(req.case_id()));
+    // The id carries the report date (Asia/Shanghai, as on every event).
+    ASSIGN_OR_RETURN(cases::CaseId id,
+                     cases::ParseCaseId(c.id(), options_.shards));
+    std::string report_date =
+        absl::StrCat(id.date.substr(0, 4), "-", id.date.substr(4, 2), "-",
+                     id.date.substr(6, 2));
     NewFollowUp f;
     f.case_id = req.case_id();
     f.expected_version = c.version();
@@ -81,6 +87,8 @@ absl::Status IntakeServiceImpl::DoAddFollowUp(const v1::Actor& actor,
     e.set_note(std::string(absl::StripAsciiWhitespace(req.text())));
     *e.mutable_attachments() = req.media();
     e.set_case_version(c.version() + 1);
+    e.set_light(c.light());
+    e.set_closure_type(c.closure_type());  // set while CLOSED
     (*e.mutable_data())["kind"] = std::string(absl::StripPrefix(
         v1::FollowUpKind_Name(req.kind()), "FOLLOW_UP_KIND_"));
     (*e.mutable_data())["reporter_id"] = reporter;
@@ -95,6 +103,7 @@ absl::Status IntakeServiceImpl::DoAddFollowUp(const v1::Actor& actor,
     d->set_department_id(c.department_id());
     d->set_reporter_id(c.reporter().id());
     d->set_reporter_kind(c.reporter().kind());
+    d->set_report_date(report_date);
     result = store_->FollowUp(f);
     if (result.status().code() != absl::StatusCode::kAborted) break;
   }

@@ -194,6 +194,7 @@ absl::Status IntakeServiceImpl::DoReportCase(const v1::Actor& actor,
   *reported.mutable_time() = ToTimestamp(now);
   reported.set_to_state(v1::CASE_STATE_REPORTED);
   reported.set_case_version(1);
+  reported.set_light(v1::TRAFFIC_LIGHT_GREEN);
   reported.set_stage(v1::STAGE_REGISTER);
   *reported.mutable_stage_deadline() = *reg;
   v1::CaseDimensions* dims = reported.mutable_dimensions();
@@ -212,6 +213,7 @@ absl::Status IntakeServiceImpl::DoReportCase(const v1::Actor& actor,
   merged.set_to_state(v1::CASE_STATE_MERGED);
   merged.clear_stage();
   merged.clear_stage_deadline();
+  merged.clear_light();
 
   NewReport report;
   report.shards = options_.shards;

@@ -1,4 +1,4 @@
-#include "services/dispatch/event_source.h"
+#include "common/events/event_source.h"
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
@@ -6,7 +6,7 @@
 #include "common/cases/case_keys.h"
 #include "common/status/status_macros.h"
 
-namespace gridcase::dispatch {
+namespace gridcase::events {
 namespace {
 
 // Entries of one stream from an XREADGROUP / XAUTOCLAIM entry array.
@@ -22,6 +22,8 @@ void ParseEntries(int shard, const redis::Reply& entries,
     for (size_t i = 0; i + 1 < fields.size(); i += 2) {
       if (fields[i].str() == "type") e.type = fields[i + 1].str();
       if (fields[i].str() == "case") e.case_id = fields[i + 1].str();
+      if (fields[i].str() == "related") e.related_case_id = fields[i + 1].str();
+      if (fields[i].str() == "pb") e.pb = fields[i + 1].str();
     }
     out->push_back(std::move(e));
   }
@@ -34,6 +36,20 @@ int ShardOfKey(const std::string& key) {  // "{s:N}:events"
 }
 
 }  // namespace
+
+absl::StatusOr<v1::CaseEvent> ToCaseEvent(const StreamEntry& entry) {
+  v1::CaseEvent event;
+  if (!event.ParseFromString(entry.pb)) {
+    return absl::DataLossError(absl::StrCat("stream entry ", entry.id,
+                                            " of shard ", entry.shard,
+                                            " has a corrupt event"));
+  }
+  event.set_id(entry.id);
+  event.set_shard(entry.shard);
+  event.set_case_id(entry.case_id);
+  event.set_related_case_id(entry.related_case_id);
+  return event;
+}
 
 absl::Status RedisEventSource::EnsureGroups() {
   for (int shard = 0; shard < shards_; ++shard) {
@@ -121,4 +137,4 @@ absl::StatusOr<std::pair<int64_t, int64_t>> RedisEventSource::Backlog() {
   return std::make_pair(lag, pending);
 }
 
-}  // namespace gridcase::dispatch
+}  // namespace gridcase::events

@@ -1,11 +1,11 @@
-// EventSource: the shard event streams as dispatch's consumer group sees
-// them. Several dispatch replicas share one group ("dispatch"), so each entry
-// goes to one consumer; an entry is acknowledged after it was handled, and
-// entries left pending by a crashed consumer are claimed (XAUTOCLAIM) by
+// EventSource: the shard event streams as one consumer group sees them
+// ("dispatch", "stats"). The replicas of a service share its group, so each
+// entry goes to one of them; an entry is acknowledged after it was handled,
+// and entries left pending by a crashed consumer are claimed (XAUTOCLAIM) by
 // another after `min_idle`. Delivery is at-least-once: handlers must be
 // idempotent.
-#ifndef GRIDCASE_SERVICES_DISPATCH_EVENT_SOURCE_H_
-#define GRIDCASE_SERVICES_DISPATCH_EVENT_SOURCE_H_
+#ifndef GRIDCASE_COMMON_EVENTS_EVENT_SOURCE_H_
+#define GRIDCASE_COMMON_EVENTS_EVENT_SOURCE_H_
 
 #include <string>
 #include <vector>
@@ -13,15 +13,22 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "common/redis/redis_client.h"
+#include "gridcase/v1/common.pb.h"
 
-namespace gridcase::dispatch {
+namespace gridcase::events {
 
+// One stream entry: fields "type", "case", "related" and "pb".
 struct StreamEntry {
   int shard = 0;
   std::string id;    // stream entry id
   std::string type;  // e.g. "case.reported"
   std::string case_id;
+  std::string related_case_id;
+  std::string pb;  // CaseEvent without id, case_id, related_case_id, shard
 };
+
+// The full event of an entry; DATA_LOSS when its pb is corrupt.
+absl::StatusOr<v1::CaseEvent> ToCaseEvent(const StreamEntry& entry);
 
 class EventSource {
  public:
@@ -61,6 +68,6 @@ class RedisEventSource final : public EventSource {
   std::string group_;
 };
 
-}  // namespace gridcase::dispatch
+}  // namespace gridcase::events
 
-#endif  // GRIDCASE_SERVICES_DISPATCH_EVENT_SOURCE_H_
+#endif  // GRIDCASE_COMMON_EVENTS_EVENT_SOURCE_H_
