@@ -69,7 +69,7 @@ const Binary kBinaries[] = {
     {GRIDCASE_STATS_BIN,
      "gridcase.v1.StatsService",
      &v1::SummaryRequest::descriptor,
-     {}},
+     {"*"}},
 };
 
 absl::StatusOr<std::string> HealthOf(

@@ -1,16 +1,35 @@
-// StatsServiceImpl: gridcase.v1.StatsService, indicators, rankings, trends and
-// hotspots.
-//
-// Skeleton: every RPC answers UNIMPLEMENTED until issue #6 builds it
-// (docs/api.md lists each RPC with the issue that builds it).
+// StatsServiceImpl: gridcase.v1.StatsService — indicators, rankings, trends
+// and hotspots for every caller except citizens. Each handler identifies the
+// caller, checks the role and delegates to StatsQueries.
 #ifndef GRIDCASE_SERVICES_STATS_STATS_SERVICE_H_
 #define GRIDCASE_SERVICES_STATS_STATS_SERVICE_H_
 
+#include "common/auth/authenticator.h"
 #include "gridcase/v1/stats.grpc.pb.h"
+#include "services/stats/queries.h"
 
 namespace gridcase::stats {
 
-class StatsServiceImpl final : public v1::StatsService::Service {};
+class StatsServiceImpl final : public v1::StatsService::Service {
+ public:
+  StatsServiceImpl(StatsQueries* queries,
+                   const auth::Authenticator* authenticator)
+      : queries_(queries), authenticator_(authenticator) {}
+
+  grpc::Status Summary(grpc::ServerContext* ctx, const v1::SummaryRequest* req,
+                       v1::SummaryResponse* resp) override;
+  grpc::Status Ranking(grpc::ServerContext* ctx, const v1::RankingRequest* req,
+                       v1::RankingResponse* resp) override;
+  grpc::Status Trend(grpc::ServerContext* ctx, const v1::TrendRequest* req,
+                     v1::TrendResponse* resp) override;
+  grpc::Status Hotspots(grpc::ServerContext* ctx,
+                        const v1::HotspotsRequest* req,
+                        v1::HotspotsResponse* resp) override;
+
+ private:
+  StatsQueries* queries_;
+  const auth::Authenticator* authenticator_;
+};
 
 }  // namespace gridcase::stats
 

@@ -1,0 +1,170 @@
+#include "services/stats/directory.h"
+
+#include <grpcpp/client_context.h>
+
+#include "absl/strings/str_cat.h"
+#include "common/status/grpc_status.h"
+#include "common/status/status_macros.h"
+#include "services/stats/dimensions.h"
+
+namespace gridcase::stats {
+namespace {
+
+size_t RegionCodeLength(absl::string_view kind) {
+  if (kind == kCity) return 6;
+  if (kind == kTown) return 9;
+  if (kind == kCommunity) return 12;
+  if (kind == kGrid) return 15;
+  return 0;
+}
+
+std::vector<Entity> ToEntities(const std::map<std::string, std::string>& m) {
+  std::vector<Entity> out;
+  for (const auto& [key, name] : m) out.push_back({key, name});
+  return out;
+}
+
+absl::StatusOr<std::string> Find(const std::map<std::string, std::string>& m,
+                                 const std::string& key,
+                                 absl::string_view what) {
+  auto it = m.find(key);
+  if (it == m.end()) {
+    return absl::NotFoundError(absl::StrCat(what, " '", key, "' not found"));
+  }
+  return it->second;
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<Entity>> DirectorySnapshot::Entities(
+    absl::string_view kind) const {
+  if (size_t len = RegionCodeLength(kind); len > 0) {
+    std::vector<Entity> out;
+    for (const auto& [code, name] : regions) {
+      if (code.size() == len) out.push_back({code, name});
+    }
+    return out;
+  }
+  if (kind == kDepartment) return ToEntities(departments);
+  if (kind == kReporter) return ToEntities(grid_managers);
+  return absl::InvalidArgumentError(
+      absl::StrCat("no entity list for dimension ", kind));
+}
+
+absl::StatusOr<std::string> DirectorySnapshot::NameOf(
+    absl::string_view kind, const std::string& value) const {
+  if (kind == kAll) return std::string("全部");
+  if (RegionCodeLength(kind) > 0) return Find(regions, value, "region");
+  if (kind == kDepartment) return Find(departments, value, "department");
+  if (kind == kCategory) return Find(categories, value, "category");
+  if (kind == kMajor) return Find(majors, value, "category major class");
+  if (kind == kReporter) {
+    auto it = grid_managers.find(value);
+    return it == grid_managers.end() ? value : it->second;
+  }
+  return value;
+}
+
+GrpcDirectory::GrpcDirectory(
+    std::unique_ptr<v1::RegistryService::StubInterface> stub,
+    absl::Duration deadline, absl::Duration cache_ttl, const Clock* clock,
+    std::string actor_header)
+    : stub_(std::move(stub)),
+      deadline_(deadline),
+      cache_ttl_(cache_ttl),
+      clock_(clock),
+      actor_header_(std::move(actor_header)) {}
+
+absl::StatusOr<std::vector<Entity>> GrpcDirectory::Entities(
+    absl::string_view kind) {
+  ASSIGN_OR_RETURN(auto snapshot, Snapshot());
+  return snapshot->Entities(kind);
+}
+
+absl::StatusOr<std::string> GrpcDirectory::NameOf(absl::string_view kind,
+                                                  const std::string& value) {
+  ASSIGN_OR_RETURN(auto snapshot, Snapshot());
+  return snapshot->NameOf(kind, value);
+}
+
+absl::StatusOr<std::shared_ptr<const DirectorySnapshot>>
+GrpcDirectory::Snapshot() {
+  absl::Time now = clock_->Now();
+  {
+    absl::MutexLock lock(&mu_);
+    if (snapshot_ != nullptr && now - loaded_at_ < cache_ttl_) return snapshot_;
+  }
+  absl::StatusOr<DirectorySnapshot> loaded = Load();
+  absl::MutexLock lock(&mu_);
+  if (!loaded.ok()) {
+    // Serve the last snapshot while the registry is away.
+    if (snapshot_ != nullptr) return snapshot_;
+    return loaded.status();
+  }
+  snapshot_ = std::make_shared<const DirectorySnapshot>(*std::move(loaded));
+  loaded_at_ = now;
+  return snapshot_;
+}
+
+absl::StatusOr<DirectorySnapshot> GrpcDirectory::Load() {
+  DirectorySnapshot out;
+  auto call = [this](auto rpc, auto& request, auto* response) -> absl::Status {
+    grpc::ClientContext context;
+    context.AddMetadata("x-gridcase-actor", actor_header_);
+    context.set_deadline(absl::ToChronoTime(absl::Now() + deadline_));
+    absl::Status s =
+        FromGrpcStatus((stub_.get()->*rpc)(&context, request, response));
+    if (s.code() == absl::StatusCode::kUnavailable ||
+        s.code() == absl::StatusCode::kDeadlineExceeded) {
+      return absl::UnavailableError(
+          absl::StrCat("registry unavailable: ", s.message()));
+    }
+    return s;
+  };
+  using Stub = v1::RegistryService::StubInterface;
+  v1::ListRegionsRequest regions;
+  regions.set_page_size(1000);
+  do {
+    v1::ListRegionsResponse r;
+    RETURN_IF_ERROR(call(&Stub::ListRegions, regions, &r));
+    for (const v1::Region& region : r.regions()) {
+      out.regions[region.code()] = region.name();
+    }
+    regions.set_page_token(r.next_page_token());
+  } while (!regions.page_token().empty());
+  v1::ListDepartmentsRequest departments;
+  departments.set_page_size(1000);
+  do {
+    v1::ListDepartmentsResponse r;
+    RETURN_IF_ERROR(call(&Stub::ListDepartments, departments, &r));
+    for (const v1::Department& d : r.departments()) {
+      out.departments[d.id()] = d.name();
+    }
+    departments.set_page_token(r.next_page_token());
+  } while (!departments.page_token().empty());
+  v1::ListCategoriesRequest categories;
+  categories.set_page_size(1000);
+  categories.set_include_disabled(true);
+  do {
+    v1::ListCategoriesResponse r;
+    RETURN_IF_ERROR(call(&Stub::ListCategories, categories, &r));
+    for (const v1::Category& c : r.categories()) {
+      out.categories[c.code()] = c.name();
+      out.majors[c.major_code()] = c.major_name();
+    }
+    categories.set_page_token(r.next_page_token());
+  } while (!categories.page_token().empty());
+  v1::ListMembersRequest members;
+  members.set_page_size(500);
+  members.set_role(v1::ROLE_GRID_MANAGER);
+  do {
+    v1::ListMembersResponse r;
+    RETURN_IF_ERROR(call(&Stub::ListMembers, members, &r));
+    for (const v1::Member& m : r.members())
+      out.grid_managers[m.id()] = m.name();
+    members.set_page_token(r.next_page_token());
+  } while (!members.page_token().empty());
+  return out;
+}
+
+}  // namespace gridcase::stats

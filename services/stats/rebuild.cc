@@ -1,0 +1,140 @@
+#include "services/stats/rebuild.h"
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "common/cases/case_keys.h"
+#include "common/cases/timeline_entry.h"
+#include "common/status/status_macros.h"
+#include "services/stats/stats_keys.h"
+
+namespace gridcase::stats {
+namespace {
+
+constexpr size_t kCasesPerBatch = 200;
+
+// A generation number above every shard's current one.
+absl::StatusOr<int64_t> NewGeneration(redis::RedisClient* redis,
+                                      RedisAggregates* aggregates) {
+  ASSIGN_OR_RETURN(auto gens, aggregates->Generations());
+  int64_t floor = 0;
+  for (const auto& [cur, build] : gens) floor = std::max({floor, cur, build});
+  while (true) {
+    ASSIGN_OR_RETURN(
+        redis::Reply r,
+        redis->Command({"INCR", std::string(kGenerationCounterKey)}));
+    if (r.integer() > floor) return r.integer();
+  }
+}
+
+absl::StatusOr<std::vector<std::string>> CasesOf(redis::RedisClient* redis,
+                                                 int shard) {
+  std::vector<redis::Args> commands;
+  for (int state = v1::CASE_STATE_REPORTED; state <= v1::CASE_STATE_MERGED;
+       ++state) {
+    commands.push_back({"ZRANGE",
+                        cases::IndexKey(shard, "state", absl::StrCat(state)),
+                        "0", "-1"});
+  }
+  ASSIGN_OR_RETURN(std::vector<redis::Reply> replies,
+                   redis->Pipeline(commands));
+  std::set<std::string> ids;
+  for (const redis::Reply& r : replies) {
+    RETURN_IF_ERROR(r.ToStatus());
+    for (const redis::Reply& id : r.elements()) ids.insert(id.str());
+  }
+  return std::vector<std::string>(ids.begin(), ids.end());
+}
+
+// Replays the timelines of `ids` into `generation`; returns the event count.
+absl::StatusOr<int64_t> Replay(redis::RedisClient* redis,
+                               RedisAggregates* aggregates, int shard,
+                               const std::vector<std::string>& ids,
+                               int64_t generation) {
+  std::vector<redis::Args> reads;
+  for (const std::string& id : ids) {
+    reads.push_back({"LRANGE", cases::TimelineKey(shard, id), "0", "-1"});
+  }
+  ASSIGN_OR_RETURN(std::vector<redis::Reply> timelines, redis->Pipeline(reads));
+  std::vector<v1::CaseEvent> events;
+  for (size_t i = 0; i < ids.size(); ++i) {
+    RETURN_IF_ERROR(timelines[i].ToStatus());
+    for (const redis::Reply& raw : timelines[i].elements()) {
+      ASSIGN_OR_RETURN(v1::CaseEvent e,
+                       cases::ParseTimelineEntry(raw.str(), ids[i], shard));
+      events.push_back(std::move(e));
+    }
+  }
+  RETURN_IF_ERROR(aggregates->ApplyTo(events, generation).status());
+  return static_cast<int64_t>(events.size());
+}
+
+// Deletes the keys of every generation of `shard` other than `keep`.
+absl::StatusOr<int64_t> DeleteOthers(redis::RedisClient* redis, int shard,
+                                     int64_t keep) {
+  std::string prefix = absl::StrCat(cases::Tag(shard), ":st:");
+  std::string cursor = "0";
+  int64_t deleted = 0;
+  do {
+    ASSIGN_OR_RETURN(redis::Reply r, redis->Command({"SCAN", cursor, "MATCH",
+                                                     absl::StrCat(prefix, "*"),
+                                                     "COUNT", "1000"}));
+    if (r.elements().size() != 2) break;
+    cursor = r.elements()[0].str();
+    redis::Args unlink = {"UNLINK"};
+    for (const redis::Reply& key : r.elements()[1].elements()) {
+      absl::string_view rest = key.str();
+      rest.remove_prefix(prefix.size());
+      int64_t gen = 0;
+      if (!absl::SimpleAtoi(rest.substr(0, rest.find(':')), &gen)) continue;
+      if (gen != keep) unlink.push_back(key.str());
+    }
+    if (unlink.size() > 1) {
+      deleted += static_cast<int64_t>(unlink.size() - 1);
+      RETURN_IF_ERROR(redis->Command(std::move(unlink)).status());
+    }
+  } while (cursor != "0");
+  return deleted;
+}
+
+}  // namespace
+
+absl::StatusOr<RebuildResult> Rebuild(redis::RedisClient* redis,
+                                      RedisAggregates* aggregates) {
+  const int shards = aggregates->options().shards;
+  RebuildResult result;
+  ASSIGN_OR_RETURN(result.generation, NewGeneration(redis, aggregates));
+  const std::string gen = absl::StrCat(result.generation);
+  for (int shard = 0; shard < shards; ++shard) {
+    RETURN_IF_ERROR(
+        redis->Command({"HSET", MetaKey(shard), "build", gen}).status());
+  }
+  for (int shard = 0; shard < shards; ++shard) {
+    ASSIGN_OR_RETURN(std::vector<std::string> ids, CasesOf(redis, shard));
+    result.cases += static_cast<int64_t>(ids.size());
+    for (size_t i = 0; i < ids.size(); i += kCasesPerBatch) {
+      std::vector<std::string> batch(
+          ids.begin() + i,
+          ids.begin() + std::min(ids.size(), i + kCasesPerBatch));
+      ASSIGN_OR_RETURN(int64_t n, Replay(redis, aggregates, shard, batch,
+                                         result.generation));
+      result.events += n;
+    }
+  }
+  for (int shard = 0; shard < shards; ++shard) {
+    RETURN_IF_ERROR(redis
+                        ->Pipeline({{"HSET", MetaKey(shard), "cur", gen},
+                                    {"HDEL", MetaKey(shard), "build"}})
+                        .status());
+  }
+  for (int shard = 0; shard < shards; ++shard) {
+    ASSIGN_OR_RETURN(int64_t n, DeleteOthers(redis, shard, result.generation));
+    result.deleted_keys += n;
+  }
+  return result;
+}
+
+}  // namespace gridcase::stats

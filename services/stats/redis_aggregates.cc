@@ -1,0 +1,426 @@
+#include "services/stats/redis_aggregates.h"
+
+#include <algorithm>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "common/redis/script.h"
+#include "common/status/status_macros.h"
+#include "services/stats/contributions.h"
+#include "services/stats/stats_keys.h"
+
+namespace gridcase::stats {
+namespace {
+
+// KEYS: 1 the generation's case records, 2 the shard's meta hash.
+// ARGV: 1 generation prefix, 2 dedup set suffix, 3 event id, 4 dedup ttl s,
+//       5 case id, 6 expected record ("" for none), 7 new record,
+//       8 generation, then (key suffix, field, delta) triples.
+// Returns "ok", "dup" (already applied), "retry" (the record changed) or
+// "stale" (the generation is neither in use nor being built any more).
+const redis::Script& ApplyScript() {
+  static const auto* script = new redis::Script("stats_apply", R"lua(
+local m = redis.call('HMGET', KEYS[2], 'cur', 'build')
+if (m[1] or '1') ~= ARGV[8] and m[2] ~= ARGV[8] then return 'stale' end
+local p = ARGV[1]
+local seen = p .. ARGV[2]
+if redis.call('SISMEMBER', seen, ARGV[3]) == 1 then return 'dup' end
+local cur = redis.call('HGET', KEYS[1], ARGV[5]) or ''
+if cur ~= ARGV[6] then return 'retry' end
+for i = 9, #ARGV, 3 do
+  local key = p .. ARGV[i]
+  if redis.call('HINCRBY', key, ARGV[i + 1], ARGV[i + 2]) == 0 then
+    redis.call('HDEL', key, ARGV[i + 1])
+  end
+end
+if ARGV[7] ~= cur then redis.call('HSET', KEYS[1], ARGV[5], ARGV[7]) end
+redis.call('SADD', seen, ARGV[3])
+redis.call('EXPIRE', seen, ARGV[4])
+return 'ok'
+)lua");
+  return *script;
+}
+
+constexpr int kMaxRetries = 64;
+
+int64_t ToInt(const redis::Reply& r) {
+  int64_t n = 0;
+  if (r.type() == redis::Reply::Type::kInteger) return r.integer();
+  (void)absl::SimpleAtoi(r.str(), &n);
+  return n;
+}
+
+// "value|code" → (value, code), splitting at the last '|'.
+std::pair<absl::string_view, absl::string_view> SplitField(
+    absl::string_view field) {
+  size_t bar = field.rfind('|');
+  if (bar == absl::string_view::npos) return {field, ""};
+  return {field.substr(0, bar), field.substr(bar + 1)};
+}
+
+void AddNow(NowCounts* n, absl::string_view what, int64_t v) {
+  if (what == "op") {
+    n->open += v;
+  } else if (what == "red") {
+    n->red += v;
+  } else if (absl::ConsumePrefix(&what, "s")) {
+    int state = 0;
+    if (absl::SimpleAtoi(what, &state)) n->by_state[state] += v;
+  }
+}
+
+}  // namespace
+
+struct RedisAggregates::Job {
+  const v1::CaseEvent* event = nullptr;
+  int shard = 0;
+  std::string prefix;
+  int64_t generation = 0;
+  bool primary = false;  // the current generation (counted in the result)
+  std::string expected;
+  std::string next;
+  Deltas deltas;
+};
+
+absl::StatusOr<std::vector<std::pair<int64_t, int64_t>>>
+RedisAggregates::Generations() {
+  std::vector<redis::Args> commands;
+  for (int s = 0; s < options_.shards; ++s) {
+    commands.push_back({"HMGET", MetaKey(s), "cur", "build"});
+  }
+  ASSIGN_OR_RETURN(std::vector<redis::Reply> replies,
+                   redis_->Pipeline(commands));
+  std::vector<std::pair<int64_t, int64_t>> out;
+  for (const redis::Reply& r : replies) {
+    RETURN_IF_ERROR(r.ToStatus());
+    int64_t cur = 1;
+    int64_t build = 0;
+    if (r.elements().size() == 2) {
+      if (!r.elements()[0].is_nil()) cur = ToInt(r.elements()[0]);
+      if (!r.elements()[1].is_nil()) build = ToInt(r.elements()[1]);
+    }
+    out.emplace_back(cur, build);
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<std::string>> RedisAggregates::Prefixes() {
+  ASSIGN_OR_RETURN(auto gens, Generations());
+  std::vector<std::string> out;
+  for (int s = 0; s < options_.shards; ++s) {
+    out.push_back(GenerationPrefix(s, gens[s].first));
+  }
+  return out;
+}
+
+absl::StatusOr<ApplyResult> RedisAggregates::Apply(
+    const std::vector<v1::CaseEvent>& events) {
+  ApplyResult total;
+  // A rebuild may switch generations between reading them and applying; the
+  // script then answers "stale" and the batch goes again (duplicates are
+  // skipped by the dedup sets).
+  for (int pass = 0; pass < 3; ++pass) {
+    ASSIGN_OR_RETURN(auto gens, Generations());
+    std::vector<std::vector<int64_t>> targets;
+    for (const auto& [cur, build] : gens) {
+      targets.push_back({cur});
+      if (build != 0 && build != cur) targets.back().push_back(build);
+    }
+    ASSIGN_OR_RETURN(ApplyResult r, ApplyToTargets(events, targets));
+    total.duplicates = std::max(0, r.duplicates - total.applied);
+    total.applied += r.applied;
+    if (!r.stale) return total;
+  }
+  return absl::AbortedError("stats generations kept changing; retry later");
+}
+
+absl::StatusOr<ApplyResult> RedisAggregates::ApplyTo(
+    const std::vector<v1::CaseEvent>& events, int64_t generation) {
+  ASSIGN_OR_RETURN(ApplyResult r,
+                   ApplyToTargets(events, std::vector<std::vector<int64_t>>(
+                                              options_.shards, {generation})));
+  if (r.stale) {
+    return absl::AbortedError(
+        absl::StrCat("generation ", generation, " is no longer being built"));
+  }
+  return r;
+}
+
+absl::Status RedisAggregates::Prepare(
+    Job* job, const std::optional<std::string>& current) {
+  std::optional<CaseRecord> old;
+  if (current.has_value()) {
+    ASSIGN_OR_RETURN(old, DecodeRecord(*current));
+  }
+  CaseRecord next = Merge(old, *job->event);
+  job->deltas = EventDeltas(*job->event, options_.zone);
+  AddInto(&job->deltas, RecordDeltas(next));
+  if (old.has_value()) AddInto(&job->deltas, RecordDeltas(*old), -1);
+  job->expected = current.value_or("");
+  job->next = Encode(next);
+  return absl::OkStatus();
+}
+
+redis::Args RedisAggregates::ScriptCommand(const Job& job) const {
+  const v1::CaseEvent& e = *job.event;
+  redis::Args args = {
+      "EVALSHA",
+      ApplyScript().sha1(),
+      "2",
+      absl::StrCat(job.prefix, kCasesSuffix),
+      MetaKey(job.shard),
+      job.prefix,
+      SeenSuffix(e.id()),
+      e.id(),
+      absl::StrCat(absl::ToInt64Seconds(options_.dedup_retention)),
+      e.case_id(),
+      job.expected,
+      job.next,
+      absl::StrCat(job.generation)};
+  for (const auto& [key, delta] : job.deltas) {
+    args.push_back(key.first);
+    args.push_back(key.second);
+    args.push_back(absl::StrCat(delta));
+  }
+  return args;
+}
+
+absl::StatusOr<std::vector<redis::Reply>> RedisAggregates::RunScripts(
+    const std::vector<redis::Args>& commands) {
+  ASSIGN_OR_RETURN(std::vector<redis::Reply> replies,
+                   redis_->Pipeline(commands));
+  std::vector<size_t> again;
+  for (size_t i = 0; i < replies.size(); ++i) {
+    if (replies[i].is_error() &&
+        absl::StartsWith(replies[i].str(), "NOSCRIPT")) {
+      again.push_back(i);
+    }
+  }
+  if (again.empty()) return replies;
+  RETURN_IF_ERROR(
+      redis_->Command({"SCRIPT", "LOAD", ApplyScript().body()}).status());
+  std::vector<redis::Args> retry;
+  for (size_t i : again) retry.push_back(commands[i]);
+  ASSIGN_OR_RETURN(std::vector<redis::Reply> second, redis_->Pipeline(retry));
+  for (size_t k = 0; k < again.size(); ++k) replies[again[k]] = second[k];
+  return replies;
+}
+
+absl::StatusOr<ApplyResult> RedisAggregates::ApplyToTargets(
+    const std::vector<v1::CaseEvent>& events,
+    const std::vector<std::vector<int64_t>>& targets) {
+  std::vector<Job> jobs;
+  for (const v1::CaseEvent& e : events) {
+    if (e.shard() < 0 || e.shard() >= options_.shards) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("event ", e.id(), " has shard ", e.shard(),
+                       " outside 0..", options_.shards - 1));
+    }
+    bool primary = true;
+    for (int64_t gen : targets[e.shard()]) {
+      Job job;
+      job.event = &e;
+      job.shard = e.shard();
+      job.prefix = GenerationPrefix(e.shard(), gen);
+      job.generation = gen;
+      job.primary = primary;
+      primary = false;
+      jobs.push_back(std::move(job));
+    }
+  }
+  // The stored records, read once; events of one case within the batch chain
+  // on each other's result.
+  std::map<std::pair<std::string, std::string>, std::optional<std::string>>
+      records;
+  std::vector<std::pair<std::string, std::string>> read_keys;
+  std::vector<redis::Args> reads;
+  for (const Job& job : jobs) {
+    auto key = std::make_pair(job.prefix, job.event->case_id());
+    if (records.emplace(key, std::nullopt).second) {
+      read_keys.push_back(key);
+      reads.push_back({"HGET", absl::StrCat(job.prefix, kCasesSuffix),
+                       job.event->case_id()});
+    }
+  }
+  ASSIGN_OR_RETURN(std::vector<redis::Reply> got, redis_->Pipeline(reads));
+  for (size_t i = 0; i < got.size(); ++i) {
+    RETURN_IF_ERROR(got[i].ToStatus());
+    if (!got[i].is_nil()) records[read_keys[i]] = got[i].str();
+  }
+  std::vector<redis::Args> commands;
+  for (Job& job : jobs) {
+    auto key = std::make_pair(job.prefix, job.event->case_id());
+    RETURN_IF_ERROR(Prepare(&job, records[key]));
+    records[key] = job.next;
+    commands.push_back(ScriptCommand(job));
+  }
+  ASSIGN_OR_RETURN(std::vector<redis::Reply> replies, RunScripts(commands));
+  ApplyResult result;
+  for (size_t k = 0; k < jobs.size(); ++k) {
+    Job& job = jobs[k];
+    RETURN_IF_ERROR(replies[k].ToStatus());
+    std::string outcome = replies[k].str();
+    for (int attempt = 0; outcome == "retry"; ++attempt) {
+      if (attempt == kMaxRetries) {
+        return absl::AbortedError(absl::StrCat(
+            "stats record of case ", job.event->case_id(),
+            " kept changing; event ", job.event->id(), " not applied yet"));
+      }
+      ASSIGN_OR_RETURN(
+          redis::Reply current,
+          redis_->Command({"HGET", absl::StrCat(job.prefix, kCasesSuffix),
+                           job.event->case_id()}));
+      RETURN_IF_ERROR(Prepare(&job, current.is_nil()
+                                        ? std::nullopt
+                                        : std::optional(current.str())));
+      ASSIGN_OR_RETURN(std::vector<redis::Reply> one,
+                       RunScripts({ScriptCommand(job)}));
+      RETURN_IF_ERROR(one[0].ToStatus());
+      outcome = one[0].str();
+    }
+    if (outcome == "stale") {
+      result.stale = true;
+      continue;
+    }
+    if (!job.primary) continue;
+    if (outcome == "ok") ++result.applied;
+    if (outcome == "dup") ++result.duplicates;
+  }
+  return result;
+}
+
+absl::StatusOr<std::vector<std::map<std::string, Counts>>>
+RedisAggregates::Counters(absl::string_view kind,
+                          const std::optional<std::string>& value,
+                          const std::vector<Buckets>& groups) {
+  ASSIGN_OR_RETURN(std::vector<std::string> prefixes, Prefixes());
+  std::vector<redis::Args> commands;
+  std::vector<size_t> group_of;
+  for (size_t g = 0; g < groups.size(); ++g) {
+    for (const std::string& prefix : prefixes) {
+      for (const std::string& bucket : groups[g]) {
+        std::string key = absl::StrCat(prefix, kind, ":", bucket);
+        if (value.has_value()) {
+          redis::Args args = {"HMGET", key};
+          for (int c = 0; c < kNumCounters; ++c) {
+            args.push_back(
+                absl::StrCat(*value, "|", CodeOf(static_cast<Counter>(c))));
+          }
+          commands.push_back(std::move(args));
+        } else {
+          commands.push_back({"HGETALL", key});
+        }
+        group_of.push_back(g);
+      }
+    }
+  }
+  ASSIGN_OR_RETURN(std::vector<redis::Reply> replies,
+                   redis_->Pipeline(commands));
+  std::vector<std::map<std::string, Counts>> out(groups.size());
+  if (value.has_value()) {
+    for (auto& m : out) m[*value];
+  }
+  for (size_t k = 0; k < replies.size(); ++k) {
+    RETURN_IF_ERROR(replies[k].ToStatus());
+    auto& into = out[group_of[k]];
+    const auto& el = replies[k].elements();
+    if (value.has_value()) {
+      Counts& counts = into[*value];
+      for (size_t c = 0; c < el.size() && c < kNumCounters; ++c) {
+        if (!el[c].is_nil()) counts.v[c] += ToInt(el[c]);
+      }
+      continue;
+    }
+    for (size_t f = 0; f + 1 < el.size(); f += 2) {
+      auto [v, code] = SplitField(el[f].str());
+      std::optional<Counter> counter = CounterOfCode(code);
+      if (!counter.has_value()) continue;
+      into[std::string(v)][*counter] += ToInt(el[f + 1]);
+    }
+  }
+  return out;
+}
+
+absl::StatusOr<std::map<std::string, NowCounts>> RedisAggregates::Now(
+    absl::string_view kind, const std::optional<std::string>& value) {
+  ASSIGN_OR_RETURN(std::vector<std::string> prefixes, Prefixes());
+  std::vector<std::string> whats = {"op", "red"};
+  for (int s = v1::CASE_STATE_REPORTED; s <= v1::CASE_STATE_MERGED; ++s) {
+    whats.push_back(absl::StrCat("s", s));
+  }
+  std::vector<redis::Args> commands;
+  for (const std::string& prefix : prefixes) {
+    std::string key = absl::StrCat(prefix, "now:", kind);
+    if (value.has_value()) {
+      redis::Args args = {"HMGET", key};
+      for (const std::string& w : whats) {
+        args.push_back(absl::StrCat(*value, "|", w));
+      }
+      commands.push_back(std::move(args));
+    } else {
+      commands.push_back({"HGETALL", key});
+    }
+  }
+  ASSIGN_OR_RETURN(std::vector<redis::Reply> replies,
+                   redis_->Pipeline(commands));
+  std::map<std::string, NowCounts> out;
+  if (value.has_value()) out[*value];
+  for (const redis::Reply& r : replies) {
+    RETURN_IF_ERROR(r.ToStatus());
+    const auto& el = r.elements();
+    if (value.has_value()) {
+      for (size_t w = 0; w < el.size() && w < whats.size(); ++w) {
+        if (!el[w].is_nil()) AddNow(&out[*value], whats[w], ToInt(el[w]));
+      }
+      continue;
+    }
+    for (size_t f = 0; f + 1 < el.size(); f += 2) {
+      auto [v, what] = SplitField(el[f].str());
+      AddNow(&out[std::string(v)], what, ToInt(el[f + 1]));
+    }
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<HotspotCell>> RedisAggregates::Hotspots(
+    const Buckets& buckets) {
+  ASSIGN_OR_RETURN(std::vector<std::string> prefixes, Prefixes());
+  std::vector<redis::Args> commands;
+  for (const std::string& prefix : prefixes) {
+    for (const std::string& bucket : buckets) {
+      commands.push_back({"HGETALL", absl::StrCat(prefix, "hs:", bucket)});
+    }
+  }
+  ASSIGN_OR_RETURN(std::vector<redis::Reply> replies,
+                   redis_->Pipeline(commands));
+  std::map<std::string, HotspotCell> cells;
+  for (const redis::Reply& r : replies) {
+    RETURN_IF_ERROR(r.ToStatus());
+    const auto& el = r.elements();
+    for (size_t f = 0; f + 1 < el.size(); f += 2) {
+      auto [cell_key, what] = SplitField(el[f].str());
+      auto [it, fresh] = cells.try_emplace(std::string(cell_key));
+      if (fresh) {
+        std::vector<std::string> parts = absl::StrSplit(cell_key, '|');
+        if (parts.size() != 3) {
+          cells.erase(it);
+          continue;
+        }
+        it->second.grid = parts[0];
+        it->second.category = parts[1];
+        it->second.source = parts[2];
+      }
+      int64_t v = ToInt(el[f + 1]);
+      if (what == "rp") it->second.reports += v;
+      if (what == "op") it->second.open += v;
+      if (what == "red") it->second.red += v;
+    }
+  }
+  std::vector<HotspotCell> out;
+  for (auto& [k, cell] : cells) out.push_back(std::move(cell));
+  return out;
+}
+
+}  // namespace gridcase::stats

@@ -1,0 +1,158 @@
+#include "services/stats/workers.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "common/log/log.h"
+#include "common/status/status_macros.h"
+#include "services/stats/dimensions.h"
+
+namespace gridcase::stats {
+
+absl::StatusOr<StatsMetrics::Dashboard> ReadDashboard(
+    AggregateReader& aggregates, absl::Time now, const absl::TimeZone& zone) {
+  StatsMetrics::Dashboard d;
+  ASSIGN_OR_RETURN(auto towns, aggregates.Now(kTown, std::nullopt));
+  for (const auto& [town, n] : towns) {
+    for (const auto& [state, count] : n.by_state) {
+      if (count == 0) continue;
+      d.open[{
+          {"town", town},
+          {"state", v1::CaseState_Name(static_cast<v1::CaseState>(state))}}] =
+          static_cast<double>(count);
+    }
+    d.open_overdue[{{"town", town}}] = static_cast<double>(n.red);
+  }
+  ASSIGN_OR_RETURN(auto departments, aggregates.Now(kDepartment, std::nullopt));
+  for (const auto& [department, n] : departments) {
+    d.department_overdue[{{"department", department}}] =
+        static_cast<double>(n.red);
+  }
+  std::string day = absl::FormatTime("%Y%m%d", now, zone);
+  std::string month = day.substr(0, 6);
+  ASSIGN_OR_RETURN(auto by_town,
+                   aggregates.Counters(kTown, std::nullopt, {{day}, {month}}));
+  for (const auto& [town, c] : by_town[0]) {
+    d.reports_today[{{"town", town}}] =
+        static_cast<double>(c[Counter::kReports]);
+  }
+  auto rate = [](const Counts& c) {
+    return static_cast<double>(c[Counter::kClosedOnTime]) /
+           static_cast<double>(c[Counter::kDueToClose]);
+  };
+  for (const auto& [town, c] : by_town[1]) {
+    if (c[Counter::kDueToClose] > 0) {
+      d.on_time_close_rate[{{"town", town}}] = rate(c);
+    }
+  }
+  ASSIGN_OR_RETURN(auto by_department,
+                   aggregates.Counters(kDepartment, std::nullopt, {{month}}));
+  for (const auto& [department, c] : by_department[0]) {
+    if (c[Counter::kDueToClose] > 0) {
+      d.department_on_time_close_rate[{{"department", department}}] = rate(c);
+    }
+  }
+  return d;
+}
+
+Workers::Workers(RedisAggregates* aggregates, events::EventSource* events,
+                 StatsMetrics* metrics, const Clock* clock,
+                 WorkerOptions options)
+    : aggregates_(aggregates),
+      events_(events),
+      metrics_(metrics),
+      clock_(clock),
+      options_(std::move(options)) {}
+
+Workers::~Workers() { Stop(); }
+
+void Workers::Start() {
+  threads_.emplace_back([this] { ConsumeLoop(); });
+  threads_.emplace_back([this] { GaugeLoop(); });
+}
+
+void Workers::Stop() {
+  stop_ = true;
+  for (std::thread& t : threads_) {
+    if (t.joinable()) t.join();
+  }
+  threads_.clear();
+}
+
+bool Workers::Sleep(absl::Duration d) {
+  absl::Time until = absl::Now() + d;
+  while (!stop_ && absl::Now() < until) {
+    absl::SleepFor(std::min(absl::Milliseconds(50), until - absl::Now()));
+  }
+  return !stop_;
+}
+
+void Workers::Handle(const std::vector<events::StreamEntry>& entries) {
+  if (entries.empty()) return;
+  std::vector<v1::CaseEvent> batch;
+  int corrupt = 0;
+  for (const events::StreamEntry& entry : entries) {
+    absl::StatusOr<v1::CaseEvent> event = events::ToCaseEvent(entry);
+    if (!event.ok()) {
+      // Never applicable; acknowledged so it does not block the group. A
+      // rebuild from the case records is the recovery.
+      ++corrupt;
+      log::Error("skipping a corrupt stream entry",
+                 {{"id", entry.id}, {"shard", absl::StrCat(entry.shard)}});
+      continue;
+    }
+    batch.push_back(*std::move(event));
+  }
+  absl::StatusOr<ApplyResult> result = aggregates_->Apply(batch);
+  if (!result.ok()) {
+    // Left pending: claimed again after claim_idle, here or elsewhere.
+    metrics_->Events(0, 0, static_cast<int>(batch.size()) + corrupt);
+    log::Warn("applying events failed; will retry",
+              {{"events", absl::StrCat(batch.size())},
+               {"error", std::string(result.status().message())}});
+    return;
+  }
+  metrics_->Events(result->applied, result->duplicates, corrupt);
+  for (const events::StreamEntry& entry : entries) (void)events_->Ack(entry);
+}
+
+void Workers::ConsumeLoop() {
+  while (!stop_) {
+    absl::Status s = events_->EnsureGroups();
+    if (s.ok()) break;
+    log::Warn("cannot create consumer groups; retrying",
+              {{"error", std::string(s.message())}});
+    if (!Sleep(absl::Seconds(1))) return;
+  }
+  absl::Time next_claim = absl::InfinitePast();
+  while (!stop_) {
+    if (absl::Now() >= next_claim) {
+      absl::StatusOr<std::vector<events::StreamEntry>> claimed = events_->Claim(
+          options_.consumer, options_.claim_idle, options_.batch);
+      if (claimed.ok()) Handle(*claimed);
+      next_claim = absl::Now() +
+                   std::max(options_.claim_idle / 2, absl::Milliseconds(200));
+    }
+    absl::StatusOr<std::vector<events::StreamEntry>> read =
+        events_->Read(options_.consumer, options_.batch, options_.block);
+    if (!read.ok()) {
+      log::Warn("consumer read failed; retrying",
+                {{"error", std::string(read.status().message())}});
+      if (!Sleep(absl::Milliseconds(500))) return;
+      continue;
+    }
+    Handle(*read);
+  }
+}
+
+void Workers::GaugeLoop() {
+  do {
+    absl::StatusOr<StatsMetrics::Dashboard> d =
+        ReadDashboard(*aggregates_, clock_->Now(), aggregates_->options().zone);
+    if (d.ok()) metrics_->SetDashboard(*d);
+    absl::StatusOr<std::pair<int64_t, int64_t>> b = events_->Backlog();
+    if (b.ok()) metrics_->SetLag(b->first, b->second);
+  } while (Sleep(options_.gauge_interval));
+}
+
+}  // namespace gridcase::stats

@@ -1,0 +1,64 @@
+// Workers: stats' background threads. The consumer reads every shard stream
+// through the "stats" consumer group, applies each batch exactly once
+// (RedisAggregates::Apply) and acknowledges it; a failed batch stays
+// pending and is claimed again after `claim_idle`. The gauge loop refreshes
+// the dashboard gauges and the consumer backlog.
+#ifndef GRIDCASE_SERVICES_STATS_WORKERS_H_
+#define GRIDCASE_SERVICES_STATS_WORKERS_H_
+
+#include <atomic>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "common/clock/clock.h"
+#include "common/events/event_source.h"
+#include "services/stats/aggregates.h"
+#include "services/stats/redis_aggregates.h"
+#include "services/stats/stats_metrics.h"
+
+namespace gridcase::stats {
+
+struct WorkerOptions {
+  std::string consumer;  // unique per replica, e.g. the pod name
+  int batch = 256;
+  absl::Duration block = absl::Seconds(1);
+  absl::Duration claim_idle = absl::Seconds(30);
+  absl::Duration gauge_interval = absl::Seconds(15);
+};
+
+// The dashboard gauges as of `now`.
+absl::StatusOr<StatsMetrics::Dashboard> ReadDashboard(
+    AggregateReader& aggregates, absl::Time now, const absl::TimeZone& zone);
+
+class Workers {
+ public:
+  Workers(RedisAggregates* aggregates, events::EventSource* events,
+          StatsMetrics* metrics, const Clock* clock, WorkerOptions options);
+  ~Workers();
+  Workers(const Workers&) = delete;
+  Workers& operator=(const Workers&) = delete;
+
+  void Start();
+  void Stop();
+
+ private:
+  void ConsumeLoop();
+  void GaugeLoop();
+  void Handle(const std::vector<events::StreamEntry>& entries);
+  bool Sleep(absl::Duration d);
+
+  RedisAggregates* aggregates_;
+  events::EventSource* events_;
+  StatsMetrics* metrics_;
+  const Clock* clock_;
+  WorkerOptions options_;
+  std::atomic<bool> stop_{false};
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace gridcase::stats
+
+#endif  // GRIDCASE_SERVICES_STATS_WORKERS_H_
