@@ -1,0 +1,313 @@
+// CaseStackTest: a fixture running the case stack as real processes —
+// redis-server, gridcase-registry (sample grids, the shipped catalogue's
+// E0101/E0102 with test limits of seconds, departments sanitation and works,
+// Puyuan rules to sanitation), gridcase-intake and gridcase-dispatch — with
+// helpers to report cases and call the workflow as each role. Time passes
+// by catalogue limits of seconds, never long sleeps.
+#ifndef GRIDCASE_TESTS_CASE_STACK_H_
+#define GRIDCASE_TESTS_CASE_STACK_H_
+
+#include <google/protobuf/util/json_util.h>
+#include <grpcpp/client_context.h>
+#include <signal.h>
+
+#include <atomic>
+#include <fstream>
+#include <functional>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "common/clock/timestamp.h"
+#include "common/status/grpc_status.h"
+#include "common/status/status_macros.h"
+#include "common/status/status_matchers.h"
+#include "common/testing/redis_server.h"
+#include "common/testing/service_process.h"
+#include "gmock/gmock.h"
+#include "gridcase/v1/dispatch.grpc.pb.h"
+#include "gridcase/v1/intake.grpc.pb.h"
+#include "gridcase/v1/registry.grpc.pb.h"
+#include "gtest/gtest.h"
+
+namespace gridcase::testing {
+
+constexpr char kAdmin[] = "subject=m-admin; roles=admin";
+constexpr char kCitizen[] = "subject=wx-1; roles=citizen";
+constexpr char kGrid[] = "330483101002002";
+constexpr char kPatrol[] =
+    "subject=gm-1; roles=grid_manager; grids=330483101002002";
+constexpr char kInspector[] =
+    "subject=gm-9; roles=grid_manager; grids=330483101002002";
+constexpr char kAcceptor[] = "subject=acc-1; roles=acceptor";
+constexpr char kDispatcher[] = "subject=dsp-1; roles=dispatcher";
+constexpr char kChief[] = "subject=chief-1; roles=duty_chief";
+constexpr char kSanitation[] =
+    "subject=s-1; roles=department_staff; department=sanitation";
+constexpr char kWorks[] =
+    "subject=w-1; roles=department_staff; department=works";
+
+inline std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+inline v1::TimeLimit Seconds(int64_t n) {
+  v1::TimeLimit l;
+  l.set_amount(n);
+  l.set_unit(v1::TIME_UNIT_CALENDAR_SECONDS);
+  return l;
+}
+
+inline void WithActor(grpc::ClientContext* c, const std::string& actor) {
+  c->AddMetadata("x-gridcase-actor", actor);
+  c->set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
+}
+
+class CaseStackTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_OK_AND_ASSIGN(redis_, RedisServer::Start());
+    ASSERT_OK_AND_ASSIGN(registry_,
+                         ServiceProcess::Start({.binary = GRIDCASE_REGISTRY_BIN,
+                                                .redis = redis_->address()}));
+    LoadRegistry();
+    ASSERT_OK_AND_ASSIGN(
+        intake_,
+        ServiceProcess::Start({.binary = GRIDCASE_INTAKE_BIN,
+                               .redis = redis_->address(),
+                               .extra_args = {absl::StrCat(
+                                   "--registry=", registry_->target())}}));
+    intake_stub_ = v1::IntakeService::NewStub(intake_->NewChannel());
+    ASSERT_OK_AND_ASSIGN(dispatch_, StartDispatch("d-1"));
+    stub_ = v1::DispatchService::NewStub(dispatch_->NewChannel());
+  }
+
+  absl::StatusOr<std::unique_ptr<ServiceProcess>> StartDispatch(
+      const std::string& consumer) {
+    return ServiceProcess::Start(
+        {.binary = GRIDCASE_DISPATCH_BIN,
+         .redis = redis_->address(),
+         .extra_args = {absl::StrCat("--registry=", registry_->target()),
+                        absl::StrCat("--consumer=", consumer),
+                        "--scan_interval=200ms", "--claim_idle=1s"}});
+  }
+
+  template <typename Req, typename Resp>
+  void Registry(grpc::Status (v1::RegistryService::Stub::*rpc)(
+                    grpc::ClientContext*, const Req&, Resp*),
+                const Req& req) {
+    auto stub = v1::RegistryService::NewStub(registry_->NewChannel());
+    grpc::ClientContext context;
+    WithActor(&context, kAdmin);
+    Resp resp;
+    grpc::Status s = (stub.get()->*rpc)(&context, req, &resp);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+  }
+
+  void LoadRegistry() {
+    v1::ImportGridsRequest grids;
+    grids.set_geojson(ReadFile(std::string(GRIDCASE_SOURCE_DIR) +
+                               "/tools/sample-data/tongxiang/grids.geojson"));
+    Registry(&v1::RegistryService::Stub::ImportGrids, grids);
+    v1::ListCategoriesResponse catalogue;
+    ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(
+                    ReadFile(std::string(GRIDCASE_SOURCE_DIR) +
+                             "/services/registry/data/catalogue.json"),
+                    &catalogue)
+                    .ok());
+    for (v1::Category c : catalogue.categories()) {
+      if (c.code() != "E0101" && c.code() != "E0102") continue;
+      // Test limits: an hour for every stage; E0102 must be handled in 2 s.
+      c.clear_limits();
+      for (v1::Stage s : {v1::STAGE_REGISTER, v1::STAGE_DISPATCH,
+                          v1::STAGE_HANDLE, v1::STAGE_VERIFY}) {
+        v1::StageLimit* l = c.add_limits();
+        l->set_stage(s);
+        *l->mutable_limit() =
+            Seconds(c.code() == "E0102" && s == v1::STAGE_HANDLE ? 2 : 3600);
+      }
+      v1::UpsertCategoryRequest req;
+      *req.mutable_category() = c;
+      Registry(&v1::RegistryService::Stub::UpsertCategory, req);
+    }
+    for (const char* id : {"sanitation", "works"}) {
+      v1::UpsertDepartmentRequest req;
+      req.mutable_department()->set_id(id);
+      req.mutable_department()->set_name(id);
+      req.mutable_department()->set_kind(v1::DEPARTMENT_KIND_DEPARTMENT);
+      req.mutable_department()->set_active(true);
+      Registry(&v1::RegistryService::Stub::UpsertDepartment, req);
+    }
+    for (const char* cat : {"E0101", "E0102"}) {
+      v1::UpsertRuleRequest req;
+      req.mutable_rule()->set_id(absl::StrCat("puyuan-", cat));
+      req.mutable_rule()->set_category_code(cat);
+      req.mutable_rule()->set_scope_code("330483101");
+      req.mutable_rule()->set_department_id("sanitation");
+      Registry(&v1::RegistryService::Stub::UpsertRule, req);
+    }
+  }
+
+  // A new case in Puyuan; `patrol` reports as a grid manager (AUTO routing),
+  // otherwise as a citizen on WeChat (MANUAL). `north` keeps reports apart
+  // so that they are not merged as duplicates.
+  std::string Report(bool patrol, const std::string& category, int north,
+                     const std::string& tag = "") {
+    v1::ReportCaseRequest r;
+    r.set_request_id(
+        absl::StrCat("r-", category, "-", north, "-", patrol, tag));
+    r.set_source(patrol ? v1::SOURCE_GRID_PATROL : v1::SOURCE_WECHAT);
+    r.set_category_code(category);
+    r.set_description("绿化带旁暴露垃圾");
+    // A lattice of points about 55 m apart inside grid 330483101002002, so
+    // that no report is merged into another as a duplicate (radius 50 m).
+    r.mutable_location()->set_latitude(30.6843 + (north % 6) * 0.0005);
+    r.mutable_location()->set_longitude(120.6283 + (north / 6) * 0.0006);
+    grpc::ClientContext context;
+    WithActor(&context, patrol ? kPatrol : kCitizen);
+    v1::ReportCaseResponse resp;
+    grpc::Status s = intake_stub_->ReportCase(&context, r, &resp);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return resp.case_().id();
+  }
+
+  absl::StatusOr<std::vector<v1::CaseEvent>> Timeline(const std::string& id) {
+    grpc::ClientContext context;
+    WithActor(&context, kChief);
+    v1::GetTimelineRequest req;
+    req.set_case_id(id);
+    v1::GetTimelineResponse resp;
+    RETURN_IF_ERROR(FromGrpcStatus(stub_->GetTimeline(&context, req, &resp)));
+    return std::vector<v1::CaseEvent>(resp.events().begin(),
+                                      resp.events().end());
+  }
+
+  int Count(const std::vector<v1::CaseEvent>& events, v1::CaseEventType t) {
+    int n = 0;
+    for (const auto& e : events) n += e.type() == t;
+    return n;
+  }
+
+  // Polls the timeline until `pred` holds (at most 15 s).
+  std::vector<v1::CaseEvent> WaitFor(
+      const std::string& id,
+      const std::function<bool(const std::vector<v1::CaseEvent>&)>& pred) {
+    absl::Time until = absl::Now() + absl::Seconds(15);
+    std::vector<v1::CaseEvent> events;
+    while (absl::Now() < until) {
+      absl::StatusOr<std::vector<v1::CaseEvent>> t = Timeline(id);
+      if (t.ok()) {
+        events = *t;
+        if (pred(events)) return events;
+      }
+      absl::SleepFor(absl::Milliseconds(100));
+    }
+    ADD_FAILURE() << "timed out waiting on case " << id;
+    return events;
+  }
+
+  v1::CaseState StateOf(const std::string& id) {
+    absl::StatusOr<std::vector<v1::CaseEvent>> t = Timeline(id);
+    return t.ok() && !t->empty() ? t->back().to_state()
+                                 : v1::CASE_STATE_UNSPECIFIED;
+  }
+
+  v1::Case GetCase(const std::string& id) {
+    grpc::ClientContext context;
+    WithActor(&context, kChief);
+    v1::GetCaseRequest req;
+    req.set_case_id(id);
+    v1::GetCaseResponse resp;
+    EXPECT_TRUE(intake_stub_->GetCase(&context, req, &resp).ok());
+    return resp.case_();
+  }
+
+#define GRIDCASE_CALL(Name)                                             \
+  absl::StatusOr<v1::Name##Response> Name(const std::string& actor,     \
+                                          v1::Name##Request req) {      \
+    grpc::ClientContext context;                                        \
+    WithActor(&context, actor);                                         \
+    v1::Name##Response resp;                                            \
+    RETURN_IF_ERROR(FromGrpcStatus(stub_->Name(&context, req, &resp))); \
+    return resp;                                                        \
+  }
+  GRIDCASE_CALL(RegisterCase)
+  GRIDCASE_CALL(DispatchCase)
+  GRIDCASE_CALL(AcknowledgeCase)
+  GRIDCASE_CALL(SubmitHandling)
+  GRIDCASE_CALL(VerifyCase)
+  GRIDCASE_CALL(ReturnCase)
+  GRIDCASE_CALL(RequestExtension)
+  GRIDCASE_CALL(DecideExtension)
+  GRIDCASE_CALL(SuspendCase)
+  GRIDCASE_CALL(ResumeCase)
+  GRIDCASE_CALL(ListQueue)
+#undef GRIDCASE_CALL
+
+  template <typename Req>
+  Req For(const std::string& id) {
+    Req r;
+    r.set_case_id(id);
+    return r;
+  }
+
+  v1::SubmitHandlingRequest Handled(const std::string& id) {
+    auto r = For<v1::SubmitHandlingRequest>(id);
+    r.set_note("已清运");
+    v1::Media* m = r.add_attachments();
+    m->set_kind(v1::MEDIA_KIND_PHOTO);
+    m->set_uri("https://oss.example.cn/after.jpg");
+    return r;
+  }
+
+  v1::VerifyCaseRequest Verify(const std::string& id, bool passed) {
+    auto r = For<v1::VerifyCaseRequest>(id);
+    r.set_passed(passed);
+    r.set_note(passed ? "核查通过" : "仍有垃圾");
+    return r;
+  }
+
+  bool InQueue(const std::string& actor, v1::Queue q, const std::string& owner,
+               const std::string& id, std::string* reason = nullptr) {
+    v1::ListQueueRequest req;
+    req.set_queue(q);
+    req.set_owner_id(owner);
+    req.set_page_size(500);
+    absl::StatusOr<v1::ListQueueResponse> r = ListQueue(actor, req);
+    EXPECT_TRUE(r.ok()) << r.status();
+    if (!r.ok()) return false;
+    for (const v1::QueueItem& item : r->items()) {
+      if (item.case_().id() == id) {
+        if (reason != nullptr) *reason = item.reason();
+        return true;
+      }
+    }
+    return false;
+  }
+
+  std::unique_ptr<RedisServer> redis_;
+  std::unique_ptr<ServiceProcess> registry_;
+  std::unique_ptr<ServiceProcess> intake_;
+  std::unique_ptr<ServiceProcess> dispatch_;
+  std::unique_ptr<v1::IntakeService::Stub> intake_stub_;
+  std::unique_ptr<v1::DispatchService::Stub> stub_;
+};
+
+inline auto Has(v1::CaseEventType t) {
+  return [t](const std::vector<v1::CaseEvent>& events) {
+    for (const auto& e : events) {
+      if (e.type() == t) return true;
+    }
+    return false;
+  };
+}
+
+}  // namespace gridcase::testing
+
+#endif  // GRIDCASE_TESTS_CASE_STACK_H_
