@@ -71,10 +71,9 @@ class StatsRebuildTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_OK_AND_ASSIGN(server_, RedisServer::Start());
-    ASSERT_OK_AND_ASSIGN(pool_,
-                         redis::RedisPool::Create(
-                             {.address = server_->address(),
-                              .command_timeout = absl::Seconds(10)}));
+    ASSERT_OK_AND_ASSIGN(pool_, redis::RedisPool::Create(
+                                    {.address = server_->address(),
+                                     .command_timeout = absl::Seconds(10)}));
     aggregates_ = std::make_unique<RedisAggregates>(
         pool_.get(), AggregateOptions{.shards = kShards, .zone = Shanghai()});
   }
@@ -85,8 +84,7 @@ class StatsRebuildTest : public ::testing::Test {
       sources_.push_back(std::make_unique<events::RedisEventSource>(
           pool_.get(), kShards, "stats"));
       workers_.push_back(std::make_unique<Workers>(
-          aggregates_.get(), sources_.back().get(), &metrics_,
-          RealClock::Get(),
+          aggregates_.get(), sources_.back().get(), &metrics_, RealClock::Get(),
           WorkerOptions{.consumer = absl::StrCat("replica-", i),
                         .batch = 100,
                         .block = absl::Milliseconds(100),
