@@ -2,6 +2,10 @@
 // scripted set of Puyuan cases goes through intake and dispatch, and Summary,
 // Ranking, Trend and Hotspots must give the numbers worked out by hand below,
 // as must the dashboard gauges on /metrics.
+#include <signal.h>
+
+#include <thread>
+
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
@@ -287,6 +291,50 @@ TEST_F(StatsProcessTest, CallersAndBadInputGetClearErrors) {
   EXPECT_THAT(Summary(v1::SCOPE_KIND_ALL, "").status(),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("period.start_date")));
+}
+
+// Two stats replicas share the "stats" group; one is killed with SIGKILL
+// while reports flow. Its pending entries are claimed by the other, and
+// every event still counts exactly once.
+TEST_F(StatsProcessTest, KillNineOfAReplicaNeitherLosesNorDoublesEvents) {
+  ASSERT_OK_AND_ASSIGN(
+      auto second,
+      ServiceProcess::Start(
+          {.binary = GRIDCASE_STATS_BIN,
+           .redis = redis_->address(),
+           .extra_args = {absl::StrCat("--registry=", registry_->target()),
+                          "--consumer=stats-2", "--claim_idle=1s"}}));
+  constexpr int kCases = 30;
+  std::thread killer([&] {
+    absl::SleepFor(absl::Milliseconds(600));
+    (void)stats_->process().Signal(SIGKILL);
+  });
+  std::vector<std::string> ids;
+  for (int i = 0; i < kCases; ++i) ids.push_back(Report(true, "E0101", 20 + i));
+  killer.join();
+  ASSERT_OK(stats_->process().Wait(absl::Seconds(5)).status());
+  for (const std::string& id : ids) {
+    WaitFor(id, Has(v1::CASE_EVENT_TYPE_DISPATCHED));
+  }
+  stats_stub_ = v1::StatsService::NewStub(second->NewChannel());
+  v1::Indicators x;
+  absl::Time until = absl::Now() + absl::Seconds(20);
+  while (absl::Now() < until) {
+    absl::StatusOr<v1::SummaryResponse> s =
+        Summary(v1::SCOPE_KIND_REGION, kTown);
+    if (s.ok()) {
+      x = s->indicators();
+      if (x.dispatched() >= kCases) break;
+    }
+    absl::SleepFor(absl::Milliseconds(200));
+  }
+  absl::SleepFor(absl::Seconds(1));  // anything left would show up now
+  ASSERT_OK_AND_ASSIGN(v1::SummaryResponse s,
+                       Summary(v1::SCOPE_KIND_REGION, kTown));
+  EXPECT_EQ(s.indicators().reports(), kCases);
+  EXPECT_EQ(s.indicators().registered(), kCases);
+  EXPECT_EQ(s.indicators().dispatched(), kCases);
+  EXPECT_EQ(s.indicators().dispatched_accurately(), kCases);
 }
 
 }  // namespace

@@ -47,9 +47,10 @@ class AggregateReader {
   // Open cases now per value of `kind` (only `value` when given).
   virtual absl::StatusOr<std::map<std::string, NowCounts>> Now(
       absl::string_view kind, const std::optional<std::string>& value) = 0;
-  // Hotspot cells summed over `buckets` and every shard.
+  // The hotspot cells of `towns` summed over `buckets` (the caller filters
+  // them further). Cost grows with the cells of those towns and buckets.
   virtual absl::StatusOr<std::vector<HotspotCell>> Hotspots(
-      const Buckets& buckets) = 0;
+      const Buckets& buckets, const std::vector<std::string>& towns) = 0;
 };
 
 }  // namespace gridcase::stats

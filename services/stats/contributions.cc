@@ -43,8 +43,9 @@ void AddHotspot(Deltas* out, const v1::CaseDimensions& dims,
                 absl::string_view what, int64_t delta) {
   std::string field = absl::StrCat(dims.grid_code(), "|", category, "|",
                                    v1::Source_Name(dims.source()), "|", what);
-  (*out)[{absl::StrCat("hs:", DayBucket(day)), field}] += delta;
-  (*out)[{absl::StrCat("hs:", MonthBucket(day)), field}] += delta;
+  std::string key = absl::StrCat("hs:", dims.town_code(), ":");
+  (*out)[{absl::StrCat(key, DayBucket(day)), field}] += delta;
+  (*out)[{absl::StrCat(key, MonthBucket(day)), field}] += delta;
 }
 
 std::optional<absl::CivilDay> ParseDay(const std::string& date) {
@@ -266,6 +267,10 @@ CaseRecord Merge(std::optional<CaseRecord> record, const v1::CaseEvent& e) {
 Deltas RecordDeltas(const CaseRecord& r) {
   Deltas out;
   if (r.state == v1::CASE_STATE_UNSPECIFIED) return out;
+  // Overdue now: open, its clock running, its light red. A suspended case's
+  // clock stands still, so it is open but not overdue.
+  const bool red = IsOpen(r.state) && r.state != v1::CASE_STATE_SUSPENDED &&
+                   r.light == v1::TRAFFIC_LIGHT_RED;
   std::vector<Dim> dims = DimsOf(r.dims, r.dims.department_id());
   if (std::optional<absl::CivilDay> day = ParseDay(r.dims.report_date())) {
     bool closed = r.state == v1::CASE_STATE_CLOSED;
@@ -284,7 +289,7 @@ Deltas RecordDeltas(const CaseRecord& r) {
     }
     if (IsOpen(r.state)) {
       AddHotspot(&out, r.dims, r.dims.category_code(), *day, "op", 1);
-      if (r.light == v1::TRAFFIC_LIGHT_RED) {
+      if (red) {
         AddHotspot(&out, r.dims, r.dims.category_code(), *day, "red", 1);
       }
     }
@@ -294,7 +299,7 @@ Deltas RecordDeltas(const CaseRecord& r) {
       std::string key = absl::StrCat("now:", dim.kind);
       out[{key, absl::StrCat(dim.value, "|op")}] += 1;
       out[{key, absl::StrCat(dim.value, "|s", static_cast<int>(r.state))}] += 1;
-      if (r.light == v1::TRAFFIC_LIGHT_RED) {
+      if (red) {
         out[{key, absl::StrCat(dim.value, "|red")}] += 1;
       }
     }

@@ -14,10 +14,10 @@
 //   wins; flags are ORed), so the sums agree too.
 //
 // A delta is addressed by key suffix and field:
-//   "<kind>:<YYYYMMDD>" / "<kind>:<YYYYMM>"  "<value>|<counter code>"
-//   "now:<kind>"                             "<value>|op" / "|red" /
-//   "|s<state>" "hs:<YYYYMMDD>" / "hs:<YYYYMM>"
-//   "<grid>|<category>|<source>|rp|op|red"
+// - "<kind>:<YYYYMMDD>" and "<kind>:<YYYYMM>": "<value>|<counter code>";
+// - "now:<kind>": "<value>|op", "<value>|red", "<value>|s<state>";
+// - "hs:<town>:<YYYYMMDD>" and "hs:<town>:<YYYYMM>" (hotspot cells):
+//   "<grid>|<category>|<source>|" + "rp", "op" or "red".
 // Every dated delta goes to its day bucket and to its month bucket.
 #ifndef GRIDCASE_SERVICES_STATS_CONTRIBUTIONS_H_
 #define GRIDCASE_SERVICES_STATS_CONTRIBUTIONS_H_

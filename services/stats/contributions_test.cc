@@ -55,7 +55,9 @@ TEST(Contributions, CategoryCorrectionMovesTheReportOnItsReportDay) {
   EXPECT_EQ(At(d, "tn:20261102", "330483101|rp"), 0);  // town unchanged
   EXPECT_EQ(At(d, "tn:20261102", "330483101|vr"), 1);  // valid, report day
   EXPECT_EQ(At(d, "tn:20261103", "330483101|rg"), 1);  // registered that day
-  EXPECT_EQ(At(d, "hs:20261102", "330483101002002|C0201|SOURCE_WECHAT|rp"), -1);
+  EXPECT_EQ(
+      At(d, "hs:330483101:20261102", "330483101002002|C0201|SOURCE_WECHAT|rp"),
+      -1);
 }
 
 TEST(Contributions, AReturnTakesBackItsDispatchOnTheDispatchDay) {

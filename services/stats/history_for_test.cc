@@ -365,6 +365,8 @@ absl::Status StoreHistory(redis::RedisClient* redis,
   }
   std::vector<redis::Args> indices;
   for (const GeneratedCase& c : *cases) {
+    indices.push_back(
+        {"ZADD", cases::IndexKey(c.shard, "all", "cases"), "0", c.id});
     indices.push_back({"ZADD",
                        cases::IndexKey(c.shard, "state",
                                        absl::StrCat(static_cast<int>(

@@ -232,8 +232,20 @@ absl::StatusOr<v1::HotspotsResponse> StatsQueries::Hotspots(
   }
   int top_n = req.top_n() == 0 ? kDefaultTopN : req.top_n();
   RETURN_IF_ERROR(ScopeName(directory_, dim, "scope.code").status());
+  // Cells are kept per town: a town, community or grid scope reads one town.
+  std::vector<std::string> towns;
+  if (dim.kind == kTown || dim.kind == kCommunity || dim.kind == kGrid) {
+    towns.push_back(dim.value.substr(0, 9));
+  } else {
+    ASSIGN_OR_RETURN(std::vector<Entity> all, directory_->Entities(kTown));
+    for (const Entity& town : all) {
+      if (dim.kind != kCity || absl::StartsWith(town.key, dim.value)) {
+        towns.push_back(town.key);
+      }
+    }
+  }
   ASSIGN_OR_RETURN(std::vector<HotspotCell> cells,
-                   aggregates_->Hotspots(BucketsOf(period)));
+                   aggregates_->Hotspots(BucketsOf(period), towns));
   bool by_grid = req.by() == v1::HOTSPOT_DIMENSION_GRID;
   std::map<std::string, v1::Hotspot> groups;
   for (const HotspotCell& cell : cells) {

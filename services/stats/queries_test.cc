@@ -31,7 +31,8 @@ class FakeReader final : public AggregateReader {
       absl::string_view, const std::optional<std::string>&) override {
     return now;
   }
-  absl::StatusOr<std::vector<HotspotCell>> Hotspots(const Buckets&) override {
+  absl::StatusOr<std::vector<HotspotCell>> Hotspots(
+      const Buckets&, const std::vector<std::string>&) override {
     return cells;
   }
 };

@@ -30,23 +30,28 @@ absl::StatusOr<int64_t> NewGeneration(redis::RedisClient* redis,
   }
 }
 
+// Every case of the shard, merged ones included: intake adds each new case
+// to this index in its report script, and nothing removes it.
 absl::StatusOr<std::vector<std::string>> CasesOf(redis::RedisClient* redis,
                                                  int shard) {
-  std::vector<redis::Args> commands;
-  for (int state = v1::CASE_STATE_REPORTED; state <= v1::CASE_STATE_MERGED;
-       ++state) {
-    commands.push_back({"ZRANGE",
-                        cases::IndexKey(shard, "state", absl::StrCat(state)),
-                        "0", "-1"});
-  }
-  ASSIGN_OR_RETURN(std::vector<redis::Reply> replies,
-                   redis->Pipeline(commands));
-  std::set<std::string> ids;
-  for (const redis::Reply& r : replies) {
-    RETURN_IF_ERROR(r.ToStatus());
-    for (const redis::Reply& id : r.elements()) ids.insert(id.str());
-  }
-  return std::vector<std::string>(ids.begin(), ids.end());
+  ASSIGN_OR_RETURN(
+      redis::Reply r,
+      redis->Command(
+          {"ZRANGE", cases::IndexKey(shard, "all", "cases"), "0", "-1"}));
+  std::vector<std::string> ids;
+  for (const redis::Reply& id : r.elements()) ids.push_back(id.str());
+  return ids;
+}
+
+// Clears `field` of the shard's meta if it still holds `generation`.
+const redis::Script& ClearIfScript() {
+  static const auto* script = new redis::Script("stats_clear_if", R"lua(
+if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then
+  redis.call('HDEL', KEYS[1], ARGV[1])
+end
+return 1
+)lua");
+  return *script;
 }
 
 // Replays the timelines of `ids` into `generation`; returns the event count.
@@ -100,6 +105,24 @@ absl::StatusOr<int64_t> DeleteOthers(redis::RedisClient* redis, int shard,
   return deleted;
 }
 
+// Fills generation `gen` from every timeline.
+absl::Status Build(redis::RedisClient* redis, RedisAggregates* aggregates,
+                   int64_t gen, RebuildResult* result) {
+  const int shards = aggregates->options().shards;
+  for (int shard = 0; shard < shards; ++shard) {
+    ASSIGN_OR_RETURN(std::vector<std::string> ids, CasesOf(redis, shard));
+    result->cases += static_cast<int64_t>(ids.size());
+    for (size_t i = 0; i < ids.size(); i += kCasesPerBatch) {
+      std::vector<std::string> batch(
+          ids.begin() + i,
+          ids.begin() + std::min(ids.size(), i + kCasesPerBatch));
+      ASSIGN_OR_RETURN(int64_t n, Replay(redis, aggregates, shard, batch, gen));
+      result->events += n;
+    }
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<RebuildResult> Rebuild(redis::RedisClient* redis,
@@ -112,23 +135,21 @@ absl::StatusOr<RebuildResult> Rebuild(redis::RedisClient* redis,
     RETURN_IF_ERROR(
         redis->Command({"HSET", MetaKey(shard), "build", gen}).status());
   }
-  for (int shard = 0; shard < shards; ++shard) {
-    ASSIGN_OR_RETURN(std::vector<std::string> ids, CasesOf(redis, shard));
-    result.cases += static_cast<int64_t>(ids.size());
-    for (size_t i = 0; i < ids.size(); i += kCasesPerBatch) {
-      std::vector<std::string> batch(
-          ids.begin() + i,
-          ids.begin() + std::min(ids.size(), i + kCasesPerBatch));
-      ASSIGN_OR_RETURN(int64_t n, Replay(redis, aggregates, shard, batch,
-                                         result.generation));
-      result.events += n;
+  if (absl::Status s = Build(redis, aggregates, result.generation, &result);
+      !s.ok()) {
+    // Consumers stop feeding the abandoned generation; the next rebuild
+    // deletes its keys.
+    for (int shard = 0; shard < shards; ++shard) {
+      (void)redis->Eval(ClearIfScript(), {MetaKey(shard)}, {"build", gen});
     }
+    return s;
   }
   for (int shard = 0; shard < shards; ++shard) {
-    RETURN_IF_ERROR(redis
-                        ->Pipeline({{"HSET", MetaKey(shard), "cur", gen},
-                                    {"HDEL", MetaKey(shard), "build"}})
-                        .status());
+    RETURN_IF_ERROR(
+        redis->Command({"HSET", MetaKey(shard), "cur", gen}).status());
+    RETURN_IF_ERROR(
+        redis->Eval(ClearIfScript(), {MetaKey(shard)}, {"build", gen})
+            .status());
   }
   for (int shard = 0; shard < shards; ++shard) {
     ASSIGN_OR_RETURN(int64_t n, DeleteOthers(redis, shard, result.generation));

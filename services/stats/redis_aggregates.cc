@@ -6,9 +6,11 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "common/cases/case_keys.h"
 #include "common/redis/script.h"
 #include "common/status/status_macros.h"
 #include "services/stats/contributions.h"
+#include "services/stats/dimensions.h"
 #include "services/stats/stats_keys.h"
 
 namespace gridcase::stats {
@@ -106,11 +108,19 @@ RedisAggregates::Generations() {
   return out;
 }
 
-absl::StatusOr<std::vector<std::string>> RedisAggregates::Prefixes() {
+absl::StatusOr<std::vector<std::string>> RedisAggregates::Prefixes(
+    absl::string_view kind, const std::optional<std::string>& value) {
   ASSIGN_OR_RETURN(auto gens, Generations());
+  // A town, community or grid lives on its town's shard only.
+  int only = -1;
+  if (value.has_value() && value->size() >= 9 &&
+      (kind == kTown || kind == kCommunity || kind == kGrid)) {
+    only = cases::ShardOf(value->substr(0, 9), options_.shards);
+  }
   std::vector<std::string> out;
   for (int s = 0; s < options_.shards; ++s) {
-    out.push_back(GenerationPrefix(s, gens[s].first));
+    if (only < 0 || s == only)
+      out.push_back(GenerationPrefix(s, gens[s].first));
   }
   return out;
 }
@@ -295,7 +305,7 @@ absl::StatusOr<std::vector<std::map<std::string, Counts>>>
 RedisAggregates::Counters(absl::string_view kind,
                           const std::optional<std::string>& value,
                           const std::vector<Buckets>& groups) {
-  ASSIGN_OR_RETURN(std::vector<std::string> prefixes, Prefixes());
+  ASSIGN_OR_RETURN(std::vector<std::string> prefixes, Prefixes(kind, value));
   std::vector<redis::Args> commands;
   std::vector<size_t> group_of;
   for (size_t g = 0; g < groups.size(); ++g) {
@@ -345,7 +355,7 @@ RedisAggregates::Counters(absl::string_view kind,
 
 absl::StatusOr<std::map<std::string, NowCounts>> RedisAggregates::Now(
     absl::string_view kind, const std::optional<std::string>& value) {
-  ASSIGN_OR_RETURN(std::vector<std::string> prefixes, Prefixes());
+  ASSIGN_OR_RETURN(std::vector<std::string> prefixes, Prefixes(kind, value));
   std::vector<std::string> whats = {"op", "red"};
   for (int s = v1::CASE_STATE_REPORTED; s <= v1::CASE_STATE_MERGED; ++s) {
     whats.push_back(absl::StrCat("s", s));
@@ -385,12 +395,15 @@ absl::StatusOr<std::map<std::string, NowCounts>> RedisAggregates::Now(
 }
 
 absl::StatusOr<std::vector<HotspotCell>> RedisAggregates::Hotspots(
-    const Buckets& buckets) {
-  ASSIGN_OR_RETURN(std::vector<std::string> prefixes, Prefixes());
+    const Buckets& buckets, const std::vector<std::string>& towns) {
+  ASSIGN_OR_RETURN(auto gens, Generations());
   std::vector<redis::Args> commands;
-  for (const std::string& prefix : prefixes) {
+  for (const std::string& town : towns) {
+    int shard = cases::ShardOf(town, options_.shards);
+    std::string prefix = GenerationPrefix(shard, gens[shard].first);
     for (const std::string& bucket : buckets) {
-      commands.push_back({"HGETALL", absl::StrCat(prefix, "hs:", bucket)});
+      commands.push_back(
+          {"HGETALL", absl::StrCat(prefix, "hs:", town, ":", bucket)});
     }
   }
   ASSIGN_OR_RETURN(std::vector<redis::Reply> replies,

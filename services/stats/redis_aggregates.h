@@ -59,7 +59,7 @@ class RedisAggregates final : public AggregateReader {
   absl::StatusOr<std::map<std::string, NowCounts>> Now(
       absl::string_view kind, const std::optional<std::string>& value) override;
   absl::StatusOr<std::vector<HotspotCell>> Hotspots(
-      const Buckets& buckets) override;
+      const Buckets& buckets, const std::vector<std::string>& towns) override;
 
   const AggregateOptions& options() const { return options_; }
 
@@ -69,7 +69,10 @@ class RedisAggregates final : public AggregateReader {
   absl::StatusOr<ApplyResult> ApplyToTargets(
       const std::vector<v1::CaseEvent>& events,
       const std::vector<std::vector<int64_t>>& targets);
-  absl::StatusOr<std::vector<std::string>> Prefixes();
+  // The current generation's key prefix of every shard that can hold `kind`
+  // = `value` (all shards unless it is a town, community or grid).
+  absl::StatusOr<std::vector<std::string>> Prefixes(
+      absl::string_view kind, const std::optional<std::string>& value);
   absl::StatusOr<std::vector<redis::Reply>> RunScripts(
       const std::vector<redis::Args>& commands);
   redis::Args ScriptCommand(const Job& job) const;

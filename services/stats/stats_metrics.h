@@ -1,7 +1,7 @@
 // StatsMetrics: stats' Prometheus series. Labels are bounded (town,
 // department, state), never grid or case.
-//   gridcase_stats_events_total{outcome}              applied / duplicate /
-//   error gridcase_stats_consumer_lag_entries, _pending_entries
+//   gridcase_stats_events_total{outcome}  (applied, duplicate, error)
+//   gridcase_stats_consumer_lag_entries, _pending_entries
 //   gridcase_stats_open_cases{town,state}
 //   gridcase_stats_open_overdue_cases{town}
 //   gridcase_stats_department_open_overdue_cases{department}

@@ -225,7 +225,8 @@ Expected BruteForce(const std::vector<GeneratedCase>& cases) {
       x.Add(now_dims, now_dims.department_id(), report_day, C::kDueToClose);
     }
     if (Open(last.to_state())) {
-      bool red = last.light() == v1::TRAFFIC_LIGHT_RED;
+      bool red = last.light() == v1::TRAFFIC_LIGHT_RED &&
+                 last.to_state() != v1::CASE_STATE_SUSPENDED;
       for (const Dim& d : DimsOf(now_dims, now_dims.department_id())) {
         NowCounts& n = x.now[{std::string(d.kind), d.value}];
         n.open += 1;
@@ -384,7 +385,9 @@ TEST_F(StatsPropertyTest,
   }
 
   // Hotspot cells.
-  ASSERT_OK_AND_ASSIGN(auto cells, reader.Hotspots(BucketsOf(periods[0])));
+  ASSERT_OK_AND_ASSIGN(
+      auto cells, reader.Hotspots(BucketsOf(periods[0]),
+                                  {"330483101", "330483102", "330483103"}));
   std::map<std::tuple<std::string, std::string, std::string>,
            std::array<int64_t, 3>>
       want_cells;

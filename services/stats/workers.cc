@@ -2,7 +2,9 @@
 
 #include <algorithm>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "common/log/log.h"
 #include "common/status/status_macros.h"
 #include "services/stats/dimensions.h"
@@ -18,8 +20,9 @@ absl::StatusOr<StatsMetrics::Dashboard> ReadDashboard(
       if (count == 0) continue;
       d.open[{
           {"town", town},
-          {"state", v1::CaseState_Name(static_cast<v1::CaseState>(state))}}] =
-          static_cast<double>(count);
+          {"state", absl::AsciiStrToLower(absl::StripPrefix(
+                        v1::CaseState_Name(static_cast<v1::CaseState>(state)),
+                        "CASE_STATE_"))}}] = static_cast<double>(count);
     }
     d.open_overdue[{{"town", town}}] = static_cast<double>(n.red);
   }
