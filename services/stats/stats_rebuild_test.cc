@@ -80,6 +80,9 @@ class StatsRebuildTest : public ::testing::Test {
 
   // Two consumers of the "stats" group, as two replicas would be.
   void StartConsumers() {
+    // The group exists before Drain() looks at its backlog.
+    events::RedisEventSource group(pool_.get(), kShards, "stats");
+    ASSERT_OK(group.EnsureGroups());
     for (int i = 0; i < 2; ++i) {
       sources_.push_back(std::make_unique<events::RedisEventSource>(
           pool_.get(), kShards, "stats"));
