@@ -2,14 +2,19 @@
 // scripted set of Puyuan cases goes through intake and dispatch, and Summary,
 // Ranking, Trend and Hotspots must give the numbers worked out by hand below,
 // as must the dashboard gauges on /metrics.
+#include <google/protobuf/util/json_util.h>
 #include <signal.h>
+#include <sys/wait.h>
 
 #include <thread>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/time/civil_time.h"
 #include "common/testing/in_process_server.h"
+#include "common/testing/subprocess.h"
+#include "common/testing/temp_dir.h"
 #include "gridcase/v1/stats.grpc.pb.h"
 #include "tests/case_stack.h"
 
@@ -31,6 +36,27 @@ using ::gridcase::testing::WithActor;
 using ::testing::HasSubstr;
 
 constexpr char kTown[] = "330483101";  // 濮院镇
+
+// Runs gridctl with `args` against the stats process; returns its exit
+// code, and its stdout and stderr in `out` and `err`.
+int Gridctl(const ServiceProcess& stats, std::vector<std::string> args,
+            std::string* out, std::string* err) {
+  auto dir = ::gridcase::testing::TempDir::Create();
+  if (!dir.ok()) return -1;
+  std::vector<std::string> argv = {GRIDCASE_GRIDCTL_BIN};
+  argv.insert(argv.end(), args.begin(), args.end());
+  argv.push_back(absl::StrCat("--target=", stats.target()));
+  argv.push_back("--actor=subject=leader-1; roles=duty_chief");
+  auto p =
+      ::gridcase::testing::Subprocess::Spawn({.argv = argv,
+                                              .stdout_path = dir->File("out"),
+                                              .stderr_path = dir->File("err")});
+  if (!p.ok()) return -1;
+  absl::StatusOr<int> status = (*p)->Wait(absl::Seconds(30));
+  *out = ::gridcase::testing::ReadFile(dir->File("out"));
+  *err = ::gridcase::testing::ReadFile(dir->File("err"));
+  return status.ok() && WIFEXITED(*status) ? WEXITSTATUS(*status) : -1;
+}
 
 class StatsProcessTest : public CaseStackTest {
  protected:
@@ -252,6 +278,54 @@ TEST_F(StatsProcessTest, ScriptedDayGivesHandComputedIndicators) {
   EXPECT_EQ(spots.hotspots(1).key(), "E0102");
   EXPECT_EQ(spots.hotspots(1).reports(), 2);
   EXPECT_EQ(spots.hotspots(1).overdue(), 1);
+
+  // gridctl shows the same ranking, as JSON and as a table.
+  const std::string period =
+      absl::StrCat("--period=", period_.start_date(), "..", period_.end_date());
+  std::string out, err;
+  ASSERT_EQ(Gridctl(*stats_,
+                    {"stats", "ranking", "--level=department",
+                     "--by=on_time_handle_rate", period, "--json"},
+                    &out, &err),
+            0)
+      << err;
+  v1::RankingResponse from_cli;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(out, &from_cli).ok())
+      << out;
+  ASSERT_EQ(from_cli.entries_size(), departments.entries_size());
+  for (int i = 0; i < from_cli.entries_size(); ++i) {
+    EXPECT_EQ(from_cli.entries(i).key(), departments.entries(i).key());
+    EXPECT_EQ(from_cli.entries(i).rank(), departments.entries(i).rank());
+    EXPECT_EQ(from_cli.entries(i).value(), departments.entries(i).value());
+  }
+  ASSERT_EQ(Gridctl(*stats_,
+                    {"stats", "ranking", "--level=department",
+                     "--by=on_time_handle_rate", period},
+                    &out, &err),
+            0)
+      << err;
+  std::vector<std::string> lines = absl::StrSplit(out, '\n');
+  ASSERT_GE(lines.size(), 3u) << out;
+  EXPECT_THAT(lines[1], HasSubstr("works"));
+  EXPECT_THAT(lines[1], HasSubstr("100.0% (2/2)"));
+  EXPECT_THAT(lines[2], HasSubstr("sanitation"));
+  EXPECT_THAT(lines[2], HasSubstr("33.3% (1/3)"));
+  ASSERT_EQ(Gridctl(*stats_,
+                    {"stats", "summary", absl::StrCat("--scope=region:", kTown),
+                     period},
+                    &out, &err),
+            0)
+      << err;
+  EXPECT_THAT(out, HasSubstr("濮院镇"));
+  EXPECT_THAT(out, ::testing::ContainsRegex("上报数 reports +7"));
+  EXPECT_THAT(out, ::testing::ContainsRegex(
+                       "按期结案率 on-time close rate +50\\.0% \\(2/4\\)"));
+  EXPECT_THAT(out, ::testing::ContainsRegex(
+                       "按期处置率 on-time handle rate +60\\.0% \\(3/5\\)"));
+  EXPECT_EQ(
+      Gridctl(*stats_, {"stats", "summary", "--scope=region:3304"}, &out, &err),
+      1);
+  EXPECT_THAT(err, HasSubstr("error: INVALID_ARGUMENT: scope.code"));
 
   // The dashboard gauges, once the gauge loop has caught up.
   const std::vector<std::string> want = {

@@ -43,15 +43,6 @@ Usage:
   gridctl case nearby LATITUDE LONGITUDE [--radius=METRES] [--json]
 )";
 
-void PrintJson(const google::protobuf::Message& m) {
-  std::string out;
-  google::protobuf::util::JsonPrintOptions options;
-  options.add_whitespace = true;
-  options.preserve_proto_field_names = true;
-  (void)google::protobuf::util::MessageToJsonString(m, &out, options);
-  std::printf("%s", out.c_str());
-}
-
 std::string StateName(v1::CaseState s) {
   return std::string(absl::StripPrefix(v1::CaseState_Name(s), "CASE_STATE_"));
 }

@@ -1,5 +1,6 @@
 #include "tools/gridctl/cli.h"
 
+#include <google/protobuf/util/json_util.h>
 #include <grpcpp/create_channel.h>
 #include <grpcpp/security/credentials.h>
 
@@ -66,6 +67,26 @@ int Fail(const absl::Status& status) {
                absl::StatusCodeToString(status.code()).c_str(),
                std::string(status.message()).c_str());
   return 1;
+}
+
+std::string Pad(const std::string& s, int width) {
+  int columns = 0;
+  for (size_t i = 0; i < s.size();) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    int len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    columns += len >= 3 ? 2 : 1;  // CJK and other wide characters
+    i += len;
+  }
+  return columns >= width ? s : s + std::string(width - columns, ' ');
+}
+
+void PrintJson(const google::protobuf::Message& m) {
+  std::string out;
+  google::protobuf::util::JsonPrintOptions options;
+  options.add_whitespace = true;
+  options.preserve_proto_field_names = true;
+  (void)google::protobuf::util::MessageToJsonString(m, &out, options);
+  std::printf("%s", out.c_str());
 }
 
 }  // namespace gridcase::gridctl

@@ -14,6 +14,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "google/protobuf/message.h"
 
 namespace gridcase::gridctl {
 
@@ -42,6 +43,13 @@ std::unique_ptr<grpc::ClientContext> Context(const Invocation& in);
 
 // Prints "error: CODE: message" to stderr and returns 1.
 int Fail(const absl::Status& status);
+
+// `s` padded with spaces to `width` terminal columns (CJK characters take
+// two), for aligned tables.
+std::string Pad(const std::string& s, int width);
+
+// Prints `m` as indented JSON with proto field names (for --json).
+void PrintJson(const google::protobuf::Message& m);
 
 }  // namespace gridcase::gridctl
 

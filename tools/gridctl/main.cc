@@ -1,5 +1,5 @@
 // gridctl: the gridcase command-line client. Commands today: health,
-// registry, report and case; issue #7 adds dispatch actions and statistics.
+// registry, report, case and stats; issue #7 adds the dispatch actions.
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -10,6 +10,7 @@
 #include "tools/gridctl/case_commands.h"
 #include "tools/gridctl/cli.h"
 #include "tools/gridctl/registry_commands.h"
+#include "tools/gridctl/stats_commands.h"
 
 namespace {
 
@@ -20,6 +21,7 @@ Usage:
   gridctl registry import|load|locate ...   (gridctl registry --help)
   gridctl report --category=... --lat=... --lng=... --description=...
   gridctl case get|list|nearby ...          (gridctl case --help)
+  gridctl stats summary|ranking|trend|hotspots ...   (gridctl stats --help)
 
 Every command takes --target (else $GRIDCASE_<SERVICE>_TARGET, else
 $GRIDCASE_TARGET, else 127.0.0.1:8080) and --actor, the caller's identity
@@ -78,5 +80,6 @@ int main(int argc, char** argv) {
   if (command == "registry") return gridcase::gridctl::RunRegistry(rest);
   if (command == "report") return gridcase::gridctl::RunReport(rest);
   if (command == "case") return gridcase::gridctl::RunCase(rest);
+  if (command == "stats") return gridcase::gridctl::RunStats(rest);
   return Usage("unknown command '" + command + "'");
 }

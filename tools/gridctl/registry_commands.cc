@@ -65,15 +65,6 @@ absl::StatusOr<T> ReadJson(const std::string& path) {
   return message;
 }
 
-void PrintJson(const google::protobuf::Message& m) {
-  std::string out;
-  google::protobuf::util::JsonPrintOptions options;
-  options.add_whitespace = true;
-  options.preserve_proto_field_names = true;
-  (void)google::protobuf::util::MessageToJsonString(m, &out, options);
-  std::printf("%s", out.c_str());
-}
-
 class Registry {
  public:
   explicit Registry(const Invocation& in)
