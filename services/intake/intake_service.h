@@ -69,6 +69,10 @@ class IntakeServiceImpl final : public v1::IntakeService::Service {
                             grpc::ServerContext* context,
                             grpc::ServerWriter<v1::WatchCasesResponse>* writer);
 
+  // The case as `viewer` may see it (cases::Present), with its lights as of
+  // now: stored lights are as of the last write.
+  v1::Case Present(v1::Case c, const v1::Actor& viewer) const;
+
   CaseStore* store_;
   registry_client::RegistryClient* registry_;
   const auth::Authenticator* authenticator_;
@@ -84,7 +88,6 @@ absl::StatusOr<v1::Reporter> AuthorizeReporter(const v1::Actor& actor,
                                                const v1::Reporter& requested);
 
 using cases::OnlyCitizen;
-using cases::Present;
 
 }  // namespace gridcase::intake
 

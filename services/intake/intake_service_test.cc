@@ -167,6 +167,20 @@ TEST_F(IntakeServiceTest, ReportThenGetWithTimeline) {
   EXPECT_EQ(events.integer(), 1);
 }
 
+// Lights are computed for the moment of the read, not left as stored.
+TEST_F(IntakeServiceTest, ReadsShowTheLightOfNow) {
+  ASSERT_OK_AND_ASSIGN(v1::ReportCaseResponse r,
+                       Report(testdata::GoodReport("r-1")));
+  EXPECT_EQ(r.case_().light(), v1::TRAFFIC_LIGHT_GREEN);
+  clock_.Advance(absl::Minutes(29));
+  ASSERT_OK_AND_ASSIGN(v1::GetCaseResponse early, Get(r.case_().id()));
+  EXPECT_EQ(early.case_().light(), v1::TRAFFIC_LIGHT_GREEN);
+  clock_.Advance(absl::Minutes(2));  // past the 30 minutes to register
+  ASSERT_OK_AND_ASSIGN(v1::GetCaseResponse late, Get(r.case_().id()));
+  EXPECT_EQ(late.case_().light(), v1::TRAFFIC_LIGHT_RED);
+  EXPECT_EQ(late.case_().deadlines(0).light(), v1::TRAFFIC_LIGHT_RED);
+}
+
 TEST_F(IntakeServiceTest, RetryReturnsTheSameCaseAndStoresNothingNew) {
   ASSERT_OK_AND_ASSIGN(v1::ReportCaseResponse first,
                        Report(testdata::GoodReport("r-1")));

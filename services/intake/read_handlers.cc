@@ -4,6 +4,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/auth/serve.h"
+#include "common/cases/present.h"
+#include "common/cases/stage_clock.h"
 #include "common/clock/timestamp.h"
 #include "common/status/status_macros.h"
 #include "services/intake/intake_service.h"
@@ -24,6 +26,11 @@ bool Open(v1::CaseState s) {
 }
 
 }  // namespace
+
+v1::Case IntakeServiceImpl::Present(v1::Case c, const v1::Actor& viewer) const {
+  cases::RefreshLights(&c, clock_->Now());
+  return cases::Present(std::move(c), viewer);
+}
 
 grpc::Status IntakeServiceImpl::ListCases(grpc::ServerContext* context,
                                           const v1::ListCasesRequest* request,
