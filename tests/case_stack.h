@@ -10,6 +10,7 @@
 #include <google/protobuf/util/json_util.h>
 #include <grpcpp/client_context.h>
 #include <signal.h>
+#include <sys/wait.h>
 
 #include <atomic>
 #include <fstream>
@@ -27,6 +28,8 @@
 #include "common/status/status_matchers.h"
 #include "common/testing/redis_server.h"
 #include "common/testing/service_process.h"
+#include "common/testing/subprocess.h"
+#include "common/testing/temp_dir.h"
 #include "gmock/gmock.h"
 #include "gridcase/v1/dispatch.grpc.pb.h"
 #include "gridcase/v1/intake.grpc.pb.h"
@@ -298,6 +301,27 @@ class CaseStackTest : public ::testing::Test {
   std::unique_ptr<v1::IntakeService::Stub> intake_stub_;
   std::unique_ptr<v1::DispatchService::Stub> stub_;
 };
+
+// Runs gridctl (GRIDCASE_GRIDCTL_BIN) with `args` plus --target and --actor;
+// returns its exit code, with its stdout and stderr in `out` and `err`.
+inline int Gridctl(const std::string& target, const std::string& actor,
+                   std::vector<std::string> args, std::string* out,
+                   std::string* err) {
+  auto dir = TempDir::Create();
+  if (!dir.ok()) return -1;
+  std::vector<std::string> argv = {GRIDCASE_GRIDCTL_BIN};
+  argv.insert(argv.end(), args.begin(), args.end());
+  argv.push_back(absl::StrCat("--target=", target));
+  argv.push_back(absl::StrCat("--actor=", actor));
+  auto p = Subprocess::Spawn({.argv = argv,
+                              .stdout_path = dir->File("out"),
+                              .stderr_path = dir->File("err")});
+  if (!p.ok()) return -1;
+  absl::StatusOr<int> status = (*p)->Wait(absl::Seconds(30));
+  *out = ReadFile(dir->File("out"));
+  *err = ReadFile(dir->File("err"));
+  return status.ok() && WIFEXITED(*status) ? WEXITSTATUS(*status) : -1;
+}
 
 inline auto Has(v1::CaseEventType t) {
   return [t](const std::vector<v1::CaseEvent>& events) {

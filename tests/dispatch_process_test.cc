@@ -12,6 +12,7 @@ namespace gridcase {
 namespace {
 
 using ::gridcase::testing::CaseStackTest;
+using ::gridcase::testing::Gridctl;
 using ::gridcase::testing::Has;
 using ::gridcase::testing::kAcceptor;
 using ::gridcase::testing::kChief;
@@ -268,6 +269,56 @@ TEST_F(DispatchProcessTest, KillNineWhileConsumingDispatchesEachCaseOnce) {
     EXPECT_EQ(Count(t, v1::CASE_EVENT_TYPE_REGISTERED), 1) << id;
     EXPECT_EQ(Count(t, v1::CASE_EVENT_TYPE_DISPATCHED), 1) << id;
   }
+}
+
+// The whole workflow from the command line: gridctl shows the case in the
+// department's queue, acknowledges, handles and verifies it, prints the
+// timeline as JSON, and exits 1 with the service's error when refused.
+TEST_F(DispatchProcessTest, GridctlDrivesTheWorkflow) {
+  std::string id = Report(true, "E0101", 40);
+  WaitFor(id, Has(v1::CASE_EVENT_TYPE_DISPATCHED));
+  const std::string target = dispatch_->target();
+  std::string out, err;
+  ASSERT_EQ(Gridctl(target, kSanitation,
+                    {"queue", "department", "--owner=sanitation"}, &out, &err),
+            0)
+      << err;
+  EXPECT_THAT(out, HasSubstr(id));
+  EXPECT_THAT(out, HasSubstr("HANDLE"));
+  ASSERT_EQ(Gridctl(target, kSanitation, {"dispatch", "ack", id}, &out, &err),
+            0)
+      << err;
+  EXPECT_THAT(out,
+              HasSubstr(absl::StrCat(id, "  IN_PROGRESS  v4  ACKNOWLEDGED")));
+  ASSERT_EQ(Gridctl(target, kSanitation,
+                    {"dispatch", "handle", id, "--note=已清运",
+                     "--photo=https://oss.example.cn/after.jpg"},
+                    &out, &err),
+            0)
+      << err;
+  EXPECT_EQ(Gridctl(target, kInspector, {"dispatch", "verify", id}, &out, &err),
+            1);
+  EXPECT_THAT(err, HasSubstr("--pass or --fail"));
+  ASSERT_EQ(Gridctl(target, kInspector,
+                    {"dispatch", "verify", id, "--pass", "--note=核查通过"},
+                    &out, &err),
+            0)
+      << err;
+  EXPECT_THAT(out, HasSubstr("CLOSED"));
+  EXPECT_EQ(Gridctl(target, kSanitation, {"dispatch", "ack", id}, &out, &err),
+            1);
+  EXPECT_THAT(err, HasSubstr("error: FAILED_PRECONDITION"));
+  ASSERT_EQ(Gridctl(target, kChief, {"dispatch", "timeline", id, "--json"},
+                    &out, &err),
+            0)
+      << err;
+  v1::GetTimelineResponse timeline;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(out, &timeline).ok())
+      << out;
+  ASSERT_EQ(timeline.events_size(), 6);
+  EXPECT_EQ(timeline.events(5).type(), v1::CASE_EVENT_TYPE_VERIFIED);
+  EXPECT_EQ(timeline.events(4).attachments(0).uri(),
+            "https://oss.example.cn/after.jpg");
 }
 
 }  // namespace

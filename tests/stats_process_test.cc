@@ -4,7 +4,6 @@
 // as must the dashboard gauges on /metrics.
 #include <google/protobuf/util/json_util.h>
 #include <signal.h>
-#include <sys/wait.h>
 
 #include <thread>
 
@@ -13,8 +12,6 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/civil_time.h"
 #include "common/testing/in_process_server.h"
-#include "common/testing/subprocess.h"
-#include "common/testing/temp_dir.h"
 #include "gridcase/v1/stats.grpc.pb.h"
 #include "tests/case_stack.h"
 
@@ -22,6 +19,7 @@ namespace gridcase {
 namespace {
 
 using ::gridcase::testing::CaseStackTest;
+using ::gridcase::testing::Gridctl;
 using ::gridcase::testing::Has;
 using ::gridcase::testing::kAcceptor;
 using ::gridcase::testing::kChief;
@@ -36,27 +34,6 @@ using ::gridcase::testing::WithActor;
 using ::testing::HasSubstr;
 
 constexpr char kTown[] = "330483101";  // 濮院镇
-
-// Runs gridctl with `args` against the stats process; returns its exit
-// code, and its stdout and stderr in `out` and `err`.
-int Gridctl(const ServiceProcess& stats, std::vector<std::string> args,
-            std::string* out, std::string* err) {
-  auto dir = ::gridcase::testing::TempDir::Create();
-  if (!dir.ok()) return -1;
-  std::vector<std::string> argv = {GRIDCASE_GRIDCTL_BIN};
-  argv.insert(argv.end(), args.begin(), args.end());
-  argv.push_back(absl::StrCat("--target=", stats.target()));
-  argv.push_back("--actor=subject=leader-1; roles=duty_chief");
-  auto p =
-      ::gridcase::testing::Subprocess::Spawn({.argv = argv,
-                                              .stdout_path = dir->File("out"),
-                                              .stderr_path = dir->File("err")});
-  if (!p.ok()) return -1;
-  absl::StatusOr<int> status = (*p)->Wait(absl::Seconds(30));
-  *out = ::gridcase::testing::ReadFile(dir->File("out"));
-  *err = ::gridcase::testing::ReadFile(dir->File("err"));
-  return status.ok() && WIFEXITED(*status) ? WEXITSTATUS(*status) : -1;
-}
 
 class StatsProcessTest : public CaseStackTest {
  protected:
@@ -283,7 +260,7 @@ TEST_F(StatsProcessTest, ScriptedDayGivesHandComputedIndicators) {
   const std::string period =
       absl::StrCat("--period=", period_.start_date(), "..", period_.end_date());
   std::string out, err;
-  ASSERT_EQ(Gridctl(*stats_,
+  ASSERT_EQ(Gridctl(stats_->target(), kChief,
                     {"stats", "ranking", "--level=department",
                      "--by=on_time_handle_rate", period, "--json"},
                     &out, &err),
@@ -298,7 +275,7 @@ TEST_F(StatsProcessTest, ScriptedDayGivesHandComputedIndicators) {
     EXPECT_EQ(from_cli.entries(i).rank(), departments.entries(i).rank());
     EXPECT_EQ(from_cli.entries(i).value(), departments.entries(i).value());
   }
-  ASSERT_EQ(Gridctl(*stats_,
+  ASSERT_EQ(Gridctl(stats_->target(), kChief,
                     {"stats", "ranking", "--level=department",
                      "--by=on_time_handle_rate", period},
                     &out, &err),
@@ -310,7 +287,7 @@ TEST_F(StatsProcessTest, ScriptedDayGivesHandComputedIndicators) {
   EXPECT_THAT(lines[1], HasSubstr("100.0% (2/2)"));
   EXPECT_THAT(lines[2], HasSubstr("sanitation"));
   EXPECT_THAT(lines[2], HasSubstr("33.3% (1/3)"));
-  ASSERT_EQ(Gridctl(*stats_,
+  ASSERT_EQ(Gridctl(stats_->target(), kChief,
                     {"stats", "summary", absl::StrCat("--scope=region:", kTown),
                      period},
                     &out, &err),
@@ -322,9 +299,9 @@ TEST_F(StatsProcessTest, ScriptedDayGivesHandComputedIndicators) {
                        "按期结案率 on-time close rate +50\\.0% \\(2/4\\)"));
   EXPECT_THAT(out, ::testing::ContainsRegex(
                        "按期处置率 on-time handle rate +60\\.0% \\(3/5\\)"));
-  EXPECT_EQ(
-      Gridctl(*stats_, {"stats", "summary", "--scope=region:3304"}, &out, &err),
-      1);
+  EXPECT_EQ(Gridctl(stats_->target(), kChief,
+                    {"stats", "summary", "--scope=region:3304"}, &out, &err),
+            1);
   EXPECT_THAT(err, HasSubstr("error: INVALID_ARGUMENT: scope.code"));
 
   // The dashboard gauges, once the gauge loop has caught up.

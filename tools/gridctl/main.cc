@@ -1,5 +1,5 @@
-// gridctl: the gridcase command-line client. Commands today: health,
-// registry, report, case and stats; issue #7 adds the dispatch actions.
+// gridctl: the gridcase command-line client: health, registry, report, case,
+// dispatch, queue and stats.
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -9,6 +9,7 @@
 #include "common/server/health_client.h"
 #include "tools/gridctl/case_commands.h"
 #include "tools/gridctl/cli.h"
+#include "tools/gridctl/dispatch_commands.h"
 #include "tools/gridctl/registry_commands.h"
 #include "tools/gridctl/stats_commands.h"
 
@@ -21,6 +22,8 @@ Usage:
   gridctl registry import|load|locate ...   (gridctl registry --help)
   gridctl report --category=... --lat=... --lng=... --description=...
   gridctl case get|list|nearby ...          (gridctl case --help)
+  gridctl dispatch ACTION CASE_ID ...      (gridctl dispatch --help)
+  gridctl queue NAME ...                    (gridctl queue --help)
   gridctl stats summary|ranking|trend|hotspots ...   (gridctl stats --help)
 
 Every command takes --target (else $GRIDCASE_<SERVICE>_TARGET, else
@@ -81,5 +84,7 @@ int main(int argc, char** argv) {
   if (command == "report") return gridcase::gridctl::RunReport(rest);
   if (command == "case") return gridcase::gridctl::RunCase(rest);
   if (command == "stats") return gridcase::gridctl::RunStats(rest);
+  if (command == "dispatch") return gridcase::gridctl::RunDispatch(rest);
+  if (command == "queue") return gridcase::gridctl::RunQueue(rest);
   return Usage("unknown command '" + command + "'");
 }
