@@ -316,6 +316,27 @@ TEST_F(DispatchProcessTest, GridctlDrivesTheWorkflow) {
   ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(out, &timeline).ok())
       << out;
   ASSERT_EQ(timeline.events_size(), 6);
+  // The registry's lists.
+  const std::string registry = registry_->target();
+  ASSERT_EQ(Gridctl(registry, kChief, {"registry", "departments"}, &out, &err),
+            0)
+      << err;
+  EXPECT_THAT(out, HasSubstr("sanitation"));
+  EXPECT_THAT(out, HasSubstr("works"));
+  ASSERT_EQ(Gridctl(registry, kChief, {"registry", "regions", "--level=town"},
+                    &out, &err),
+            0)
+      << err;
+  EXPECT_THAT(out, HasSubstr("330483101        town       濮院镇"));
+  ASSERT_EQ(
+      Gridctl(registry, kChief,
+              {"registry", "rules", "--category=E0101", "--json"}, &out, &err),
+      0)
+      << err;
+  v1::ListRulesResponse rules;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(out, &rules).ok());
+  ASSERT_EQ(rules.rules_size(), 1);
+  EXPECT_EQ(rules.rules(0).id(), "puyuan-E0101");
   EXPECT_EQ(timeline.events(5).type(), v1::CASE_EVENT_TYPE_VERIFIED);
   EXPECT_EQ(timeline.events(4).attachments(0).uri(),
             "https://oss.example.cn/after.jpg");

@@ -12,6 +12,7 @@
 #include "common/status/status_macros.h"
 #include "gridcase/v1/registry.grpc.pb.h"
 #include "tools/gridctl/cli.h"
+#include "tools/gridctl/registry_lists.h"
 
 namespace gridcase::gridctl {
 namespace {
@@ -29,6 +30,12 @@ Usage:
       are skipped. Files use the gridcase.v1 JSON mapping, as List*Response.
   gridctl registry locate LATITUDE LONGITUDE [--json]
       The grid, community, town and city of a WGS84 point.
+  gridctl registry regions [--level=town] [--parent=CODE] [--json]
+  gridctl registry members [--role=grid_manager] [--grid=CODE]
+                           [--department=ID] [--json]
+  gridctl registry departments|categories [--major=E01]|calendar [--json]
+  gridctl registry rules [--category=CODE] [--scope=CODE] [--department=ID]
+      The registry's lists, every page.
 
 Options:
   --target=HOST:PORT  registry address ($GRIDCASE_REGISTRY_TARGET,
@@ -40,8 +47,9 @@ Options:
 )";
 
 const std::vector<std::string> kOptions = {
-    "target", "actor",         "timeout",   "json",
-    "help",   "validate-only", "catalogue", "calendar"};
+    "target",     "actor",    "timeout",  "json",   "help", "validate-only",
+    "catalogue",  "calendar", "level",    "parent", "role", "grid",
+    "department", "major",    "category", "scope"};
 
 absl::StatusOr<std::string> ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -257,6 +265,7 @@ int RunRegistry(const std::vector<std::string>& args) {
   }
   if (args[0] == "import") return Import(*in);
   if (args[0] == "locate") return Locate(*in);
+  if (IsRegistryList(args[0])) return RunRegistryList(args[0], *in);
   if (args[0] == "load") {
     absl::Status s = Load(*in);
     return s.ok() ? 0 : Fail(s);
