@@ -285,6 +285,22 @@ TEST_F(DispatchProcessTest, GridctlDrivesTheWorkflow) {
       << err;
   EXPECT_THAT(out, HasSubstr(id));
   EXPECT_THAT(out, HasSubstr("HANDLE"));
+  // A live watch of the case, from gridctl, sees the next two events.
+  ASSERT_OK_AND_ASSIGN(auto dir, ::gridcase::testing::TempDir::Create());
+  ASSERT_OK_AND_ASSIGN(
+      auto watch, ::gridcase::testing::Subprocess::Spawn(
+                      {.argv = {GRIDCASE_GRIDCTL_BIN, "case", "watch",
+                                absl::StrCat("--case=", id), "--count=2",
+                                absl::StrCat("--target=", intake_->target()),
+                                absl::StrCat("--actor=", kChief)},
+                       .stdout_path = dir.File("out"),
+                       .stderr_path = dir.File("err")}));
+  absl::Time until = absl::Now() + absl::Seconds(10);
+  while (::gridcase::testing::ReadFile(dir.File("err")).find("live") ==
+             std::string::npos &&
+         absl::Now() < until) {
+    absl::SleepFor(absl::Milliseconds(20));
+  }
   ASSERT_EQ(Gridctl(target, kSanitation, {"dispatch", "ack", id}, &out, &err),
             0)
       << err;
@@ -296,6 +312,11 @@ TEST_F(DispatchProcessTest, GridctlDrivesTheWorkflow) {
                     &out, &err),
             0)
       << err;
+  ASSERT_OK_AND_ASSIGN(int watch_status, watch->Wait(absl::Seconds(10)));
+  EXPECT_TRUE(WIFEXITED(watch_status) && WEXITSTATUS(watch_status) == 0);
+  std::string watched = ::gridcase::testing::ReadFile(dir.File("out"));
+  EXPECT_THAT(watched, ::testing::ContainsRegex(
+                           "ACKNOWLEDGED +IN_PROGRESS\n.*HANDLED +HANDLED"));
   EXPECT_EQ(Gridctl(target, kInspector, {"dispatch", "verify", id}, &out, &err),
             1);
   EXPECT_THAT(err, HasSubstr("--pass or --fail"));

@@ -41,6 +41,10 @@ Usage:
   gridctl case list [--region=CODE] [--reporter=ID] [--category=CODE]
                     [--state=STATE] [--page-size=N] [--page-token=T] [--json]
   gridctl case nearby LATITUDE LONGITUDE [--radius=METRES] [--json]
+  gridctl case watch --case=ID|--reporter=ID|--region=CODE [--count=N]
+                     [--resume-token=T] [--timeout=1h] [--json]
+      Live events (WatchCases), one line each (--json: one JSON object per
+      line), until --count events or --timeout (default 30s).
 )";
 
 std::string StateName(v1::CaseState s) {
@@ -135,15 +139,67 @@ int RunReport(const std::vector<std::string>& args) {
   return 0;
 }
 
+namespace {
+
+int Watch(const Invocation& in, v1::IntakeService::Stub* stub,
+          grpc::ClientContext* context) {
+  v1::WatchCasesRequest request;
+  if (in.Has("case")) request.set_case_id(in.Get("case", nullptr));
+  if (in.Has("reporter")) request.set_reporter_id(in.Get("reporter", nullptr));
+  if (in.Has("region")) request.set_region_code(in.Get("region", nullptr));
+  request.set_resume_token(in.Get("resume-token", nullptr));
+  int count = 0;
+  if (in.Has("count") && !absl::SimpleAtoi(in.Get("count", nullptr), &count)) {
+    return Fail(absl::InvalidArgumentError("--count: a number of events"));
+  }
+  auto reader = stub->WatchCases(context, request);
+  v1::WatchCasesResponse message;
+  int seen = 0;
+  bool live = false;
+  while ((count == 0 || seen < count) && reader->Read(&message)) {
+    if (!message.has_event()) {  // the live marker, or a heartbeat
+      if (!live) std::fprintf(stderr, "watching (live)\n");
+      live = true;
+      continue;
+    }
+    ++seen;
+    const v1::CaseEvent& e = message.event();
+    if (in.Has("json")) {
+      std::string line;
+      (void)google::protobuf::util::MessageToJsonString(message, &line);
+      std::printf("%s\n", line.c_str());
+    } else {
+      std::printf(
+          "%s  %s  %-20s %s\n", e.id().c_str(), e.case_id().c_str(),
+          std::string(absl::StripPrefix(v1::CaseEventType_Name(e.type()),
+                                        "CASE_EVENT_TYPE_"))
+              .c_str(),
+          StateName(e.to_state()).c_str());
+    }
+    std::fflush(stdout);
+  }
+  if (count > 0 && seen >= count) {
+    context->TryCancel();
+    return 0;
+  }
+  absl::Status s = FromGrpcStatus(reader->Finish());
+  // The --timeout deadline ends a watch normally.
+  if (s.code() == absl::StatusCode::kDeadlineExceeded) return 0;
+  return s.ok() ? 0 : Fail(s);
+}
+
+}  // namespace
+
 int RunCase(const std::vector<std::string>& args) {
   if (args.empty() || args[0] == "--help" || args[0] == "help") {
     std::fputs(kCaseUsage, args.empty() ? stderr : stdout);
     return args.empty() ? 2 : 0;
   }
-  absl::StatusOr<Invocation> in = Parse(
-      std::vector<std::string>(args.begin() + 1, args.end()),
-      {"target", "actor", "timeout", "json", "help", "timeline", "region",
-       "reporter", "category", "state", "page-size", "page-token", "radius"});
+  absl::StatusOr<Invocation> in =
+      Parse(std::vector<std::string>(args.begin() + 1, args.end()),
+            {"target", "actor", "timeout", "json", "help", "timeline", "region",
+             "reporter", "category", "state", "page-size", "page-token",
+             "radius", "case", "count", "resume-token"});
   if (!in.ok()) return Fail(in.status());
   auto stub = Stub(*in);
   auto context = Context(*in);
@@ -166,6 +222,7 @@ int RunCase(const std::vector<std::string>& args) {
     }
     return 0;
   }
+  if (args[0] == "watch") return Watch(*in, stub.get(), context.get());
   if (args[0] == "list") {
     v1::ListCasesRequest request;
     request.set_region_code(in->Get("region", nullptr));
