@@ -106,6 +106,15 @@ absl::Status RedisEventSource::Ack(const StreamEntry& e) {
       .status();
 }
 
+absl::Status RedisEventSource::Ack(const std::vector<StreamEntry>& entries) {
+  if (entries.empty()) return absl::OkStatus();
+  std::vector<redis::Args> commands;
+  for (const StreamEntry& e : entries) {
+    commands.push_back({"XACK", cases::EventsKey(e.shard), group_, e.id});
+  }
+  return redis_->Pipeline(commands).status();
+}
+
 absl::StatusOr<std::pair<int64_t, int64_t>> RedisEventSource::Backlog() {
   std::vector<redis::Args> commands;
   for (int shard = 0; shard < shards_; ++shard) {

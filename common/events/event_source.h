@@ -42,6 +42,8 @@ class EventSource {
   virtual absl::StatusOr<std::vector<StreamEntry>> Claim(
       const std::string& consumer, absl::Duration min_idle, int count) = 0;
   virtual absl::Status Ack(const StreamEntry& entry) = 0;
+  // Acknowledges a batch in one round trip.
+  virtual absl::Status Ack(const std::vector<StreamEntry>& entries) = 0;
   // Entries not yet delivered to the group, and delivered but not acked,
   // over all shards.
   virtual absl::StatusOr<std::pair<int64_t, int64_t>> Backlog() = 0;
@@ -60,6 +62,7 @@ class RedisEventSource final : public EventSource {
                                                  absl::Duration min_idle,
                                                  int count) override;
   absl::Status Ack(const StreamEntry& entry) override;
+  absl::Status Ack(const std::vector<StreamEntry>& entries) override;
   absl::StatusOr<std::pair<int64_t, int64_t>> Backlog() override;
 
  private:

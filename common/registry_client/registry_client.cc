@@ -8,22 +8,24 @@
 #include "common/status/status_macros.h"
 
 namespace gridcase::registry_client {
-namespace {
 
-// The registry being down or slow is UNAVAILABLE to the callers, with a
-// message that says which dependency failed.
-absl::Status FromRegistry(const grpc::Status& status) {
+absl::Status FromRegistry(const grpc::Status& status, absl::string_view hint) {
   absl::Status s = FromGrpcStatus(status);
   if (s.code() == absl::StatusCode::kUnavailable ||
       s.code() == absl::StatusCode::kDeadlineExceeded) {
     return absl::UnavailableError(
-        absl::StrCat("registry unavailable: ", s.message(),
-                     "; retry with the same request_id"));
+        absl::StrCat("registry unavailable: ", s.message(), hint));
   }
   return s;
 }
 
-}  // namespace
+std::unique_ptr<grpc::ClientContext> RegistryContext(
+    const std::string& actor_header, absl::Duration deadline) {
+  auto context = std::make_unique<grpc::ClientContext>();
+  context->AddMetadata("x-gridcase-actor", actor_header);
+  context->set_deadline(absl::ToChronoTime(absl::Now() + deadline));
+  return context;
+}
 
 GrpcRegistryClient::GrpcRegistryClient(
     std::unique_ptr<v1::RegistryService::StubInterface> stub,
@@ -40,10 +42,9 @@ absl::Status GrpcRegistryClient::Call(
     grpc::Status (v1::RegistryService::StubInterface::*rpc)(
         grpc::ClientContext*, const Req&, Resp*),
     const Req& request, Resp* response) {
-  grpc::ClientContext context;
-  context.AddMetadata("x-gridcase-actor", actor_header_);
-  context.set_deadline(absl::ToChronoTime(absl::Now() + deadline_));
-  return FromRegistry((stub_.get()->*rpc)(&context, request, response));
+  auto context = RegistryContext(actor_header_, deadline_);
+  return FromRegistry((stub_.get()->*rpc)(context.get(), request, response),
+                      "; retry with the same request_id");
 }
 
 absl::StatusOr<v1::LocateGridResponse> GrpcRegistryClient::Locate(

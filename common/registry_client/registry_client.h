@@ -16,12 +16,24 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "common/clock/clock.h"
 #include "gridcase/v1/registry.grpc.pb.h"
 
 namespace gridcase::registry_client {
+
+// The registry being down or slow is UNAVAILABLE to the callers, "registry
+// unavailable: <reason>" + `hint`, so they can tell which dependency failed;
+// other statuses pass through.
+absl::Status FromRegistry(const grpc::Status& status,
+                          absl::string_view hint = "");
+
+// A context for one registry call: the x-gridcase-actor header (e.g.
+// "subject=system:intake; roles=system") and a deadline.
+std::unique_ptr<grpc::ClientContext> RegistryContext(
+    const std::string& actor_header, absl::Duration deadline);
 
 class RegistryClient {
  public:

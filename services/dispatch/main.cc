@@ -2,18 +2,18 @@
 #include <grpcpp/create_channel.h>
 #include <grpcpp/security/credentials.h>
 #include <grpcpp/support/channel_arguments.h>
-#include <unistd.h>
 
 #include "absl/flags/flag.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "common/clock/clock.h"
 #include "common/config/env_flags.h"
+#include "common/events/consumer.h"
+#include "common/events/event_source.h"
 #include "common/registry_client/registry_client.h"
 #include "common/server/bootstrap.h"
 #include "services/dispatch/dispatch_metrics.h"
 #include "services/dispatch/dispatch_service.h"
-#include "common/events/event_source.h"
 #include "services/dispatch/redis_case_store.h"
 #include "services/dispatch/transitions.h"
 #include "services/dispatch/workers.h"
@@ -69,11 +69,7 @@ int main(int argc, char** argv) {
     }
   }
   std::string consumer = absl::GetFlag(FLAGS_consumer);
-  if (consumer.empty()) {
-    char host[256] = {0};
-    gethostname(host, sizeof(host) - 1);
-    consumer = absl::StrCat(host, "-", getpid());
-  }
+  if (consumer.empty()) consumer = gridcase::events::DefaultConsumerName();
   grpc::ChannelArguments channel_args;
   channel_args.SetLoadBalancingPolicyName("round_robin");
   auto registry_channel = grpc::CreateCustomChannel(
@@ -92,8 +88,7 @@ int main(int argc, char** argv) {
       &store, &registry, clock, &metrics,
       {.warn_share = warn_share,
        .reopen_window = absl::GetFlag(FLAGS_reopen_window)});
-  gridcase::events::RedisEventSource events(&boot.redis(), shards,
-                                              "dispatch");
+  gridcase::events::RedisEventSource events(&boot.redis(), shards, "dispatch");
   gridcase::dispatch::Workers workers(
       &transitions, &events, &metrics,
       {.shards = shards,

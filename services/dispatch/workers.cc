@@ -15,26 +15,18 @@ Workers::Workers(Transitions* transitions, events::EventSource* events,
 Workers::~Workers() { Stop(); }
 
 void Workers::Start() {
-  threads_.emplace_back([this] { ConsumeLoop(); });
-  threads_.emplace_back([this] { ScanLoop(); });
-  threads_.emplace_back([this] { GaugeLoop(); });
+  loops_.Run([this] {
+    events::Consume(events_,
+                    {.consumer = options_.consumer,
+                     .block = options_.block,
+                     .claim_idle = options_.claim_idle},
+                    loops_, [this](const auto& entries) { Handle(entries); });
+  });
+  loops_.Run([this] { ScanLoop(); });
+  loops_.Run([this] { GaugeLoop(); });
 }
 
-void Workers::Stop() {
-  stop_ = true;
-  for (std::thread& t : threads_) {
-    if (t.joinable()) t.join();
-  }
-  threads_.clear();
-}
-
-bool Workers::Sleep(absl::Duration d) {
-  absl::Time until = absl::Now() + d;
-  while (!stop_ && absl::Now() < until) {
-    absl::SleepFor(std::min(absl::Milliseconds(50), until - absl::Now()));
-  }
-  return !stop_;
-}
+void Workers::Stop() { loops_.Stop(); }
 
 void Workers::Handle(const std::vector<events::StreamEntry>& entries) {
   for (const events::StreamEntry& e : entries) {
@@ -56,39 +48,11 @@ void Workers::Handle(const std::vector<events::StreamEntry>& entries) {
   }
 }
 
-void Workers::ConsumeLoop() {
-  while (!stop_) {
-    absl::Status s = events_->EnsureGroups();
-    if (s.ok()) break;
-    log::Warn("cannot create consumer groups; retrying",
-              {{"error", std::string(s.message())}});
-    if (!Sleep(absl::Seconds(1))) return;
-  }
-  absl::Time next_claim = absl::InfinitePast();
-  while (!stop_) {
-    if (absl::Now() >= next_claim) {
-      absl::StatusOr<std::vector<events::StreamEntry>> claimed =
-          events_->Claim(options_.consumer, options_.claim_idle, 100);
-      if (claimed.ok()) Handle(*claimed);
-      next_claim = absl::Now() +
-                   std::max(options_.claim_idle / 2, absl::Milliseconds(200));
-    }
-    absl::StatusOr<std::vector<events::StreamEntry>> read =
-        events_->Read(options_.consumer, 64, options_.block);
-    if (!read.ok()) {
-      log::Warn("consumer read failed; retrying",
-                {{"error", std::string(read.status().message())}});
-      if (!Sleep(absl::Milliseconds(500))) return;
-      continue;
-    }
-    Handle(*read);
-  }
-}
-
 void Workers::ScanLoop() {
-  while (Sleep(options_.scan_interval)) {
+  while (loops_.Sleep(options_.scan_interval)) {
     bool ok = true;
-    for (int shard = 0; shard < options_.shards && !stop_; ++shard) {
+    for (int shard = 0; shard < options_.shards && !loops_.stopping();
+         ++shard) {
       absl::StatusOr<int> n = transitions_->ScanShard(shard);
       if (!n.ok()) {
         ok = false;
@@ -109,7 +73,7 @@ void Workers::GaugeLoop() {
     if (g.ok()) metrics_->SetGauges(*g);
     absl::StatusOr<std::pair<int64_t, int64_t>> b = events_->Backlog();
     if (b.ok()) metrics_->SetLag(b->first, b->second);
-  } while (Sleep(options_.gauge_interval));
+  } while (loops_.Sleep(options_.gauge_interval));
 }
 
 }  // namespace gridcase::dispatch

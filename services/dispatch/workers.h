@@ -7,15 +7,14 @@
 #ifndef GRIDCASE_SERVICES_DISPATCH_WORKERS_H_
 #define GRIDCASE_SERVICES_DISPATCH_WORKERS_H_
 
-#include <atomic>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "absl/time/time.h"
+#include "common/events/consumer.h"
+#include "common/events/event_source.h"
 #include "services/dispatch/auto_router.h"
 #include "services/dispatch/dispatch_metrics.h"
-#include "common/events/event_source.h"
 #include "services/dispatch/transitions.h"
 
 namespace gridcase::dispatch {
@@ -41,20 +40,16 @@ class Workers {
   void Stop();
 
  private:
-  void ConsumeLoop();
   void ScanLoop();
   void GaugeLoop();
   void Handle(const std::vector<events::StreamEntry>& entries);
-  // Sleeps up to `d`, returning early (false) when stopping.
-  bool Sleep(absl::Duration d);
 
   Transitions* transitions_;
   events::EventSource* events_;
   DispatchMetrics* metrics_;
   WorkerOptions options_;
   AutoRouter router_;
-  std::atomic<bool> stop_{false};
-  std::vector<std::thread> threads_;
+  events::Loops loops_;  // last: stopped first
 };
 
 }  // namespace gridcase::dispatch

@@ -1,9 +1,7 @@
 #include "services/stats/directory.h"
 
-#include <grpcpp/client_context.h>
-
 #include "absl/strings/str_cat.h"
-#include "common/status/grpc_status.h"
+#include "common/registry_client/registry_client.h"
 #include "common/status/status_macros.h"
 #include "services/stats/dimensions.h"
 
@@ -106,64 +104,57 @@ GrpcDirectory::Snapshot() {
   return snapshot_;
 }
 
+template <typename Req, typename Resp, typename Take>
+absl::Status GrpcDirectory::AllPages(
+    grpc::Status (v1::RegistryService::StubInterface::*rpc)(
+        grpc::ClientContext*, const Req&, Resp*),
+    Req request, Take take) {
+  do {
+    Resp page;
+    auto context = registry_client::RegistryContext(actor_header_, deadline_);
+    RETURN_IF_ERROR(registry_client::FromRegistry(
+        (stub_.get()->*rpc)(context.get(), request, &page)));
+    take(page);
+    request.set_page_token(page.next_page_token());
+  } while (!request.page_token().empty());
+  return absl::OkStatus();
+}
+
 absl::StatusOr<DirectorySnapshot> GrpcDirectory::Load() {
-  DirectorySnapshot out;
-  auto call = [this](auto rpc, auto& request, auto* response) -> absl::Status {
-    grpc::ClientContext context;
-    context.AddMetadata("x-gridcase-actor", actor_header_);
-    context.set_deadline(absl::ToChronoTime(absl::Now() + deadline_));
-    absl::Status s =
-        FromGrpcStatus((stub_.get()->*rpc)(&context, request, response));
-    if (s.code() == absl::StatusCode::kUnavailable ||
-        s.code() == absl::StatusCode::kDeadlineExceeded) {
-      return absl::UnavailableError(
-          absl::StrCat("registry unavailable: ", s.message()));
-    }
-    return s;
-  };
   using Stub = v1::RegistryService::StubInterface;
+  DirectorySnapshot out;
   v1::ListRegionsRequest regions;
   regions.set_page_size(1000);
-  do {
-    v1::ListRegionsResponse r;
-    RETURN_IF_ERROR(call(&Stub::ListRegions, regions, &r));
+  RETURN_IF_ERROR(AllPages(&Stub::ListRegions, regions, [&out](const auto& r) {
     for (const v1::Region& region : r.regions()) {
       out.regions[region.code()] = region.name();
     }
-    regions.set_page_token(r.next_page_token());
-  } while (!regions.page_token().empty());
+  }));
   v1::ListDepartmentsRequest departments;
   departments.set_page_size(1000);
-  do {
-    v1::ListDepartmentsResponse r;
-    RETURN_IF_ERROR(call(&Stub::ListDepartments, departments, &r));
-    for (const v1::Department& d : r.departments()) {
-      out.departments[d.id()] = d.name();
-    }
-    departments.set_page_token(r.next_page_token());
-  } while (!departments.page_token().empty());
+  RETURN_IF_ERROR(
+      AllPages(&Stub::ListDepartments, departments, [&out](const auto& r) {
+        for (const v1::Department& d : r.departments()) {
+          out.departments[d.id()] = d.name();
+        }
+      }));
   v1::ListCategoriesRequest categories;
   categories.set_page_size(1000);
   categories.set_include_disabled(true);
-  do {
-    v1::ListCategoriesResponse r;
-    RETURN_IF_ERROR(call(&Stub::ListCategories, categories, &r));
-    for (const v1::Category& c : r.categories()) {
-      out.categories[c.code()] = c.name();
-      out.majors[c.major_code()] = c.major_name();
-    }
-    categories.set_page_token(r.next_page_token());
-  } while (!categories.page_token().empty());
+  RETURN_IF_ERROR(
+      AllPages(&Stub::ListCategories, categories, [&out](const auto& r) {
+        for (const v1::Category& c : r.categories()) {
+          out.categories[c.code()] = c.name();
+          out.majors[c.major_code()] = c.major_name();
+        }
+      }));
   v1::ListMembersRequest members;
   members.set_page_size(500);
   members.set_role(v1::ROLE_GRID_MANAGER);
-  do {
-    v1::ListMembersResponse r;
-    RETURN_IF_ERROR(call(&Stub::ListMembers, members, &r));
+  RETURN_IF_ERROR(AllPages(&Stub::ListMembers, members, [&out](const auto& r) {
     for (const v1::Member& m : r.members())
       out.grid_managers[m.id()] = m.name();
-    members.set_page_token(r.next_page_token());
-  } while (!members.page_token().empty());
+  }));
   return out;
 }
 

@@ -64,6 +64,11 @@ class GrpcDirectory final : public Directory {
  private:
   absl::StatusOr<std::shared_ptr<const DirectorySnapshot>> Snapshot();
   absl::StatusOr<DirectorySnapshot> Load();
+  // Calls a registry List RPC page by page, handing each page to `take`.
+  template <typename Req, typename Resp, typename Take>
+  absl::Status AllPages(grpc::Status (v1::RegistryService::StubInterface::*rpc)(
+                            grpc::ClientContext*, const Req&, Resp*),
+                        Req request, Take take);
 
   std::unique_ptr<v1::RegistryService::StubInterface> stub_;
   const absl::Duration deadline_;

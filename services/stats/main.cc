@@ -5,7 +5,6 @@
 #include <grpcpp/create_channel.h>
 #include <grpcpp/security/credentials.h>
 #include <grpcpp/support/channel_arguments.h>
-#include <unistd.h>
 
 #include <cstdio>
 #include <cstring>
@@ -14,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/clock/clock.h"
 #include "common/config/env_flags.h"
+#include "common/events/consumer.h"
 #include "common/events/event_source.h"
 #include "common/server/bootstrap.h"
 #include "services/stats/directory.h"
@@ -118,11 +118,7 @@ int main(int argc, char** argv) {
   }
 
   std::string consumer = absl::GetFlag(FLAGS_consumer);
-  if (consumer.empty()) {
-    char host[256] = {0};
-    gethostname(host, sizeof(host) - 1);
-    consumer = absl::StrCat(host, "-", getpid());
-  }
+  if (consumer.empty()) consumer = gridcase::events::DefaultConsumerName();
   grpc::ChannelArguments channel_args;
   channel_args.SetLoadBalancingPolicyName("round_robin");
   const gridcase::Clock* clock = gridcase::RealClock::Get();

@@ -70,28 +70,20 @@ Workers::Workers(RedisAggregates* aggregates, events::EventSource* events,
 Workers::~Workers() { Stop(); }
 
 void Workers::Start() {
-  threads_.emplace_back([this] { ConsumeLoop(); });
-  threads_.emplace_back([this] { GaugeLoop(); });
+  loops_.Run([this] {
+    events::Consume(events_,
+                    {.consumer = options_.consumer,
+                     .batch = options_.batch,
+                     .block = options_.block,
+                     .claim_idle = options_.claim_idle},
+                    loops_, [this](const auto& entries) { Handle(entries); });
+  });
+  loops_.Run([this] { GaugeLoop(); });
 }
 
-void Workers::Stop() {
-  stop_ = true;
-  for (std::thread& t : threads_) {
-    if (t.joinable()) t.join();
-  }
-  threads_.clear();
-}
-
-bool Workers::Sleep(absl::Duration d) {
-  absl::Time until = absl::Now() + d;
-  while (!stop_ && absl::Now() < until) {
-    absl::SleepFor(std::min(absl::Milliseconds(50), until - absl::Now()));
-  }
-  return !stop_;
-}
+void Workers::Stop() { loops_.Stop(); }
 
 void Workers::Handle(const std::vector<events::StreamEntry>& entries) {
-  if (entries.empty()) return;
   std::vector<v1::CaseEvent> batch;
   int corrupt = 0;
   for (const events::StreamEntry& entry : entries) {
@@ -116,36 +108,7 @@ void Workers::Handle(const std::vector<events::StreamEntry>& entries) {
     return;
   }
   metrics_->Events(result->applied, result->duplicates, corrupt);
-  for (const events::StreamEntry& entry : entries) (void)events_->Ack(entry);
-}
-
-void Workers::ConsumeLoop() {
-  while (!stop_) {
-    absl::Status s = events_->EnsureGroups();
-    if (s.ok()) break;
-    log::Warn("cannot create consumer groups; retrying",
-              {{"error", std::string(s.message())}});
-    if (!Sleep(absl::Seconds(1))) return;
-  }
-  absl::Time next_claim = absl::InfinitePast();
-  while (!stop_) {
-    if (absl::Now() >= next_claim) {
-      absl::StatusOr<std::vector<events::StreamEntry>> claimed = events_->Claim(
-          options_.consumer, options_.claim_idle, options_.batch);
-      if (claimed.ok()) Handle(*claimed);
-      next_claim = absl::Now() +
-                   std::max(options_.claim_idle / 2, absl::Milliseconds(200));
-    }
-    absl::StatusOr<std::vector<events::StreamEntry>> read =
-        events_->Read(options_.consumer, options_.batch, options_.block);
-    if (!read.ok()) {
-      log::Warn("consumer read failed; retrying",
-                {{"error", std::string(read.status().message())}});
-      if (!Sleep(absl::Milliseconds(500))) return;
-      continue;
-    }
-    Handle(*read);
-  }
+  (void)events_->Ack(entries);
 }
 
 void Workers::GaugeLoop() {
@@ -155,7 +118,7 @@ void Workers::GaugeLoop() {
     if (d.ok()) metrics_->SetDashboard(*d);
     absl::StatusOr<std::pair<int64_t, int64_t>> b = events_->Backlog();
     if (b.ok()) metrics_->SetLag(b->first, b->second);
-  } while (Sleep(options_.gauge_interval));
+  } while (loops_.Sleep(options_.gauge_interval));
 }
 
 }  // namespace gridcase::stats

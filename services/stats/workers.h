@@ -6,14 +6,13 @@
 #ifndef GRIDCASE_SERVICES_STATS_WORKERS_H_
 #define GRIDCASE_SERVICES_STATS_WORKERS_H_
 
-#include <atomic>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "common/clock/clock.h"
+#include "common/events/consumer.h"
 #include "common/events/event_source.h"
 #include "services/stats/aggregates.h"
 #include "services/stats/redis_aggregates.h"
@@ -45,18 +44,15 @@ class Workers {
   void Stop();
 
  private:
-  void ConsumeLoop();
   void GaugeLoop();
   void Handle(const std::vector<events::StreamEntry>& entries);
-  bool Sleep(absl::Duration d);
 
   RedisAggregates* aggregates_;
   events::EventSource* events_;
   StatsMetrics* metrics_;
   const Clock* clock_;
   WorkerOptions options_;
-  std::atomic<bool> stop_{false};
-  std::vector<std::thread> threads_;
+  events::Loops loops_;  // last: stopped first
 };
 
 }  // namespace gridcase::stats
