@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # tools/run-local on an existing build, both ways it ends:
-#  1. --once: every service reaches SERVING, the endpoints are printed, and
-#     every process it started is gone afterwards;
+#  1. --once with a small simulated day: every service reaches SERVING, the
+#     sample registry loads, the simulated cases reach every path it aims at
+#     (closed, reworked, returned, extended, overdue, merged) by the stats
+#     service's own count, the printed town ranking agrees row by row with
+#     `gridctl stats ranking --json` (saved by run-local from the live
+#     service), and every process it started is gone afterwards;
 #  2. Ctrl-C (SIGINT) while it keeps the stack up: the same clean stop.
 set -euo pipefail
 # Job control: a background job of a non-interactive shell would otherwise
@@ -17,56 +21,98 @@ cleanup() {
 trap cleanup EXIT
 export GRIDCASE_SKIP_BUILD=1 GRIDCASE_BUILD_DIR="${GRIDCASE_BUILD_DIR:-build}"
 export GRIDCASE_VAR_DIR="$var"
+fail() { echo "FAIL: $*" >&2; exit 1; }
 
 expect_all_stopped() {
   local pids
   pids=$(cat "$var/run/pids")
-  [[ $(wc -w <<<"$pids") -eq 5 ]] || { echo "FAIL: expected 5 pids, got: $pids" >&2; exit 1; }
+  [[ $(wc -w <<<"$pids") -eq 5 ]] || fail "expected 5 pids, got: $pids"
   for pid in $pids; do
-    if kill -0 "$pid" 2>/dev/null; then
-      echo "FAIL: process $pid is still running" >&2
-      exit 1
-    fi
+    if kill -0 "$pid" 2>/dev/null; then fail "process $pid is still running"; fi
   done
 }
 
-# 1. --once
-out=$("$root/tools/run-local" --once 2>&1) || {
+# 1. --once with a small simulation
+out=$("$root/tools/run-local" --once --reports=40 --window=10s 2>&1) || {
   echo "$out"
-  echo "FAIL: run-local --once exited non-zero" >&2
-  exit 1
+  fail "run-local --once exited non-zero"
 }
 echo "$out"
-grep -q "all four services SERVING, /metrics answering" <<<"$out" ||
-  { echo "FAIL: not SERVING" >&2; exit 1; }
+grep -q "all four services SERVING, /metrics answering" <<<"$out" || fail "not SERVING"
 for svc in registry intake dispatch stats; do
   grep -qE "^  $svc +127\.0\.0\.1:[0-9]+ +http://127\.0\.0\.1:[0-9]+/metrics" <<<"$out" ||
-    { echo "FAIL: no endpoint line for $svc" >&2; exit 1; }
+    fail "no endpoint line for $svc"
 done
-grep -qE "^  rules +145 from" <<<"$out" || { echo "FAIL: sample rules not loaded" >&2; exit 1; }
+grep -qE "^  rules +145 from" <<<"$out" || fail "sample rules not loaded"
+grep -qE "^  categories +127 from .*demo-catalogue.json" <<<"$out" ||
+  fail "the demo catalogue was not loaded"
 grep -qE "^  GRID +3304831010" <<<"$out" ||
-  { echo "FAIL: the Puyuan point was not located in a 濮院镇 grid" >&2; exit 1; }
+  fail "the Puyuan point was not located in a 濮院镇 grid"
 grep -qE "^  330483-[0-9]{8}-[0-9]{6} REPORTED in grid 3304831010" <<<"$out" ||
-  { echo "FAIL: the demo report was not created" >&2; exit 1; }
+  fail "the demo report was not created"
 grep -qE "MERGED into 330483-[0-9]{8}-[0-9]{6}: already reported by 2 people" <<<"$out" ||
-  { echo "FAIL: the duplicate report was not merged" >&2; exit 1; }
+  fail "the duplicate report was not merged"
+grep -qE "Simulated day done in [0-9]+ s: 40 reports, [0-9]+ calls \([0-9]+ lost races retried, 0 errors\)" <<<"$out" ||
+  fail "the simulation did not finish its 40 reports without errors"
+grep -q "reached:        closed yes · reworked yes · returned yes · extended yes · overdue yes · merged yes" <<<"$out" ||
+  fail "the simulation did not reach every path"
+
+# The stats service's own count of today, as run-local saved it.
+python3 - "$var/report/summary.json" <<'PY' || fail "stats does not show every path"
+import json, sys
+x = json.load(open(sys.argv[1]))["indicators"]
+n = lambda k: int(x.get(k, 0))
+paths = {"closed": n("closed"), "reworked": n("reworked"),
+         "returned": n("returned"), "extended": n("extended"),
+         "overdue": n("closed_overdue") + n("open_overdue_now"),
+         "merged": n("merged")}
+print("stats today:", paths)
+missing = [k for k, v in paths.items() if v <= 0]
+if missing:
+    sys.exit("no %s case in the stats summary" % ", ".join(missing))
+PY
+
+# The printed town ranking, row by row, against the JSON of the same query.
+town_table=$(awk '/^Town ranking today/{on=1; next} on && /^$/{exit} on' <<<"$out")
+python3 - "$var/report/town-ranking.json" <<PY || fail "the printed ranking disagrees with --json"
+import json, re, sys
+table = """$town_table""".strip("\n").split("\n")
+entries = json.load(open(sys.argv[1]))["entries"]
+header, rows = table[0].split(), table[1:]
+assert header[:4] == ["rank", "key", "name", "on_time_close_rate"], header
+assert len(rows) == len(entries) == 12, (len(rows), len(entries))
+for row, e in zip(rows, entries):
+    cells = row.split()
+    assert int(cells[0]) == e["rank"], (row, e["rank"])
+    assert cells[1] == e["key"] and cells[2] == e["name"], (row, e["key"])
+    if e.get("defined"):
+        r = e["ratio"]
+        want = "%.1f%% (%s/%s)" % (100 * r.get("value", 0), r.get("numerator", "0"),
+                                  r["denominator"])
+        assert want in row, (row, want)
+        score = e["indicators"].get("composite_score", 0)
+        assert cells[-1] == "%.2f" % score, (row, score)
+    else:
+        assert cells[3] == "—", row
+print("town ranking: %d rows agree with --json" % len(rows))
+PY
 expect_all_stopped
-echo "PASS: --once started, loaded the sample registry, and stopped 5 processes"
+echo "PASS: --once simulated a day, reached every path, printed the ranking, stopped 5 processes"
 
 # 2. Ctrl-C
-"$root/tools/run-local" >"$var/interactive.log" 2>&1 &
+"$root/tools/run-local" --no-sim >"$var/interactive.log" 2>&1 &
 runner=$!
 for _ in $(seq 600); do
   grep -q "Press Ctrl-C to stop" "$var/interactive.log" && break
   sleep 0.1
 done
 grep -q "Press Ctrl-C to stop" "$var/interactive.log" ||
-  { cat "$var/interactive.log"; echo "FAIL: stack did not come up" >&2; exit 1; }
+  { cat "$var/interactive.log"; fail "stack did not come up"; }
 kill -INT "$runner"
 status=0
 wait "$runner" || status=$?
 runner=
 cat "$var/interactive.log"
-[[ $status -eq 130 ]] || { echo "FAIL: exit status $status after Ctrl-C, want 130" >&2; exit 1; }
+[[ $status -eq 130 ]] || fail "exit status $status after Ctrl-C, want 130"
 expect_all_stopped
 echo "PASS: Ctrl-C stopped 5 processes"

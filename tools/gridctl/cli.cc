@@ -69,7 +69,7 @@ int Fail(const absl::Status& status) {
   return 1;
 }
 
-std::string Pad(const std::string& s, int width) {
+int Columns(const std::string& s) {
   int columns = 0;
   for (size_t i = 0; i < s.size();) {
     unsigned char c = static_cast<unsigned char>(s[i]);
@@ -77,6 +77,11 @@ std::string Pad(const std::string& s, int width) {
     columns += len >= 3 ? 2 : 1;  // CJK and other wide characters
     i += len;
   }
+  return columns;
+}
+
+std::string Pad(const std::string& s, int width) {
+  int columns = Columns(s);
   return columns >= width ? s : s + std::string(width - columns, ' ');
 }
 

@@ -44,6 +44,9 @@ std::unique_ptr<grpc::ClientContext> Context(const Invocation& in);
 // Prints "error: CODE: message" to stderr and returns 1.
 int Fail(const absl::Status& status);
 
+// Terminal columns `s` takes (CJK characters take two).
+int Columns(const std::string& s);
+
 // `s` padded with spaces to `width` terminal columns (CJK characters take
 // two), for aligned tables.
 std::string Pad(const std::string& s, int width);

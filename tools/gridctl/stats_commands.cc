@@ -1,5 +1,6 @@
 #include "tools/gridctl/stats_commands.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "absl/strings/ascii.h"
@@ -221,7 +222,14 @@ int Ranking(const Invocation& in) {
     PrintJson(resp);
     return 0;
   }
-  std::printf("%-4s %-16s %-14s %-22s %9s %9s %9s %9s\n", "rank", "key", "name",
+  int key_width = 3;
+  int name_width = 4;
+  for (const v1::RankingEntry& e : resp.entries()) {
+    key_width = std::max(key_width, Columns(e.key()));
+    name_width = std::max(name_width, Columns(e.name()));
+  }
+  std::printf("%-4s %s %s %-22s %9s %9s %9s %9s\n", "rank",
+              Pad("key", key_width).c_str(), Pad("name", name_width).c_str(),
               absl::AsciiStrToLower(
                   absl::StripPrefix(v1::Indicator_Name(*by), "INDICATOR_"))
                   .c_str(),
@@ -232,13 +240,14 @@ int Ranking(const Invocation& in) {
       return r.defined() ? absl::StrFormat("%.1f%%", 100 * r.value())
                          : std::string("—");
     };
-    std::printf("%-4d %-16s %s %-22s %9s %9s %9s %9s\n", e.rank(),
-                e.key().c_str(), Pad(e.name(), 14).c_str(),
-                ValueText(e, *by).c_str(), pct(x.on_time_close_rate()).c_str(),
-                pct(x.close_rate()).c_str(), pct(x.rework_rate()).c_str(),
-                x.composite_defined()
-                    ? absl::StrFormat("%.2f", x.composite_score()).c_str()
-                    : "—");
+    std::printf(
+        "%-4d %s %s %s %9s %9s %9s %9s\n", e.rank(),
+        Pad(e.key(), key_width).c_str(), Pad(e.name(), name_width).c_str(),
+        Pad(ValueText(e, *by), 22).c_str(), pct(x.on_time_close_rate()).c_str(),
+        pct(x.close_rate()).c_str(), pct(x.rework_rate()).c_str(),
+        x.composite_defined()
+            ? absl::StrFormat("%.2f", x.composite_score()).c_str()
+            : "—");
   }
   return 0;
 }
@@ -309,13 +318,17 @@ int Hotspots(const Invocation& in) {
     PrintJson(resp);
     return 0;
   }
-  std::printf("%-16s %-24s %8s %6s %8s\n", by.c_str(), "name", "reports",
-              "open", "overdue");
+  int name_width = 4;
   for (const v1::Hotspot& h : resp.hotspots()) {
-    std::printf("%-16s %s %8lld %6lld %8lld\n", h.key().c_str(),
-                Pad(h.name(), 24).c_str(), static_cast<long long>(h.reports()),
-                static_cast<long long>(h.open()),
-                static_cast<long long>(h.overdue()));
+    name_width = std::max(name_width, Columns(h.name()));
+  }
+  std::printf("%-16s %s %8s %6s %8s\n", by.c_str(),
+              Pad("name", name_width).c_str(), "reports", "open", "overdue");
+  for (const v1::Hotspot& h : resp.hotspots()) {
+    std::printf(
+        "%-16s %s %8lld %6lld %8lld\n", h.key().c_str(),
+        Pad(h.name(), name_width).c_str(), static_cast<long long>(h.reports()),
+        static_cast<long long>(h.open()), static_cast<long long>(h.overdue()));
   }
   return 0;
 }

@@ -1,0 +1,82 @@
+// The simulation's book of its own cases: the fate planned for each, the
+// state it was last seen in, and what happened to it (returned, reworked,
+// extended, late). Every desk thread reads and writes it; one mutex guards it.
+#ifndef GRIDCASE_TOOLS_SIM_LEDGER_H_
+#define GRIDCASE_TOOLS_SIM_LEDGER_H_
+
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "gridcase/v1/common.pb.h"
+#include "tools/sim/plan.h"
+
+namespace gridcase::sim {
+
+struct Track {
+  int report = -1;  // index into the plan
+  Fate fate = Fate::kNormal;
+  v1::CaseState state = v1::CASE_STATE_REPORTED;
+  std::string returned_by;  // department that returned it, if one did
+  bool returned = false;
+  bool reworked = false;
+  bool extension_asked = false;
+  bool extended = false;
+  bool supervised = false;
+  bool red = false;  // was seen overdue at some stage
+  // Desk bookkeeping: the step the case waits for ("ack 2", "verify 1", ...)
+  // and when the simulated person will take it.
+  std::string step;
+  absl::Time due;
+};
+
+// What the ledger holds now.
+struct Tally {
+  std::map<v1::CaseState, int> states;  // by state last seen
+  int reports = 0;                      // reports sent
+  int returned = 0;
+  int reworked = 0;
+  int extended = 0;
+  int red = 0;
+  int supervised = 0;
+  int open = 0;  // not CLOSED, VOIDED or MERGED
+  int64_t calls = 0;
+  int64_t conflicts = 0;  // lost races (FAILED_PRECONDITION, ABORTED)
+  int64_t errors = 0;     // anything else
+  // One case id per path ("reworked", "returned", "extended", "late",
+  // "merged"), for the reader to look at.
+  std::map<std::string, std::string> examples;
+};
+
+class Ledger {
+ public:
+  void Add(const std::string& case_id, Track track);
+  void CountReport();
+  // Runs `f` on the case's track under the lock; false if it is not ours.
+  bool With(const std::string& case_id, const std::function<void(Track&)>& f);
+  // Records what a response or a queue shows of one of our cases.
+  void Observe(const v1::Case& c);
+  // Counts a call's outcome; keeps the first few unexpected errors.
+  void CountCall(const absl::Status& status, const std::string& what);
+  Tally Snapshot() const;
+  std::vector<std::string> Errors() const;
+
+ private:
+  mutable absl::Mutex mu_;
+  std::map<std::string, Track> cases_ ABSL_GUARDED_BY(mu_);
+  int reports_ ABSL_GUARDED_BY(mu_) = 0;
+  int64_t calls_ ABSL_GUARDED_BY(mu_) = 0;
+  int64_t conflicts_ ABSL_GUARDED_BY(mu_) = 0;
+  std::vector<std::string> errors_ ABSL_GUARDED_BY(mu_);
+  int64_t error_count_ ABSL_GUARDED_BY(mu_) = 0;
+};
+
+bool IsFinal(v1::CaseState s);
+
+}  // namespace gridcase::sim
+
+#endif  // GRIDCASE_TOOLS_SIM_LEDGER_H_

@@ -1,0 +1,79 @@
+// The simulated people of a day, each working through the public gRPC API as
+// the real ones would: reporters send reports; the dispatcher works the
+// review queue; each department works its own queue; the duty chief decides
+// extensions and supervises overdue cases; inspectors verify in their grids.
+// Each Work* call is one pass over a queue: it acts on every case whose
+// moment has come and leaves the rest for the next pass.
+#ifndef GRIDCASE_TOOLS_SIM_PEOPLE_H_
+#define GRIDCASE_TOOLS_SIM_PEOPLE_H_
+
+#include <grpcpp/channel.h>
+
+#include <map>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
+#include "gridcase/v1/dispatch.grpc.pb.h"
+#include "gridcase/v1/intake.grpc.pb.h"
+#include "gridcase/v1/registry.grpc.pb.h"
+#include "tools/sim/ledger.h"
+#include "tools/sim/plan.h"
+#include "tools/sim/world.h"
+
+namespace gridcase::sim {
+
+struct Channels {
+  std::shared_ptr<grpc::Channel> registry;
+  std::shared_ptr<grpc::Channel> intake;
+  std::shared_ptr<grpc::Channel> dispatch;
+};
+
+class People {
+ public:
+  People(const World& world, const std::vector<Report>& plan,
+         const Channels& channels, Ledger& ledger, uint64_t seed);
+
+  void SendReport(int index);
+  void WorkReview();
+  void WorkDepartment(const std::string& department);
+  void WorkApprovals();
+  void WorkSupervision();
+  void WorkVerification();
+
+ private:
+  template <typename Stub, typename Req, typename Resp>
+  absl::Status Call(Stub& stub,
+                    grpc::Status (Stub::*rpc)(grpc::ClientContext*, const Req&,
+                                              Resp*),
+                    const v1::Actor& as, const Req& req, Resp* resp,
+                    const std::string& what);
+  std::vector<v1::QueueItem> Queue(v1::Queue queue, const std::string& owner,
+                                   const v1::Actor& as);
+  // True when the case's `step` is due: the first time a step is asked
+  // about, it becomes due at `when`. `track` gets a copy of the track.
+  bool Due(const std::string& case_id, const std::string& step, absl::Time when,
+           Track* track);
+  absl::Duration Think(double low_s, double high_s);
+  double Draw(double low, double high);
+  std::string DepartmentFor(const v1::Case& c, const Track& t);
+  void Dispatch(const v1::Case& c, const std::string& department);
+
+  const World& world_;
+  const std::vector<Report>& plan_;
+  Ledger& ledger_;
+  std::unique_ptr<v1::RegistryService::Stub> registry_;
+  std::unique_ptr<v1::IntakeService::Stub> intake_;
+  std::unique_ptr<v1::DispatchService::Stub> dispatch_;
+  const std::string run_;  // makes request ids unique per run
+  absl::Mutex mu_;
+  std::mt19937_64 rng_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, std::string> responsible_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace gridcase::sim
+
+#endif  // GRIDCASE_TOOLS_SIM_PEOPLE_H_
