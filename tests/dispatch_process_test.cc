@@ -16,6 +16,7 @@ using ::gridcase::testing::Gridctl;
 using ::gridcase::testing::Has;
 using ::gridcase::testing::kAcceptor;
 using ::gridcase::testing::kChief;
+using ::gridcase::testing::kCitizen;
 using ::gridcase::testing::kDispatcher;
 using ::gridcase::testing::kInspector;
 using ::gridcase::testing::kPatrol;
@@ -361,6 +362,66 @@ TEST_F(DispatchProcessTest, GridctlDrivesTheWorkflow) {
   EXPECT_EQ(timeline.events(5).type(), v1::CASE_EVENT_TYPE_VERIFIED);
   EXPECT_EQ(timeline.events(4).attachments(0).uri(),
             "https://oss.example.cn/after.jpg");
+}
+
+// gridctl routing get|set against the real dispatch service: the change
+// takes effect for the next report, and refusals print the code.
+TEST_F(DispatchProcessTest, GridctlSetsTheRoutingPolicy) {
+  const std::string target = dispatch_->target();
+  std::string out, err;
+  ASSERT_EQ(Gridctl(target, kChief, {"routing", "get"}, &out, &err), 0) << err;
+  EXPECT_THAT(out, HasSubstr("default   manual\n"));
+  EXPECT_THAT(out, HasSubstr("source    grid_patrol             auto\n"));
+
+  // A WeChat report waits for the centre under the default policy.
+  std::string before = Report(false, "E0101", 44);
+  absl::SleepFor(absl::Seconds(1));
+  EXPECT_EQ(StateOf(before), v1::CASE_STATE_REPORTED);
+
+  EXPECT_EQ(Gridctl(target, kCitizen,
+                    {"routing", "set", "--source=wechat=auto"}, &out, &err),
+            1);
+  EXPECT_THAT(err, HasSubstr("error: PERMISSION_DENIED"));
+  EXPECT_EQ(
+      Gridctl(target, kChief, {"routing", "set", "--default=fast"}, &out, &err),
+      1);
+  EXPECT_THAT(err, HasSubstr("INVALID_ARGUMENT: --default: mode 'fast'"));
+  EXPECT_EQ(Gridctl(target, kChief, {"routing", "set"}, &out, &err), 1);
+  EXPECT_THAT(err, HasSubstr("name at least one of --default"));
+  EXPECT_EQ(Gridctl(target, kChief,
+                    {"routing", "set", "--source=hotline=auto",
+                     "--expected-version=999"},
+                    &out, &err),
+            1);
+  EXPECT_THAT(err, HasSubstr("error: ABORTED"));
+
+  ASSERT_EQ(Gridctl(target, kChief,
+                    {"routing", "set", "--source=wechat=auto",
+                     "--category=E01:hotline=manual"},
+                    &out, &err),
+            0)
+      << err;
+  EXPECT_THAT(out, HasSubstr("source    wechat                  auto\n"));
+  EXPECT_THAT(out, HasSubstr("category  E01 hotline             manual\n"));
+  EXPECT_THAT(out, ::testing::ContainsRegex("version   [0-9]+, changed .* by "
+                                            "chief-1"));
+
+  // The next WeChat report is registered and dispatched by the rules.
+  std::string after = Report(false, "E0101", 45);
+  WaitFor(after, Has(v1::CASE_EVENT_TYPE_DISPATCHED));
+  EXPECT_EQ(StateOf(before), v1::CASE_STATE_REPORTED) << "not retroactive";
+
+  ASSERT_EQ(
+      Gridctl(target, kDispatcher, {"routing", "get", "--json"}, &out, &err), 0)
+      << err;
+  v1::RoutingPolicy policy;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(out, &policy).ok())
+      << out;
+  EXPECT_EQ(policy.sources_size(), 2);
+  ASSERT_EQ(policy.categories_size(), 1);
+  EXPECT_EQ(policy.categories(0).category_code(), "E01");
+  EXPECT_EQ(policy.categories(0).source(), v1::SOURCE_HOTLINE);
+  EXPECT_EQ(policy.updated_by().subject(), "chief-1");
 }
 
 }  // namespace

@@ -1,5 +1,5 @@
 // gridctl: the gridcase command-line client: health, registry, report, case,
-// dispatch, queue and stats.
+// dispatch, queue, routing and stats.
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -11,6 +11,7 @@
 #include "tools/gridctl/cli.h"
 #include "tools/gridctl/dispatch_commands.h"
 #include "tools/gridctl/registry_commands.h"
+#include "tools/gridctl/routing_commands.h"
 #include "tools/gridctl/stats_commands.h"
 
 namespace {
@@ -24,6 +25,7 @@ Usage:
   gridctl case get|list|nearby ...          (gridctl case --help)
   gridctl dispatch ACTION CASE_ID ...      (gridctl dispatch --help)
   gridctl queue NAME ...                    (gridctl queue --help)
+  gridctl routing get|set ...               (gridctl routing --help)
   gridctl stats summary|ranking|trend|hotspots ...   (gridctl stats --help)
 
 Every command takes --target (else $GRIDCASE_<SERVICE>_TARGET, else
@@ -86,5 +88,6 @@ int main(int argc, char** argv) {
   if (command == "stats") return gridcase::gridctl::RunStats(rest);
   if (command == "dispatch") return gridcase::gridctl::RunDispatch(rest);
   if (command == "queue") return gridcase::gridctl::RunQueue(rest);
+  if (command == "routing") return gridcase::gridctl::RunRouting(rest);
   return Usage("unknown command '" + command + "'");
 }
