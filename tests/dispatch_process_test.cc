@@ -424,5 +424,67 @@ TEST_F(DispatchProcessTest, GridctlSetsTheRoutingPolicy) {
   EXPECT_EQ(policy.updated_by().subject(), "chief-1");
 }
 
+// gridctl health, report and case get|list|nearby against the real stack:
+// the table lines, the --json forms and the refusals.
+TEST_F(DispatchProcessTest, GridctlReportsAndReadsCases) {
+  const std::string intake = intake_->target();
+  std::string out, err;
+  ASSERT_EQ(Gridctl(intake, kChief, {"health"}, &out, &err), 0) << err;
+  EXPECT_EQ(out, "SERVING\n");
+
+  EXPECT_EQ(Gridctl(intake, kCitizen,
+                    {"report", "--category=E0101", "--lat=95", "--lng=120.63",
+                     "--description=垃圾"},
+                    &out, &err),
+            1);
+  EXPECT_THAT(err, ::testing::ContainsRegex(
+                       "error: INVALID_ARGUMENT: .*location.latitude"));
+  ASSERT_EQ(Gridctl(intake, kCitizen,
+                    {"report", "--category=E0101", "--lat=30.6873",
+                     "--lng=120.6313", "--description=河边暴露垃圾",
+                     "--source=wechat", "--photo=https://oss.example.cn/a.jpg"},
+                    &out, &err),
+            0)
+      << err;
+  EXPECT_THAT(out, ::testing::MatchesRegex(
+                       "330483-[0-9]{8}-[0-9]{6} REPORTED in grid "
+                       "330483101002002 \\(暴露垃圾\\), expected by "
+                       "[0-9-]{10} [0-9:]{5}.*\n"));
+  const std::string id = out.substr(0, out.find(' '));
+
+  ASSERT_EQ(Gridctl(intake, kChief, {"case", "get", id}, &out, &err), 0) << err;
+  EXPECT_THAT(out,
+              ::testing::MatchesRegex(
+                  id + " +REPORTED +E0101 +330483101002002 +河边暴露垃圾\n"));
+  ASSERT_EQ(Gridctl(intake, kChief, {"case", "get", id, "--json"}, &out, &err),
+            0)
+      << err;
+  v1::GetCaseResponse got;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(out, &got).ok())
+      << out;
+  EXPECT_EQ(got.case_().id(), id);
+  EXPECT_EQ(got.case_().source(), v1::SOURCE_WECHAT);
+  EXPECT_EQ(got.case_().media(0).uri(), "https://oss.example.cn/a.jpg");
+
+  ASSERT_EQ(Gridctl(intake, kChief, {"case", "list", "--region=330483101"},
+                    &out, &err),
+            0)
+      << err;
+  EXPECT_THAT(out, HasSubstr(id));
+  ASSERT_EQ(Gridctl(intake, kChief,
+                    {"case", "nearby", "30.6873", "120.6313", "--radius=100"},
+                    &out, &err),
+            0)
+      << err;
+  EXPECT_THAT(out, ::testing::ContainsRegex(" +[0-9] m  " + id));
+  EXPECT_EQ(Gridctl(intake, kChief, {"case", "get", "330483-20990101-000001"},
+                    &out, &err),
+            1);
+  EXPECT_THAT(err, HasSubstr("error: NOT_FOUND"));
+  EXPECT_EQ(
+      Gridctl(intake, kChief, {"case", "list", "--colour=red"}, &out, &err), 1);
+  EXPECT_THAT(err, HasSubstr("unknown option --colour"));
+}
+
 }  // namespace
 }  // namespace gridcase

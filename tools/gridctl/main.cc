@@ -49,8 +49,8 @@ int Usage(const std::string& problem) {
 }
 
 int Health(const std::vector<std::string>& args) {
-  absl::StatusOr<gridcase::gridctl::Invocation> in =
-      gridcase::gridctl::Parse(args, {"target", "service", "wait", "help"});
+  absl::StatusOr<gridcase::gridctl::Invocation> in = gridcase::gridctl::Parse(
+      args, {"target", "actor", "timeout", "service", "wait", "help"});
   if (!in.ok()) return Usage(std::string(in.status().message()));
   if (in->Has("help")) return Usage("");
   if (!in->positional.empty()) {
