@@ -1,8 +1,14 @@
 #include "tools/gridctl/routing_commands.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
 
+#include "absl/status/statusor.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -77,15 +83,22 @@ absl::StatusOr<v1::Source> ParseSourceName(const std::string& option,
 absl::StatusOr<std::vector<std::pair<std::string, std::string>>> Entries(
     const Invocation& in, const std::string& option) {
   std::vector<std::pair<std::string, std::string>> out;
+  if (in.Has(option) && in.Get(option, nullptr).empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--", option, ": empty; give KEY=MODE entries"));
+  }
   for (absl::string_view e :
        absl::StrSplit(in.Get(option, nullptr), ',', absl::SkipWhitespace())) {
     std::vector<std::string> kv = absl::StrSplit(e, absl::MaxSplits('=', 1));
+    if (kv.size() == 2) {
+      kv[0] = std::string(absl::StripAsciiWhitespace(kv[0]));
+      kv[1] = std::string(absl::StripAsciiWhitespace(kv[1]));
+    }
     if (kv.size() != 2 || kv[0].empty()) {
       return absl::InvalidArgumentError(
           absl::StrCat("--", option, ": '", e, "' is not KEY=MODE"));
     }
-    out.emplace_back(std::string(absl::StripAsciiWhitespace(kv[0])),
-                     std::string(absl::StripAsciiWhitespace(kv[1])));
+    out.emplace_back(kv[0], kv[1]);
   }
   return out;
 }

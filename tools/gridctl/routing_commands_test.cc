@@ -76,6 +76,12 @@ TEST(RoutingCommands, BadEntriesNameTheOptionAndTheRule) {
   EXPECT_THAT(Apply({"--category=E0101:fax=auto"}, &p),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("--category: unknown source 'fax'")));
+  EXPECT_THAT(Apply({"--source="}, &p),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("--source: empty")));
+  EXPECT_THAT(Apply({"--category= =auto"}, &p),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("is not KEY=MODE")));
   EXPECT_THAT(Apply({"--priority=1"}, &p),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("unknown option --priority")));

@@ -35,6 +35,8 @@ void Ledger::Observe(const v1::Case& c) {
   auto it = cases_.find(c.id());
   if (it == cases_.end()) return;
   Track& t = it->second;
+  if (c.version() < t.version) return;
+  t.version = c.version();
   t.state = c.state();
   t.returned |= c.return_count() > 0;
   t.reworked |= c.rework_count() > 0;

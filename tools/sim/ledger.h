@@ -4,11 +4,13 @@
 #ifndef GRIDCASE_TOOLS_SIM_LEDGER_H_
 #define GRIDCASE_TOOLS_SIM_LEDGER_H_
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <string>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
@@ -27,11 +29,11 @@ struct Track {
   bool extension_asked = false;
   bool extended = false;
   bool supervised = false;
-  bool red = false;  // was seen overdue at some stage
-  // Desk bookkeeping: the step the case waits for ("ack 2", "verify 1", ...)
-  // and when the simulated person will take it.
-  std::string step;
-  absl::Time due;
+  bool red = false;     // was seen overdue at some stage
+  int64_t version = 0;  // of the newest view recorded
+  // Desk bookkeeping: when the simulated person takes each step ("ack 2",
+  // "verify 1", ...), drawn the first time the step is seen.
+  std::map<std::string, absl::Time> due;
 };
 
 // What the ledger holds now.
@@ -58,7 +60,8 @@ class Ledger {
   void CountReport();
   // Runs `f` on the case's track under the lock; false if it is not ours.
   bool With(const std::string& case_id, const std::function<void(Track&)>& f);
-  // Records what a response or a queue shows of one of our cases.
+  // Records what a response or a queue shows of one of our cases, unless a
+  // newer version was recorded already (desks race on the same case).
   void Observe(const v1::Case& c);
   // Counts a call's outcome; keeps the first few unexpected errors.
   void CountCall(const absl::Status& status, const std::string& what);

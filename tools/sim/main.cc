@@ -1,22 +1,27 @@
 // gridcase-sim: a compressed day of a city's grid management, driven through
 // the public gRPC APIs of a running gridcase (see tools/sim/README.md).
 // Wiring only: flags, channels, threads and the progress loop.
+#include <grpcpp/client_context.h>
 #include <grpcpp/create_channel.h>
 
 #include <atomic>
+#include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
 #include <optional>
+#include <string>
 #include <thread>
 #include <vector>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
-#include "absl/strings/str_cat.h"
+#include "absl/status/statusor.h"
 #include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "common/auth/authenticator.h"
-#include "common/status/grpc_status.h"
 #include "gridcase/v1/stats.grpc.pb.h"
 #include "tools/sim/ledger.h"
 #include "tools/sim/people.h"
@@ -53,7 +58,8 @@ ABSL_FLAG(absl::Duration, poll, absl::Milliseconds(500),
           "how often each simulated person looks at their queue");
 ABSL_FLAG(absl::Duration, progress, absl::Seconds(5),
           "how often to print a progress line");
-ABSL_FLAG(uint64_t, seed, 1, "seed of the day's plan and of every delay");
+ABSL_FLAG(uint64_t, seed, 1,
+          "seed of the day's plan (who reports what, where, when)");
 
 namespace gridcase::sim {
 namespace {
@@ -73,8 +79,11 @@ std::optional<double> OnTimeCloseRateToday(v1::StatsService::Stub* stats) {
   req.mutable_period()->set_end_date(today);
   v1::SummaryResponse resp;
   grpc::ClientContext context;
+  v1::Actor reader;
+  reader.set_subject("system:gridcase-sim");
+  reader.add_roles(v1::ROLE_DISPATCHER);
   context.AddMetadata(std::string(auth::kActorHeader),
-                      "subject=system:gridcase-sim; roles=dispatcher");
+                      auth::FormatActorHeader(reader));
   context.set_deadline(std::chrono::system_clock::now() +
                        std::chrono::seconds(5));
   if (!stats->Summary(&context, req, &resp).ok()) return std::nullopt;
@@ -147,8 +156,9 @@ int Run() {
   desk([&] { people.WorkVerification(); });
   std::vector<std::string> departments[2];
   int n = 0;
-  for (const auto& [id, staff] : world->staff)
+  for (const auto& [id, staff] : world->staff) {
     departments[n++ % 2].push_back(id);
+  }
   for (const std::vector<std::string>& mine : departments) {
     desk([&people, &mine] {
       for (const std::string& d : mine) people.WorkDepartment(d);
@@ -179,6 +189,11 @@ int Run() {
 
   Tally t = ledger.Snapshot();
   std::printf("%s", Summary(t, absl::Now() - start).c_str());
+  if (!ReachedEveryPath(t)) {
+    std::printf(
+        "  Not every path was reached: a longer --window helps, and so does "
+        "the default routing policy (citizen reports MANUAL).\n");
+  }
   for (const std::string& e : ledger.Errors()) {
     std::fprintf(stderr, "gridcase-sim: error: %s\n", e.c_str());
   }

@@ -3,6 +3,8 @@
 #include <grpcpp/client_context.h>
 
 #include <algorithm>
+#include <chrono>
+#include <cstdint>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -65,7 +67,7 @@ People::People(const World& world, const std::vector<Report>& plan,
       intake_(v1::IntakeService::NewStub(channels.intake)),
       dispatch_(v1::DispatchService::NewStub(channels.dispatch)),
       run_(absl::StrFormat("%x", absl::ToUnixMicros(absl::Now()))),
-      rng_(seed) {}
+      rng_(seed + 1) {}  // not the planner's stream
 
 template <typename Stub, typename Req, typename Resp>
 absl::Status People::Call(Stub& stub,
@@ -96,11 +98,8 @@ bool People::Due(const std::string& case_id, const std::string& step,
                  absl::Time when, Track* track) {
   bool due = false;
   bool ours = ledger_.With(case_id, [&](Track& t) {
-    if (t.step != step) {
-      t.step = step;
-      t.due = when;
-    }
-    due = absl::Now() >= t.due;
+    auto [it, first] = t.due.emplace(step, when);
+    due = absl::Now() >= it->second;
     *track = t;
   });
   return ours && due;
@@ -145,12 +144,11 @@ void People::SendReport(int index) {
       as = Person(r.reporter, v1::ROLE_ACCEPTOR);
   }
   v1::ReportCaseRequest req;
+  *req.mutable_location() = Where(r);
   req.set_request_id(absl::StrCat("sim-", run_, "-", index));
   req.set_source(r.source);
   req.set_category_code(r.category);
   req.set_description(r.description);
-  req.mutable_location()->set_latitude(r.lat);
-  req.mutable_location()->set_longitude(r.lng);
   for (const auto& [code, value] : world_.categories.at(r.category).required) {
     (*req.mutable_attributes())[code] = value;
   }
@@ -168,6 +166,31 @@ void People::SendReport(int index) {
       resp.outcome() == v1::REPORT_OUTCOME_MERGED ? Fate::kDuplicate : r.fate;
   t.state = resp.case_().state();
   ledger_.Add(resp.case_().id(), std::move(t));
+}
+
+v1::Location People::Where(const Report& r) {
+  // As a reporter's app does, locate the point first; one that falls outside
+  // every grid (the city's edge, a grid's hole) moves to the grid's centre.
+  v1::Location at;
+  at.set_latitude(r.lat);
+  at.set_longitude(r.lng);
+  v1::LocateGridRequest req;
+  req.set_latitude(r.lat);
+  req.set_longitude(r.lng);
+  v1::LocateGridResponse resp;
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() +
+                       std::chrono::seconds(10));
+  context.AddMetadata(std::string(auth::kActorHeader),
+                      auth::FormatActorHeader(world_.dispatcher));
+  absl::Status s = FromGrpcStatus(registry_->LocateGrid(&context, req, &resp));
+  ledger_.CountCall(absl::IsNotFound(s) ? absl::OkStatus() : s, "LocateGrid");
+  if (absl::IsNotFound(s)) {
+    const Grid& g = world_.grids[r.grid];
+    at.set_latitude(g.lat);
+    at.set_longitude(g.lng);
+  }
+  return at;
 }
 
 std::string People::DepartmentFor(const v1::Case& c, const Track& t) {
@@ -259,18 +282,18 @@ void People::WorkDepartment(const std::string& department) {
         continue;
       }
       if (t.fate == Fate::kReturn && t.returned_by.empty()) {
+        // Marked first, so that the dispatcher never sends it back here.
+        ledger_.With(c.id(), [&](Track& x) { x.returned_by = department; });
+        auto other = world_.departments.find(Alternative(world_, department));
         v1::ReturnCaseRequest req;
         req.set_case_id(c.id());
         req.set_reason(absl::StrCat(
             "经核实不属本单位职责，建议改派",
-            world_.departments.count(department)
-                ? world_.departments.at(Alternative(world_, department))
-                : "其他单位"));
+            other == world_.departments.end() ? "其他单位" : other->second));
         v1::ReturnCaseResponse resp;
         if (Call(*dispatch_, &v1::DispatchService::Stub::ReturnCase, staff, req,
                  &resp, "ReturnCase")
                 .ok()) {
-          ledger_.With(c.id(), [&](Track& x) { x.returned_by = department; });
           ledger_.Observe(resp.case_());
         }
         continue;
@@ -300,9 +323,8 @@ void People::WorkDepartment(const std::string& department) {
       absl::Status s =
           Call(*dispatch_, &v1::DispatchService::Stub::RequestExtension, staff,
                req, &resp, "RequestExtension");
-      if (s.ok() || absl::IsFailedPrecondition(s)) {
-        ledger_.With(c.id(), [](Track& x) { x.extension_asked = true; });
-      }
+      (void)s;  // asked once, whatever the answer; then it is handled
+      ledger_.With(c.id(), [](Track& x) { x.extension_asked = true; });
       continue;
     }
     Fate fate = d.attempt() == 1 ? now.fate : Fate::kNormal;

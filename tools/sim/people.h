@@ -9,6 +9,7 @@
 
 #include <grpcpp/channel.h>
 
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <random>
@@ -17,6 +18,7 @@
 
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "gridcase/v1/dispatch.grpc.pb.h"
 #include "gridcase/v1/intake.grpc.pb.h"
 #include "gridcase/v1/registry.grpc.pb.h"
@@ -53,12 +55,14 @@ class People {
                     const std::string& what);
   std::vector<v1::QueueItem> Queue(v1::Queue queue, const std::string& owner,
                                    const v1::Actor& as);
-  // True when the case's `step` is due: the first time a step is asked
-  // about, it becomes due at `when`. `track` gets a copy of the track.
+  // True when the case's `step` is due: the first time the case's `step` is
+  // asked about, it becomes due at `when` (later `when`s are ignored).
+  // `track` gets a copy of the track.
   bool Due(const std::string& case_id, const std::string& step, absl::Time when,
            Track* track);
   absl::Duration Think(double low_s, double high_s);
   double Draw(double low, double high);
+  v1::Location Where(const Report& r);
   std::string DepartmentFor(const v1::Case& c, const Track& t);
   void Dispatch(const v1::Case& c, const std::string& department);
 

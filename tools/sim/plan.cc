@@ -1,9 +1,12 @@
 #include "tools/sim/plan.h"
 
 #include <algorithm>
+#include <iterator>
 #include <map>
 #include <numeric>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -226,26 +229,6 @@ class Planner {
 };
 
 }  // namespace
-
-absl::string_view FateName(Fate f) {
-  switch (f) {
-    case Fate::kNormal:
-      return "normal";
-    case Fate::kLate:
-      return "late";
-    case Fate::kRework:
-      return "rework";
-    case Fate::kReturn:
-      return "return";
-    case Fate::kExtend:
-      return "extend";
-    case Fate::kVoid:
-      return "void";
-    case Fate::kDuplicate:
-      return "duplicate";
-  }
-  return "?";
-}
 
 std::vector<Report> PlanDay(const World& world, const PlanOptions& options) {
   return Planner(world, options).Plan();

@@ -27,8 +27,6 @@ enum class Fate {
   kVoid,       // not a real problem: the centre voids it
   kDuplicate,  // a second report of an open case nearby: intake merges it
 };
-inline constexpr int kFateCount = 7;
-absl::string_view FateName(Fate f);
 
 struct Report {
   absl::Duration at;  // from the start of the day

@@ -29,7 +29,7 @@ World SmallWorld() {
     }
   }
   for (const char* code : {"E0101", "E0402", "C0103", "E0404"}) {
-    w.categories[code] = {code, code, absl::Hours(8), {}};
+    w.categories[code] = {code, code, {}};
   }
   return w;
 }

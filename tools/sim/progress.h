@@ -11,8 +11,8 @@
 
 namespace gridcase::sim {
 
-// "[ 20s] 140 reports 7.0/s · 1203 calls 60/s | reported 4 ... | late 6
-// returned 2 ... | on-time close 91.2%". The rate is left out when unknown.
+// "[  20s] 140 reports 7.0/s · 1200 calls 60/s | reported 4 ... | late 6 ·
+// returned 2 ... | 按期结案率 today 91.2%". The rate is left out when unknown.
 std::string ProgressLine(const Tally& t, absl::Duration elapsed,
                          std::optional<double> on_time_close_rate);
 

@@ -3,6 +3,8 @@
 #include <grpcpp/client_context.h>
 
 #include <algorithm>
+#include <chrono>
+#include <iterator>
 #include <utility>
 
 #include "absl/status/status.h"
@@ -64,24 +66,6 @@ std::string SampleValue(const v1::AttributeDefinition& d) {
 }
 
 }  // namespace
-
-absl::Duration LimitLength(const v1::TimeLimit& limit) {
-  const int64_t n = limit.amount();
-  switch (limit.unit()) {
-    case v1::TIME_UNIT_WORKING_MINUTES:
-    case v1::TIME_UNIT_CALENDAR_MINUTES:
-      return absl::Minutes(n);
-    case v1::TIME_UNIT_WORKING_HOURS:
-    case v1::TIME_UNIT_CALENDAR_HOURS:
-      return absl::Hours(n);
-    case v1::TIME_UNIT_WORKING_DAYS:
-      return absl::Hours(8 * n);
-    case v1::TIME_UNIT_CALENDAR_SECONDS:
-      return absl::Seconds(n);
-    default:
-      return absl::ZeroDuration();
-  }
-}
 
 const v1::Actor& World::Inspector(const Grid& grid) const {
   auto it = grid_managers.find(grid.manager);
@@ -147,6 +131,25 @@ absl::StatusOr<World> LoadWorld(const std::shared_ptr<grpc::Channel>& channel,
         }
       });
   if (!s.ok()) return s;
+  // Keep the grids whose centre lies inside them (not in a hole, not in a
+  // neighbour): reports there locate as planned.
+  std::vector<Grid> usable;
+  for (Grid& g : w.grids) {
+    grpc::ClientContext context;
+    context.AddMetadata(std::string(auth::kActorHeader),
+                        auth::FormatActorHeader(caller));
+    context.set_deadline(std::chrono::system_clock::now() +
+                         std::chrono::seconds(10));
+    v1::LocateGridRequest req;
+    req.set_latitude(g.lat);
+    req.set_longitude(g.lng);
+    v1::LocateGridResponse resp;
+    absl::Status located =
+        FromGrpcStatus(stub->LocateGrid(&context, req, &resp));
+    if (!located.ok() && !absl::IsNotFound(located)) return located;
+    if (located.ok() && resp.grid().code() == g.code) usable.push_back(g);
+  }
+  w.grids = std::move(usable);
   for (Grid& g : w.grids) {
     g.town = town_of_community[g.town];
     auto it = manager_of.find(g.code);
@@ -169,12 +172,7 @@ absl::StatusOr<World> LoadWorld(const std::shared_ptr<grpc::Channel>& channel,
                [&](const v1::ListCategoriesResponse& page) {
                  for (const v1::Category& c : page.categories()) {
                    if (!c.enabled()) continue;
-                   Category out{c.code(), c.name(), absl::ZeroDuration(), {}};
-                   for (const v1::StageLimit& l : c.limits()) {
-                     if (l.stage() == v1::STAGE_HANDLE) {
-                       out.handle_limit = LimitLength(l.limit());
-                     }
-                   }
+                   Category out{c.code(), c.name(), {}};
                    for (const v1::AttributeDefinition& d : c.attributes()) {
                      if (d.required()) out.required[d.code()] = SampleValue(d);
                    }
@@ -183,6 +181,11 @@ absl::StatusOr<World> LoadWorld(const std::shared_ptr<grpc::Channel>& channel,
                });
   if (!s.ok()) return s;
 
+  // Only active departments get cases: a department without staff here
+  // would leave its cases unworked, so the dispatcher avoids it.
+  for (auto it = w.staff.begin(); it != w.staff.end();) {
+    it = w.departments.count(it->first) ? std::next(it) : w.staff.erase(it);
+  }
   if (w.towns.empty() || w.grids.empty()) {
     return absl::FailedPreconditionError(
         "registry: no towns or grids; load a registry first (gridctl "

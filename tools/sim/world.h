@@ -1,7 +1,7 @@
 // What the simulation knows of the city, read from the registry's public API:
 // towns, grids with their centres and grid managers, departments with their
-// staff, the centre's people, and the enabled categories with their HANDLE
-// limits and required attributes.
+// staff, the centre's people, and the enabled categories with their
+// required attributes.
 #ifndef GRIDCASE_TOOLS_SIM_WORLD_H_
 #define GRIDCASE_TOOLS_SIM_WORLD_H_
 
@@ -34,7 +34,6 @@ struct Grid {
 struct Category {
   std::string code;
   std::string name;
-  absl::Duration handle_limit;                  // as the catalogue says
   std::map<std::string, std::string> required;  // attribute code -> a value
 };
 
@@ -57,10 +56,6 @@ struct World {
 // FAILED_PRECONDITION names what is missing (no towns, no dispatcher, ...).
 absl::StatusOr<World> LoadWorld(const std::shared_ptr<grpc::Channel>& channel,
                                 const v1::Actor& caller);
-
-// The real-time length of `limit` (calendar units exactly; working units as
-// if counted without breaks, which only the demo catalogue's seconds avoid).
-absl::Duration LimitLength(const v1::TimeLimit& limit);
 
 }  // namespace gridcase::sim
 
