@@ -34,7 +34,8 @@ absl::StatusOr<Invocation> Parse(const std::vector<std::string>& args,
     std::string name =
         arg.substr(2, eq == std::string::npos ? std::string::npos : eq - 2);
     bool ok = false;
-    for (const std::string& k : known) ok |= k == name;
+    for (const std::string& k : known)
+      ok |= k == name || (k == "actor" && name == "token");
     if (!ok) {
       return absl::InvalidArgumentError(
           absl::StrCat("unknown option --", name, " (see --help)"));
@@ -56,6 +57,10 @@ std::unique_ptr<grpc::ClientContext> Context(const Invocation& in) {
   auto context = std::make_unique<grpc::ClientContext>();
   std::string actor = in.Get("actor", "GRIDCASE_ACTOR");
   if (!actor.empty()) context->AddMetadata("x-gridcase-actor", actor);
+  std::string token = in.Get("token", "GRIDCASE_TOKEN");
+  if (!token.empty()) {
+    context->AddMetadata("authorization", absl::StrCat("Bearer ", token));
+  }
   absl::Duration timeout = absl::Seconds(30);
   (void)absl::ParseDuration(in.Get("timeout", nullptr, "30s"), &timeout);
   context->set_deadline(absl::ToChronoTime(absl::Now() + timeout));

@@ -37,7 +37,8 @@ absl::StatusOr<Invocation> Parse(const std::vector<std::string>& args,
 std::shared_ptr<grpc::Channel> Channel(const Invocation& in,
                                        const char* target_env);
 
-// A context carrying --actor (or $GRIDCASE_ACTOR) as x-gridcase-actor and a
+// A context carrying --actor (or $GRIDCASE_ACTOR) as x-gridcase-actor,
+// --token (or $GRIDCASE_TOKEN) as "authorization: Bearer TOKEN", and a
 // deadline of --timeout (default 30s).
 std::unique_ptr<grpc::ClientContext> Context(const Invocation& in);
 

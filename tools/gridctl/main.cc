@@ -30,7 +30,10 @@ Usage:
 
 Every command takes --target (else $GRIDCASE_<SERVICE>_TARGET, else
 $GRIDCASE_TARGET, else 127.0.0.1:8080) and --actor, the caller's identity
-(else $GRIDCASE_ACTOR), e.g. --actor='subject=m-admin; roles=admin'.
+(else $GRIDCASE_ACTOR), e.g. --actor='subject=m-admin; roles=admin', or
+--token (else $GRIDCASE_TOKEN), sent as "authorization: Bearer TOKEN" for
+deployments that authenticate with JWTs (the services' development mode
+reads only the actor header).
 
 health:
   --service  service to ask about, e.g. gridcase.v1.IntakeService
