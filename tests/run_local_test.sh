@@ -32,8 +32,9 @@ expect_all_stopped() {
   done
 }
 
-# 1. --once with a small simulation
-out=$("$root/tools/run-local" --once --reports=40 --window=10s 2>&1) || {
+# 1. --once with a small simulation; a drain long enough for every case to
+# close, so that nothing changes between the printed table and the JSON.
+out=$("$root/tools/run-local" --once --reports=40 --window=10s --drain=150s 2>&1) || {
   echo "$out"
   fail "run-local --once exited non-zero"
 }
