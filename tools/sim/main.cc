@@ -5,7 +5,6 @@
 #include <grpcpp/create_channel.h>
 
 #include <atomic>
-#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -21,7 +20,6 @@
 #include "absl/status/statusor.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
-#include "common/auth/authenticator.h"
 #include "gridcase/v1/stats.grpc.pb.h"
 #include "tools/sim/ledger.h"
 #include "tools/sim/people.h"
@@ -78,15 +76,11 @@ std::optional<double> OnTimeCloseRateToday(v1::StatsService::Stub* stats) {
   req.mutable_period()->set_start_date(today);
   req.mutable_period()->set_end_date(today);
   v1::SummaryResponse resp;
-  grpc::ClientContext context;
   v1::Actor reader;
   reader.set_subject("system:gridcase-sim");
   reader.add_roles(v1::ROLE_DISPATCHER);
-  context.AddMetadata(std::string(auth::kActorHeader),
-                      auth::FormatActorHeader(reader));
-  context.set_deadline(std::chrono::system_clock::now() +
-                       std::chrono::seconds(5));
-  if (!stats->Summary(&context, req, &resp).ok()) return std::nullopt;
+  auto context = CallAs(reader, absl::Seconds(5));
+  if (!stats->Summary(context.get(), req, &resp).ok()) return std::nullopt;
   const v1::Ratio& r = resp.indicators().on_time_close_rate();
   if (!r.defined()) return std::nullopt;
   return r.value();

@@ -3,13 +3,11 @@
 #include <grpcpp/client_context.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cstdint>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "common/auth/authenticator.h"
 #include "common/status/grpc_status.h"
 #include "google/protobuf/util/time_util.h"
 
@@ -75,12 +73,8 @@ absl::Status People::Call(Stub& stub,
                                                     const Req&, Resp*),
                           const v1::Actor& as, const Req& req, Resp* resp,
                           const std::string& what) {
-  grpc::ClientContext context;
-  context.AddMetadata(std::string(auth::kActorHeader),
-                      auth::FormatActorHeader(as));
-  context.set_deadline(std::chrono::system_clock::now() +
-                       std::chrono::seconds(10));
-  absl::Status s = FromGrpcStatus((stub.*rpc)(&context, req, resp));
+  auto context = CallAs(as, absl::Seconds(10));
+  absl::Status s = FromGrpcStatus((stub.*rpc)(context.get(), req, resp));
   ledger_.CountCall(s, what);
   return s;
 }
@@ -178,12 +172,9 @@ v1::Location People::Where(const Report& r) {
   req.set_latitude(r.lat);
   req.set_longitude(r.lng);
   v1::LocateGridResponse resp;
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() +
-                       std::chrono::seconds(10));
-  context.AddMetadata(std::string(auth::kActorHeader),
-                      auth::FormatActorHeader(world_.dispatcher));
-  absl::Status s = FromGrpcStatus(registry_->LocateGrid(&context, req, &resp));
+  auto context = CallAs(world_.dispatcher, absl::Seconds(10));
+  absl::Status s =
+      FromGrpcStatus(registry_->LocateGrid(context.get(), req, &resp));
   ledger_.CountCall(absl::IsNotFound(s) ? absl::OkStatus() : s, "LocateGrid");
   if (absl::IsNotFound(s)) {
     const Grid& g = world_.grids[r.grid];

@@ -3,8 +3,8 @@
 #include <grpcpp/client_context.h>
 
 #include <algorithm>
-#include <chrono>
 #include <iterator>
+#include <memory>
 #include <utility>
 
 #include "absl/status/status.h"
@@ -24,14 +24,10 @@ absl::Status EachPage(Stub& stub, const v1::Actor& caller,
                       grpc::Status (Stub::*rpc)(grpc::ClientContext*,
                                                 const Req&, Resp*),
                       Req req, Take take) {
-  const std::string actor = auth::FormatActorHeader(caller);
   do {
-    grpc::ClientContext context;
-    context.AddMetadata(std::string(auth::kActorHeader), actor);
-    context.set_deadline(std::chrono::system_clock::now() +
-                         std::chrono::seconds(30));
+    auto context = CallAs(caller, absl::Seconds(30));
     Resp page;
-    absl::Status s = FromGrpcStatus((stub.*rpc)(&context, req, &page));
+    absl::Status s = FromGrpcStatus((stub.*rpc)(context.get(), req, &page));
     if (!s.ok()) return s;
     take(page);
     req.set_page_token(page.next_page_token());
@@ -66,6 +62,15 @@ std::string SampleValue(const v1::AttributeDefinition& d) {
 }
 
 }  // namespace
+
+std::unique_ptr<grpc::ClientContext> CallAs(const v1::Actor& as,
+                                            absl::Duration timeout) {
+  auto context = std::make_unique<grpc::ClientContext>();
+  context->AddMetadata(std::string(auth::kActorHeader),
+                       auth::FormatActorHeader(as));
+  context->set_deadline(absl::ToChronoTime(absl::Now() + timeout));
+  return context;
+}
 
 const v1::Actor& World::Inspector(const Grid& grid) const {
   auto it = grid_managers.find(grid.manager);
@@ -135,17 +140,13 @@ absl::StatusOr<World> LoadWorld(const std::shared_ptr<grpc::Channel>& channel,
   // neighbour): reports there locate as planned.
   std::vector<Grid> usable;
   for (Grid& g : w.grids) {
-    grpc::ClientContext context;
-    context.AddMetadata(std::string(auth::kActorHeader),
-                        auth::FormatActorHeader(caller));
-    context.set_deadline(std::chrono::system_clock::now() +
-                         std::chrono::seconds(10));
+    auto context = CallAs(caller, absl::Seconds(10));
     v1::LocateGridRequest req;
     req.set_latitude(g.lat);
     req.set_longitude(g.lng);
     v1::LocateGridResponse resp;
     absl::Status located =
-        FromGrpcStatus(stub->LocateGrid(&context, req, &resp));
+        FromGrpcStatus(stub->LocateGrid(context.get(), req, &resp));
     if (!located.ok() && !absl::IsNotFound(located)) return located;
     if (located.ok() && resp.grid().code() == g.code) usable.push_back(g);
   }

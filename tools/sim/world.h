@@ -6,6 +6,7 @@
 #define GRIDCASE_TOOLS_SIM_WORLD_H_
 
 #include <grpcpp/channel.h>
+#include <grpcpp/client_context.h>
 
 #include <map>
 #include <memory>
@@ -51,6 +52,10 @@ struct World {
   const v1::Actor& Inspector(const Grid& grid) const;
   const Grid* FindGrid(const std::string& code) const;
 };
+
+// A call context as `as`, with a deadline `timeout` from now.
+std::unique_ptr<grpc::ClientContext> CallAs(const v1::Actor& as,
+                                            absl::Duration timeout);
 
 // Reads the world from the registry at `channel`, calling as `caller`.
 // FAILED_PRECONDITION names what is missing (no towns, no dispatcher, ...).
