@@ -8,6 +8,7 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/reflection.h"
 #include "absl/flags/usage.h"
+#include "absl/flags/usage_config.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -33,7 +34,16 @@ absl::Status ApplyEnvironment(const EnvLookup& lookup) {
   return absl::OkStatus();
 }
 
+void ShowOwnFlagsInHelp() {
+  absl::FlagsUsageConfig config;
+  config.contains_help_flags = [](absl::string_view path) {
+    return !absl::StrContains(path, "absl/");
+  };
+  absl::SetFlagsUsageConfig(config);
+}
+
 std::vector<char*> ParseFlags(int argc, char** argv, absl::string_view usage) {
+  ShowOwnFlagsInHelp();
   absl::SetProgramUsageMessage(absl::StrCat(
       usage,
       "\n\nEvery flag --name can also be set by the environment variable "

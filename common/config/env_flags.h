@@ -28,6 +28,11 @@ using EnvLookup = std::function<const char*(const char*)>;
 // parse error when a value does not parse. Abseil's own flags are skipped.
 absl::Status ApplyEnvironment(const EnvLookup& lookup);
 
+// Makes --help list the flags defined in gridcase's own files (common/,
+// services/, tools/), not only those of the file that defines main();
+// --helpfull still adds Abseil's. ParseFlags calls it.
+void ShowOwnFlagsInHelp();
+
 // For main(): sets the usage text, applies the environment, then parses the
 // command line (Abseil exits with a message on unknown or malformed flags).
 // Returns the positional arguments, argv[0] first.

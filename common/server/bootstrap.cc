@@ -12,6 +12,7 @@
 #include "common/config/env_flags.h"
 #include "common/log/log.h"
 #include "common/server/signals.h"
+#include "common/status/status_macros.h"
 #include "nlohmann/json.hpp"
 
 ABSL_FLAG(std::string, grpc_address, "0.0.0.0:8080",
@@ -118,9 +119,13 @@ Bootstrap Bootstrap::FromFlags(int argc, char** argv,
 
 int Bootstrap::Serve(std::vector<ServiceBinding> services) {
   redis::RedisClient* redis = redis_.get();
-  absl::StatusOr<std::unique_ptr<Server>> server = Server::Start(
-      options_, std::move(services),
-      [redis] { return redis->Command({"PING"}).status(); }, metrics_);
+  HealthProbe probe = [redis, checks = readiness_checks_] {
+    RETURN_IF_ERROR(redis->Command({"PING"}).status());
+    for (const HealthProbe& check : checks) RETURN_IF_ERROR(check());
+    return absl::OkStatus();
+  };
+  absl::StatusOr<std::unique_ptr<Server>> server =
+      Server::Start(options_, std::move(services), std::move(probe), metrics_);
   if (!server.ok()) {
     log::Error("cannot start", {{"error", server.status().ToString()}});
     return 1;

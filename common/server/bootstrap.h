@@ -42,6 +42,12 @@ class Bootstrap final {
   // For service-specific server settings (e.g. a larger message limit).
   ServerOptions& mutable_options() { return options_; }
 
+  // Adds a condition to readiness: health is SERVING only while Redis
+  // answers PING and every such check returns OK (its message is logged).
+  void AddReadinessCheck(HealthProbe check) {
+    readiness_checks_.push_back(std::move(check));
+  }
+
   // Serves until SIGTERM/SIGINT, then drains; returns the exit status.
   int Serve(std::vector<ServiceBinding> services);
 
@@ -53,6 +59,7 @@ class Bootstrap final {
   std::unique_ptr<redis::RedisPool> redis_;
   std::unique_ptr<auth::Authenticator> authenticator_;
   std::shared_ptr<prometheus::Registry> metrics_;
+  std::vector<HealthProbe> readiness_checks_;
 };
 
 // Writes {"service":..,"pid":..,"grpc_port":..,"admin_port":..} to `path`

@@ -153,6 +153,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
     self->admin_port_ = ports.empty() ? 0 : ports.front();
   }
 
+  self->server_->GetHealthCheckService()->SetServingStatus(kLivenessService,
+                                                           true);
   self->ProbeOnce();
   self->probe_thread_ = std::thread([s = self.get()] { s->ProbeLoop(); });
   log::Info("server started", {{"grpc_port", self->grpc_port_},
@@ -182,7 +184,8 @@ void Server::ProbeOnce() {
     serving_ = serving;
     grpc::HealthCheckServiceInterface* health =
         server_->GetHealthCheckService();
-    health->SetServingStatus(serving);
+    // By name: the overload without one would also set kLivenessService.
+    health->SetServingStatus("", serving);
     for (const ServiceBinding& binding : services_) {
       health->SetServingStatus(binding.full_name, serving);
     }

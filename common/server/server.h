@@ -2,7 +2,9 @@
 // each service:
 // - a listening address (port 0 picks a free port; grpc_port() reports it);
 // - the standard grpc.health.v1 service, SERVING only while the health probe
-//   (a Redis PING) succeeds, re-checked every health_interval;
+//   (a Redis PING) succeeds, re-checked every health_interval; and the name
+//   kLivenessService, SERVING from start until shutdown whatever Redis does
+//   (for liveness probes, which must not restart pods while Redis is down);
 // - server reflection, so grpcurl / buf curl can list and call methods;
 // - Prometheus /metrics on a separate admin address, with per-method request
 //   counters and a latency histogram recorded by an interceptor;
@@ -32,6 +34,9 @@
 #include "prometheus/registry.h"
 
 namespace gridcase::server {
+
+// Health service name that answers SERVING while the process runs.
+inline constexpr char kLivenessService[] = "gridcase.liveness";
 
 struct ServerOptions {
   std::string service_name;                    // e.g. "registry", for logs

@@ -32,6 +32,11 @@ int main(int argc, char** argv) {
   gridcase::registry::RedisRegistryStore store(&boot.redis());
   gridcase::registry::SnapshotHolder snapshots(&store, &metrics);
   snapshots.StartPolling(poll);
+  boot.AddReadinessCheck([&snapshots] {
+    return snapshots.loaded() ? absl::OkStatus()
+                              : absl::UnavailableError(
+                                    "the registry snapshot is not loaded yet");
+  });
   gridcase::registry::RegistryServiceImpl service(
       &store, &snapshots, &boot.authenticator(), gridcase::RealClock::Get(),
       &metrics);

@@ -378,6 +378,21 @@ TEST_F(RegistryServiceTest, StoreOutageIsUnavailableAndReadsKeepServing) {
   EXPECT_THAT(Locate(30.605, 120.505), IsOk());
 }
 
+TEST(SnapshotHolder, IsLoadedOnlyOnceTheStoreHasBeenRead) {
+  InMemoryRegistryStore store;
+  prometheus::Registry registry;
+  RegistryMetrics metrics(registry);
+  SnapshotHolder snapshots(&store, &metrics);
+  EXPECT_FALSE(snapshots.loaded());
+  store.SetFailure(absl::UnavailableError("redis: connection refused"));
+  EXPECT_THAT(snapshots.RefreshIfChanged(),
+              StatusIs(absl::StatusCode::kUnavailable, HasSubstr("redis")));
+  EXPECT_FALSE(snapshots.loaded());
+  store.SetFailure(absl::OkStatus());
+  ASSERT_OK(snapshots.RefreshIfChanged());  // an empty store: nothing to load
+  EXPECT_TRUE(snapshots.loaded());
+}
+
 TEST_F(RegistryServiceTest, VersionsAreReported) {
   LoadReference();
   v1::GetRegistryVersionResponse versions;

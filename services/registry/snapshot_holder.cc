@@ -22,6 +22,11 @@ std::shared_ptr<const RegistrySnapshot> SnapshotHolder::Get() const {
   return snapshot_;
 }
 
+bool SnapshotHolder::loaded() const {
+  absl::MutexLock lock(&mu_);
+  return loaded_;
+}
+
 absl::Status SnapshotHolder::Reload() {
   absl::MutexLock reload(&reload_mu_);
   absl::StatusOr<RegistryData> data = store_->LoadAll();
@@ -41,6 +46,7 @@ absl::Status SnapshotHolder::Reload() {
     absl::MutexLock lock(&mu_);
     old = snapshot_->versions();
     snapshot_ = *std::move(next);
+    loaded_ = true;
   }
   const Versions& now = Get()->versions();
   if (old != now) {
@@ -54,8 +60,10 @@ absl::Status SnapshotHolder::Reload() {
 
 absl::Status SnapshotHolder::RefreshIfChanged() {
   ASSIGN_OR_RETURN(Versions stored, store_->GetVersions());
-  if (stored == Get()->versions()) return absl::OkStatus();
-  return Reload();
+  if (stored != Get()->versions()) return Reload();
+  absl::MutexLock lock(&mu_);
+  loaded_ = true;  // the empty snapshot is the store's content
+  return absl::OkStatus();
 }
 
 void SnapshotHolder::StartPolling(absl::Duration interval) {

@@ -28,6 +28,10 @@ class SnapshotHolder final {
   SnapshotHolder& operator=(const SnapshotHolder&) = delete;
 
   std::shared_ptr<const RegistrySnapshot> Get() const;
+  // True once the store has been read successfully (and the snapshot is
+  // current as of then): until then the replica serves an empty registry,
+  // so its readiness must wait for this.
+  bool loaded() const;
 
   // Loads everything from the store and swaps the new snapshot in.
   absl::Status Reload();
@@ -43,6 +47,7 @@ class SnapshotHolder final {
   absl::Mutex reload_mu_;  // one reload at a time
   mutable absl::Mutex mu_;
   std::shared_ptr<const RegistrySnapshot> snapshot_ ABSL_GUARDED_BY(mu_);
+  bool loaded_ ABSL_GUARDED_BY(mu_) = false;
   absl::Notification stop_;
   std::thread poller_;
 };

@@ -7,6 +7,10 @@
 // Reports are spread over a grid of points (--spread_m apart, far enough
 // that they are not duplicates) around --lat/--lng, each with a fresh
 // request id, as WeChat citizens.
+#include <grpcpp/client_context.h>
+#include <grpcpp/create_channel.h>
+#include <grpcpp/security/credentials.h>
+
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
@@ -16,16 +20,13 @@
 #include <thread>
 #include <vector>
 
-#include <grpcpp/client_context.h>
-#include <grpcpp/create_channel.h>
-#include <grpcpp/security/credentials.h>
-
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "common/config/env_flags.h"
 #include "gridcase/v1/intake.grpc.pb.h"
 
 ABSL_FLAG(std::string, target, "127.0.0.1:8080", "intake host:port");
@@ -59,6 +60,7 @@ double Percentile(std::vector<double>& v, double p) {
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "loadgen: ReportCase throughput and latency against a running intake.");
+  gridcase::config::ShowOwnFlagsInHelp();
   absl::ParseCommandLine(argc, argv);
   const std::string run = absl::GetFlag(FLAGS_run_id).empty()
                               ? absl::StrCat(absl::ToUnixMillis(absl::Now()))
@@ -93,9 +95,11 @@ int main(int argc, char** argv) {
         r.mutable_location()->set_longitude(absl::GetFlag(FLAGS_lng) +
                                             (cell / rows) * dlng);
         grpc::ClientContext context;
-        context.AddMetadata("x-gridcase-actor",
-                            absl::StrCat("subject=wx-lg-", t, "; roles=citizen"));
-        context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
+        context.AddMetadata(
+            "x-gridcase-actor",
+            absl::StrCat("subject=wx-lg-", t, "; roles=citizen"));
+        context.set_deadline(
+            absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
         gridcase::v1::ReportCaseResponse response;
         absl::Time sent = absl::Now();
         grpc::Status s = stub->ReportCase(&context, r, &response);

@@ -20,6 +20,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "common/config/env_flags.h"
 #include "gridcase/v1/stats.grpc.pb.h"
 #include "tools/sim/ledger.h"
 #include "tools/sim/people.h"
@@ -204,6 +205,7 @@ int main(int argc, char** argv) {
       "returned, reworked, extended), verification. Load the registry with "
       "the demo catalogue first (tools/run-local does).\n"
       "  gridcase-sim --reports=360 --window=60s");
+  gridcase::config::ShowOwnFlagsInHelp();
   absl::ParseCommandLine(argc, argv);
   return gridcase::sim::Run();
 }
