@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # tools/check-deploy passes on deploy/ as committed, and fails, naming the
 # problem, on copies broken one way at a time: a misspelled field, a wrong
-# type, a render error, a broken security rule, bad PromQL, a wrong alert
-# threshold, a broken dashboard query, a root Dockerfile, a bad scrape config.
+# type, a render error, a broken security rule, a ClusterIP Service, a
+# liveness probe that follows Redis, bad PromQL, a wrong alert threshold, a
+# broken dashboard query, a root Dockerfile, a bad scrape config.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/gridcase-deploycheck-XXXXXX")
@@ -53,6 +54,8 @@ breaks deploy/k8s/base/dispatch.yaml \
   'securityContext.readOnlyRootFilesystem must be true'
 breaks deploy/k8s/base/registry.yaml 's/clusterIP: None/type: ClusterIP/' \
   'must be headless'
+breaks deploy/k8s/base/intake.yaml 's/service: gridcase.liveness/service: ""/' \
+  'must ask for the health name gridcase.liveness'
 breaks deploy/prometheus/rules/gridcase-alerts.yml '0,/expr: /s//expr: sum(rate(/' \
   'FAILED: promtool check rules'
 breaks deploy/prometheus/rules/gridcase-alerts.yml \

@@ -17,6 +17,8 @@ cleanup() {
 }
 trap cleanup EXIT
 export GRIDCASE_SKIP_BUILD=1 GRIDCASE_BUILD_DIR="${GRIDCASE_BUILD_DIR:-build}"
+build=$GRIDCASE_BUILD_DIR
+[[ $build == /* ]] || build=$root/$build
 export GRIDCASE_VAR_DIR="$var/stack"
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
@@ -35,11 +37,13 @@ grep -q "Press Ctrl-C to stop." "$var/run-local.out" || {
 # One rejected report, so the rejections-by-field panel has a series.
 # shellcheck disable=SC1091
 source "$GRIDCASE_VAR_DIR/run/env"
-if "$root/$GRIDCASE_BUILD_DIR/tools/gridctl/gridctl" report --category=E0106 \
+if out=$("$build/tools/gridctl/gridctl" report --category=E0106 \
     --lat=95 --lng=120.5 --description="bad latitude" --source=wechat \
-    --actor="subject=c-1; roles=citizen" >/dev/null 2>&1; then
-  fail "a report at latitude 95 was accepted"
+    --actor="subject=c-1; roles=citizen" 2>&1); then
+  fail "a report at latitude 95 was accepted: $out"
 fi
+grep -q "INVALID_ARGUMENT.*latitude" <<<"$out" || fail "unexpected answer: $out"
+
 
 # A real Prometheus: the four services as static targets, with the labels the
 # Kubernetes scrape config gives them (namespace, pod, component).

@@ -57,6 +57,18 @@ function containerRules(w, c, gridcase) {
       out.push(`${at}: ${probe} must be a native grpc: probe`);
     }
   }
+  // Liveness must not follow Redis (an outage would restart every pod);
+  // readiness must (the "" name is SERVING only while Redis answers).
+  if (gridcase) {
+    for (const probe of ["livenessProbe", "startupProbe"]) {
+      if (c[probe]?.grpc && c[probe].grpc.service !== "gridcase.liveness") {
+        out.push(`${at}: ${probe} must ask for the health name gridcase.liveness`);
+      }
+    }
+    if (c.readinessProbe?.grpc?.service) {
+      out.push(`${at}: readinessProbe must ask for the health name "" (Redis-aware)`);
+    }
+  }
   if (!c.image || !/:[^/]+$|@sha256:/.test(c.image) || /:latest$/.test(c.image)) {
     out.push(`${at}: image must carry a tag other than latest (got ${c.image})`);
   }

@@ -21,6 +21,10 @@ function modelName(apiVersion, kind) {
   return version.charAt(0).toUpperCase() + version.slice(1) + kind;
 }
 
+// Kinds whose unknown fields could not be checked (no client-node model,
+// e.g. prometheus-operator's CRDs): their callers say so.
+export const notChecked = new Set();
+
 // Returns the schema errors of `obj` as strings ("" path = the object).
 export async function schemaErrors(obj) {
   const { apiVersion, kind } = obj ?? {};
@@ -44,7 +48,11 @@ export async function schemaErrors(obj) {
     }
   }
   const model = models[modelName(apiVersion, kind)];
-  if (model) unknownFields(obj, model.name, "", errors);
+  if (model) {
+    unknownFields(obj, model.name, "", errors);
+  } else {
+    notChecked.add(`${apiVersion} ${kind}`);
+  }
   return [...new Set(errors)];
 }
 
