@@ -5,6 +5,7 @@
 #include <google/protobuf/util/json_util.h>
 #include <signal.h>
 
+#include <functional>
 #include <thread>
 
 #include "absl/strings/match.h"
@@ -67,6 +68,24 @@ class StatsProcessTest : public CaseStackTest {
     v1::SummaryResponse resp;
     RETURN_IF_ERROR(FromGrpcStatus(stats_stub_->Summary(&context, req, &resp)));
     return resp;
+  }
+
+  // Polls the town's Summary for up to 20 s until `done` holds; returns the
+  // last indicators read (for the caller's expectations).
+  v1::Indicators AwaitTownIndicators(
+      const std::function<bool(const v1::Indicators&)>& done) {
+    v1::Indicators x;
+    absl::Time until = absl::Now() + absl::Seconds(20);
+    while (absl::Now() < until) {
+      absl::StatusOr<v1::SummaryResponse> s =
+          Summary(v1::SCOPE_KIND_REGION, kTown);
+      if (s.ok()) {
+        x = s->indicators();
+        if (done(x)) break;
+      }
+      absl::SleepFor(absl::Milliseconds(200));
+    }
+    return x;
   }
 
   absl::StatusOr<v1::RankingResponse> Ranking(v1::RankingLevel level,
@@ -162,20 +181,10 @@ TEST_F(StatsProcessTest, ScriptedDayGivesHandComputedIndicators) {
   //   extended 1 (F);
   //   closed 3 (A, B normal; C overdue); due to close 4 (A B C closed, G's
   //   handling red); open overdue now 1 (G).
-  v1::Indicators x;
-  absl::Time until = absl::Now() + absl::Seconds(20);
-  while (absl::Now() < until) {
-    absl::StatusOr<v1::SummaryResponse> s =
-        Summary(v1::SCOPE_KIND_REGION, kTown);
-    if (s.ok()) {
-      x = s->indicators();
-      if (x.reports() == 7 && x.closed() == 3 && x.due_to_handle() == 5 &&
-          x.open_overdue_now() == 1 && x.extended() == 1) {
-        break;
-      }
-    }
-    absl::SleepFor(absl::Milliseconds(200));
-  }
+  v1::Indicators x = AwaitTownIndicators([](const v1::Indicators& i) {
+    return i.reports() == 7 && i.closed() == 3 && i.due_to_handle() == 5 &&
+           i.open_overdue_now() == 1 && i.extended() == 1;
+  });
   EXPECT_EQ(x.reports(), 7);
   EXPECT_EQ(x.merged(), 1);
   EXPECT_EQ(x.voided(), 1);
@@ -314,7 +323,7 @@ TEST_F(StatsProcessTest, ScriptedDayGivesHandComputedIndicators) {
                    "\"} 0.5"),
       "gridcase_stats_events_total{outcome=\"applied\"}"};
   std::vector<std::string> missing = want;
-  until = absl::Now() + absl::Seconds(10);
+  absl::Time until = absl::Now() + absl::Seconds(10);
   while (!missing.empty() && absl::Now() < until) {
     absl::StatusOr<std::string> m =
         ::gridcase::testing::HttpGet(stats_->admin_port(), "/metrics");
@@ -368,17 +377,8 @@ TEST_F(StatsProcessTest, KillNineOfAReplicaNeitherLosesNorDoublesEvents) {
     WaitFor(id, Has(v1::CASE_EVENT_TYPE_DISPATCHED));
   }
   stats_stub_ = v1::StatsService::NewStub(second->NewChannel());
-  v1::Indicators x;
-  absl::Time until = absl::Now() + absl::Seconds(20);
-  while (absl::Now() < until) {
-    absl::StatusOr<v1::SummaryResponse> s =
-        Summary(v1::SCOPE_KIND_REGION, kTown);
-    if (s.ok()) {
-      x = s->indicators();
-      if (x.dispatched() >= kCases) break;
-    }
-    absl::SleepFor(absl::Milliseconds(200));
-  }
+  AwaitTownIndicators(
+      [&](const v1::Indicators& x) { return x.dispatched() >= kCases; });
   absl::SleepFor(absl::Seconds(1));  // anything left would show up now
   ASSERT_OK_AND_ASSIGN(v1::SummaryResponse s,
                        Summary(v1::SCOPE_KIND_REGION, kTown));
