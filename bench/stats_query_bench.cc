@@ -397,8 +397,9 @@ int Run() {
   RedisAggregates aggregates(pool->get(), {.shards = shards, .zone = zone});
   StatsQueries queries(&aggregates, &directory, RealClock::Get(),
                        DefaultWeights());
-  auto authenticator = auth::MakeAuthenticator("dev");
-  StatsServiceImpl service(&queries, authenticator->get());
+  // In-process: the insecure-dev header (no token to verify in the timing).
+  auth::DevHeaderAuthenticator authenticator;
+  StatsServiceImpl service(&queries, &authenticator);
   auto grpc_server = testing::InProcessServer::Start(
       {.services = {{&service, v1::StatsService::service_full_name()}}});
   if (!grpc_server.ok()) return 1;

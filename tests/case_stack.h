@@ -30,6 +30,7 @@
 #include "common/testing/service_process.h"
 #include "common/testing/subprocess.h"
 #include "common/testing/temp_dir.h"
+#include "common/testing/test_identity.h"
 #include "gmock/gmock.h"
 #include "gridcase/v1/dispatch.grpc.pb.h"
 #include "gridcase/v1/intake.grpc.pb.h"
@@ -68,7 +69,7 @@ inline v1::TimeLimit Seconds(int64_t n) {
 }
 
 inline void WithActor(grpc::ClientContext* c, const std::string& actor) {
-  c->AddMetadata("x-gridcase-actor", actor);
+  Identify(c, actor);
   c->set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
 }
 
@@ -302,8 +303,9 @@ class CaseStackTest : public ::testing::Test {
   std::unique_ptr<v1::DispatchService::Stub> stub_;
 };
 
-// Runs gridctl (GRIDCASE_GRIDCTL_BIN) with `args` plus --target and --actor;
-// returns its exit code, with its stdout and stderr in `out` and `err`.
+// Runs gridctl (GRIDCASE_GRIDCTL_BIN) with `args` plus --target and --token
+// (a token for `actor`, written in the x-gridcase-actor syntax); returns its
+// exit code, with its stdout and stderr in `out` and `err`.
 inline int Gridctl(const std::string& target, const std::string& actor,
                    std::vector<std::string> args, std::string* out,
                    std::string* err) {
@@ -312,7 +314,7 @@ inline int Gridctl(const std::string& target, const std::string& actor,
   std::vector<std::string> argv = {GRIDCASE_GRIDCTL_BIN};
   argv.insert(argv.end(), args.begin(), args.end());
   argv.push_back(absl::StrCat("--target=", target));
-  argv.push_back(absl::StrCat("--actor=", actor));
+  argv.push_back(absl::StrCat("--token=", TokenFor(actor)));
   auto p = Subprocess::Spawn({.argv = argv,
                               .stdout_path = dir->File("out"),
                               .stderr_path = dir->File("err")});

@@ -289,13 +289,15 @@ TEST_F(DispatchProcessTest, GridctlDrivesTheWorkflow) {
   // A live watch of the case, from gridctl, sees the next two events.
   ASSERT_OK_AND_ASSIGN(auto dir, ::gridcase::testing::TempDir::Create());
   ASSERT_OK_AND_ASSIGN(
-      auto watch, ::gridcase::testing::Subprocess::Spawn(
-                      {.argv = {GRIDCASE_GRIDCTL_BIN, "case", "watch",
-                                absl::StrCat("--case=", id), "--count=2",
-                                absl::StrCat("--target=", intake_->target()),
-                                absl::StrCat("--actor=", kChief)},
-                       .stdout_path = dir.File("out"),
-                       .stderr_path = dir.File("err")}));
+      auto watch,
+      ::gridcase::testing::Subprocess::Spawn(
+          {.argv = {GRIDCASE_GRIDCTL_BIN, "case", "watch",
+                    absl::StrCat("--case=", id), "--count=2",
+                    absl::StrCat("--target=", intake_->target()),
+                    absl::StrCat("--token=",
+                                 ::gridcase::testing::TokenFor(kChief))},
+           .stdout_path = dir.File("out"),
+           .stderr_path = dir.File("err")}));
   absl::Time until = absl::Now() + absl::Seconds(10);
   while (::gridcase::testing::ReadFile(dir.File("err")).find("live") ==
              std::string::npos &&

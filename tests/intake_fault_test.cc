@@ -24,6 +24,7 @@
 #include "common/status/status_matchers.h"
 #include "common/testing/redis_server.h"
 #include "common/testing/service_process.h"
+#include "common/testing/test_identity.h"
 #include "gmock/gmock.h"
 #include "gridcase/v1/intake.grpc.pb.h"
 #include "gridcase/v1/registry.grpc.pb.h"
@@ -32,6 +33,7 @@
 namespace gridcase {
 namespace {
 
+using ::gridcase::testing::Identify;
 using ::gridcase::testing::RedisServer;
 using ::gridcase::testing::ServiceProcess;
 
@@ -57,7 +59,7 @@ class IntakeFaultTest : public ::testing::Test {
                                                 .redis = redis_->address()}));
     auto stub = v1::RegistryService::NewStub(registry_->NewChannel());
     grpc::ClientContext context;
-    context.AddMetadata("x-gridcase-actor", kAdmin);
+    Identify(&context, kAdmin);
     v1::ImportGridsRequest grids;
     grids.set_geojson(ReadFile(std::string(GRIDCASE_SOURCE_DIR) +
                                "/tools/sample-data/tongxiang/grids.geojson"));
@@ -72,7 +74,7 @@ class IntakeFaultTest : public ::testing::Test {
     for (const v1::Category& c : catalogue.categories()) {
       if (c.code() != "E0101") continue;
       grpc::ClientContext upsert_context;
-      upsert_context.AddMetadata("x-gridcase-actor", kAdmin);
+      Identify(&upsert_context, kAdmin);
       v1::UpsertCategoryRequest request;
       *request.mutable_category() = c;
       v1::UpsertCategoryResponse response;
@@ -103,7 +105,7 @@ class IntakeFaultTest : public ::testing::Test {
     }
     auto stub = v1::IntakeService::NewStub(channel);
     grpc::ClientContext context;
-    context.AddMetadata("x-gridcase-actor", "subject=wx-load; roles=citizen");
+    Identify(&context, "subject=wx-load; roles=citizen");
     context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(3)));
     v1::ReportCaseRequest r;
     r.set_request_id(absl::StrCat("load-", n));

@@ -21,6 +21,7 @@
 #include "common/status/status_matchers.h"
 #include "common/testing/redis_server.h"
 #include "common/testing/service_process.h"
+#include "common/testing/test_identity.h"
 #include "gmock/gmock.h"
 #include "gridcase/v1/intake.grpc.pb.h"
 #include "gridcase/v1/registry.grpc.pb.h"
@@ -29,6 +30,7 @@
 namespace gridcase {
 namespace {
 
+using ::gridcase::testing::Identify;
 using ::gridcase::testing::RedisServer;
 using ::gridcase::testing::ServiceProcess;
 using ::gridcase::testing::StatusIs;
@@ -81,7 +83,7 @@ class IntakeProcessTest : public ::testing::Test {
     auto stub = v1::RegistryService::NewStub(registry_->NewChannel());
     {
       grpc::ClientContext context;
-      context.AddMetadata("x-gridcase-actor", kAdmin);
+      Identify(&context, kAdmin);
       v1::ImportGridsRequest request;
       request.set_geojson(
           ReadFile(std::string(GRIDCASE_SOURCE_DIR) +
@@ -97,7 +99,7 @@ class IntakeProcessTest : public ::testing::Test {
                     .ok());
     for (const v1::Category& c : catalogue.categories()) {
       grpc::ClientContext context;
-      context.AddMetadata("x-gridcase-actor", kAdmin);
+      Identify(&context, kAdmin);
       v1::UpsertCategoryRequest request;
       *request.mutable_category() = c;
       v1::UpsertCategoryResponse response;
@@ -108,7 +110,7 @@ class IntakeProcessTest : public ::testing::Test {
   absl::StatusOr<v1::ReportCaseResponse> Report(
       const v1::ReportCaseRequest& r, const std::string& actor = kCitizen) {
     grpc::ClientContext context;
-    context.AddMetadata("x-gridcase-actor", actor);
+    Identify(&context, actor);
     context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
     v1::ReportCaseResponse response;
     RETURN_IF_ERROR(FromGrpcStatus(stub_->ReportCase(&context, r, &response)));
@@ -128,7 +130,7 @@ TEST_F(IntakeProcessTest, ReportGetAndList) {
   EXPECT_EQ(r.case_().category_name(), "暴露垃圾");
 
   grpc::ClientContext get_context;
-  get_context.AddMetadata("x-gridcase-actor", kCitizen);
+  Identify(&get_context, kCitizen);
   v1::GetCaseRequest get;
   get.set_case_id(r.case_().id());
   get.set_include_timeline(true);
@@ -138,7 +140,7 @@ TEST_F(IntakeProcessTest, ReportGetAndList) {
   ASSERT_EQ(got.timeline_size(), 1);
 
   grpc::ClientContext list_context;
-  list_context.AddMetadata("x-gridcase-actor", kCitizen);
+  Identify(&list_context, kCitizen);
   v1::ListCasesRequest list;
   list.set_region_code("330483101");
   v1::ListCasesResponse listed;
@@ -276,7 +278,7 @@ TEST_F(IntakeProcessTest, BadRequestsGetTheirCodeAndNameTheField) {
   EXPECT_GE(n, 20);
   // Nothing was stored.
   grpc::ClientContext context;
-  context.AddMetadata("x-gridcase-actor", "subject=m-d; roles=dispatcher");
+  Identify(&context, "subject=m-d; roles=dispatcher");
   v1::ListCasesResponse listed;
   ASSERT_TRUE(stub_->ListCases(&context, {}, &listed).ok());
   EXPECT_EQ(listed.cases_size(), 0);
@@ -287,7 +289,7 @@ TEST_F(IntakeProcessTest, WatchSeesEveryEventInOrderAndResumesAfterReconnect) {
   const std::string id = r.case_().id();
   auto follow_up = [&](const std::string& text) {
     grpc::ClientContext context;
-    context.AddMetadata("x-gridcase-actor", kCitizen);
+    Identify(&context, kCitizen);
     v1::AddFollowUpRequest f;
     f.set_case_id(id);
     f.set_request_id(text);
@@ -302,7 +304,7 @@ TEST_F(IntakeProcessTest, WatchSeesEveryEventInOrderAndResumesAfterReconnect) {
   std::vector<v1::WatchCasesResponse> first;
   {
     grpc::ClientContext context;
-    context.AddMetadata("x-gridcase-actor", "subject=m-d; roles=dispatcher");
+    Identify(&context, "subject=m-d; roles=dispatcher");
     auto reader = stub_->WatchCases(&context, request);
     v1::WatchCasesResponse message;
     ASSERT_TRUE(reader->Read(&message));  // live
@@ -323,7 +325,7 @@ TEST_F(IntakeProcessTest, WatchSeesEveryEventInOrderAndResumesAfterReconnect) {
   ASSERT_TRUE(follow_up("four"));
   request.set_resume_token(first[1].resume_token());
   grpc::ClientContext context;
-  context.AddMetadata("x-gridcase-actor", "subject=m-d; roles=dispatcher");
+  Identify(&context, "subject=m-d; roles=dispatcher");
   auto reader = stub_->WatchCases(&context, request);
   v1::WatchCasesResponse message;
   ASSERT_TRUE(reader->Read(&message));

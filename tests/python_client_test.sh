@@ -14,8 +14,10 @@ stack_service registry "$registry_bin"
   --target="$(stack_target registry)" --actor="subject=test; roles=admin" >/dev/null
 stack_service intake "$intake_bin" --registry="$(stack_target registry)"
 
+# The example is a WeChat backend: its own token, naming its users.
+backend_token=$("$gridctl" token --channel=wechat --subject=svc:wechat-python)
 out=$(/usr/bin/python3 "$root/tools/python/report_and_watch.py" \
-  --target="$(stack_target intake)" --stubs="$stubs")
+  --target="$(stack_target intake)" --stubs="$stubs" --token="$backend_token")
 echo "$out"
 grep -q "^reported 330483-" <<<"$out"
 grep -q "(replayed)" <<<"$out"

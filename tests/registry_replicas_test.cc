@@ -11,6 +11,7 @@
 #include "common/status/status_matchers.h"
 #include "common/testing/redis_server.h"
 #include "common/testing/service_process.h"
+#include "common/testing/test_identity.h"
 #include "gmock/gmock.h"
 #include "gridcase/v1/registry.grpc.pb.h"
 #include "gtest/gtest.h"
@@ -19,6 +20,7 @@
 namespace gridcase {
 namespace {
 
+using ::gridcase::testing::Identify;
 using ::gridcase::testing::RedisServer;
 using ::gridcase::testing::ServiceProcess;
 using ::gridcase::testing::StatusIs;
@@ -28,7 +30,7 @@ absl::StatusOr<std::string> LocateVia(ServiceProcess& registry, double lat,
                                       double lng) {
   auto stub = v1::RegistryService::NewStub(registry.NewChannel());
   grpc::ClientContext context;
-  context.AddMetadata("x-gridcase-actor", "subject=system:test; roles=system");
+  Identify(&context, "subject=system:test; roles=system");
   context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
   v1::LocateGridRequest request;
   request.set_latitude(lat);
@@ -65,7 +67,7 @@ TEST_F(RegistryReplicasTest, ImportThroughOneLocateThroughTheOther) {
 
   auto stub = v1::RegistryService::NewStub(a_->NewChannel());
   grpc::ClientContext context;
-  context.AddMetadata("x-gridcase-actor", "subject=m-admin; roles=admin");
+  Identify(&context, "subject=m-admin; roles=admin");
   v1::ImportGridsRequest request;
   request.set_geojson(registry::testdata::GridsGeoJson());
   request.set_source_name("test.geojson");

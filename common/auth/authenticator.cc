@@ -11,24 +11,13 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
-#include "common/validation/field_errors.h"
+#include "common/auth/actor_rules.h"
 
 namespace gridcase::auth {
 namespace {
 
 absl::Status Unauthenticated(absl::string_view message) {
   return absl::UnauthenticatedError(absl::StrCat(kActorHeader, ": ", message));
-}
-
-std::string KnownRoles() {
-  std::vector<std::string> names;
-  const auto* desc = v1::Role_descriptor();
-  for (int i = 0; i < desc->value_count(); ++i) {
-    if (desc->value(i)->number() == v1::ROLE_UNSPECIFIED) continue;
-    names.push_back(absl::AsciiStrToLower(
-        absl::StripPrefix(desc->value(i)->name(), "ROLE_")));
-  }
-  return absl::StrJoin(names, ", ");
 }
 
 int HexValue(char c) {
@@ -94,25 +83,18 @@ absl::StatusOr<v1::Actor> ParseActorHeader(absl::string_view header) {
     } else if (key == "roles") {
       for (absl::string_view role :
            absl::StrSplit(value, ',', absl::SkipWhitespace())) {
-        v1::Role parsed;
-        std::string name = absl::StrCat(
-            "ROLE_", absl::AsciiStrToUpper(absl::StripAsciiWhitespace(role)));
-        if (!v1::Role_Parse(name, &parsed) || parsed == v1::ROLE_UNSPECIFIED) {
-          return Unauthenticated(absl::StrCat("roles: unknown role '", role,
-                                              "' (known: ", KnownRoles(), ")"));
+        absl::StatusOr<v1::Role> parsed =
+            ParseRoleName(absl::StripAsciiWhitespace(role));
+        if (!parsed.ok()) {
+          return Unauthenticated(
+              absl::StrCat("roles: ", parsed.status().message()));
         }
-        actor.add_roles(parsed);
+        actor.add_roles(*parsed);
       }
     } else if (key == "grids") {
       for (absl::string_view grid :
            absl::StrSplit(value, ',', absl::SkipWhitespace())) {
-        grid = absl::StripAsciiWhitespace(grid);
-        if (grid.size() != 15 ||
-            !std::all_of(grid.begin(), grid.end(), absl::ascii_isdigit)) {
-          return Unauthenticated(
-              absl::StrCat("grids: '", grid, "' is not a 15-digit grid code"));
-        }
-        actor.add_grid_codes(std::string(grid));
+        actor.add_grid_codes(std::string(absl::StripAsciiWhitespace(grid)));
       }
     } else if (key == "department") {
       actor.set_department_id(std::string(value));
@@ -126,23 +108,8 @@ absl::StatusOr<v1::Actor> ParseActorHeader(absl::string_view header) {
                        "' (known: subject, roles, grids, department, name)"));
     }
   }
-  if (actor.subject().empty()) return Unauthenticated("subject: is required");
-  auto printable = [](const std::string& v) {
-    return v.size() <= 128 && std::all_of(v.begin(), v.end(), [](char c) {
-             return c > ' ' && c < 0x7f;
-           });
-  };
-  if (!printable(actor.subject())) {
-    return Unauthenticated(
-        "subject: must be at most 128 printable ASCII characters");
-  }
-  if (!printable(actor.department_id())) {
-    return Unauthenticated(
-        "department: must be at most 128 printable ASCII characters");
-  }
-  if (validation::Utf8Chars(actor.display_name()) < 0 ||
-      actor.display_name().size() > 256) {
-    return Unauthenticated("name: must be valid UTF-8, at most 256 bytes");
+  if (absl::Status valid = ValidateActorFields(actor); !valid.ok()) {
+    return Unauthenticated(valid.message());
   }
   if (actor.roles().empty()) {
     return Unauthenticated("roles: at least one role is required");
@@ -153,8 +120,7 @@ absl::StatusOr<v1::Actor> ParseActorHeader(absl::string_view header) {
 std::string FormatActorHeader(const v1::Actor& actor) {
   std::vector<std::string> roles;
   for (int role : actor.roles()) {
-    roles.push_back(absl::AsciiStrToLower(absl::StripPrefix(
-        v1::Role_Name(static_cast<v1::Role>(role)), "ROLE_")));
+    roles.push_back(RoleName(static_cast<v1::Role>(role)));
   }
   std::string out = absl::StrCat("subject=", actor.subject(),
                                  "; roles=", absl::StrJoin(roles, ","));
@@ -180,13 +146,6 @@ absl::StatusOr<v1::Actor> DevHeaderAuthenticator::Authenticate(
   }
   return ParseActorHeader(
       absl::string_view(it->second.data(), it->second.size()));
-}
-
-absl::StatusOr<std::unique_ptr<Authenticator>> MakeAuthenticator(
-    absl::string_view mode) {
-  if (mode == "dev") return std::make_unique<DevHeaderAuthenticator>();
-  return absl::InvalidArgumentError(
-      absl::StrCat("unknown auth mode '", mode, "' (known: dev)"));
 }
 
 absl::StatusOr<v1::Actor> ActorFromContext(const grpc::ServerContext& context,

@@ -1,8 +1,10 @@
 // Who is calling: every handler gets the caller's Actor (subject, roles,
-// grids, department) through ActorFromContext, the one function that turns
-// request metadata into an identity. The Authenticator behind it is
-// injected: development mode trusts the x-gridcase-actor header; JWT
-// verification plugs in as another Authenticator without touching handlers.
+// grids, department, channel) through ActorFromContext, the one function
+// that turns request metadata into an identity. The Authenticator behind it
+// is injected (server::Bootstrap, from --auth_mode): JwtAuthenticator
+// verifies a bearer JWT (jwt_authenticator.h); DevHeaderAuthenticator trusts
+// the x-gridcase-actor header as the caller wrote it (insecure-dev, for
+// debugging only).
 #ifndef GRIDCASE_COMMON_AUTH_AUTHENTICATOR_H_
 #define GRIDCASE_COMMON_AUTH_AUTHENTICATOR_H_
 
@@ -21,7 +23,7 @@ namespace gridcase::auth {
 // Request metadata as gRPC hands it to a server (keys are lower case).
 using Metadata = std::multimap<grpc::string_ref, grpc::string_ref>;
 
-// Development-mode identity header.
+// The insecure-dev identity header.
 inline constexpr absl::string_view kActorHeader = "x-gridcase-actor";
 
 class Authenticator {
@@ -33,16 +35,13 @@ class Authenticator {
       const Metadata& metadata) const = 0;
 };
 
-// Trusts the x-gridcase-actor header as it is. For development and tests.
+// Trusts the x-gridcase-actor header as it is: --auth_mode=insecure-dev,
+// for debugging and unit tests only.
 class DevHeaderAuthenticator final : public Authenticator {
  public:
   absl::StatusOr<v1::Actor> Authenticate(
       const Metadata& metadata) const override;
 };
-
-// Builds the authenticator for --auth_mode ("dev").
-absl::StatusOr<std::unique_ptr<Authenticator>> MakeAuthenticator(
-    absl::string_view mode);
 
 // The one function handlers call.
 absl::StatusOr<v1::Actor> ActorFromContext(const grpc::ServerContext& context,

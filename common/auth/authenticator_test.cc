@@ -84,12 +84,5 @@ TEST(DevHeaderAuthenticator, NeedsTheHeader) {
   EXPECT_EQ(a.subject(), "s");
 }
 
-TEST(MakeAuthenticator, KnowsOnlyDevForNow) {
-  EXPECT_OK(MakeAuthenticator("dev"));
-  EXPECT_THAT(MakeAuthenticator("jwt"),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("unknown auth mode 'jwt'")));
-}
-
 }  // namespace
 }  // namespace gridcase::auth

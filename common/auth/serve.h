@@ -1,30 +1,40 @@
 // ServeAs: the edge of every RPC handler. It identifies the caller
-// (ActorFromContext), runs the handler body with that Actor, and turns the
-// body's absl::Status into the grpc::Status on the wire — the one place a
-// service converts errors.
+// (ActorFromContext), checks the caller's roles against the authorization
+// table (common/auth/policy.h), runs the handler body with that Actor, and
+// turns the body's absl::Status into the grpc::Status on the wire — the one
+// place a service converts errors.
 //
 //   grpc::Status Svc::GetCase(grpc::ServerContext* ctx, const Req* req,
 //                             Resp* resp) {
-//     return auth::ServeAs(ctx, *authenticator_, [&](const v1::Actor& actor) {
+//     return auth::ServeAs(ctx, *authenticator_, kGetCase,
+//                          [&](const v1::Actor& actor) {
 //       return DoGetCase(actor, *req, resp);
 //     });
 //   }
+//
+// where kGetCase is the full method name, "gridcase.v1.IntakeService/GetCase".
 #ifndef GRIDCASE_COMMON_AUTH_SERVE_H_
 #define GRIDCASE_COMMON_AUTH_SERVE_H_
 
 #include <grpcpp/server_context.h>
 #include <grpcpp/support/status.h>
 
+#include "absl/strings/string_view.h"
 #include "common/auth/authenticator.h"
+#include "common/auth/policy.h"
 #include "common/status/grpc_status.h"
 
 namespace gridcase::auth {
 
 template <typename Fn>
 grpc::Status ServeAs(grpc::ServerContext* context,
-                     const Authenticator& authenticator, Fn&& body) {
+                     const Authenticator& authenticator,
+                     absl::string_view method, Fn&& body) {
   absl::StatusOr<v1::Actor> actor = ActorFromContext(*context, authenticator);
   if (!actor.ok()) return ToGrpcStatus(actor.status());
+  if (absl::Status allowed = Authorize(*actor, method); !allowed.ok()) {
+    return ToGrpcStatus(allowed);
+  }
   return ToGrpcStatus(body(*actor));
 }
 

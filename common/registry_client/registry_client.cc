@@ -19,10 +19,10 @@ absl::Status FromRegistry(const grpc::Status& status, absl::string_view hint) {
   return s;
 }
 
-std::unique_ptr<grpc::ClientContext> RegistryContext(
-    const std::string& actor_header, absl::Duration deadline) {
+absl::StatusOr<std::unique_ptr<grpc::ClientContext>> RegistryContext(
+    const auth::OutboundIdentity& identity, absl::Duration deadline) {
   auto context = std::make_unique<grpc::ClientContext>();
-  context->AddMetadata("x-gridcase-actor", actor_header);
+  RETURN_IF_ERROR(identity.Attach(context.get()));
   context->set_deadline(absl::ToChronoTime(absl::Now() + deadline));
   return context;
 }
@@ -30,19 +30,19 @@ std::unique_ptr<grpc::ClientContext> RegistryContext(
 GrpcRegistryClient::GrpcRegistryClient(
     std::unique_ptr<v1::RegistryService::StubInterface> stub,
     absl::Duration deadline, absl::Duration cache_ttl, const Clock* clock,
-    std::string actor_header)
+    const auth::OutboundIdentity* identity)
     : stub_(std::move(stub)),
       deadline_(deadline),
       cache_ttl_(cache_ttl),
       clock_(clock),
-      actor_header_(std::move(actor_header)) {}
+      identity_(identity) {}
 
 template <typename Req, typename Resp>
 absl::Status GrpcRegistryClient::Call(
     grpc::Status (v1::RegistryService::StubInterface::*rpc)(
         grpc::ClientContext*, const Req&, Resp*),
     const Req& request, Resp* response) {
-  auto context = RegistryContext(actor_header_, deadline_);
+  ASSIGN_OR_RETURN(auto context, RegistryContext(*identity_, deadline_));
   return FromRegistry((stub_.get()->*rpc)(context.get(), request, response),
                       "; retry with the same request_id");
 }

@@ -19,6 +19,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "common/auth/outbound.h"
 #include "common/clock/clock.h"
 #include "gridcase/v1/registry.grpc.pb.h"
 
@@ -32,8 +33,11 @@ absl::Status FromRegistry(const grpc::Status& status,
 
 // A context for one registry call: the x-gridcase-actor header (e.g.
 // "subject=system:intake; roles=system") and a deadline.
-std::unique_ptr<grpc::ClientContext> RegistryContext(
-    const std::string& actor_header, absl::Duration deadline);
+// A context for one registry call: the caller's service identity and a
+// deadline. UNAVAILABLE if the identity cannot be had (e.g. an unreadable
+// service token file).
+absl::StatusOr<std::unique_ptr<grpc::ClientContext>> RegistryContext(
+    const auth::OutboundIdentity& identity, absl::Duration deadline);
 
 class RegistryClient {
  public:
@@ -59,11 +63,12 @@ class RegistryClient {
 
 class GrpcRegistryClient final : public RegistryClient {
  public:
-  // `actor_header` is the x-gridcase-actor value sent with every call, e.g.
-  // "subject=system:intake; roles=system".
+  // `identity` identifies the calling service on every call; it must
+  // outlive the client.
   GrpcRegistryClient(std::unique_ptr<v1::RegistryService::StubInterface> stub,
                      absl::Duration deadline, absl::Duration cache_ttl,
-                     const Clock* clock, std::string actor_header);
+                     const Clock* clock,
+                     const auth::OutboundIdentity* identity);
 
   absl::StatusOr<v1::LocateGridResponse> Locate(double latitude,
                                                 double longitude) override;
@@ -85,7 +90,7 @@ class GrpcRegistryClient final : public RegistryClient {
   const absl::Duration deadline_;
   const absl::Duration cache_ttl_;
   const Clock* clock_;
-  const std::string actor_header_;
+  const auth::OutboundIdentity* identity_;
   absl::Mutex mu_;
   std::map<std::string, std::pair<absl::Time, v1::Category>> categories_
       ABSL_GUARDED_BY(mu_);

@@ -14,12 +14,16 @@
 #ifndef GRIDCASE_COMMON_SERVER_BOOTSTRAP_H_
 #define GRIDCASE_COMMON_SERVER_BOOTSTRAP_H_
 
+#include <grpcpp/channel.h>
+#include <grpcpp/security/credentials.h>
+
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/strings/string_view.h"
 #include "common/auth/authenticator.h"
+#include "common/auth/outbound.h"
 #include "common/redis/redis_pool.h"
 #include "common/server/server.h"
 #include "prometheus/registry.h"
@@ -34,6 +38,13 @@ class Bootstrap final {
 
   redis::RedisClient& redis() { return *redis_; }
   const auth::Authenticator& authenticator() const { return *authenticator_; }
+  // How this service identifies itself to other gridcase services. In jwt
+  // mode it needs --service_token_file: without one, the first call stops
+  // the process with a configuration error naming the flag.
+  const auth::OutboundIdentity& outbound_identity() const;
+  // A channel to another gridcase service: TLS when --tls_ca_file is set,
+  // calls balanced round_robin (a headless Service's pods on Kubernetes).
+  std::shared_ptr<grpc::Channel> NewChannel(const std::string& target) const;
   // The registry for the service's own metrics struct; /metrics serves it.
   const std::shared_ptr<prometheus::Registry>& metrics() const {
     return metrics_;
@@ -58,6 +69,9 @@ class Bootstrap final {
   std::string ready_file_;
   std::unique_ptr<redis::RedisPool> redis_;
   std::unique_ptr<auth::Authenticator> authenticator_;
+  std::unique_ptr<auth::OutboundIdentity> outbound_;
+  std::shared_ptr<grpc::ChannelCredentials> channel_credentials_;
+  std::string program_;
   std::shared_ptr<prometheus::Registry> metrics_;
   std::vector<HealthProbe> readiness_checks_;
 };

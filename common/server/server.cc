@@ -121,7 +121,9 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   builder.AddListeningPort(self->options_.grpc_address,
-                           grpc::InsecureServerCredentials(),
+                           self->options_.credentials != nullptr
+                               ? self->options_.credentials
+                               : grpc::InsecureServerCredentials(),
                            &self->grpc_port_);
   for (const ServiceBinding& binding : self->services_) {
     builder.RegisterService(binding.service);

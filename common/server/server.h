@@ -14,6 +14,7 @@
 #define GRIDCASE_COMMON_SERVER_SERVER_H_
 
 #include <grpcpp/impl/codegen/service_type.h>
+#include <grpcpp/security/server_credentials.h>
 #include <grpcpp/server.h>
 
 #include <functional>
@@ -47,6 +48,9 @@ struct ServerOptions {
   absl::Duration health_interval = absl::Seconds(1);
   // Largest request message accepted; gRPC's default is 4 MiB.
   int max_receive_message_bytes = 4 * 1024 * 1024;
+  // Credentials of the gRPC port (server::ServerCredentials from config);
+  // null means plaintext.
+  std::shared_ptr<grpc::ServerCredentials> credentials;
 };
 
 // Checks addresses and durations; the message names the option and the rule.

@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/status/status_macros.h"
+#include "common/testing/test_identity.h"
 #include "nlohmann/json.hpp"
 
 namespace gridcase::testing {
@@ -25,12 +26,19 @@ std::string ReadFile(const std::string& path) {
 }  // namespace
 
 std::vector<std::string> LoopbackServiceArgs(const std::string& redis,
-                                             const std::string& ready_file) {
+                                             const std::string& ready_file,
+                                             bool insecure_dev) {
   std::vector<std::string> args = {
       "--grpc_address=127.0.0.1:0", "--admin_address=127.0.0.1:0",
       absl::StrCat("--ready_file=", ready_file), "--health_interval=100ms",
       "--redis_timeout=500ms"};
   if (!redis.empty()) args.push_back(absl::StrCat("--redis=", redis));
+  if (insecure_dev) {
+    args.push_back("--auth_mode=insecure-dev");
+  } else {
+    const std::vector<std::string>& jwt = JwtServiceArgs();
+    args.insert(args.end(), jwt.begin(), jwt.end());
+  }
   return args;
 }
 
@@ -41,7 +49,8 @@ absl::StatusOr<std::unique_ptr<ServiceProcess>> ServiceProcess::Start(
   std::string ready = self->dir_.File("ready.json");
   SpawnOptions spawn;
   spawn.argv = {options.binary};
-  for (std::string& a : LoopbackServiceArgs(options.redis, ready)) {
+  for (std::string& a :
+       LoopbackServiceArgs(options.redis, ready, options.insecure_dev)) {
     spawn.argv.push_back(std::move(a));
   }
   spawn.argv.insert(spawn.argv.end(), options.extra_args.begin(),

@@ -25,6 +25,9 @@ class ServiceProcess final {
     std::string redis;   // --redis address; empty: not passed
     std::vector<std::string> extra_args;
     std::vector<std::string> env;  // extra NAME=value entries
+    // Run in --auth_mode=insecure-dev instead of jwt with the test keys
+    // (test_identity.h).
+    bool insecure_dev = false;
     absl::Duration ready_timeout = absl::Seconds(20);
   };
 
@@ -48,9 +51,11 @@ class ServiceProcess final {
 };
 
 // The common arguments that put a service on loopback port 0 with fast
-// health checks; exposed for tests that spawn binaries themselves.
+// health checks, in jwt mode trusting the test keys (JwtServiceArgs) unless
+// `insecure_dev`; exposed for tests that spawn binaries themselves.
 std::vector<std::string> LoopbackServiceArgs(const std::string& redis,
-                                             const std::string& ready_file);
+                                             const std::string& ready_file,
+                                             bool insecure_dev = false);
 
 }  // namespace gridcase::testing
 

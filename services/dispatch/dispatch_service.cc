@@ -9,10 +9,10 @@
 #include "common/auth/roles.h"
 #include "common/auth/serve.h"
 #include "common/cases/fingerprint.h"
-#include "common/cases/present.h"
 #include "common/cases/stage_clock.h"
 #include "common/clock/timestamp.h"
 #include "common/paging/page_token.h"
+#include "common/privacy/visibility.h"
 #include "common/status/status_macros.h"
 #include "common/validation/content.h"
 #include "common/validation/field_errors.h"
@@ -23,16 +23,6 @@ namespace gridcase::dispatch {
 namespace {
 
 using validation::FieldError;
-
-// Actor fields are masked for citizens on timelines.
-v1::CaseEvent PresentEvent(v1::CaseEvent e, const v1::Actor& viewer) {
-  if (cases::OnlyCitizen(viewer)) {
-    e.mutable_actor()->clear_subject();
-    e.mutable_actor()->clear_display_name();
-    e.mutable_dimensions()->clear_reporter_id();
-  }
-  return e;
-}
 
 template <typename Req>
 absl::Status ValidateCommon(const Req& req, const char* text_field,
@@ -58,6 +48,8 @@ absl::Status ValidateCommon(const Req& req, const char* text_field,
 }
 
 constexpr paging::PageLimits kQueuePage{50, 500};
+constexpr char kRequestExtension[] =
+    "gridcase.v1.DispatchService/RequestExtension";
 
 }  // namespace
 
@@ -75,7 +67,9 @@ grpc::Status DispatchServiceImpl::Transition(grpc::ServerContext* context,
                                              TransitionRequest extra,
                                              int min_attachments) {
   return auth::ServeAs(
-      context, *authenticator_, [&](const v1::Actor& actor) -> absl::Status {
+      context, *authenticator_,
+      absl::StrCat("gridcase.v1.DispatchService/", RuleFor(action).rpc),
+      [&](const v1::Actor& actor) -> absl::Status {
         RETURN_IF_ERROR(ValidateCommon(req, text.field, text.value,
                                        text.required, min_attachments));
         TransitionRequest t = std::move(extra);
@@ -87,8 +81,10 @@ grpc::Status DispatchServiceImpl::Transition(grpc::ServerContext* context,
         t.input.attachments = req.attachments();
         ASSIGN_OR_RETURN(Committed done,
                          transitions_->Run(action, actor, std::move(t)));
-        *resp->mutable_case_() = cases::Present(std::move(done.c), actor);
-        *resp->mutable_event() = PresentEvent(std::move(done.event), actor);
+        privacy::ReporterFacts facts = privacy::ReporterFacts::Of(done.c);
+        *resp->mutable_case_() = privacy::PresentCase(std::move(done.c), actor);
+        *resp->mutable_event() =
+            privacy::PresentEvent(std::move(done.event), actor, facts);
         resp->set_replayed(done.replayed);
         return absl::OkStatus();
       });
@@ -157,16 +153,18 @@ grpc::Status DispatchServiceImpl::RequestExtension(
   } else if (req->has_requested_deadline()) {
     t.input.requested_deadline = FromTimestamp(req->requested_deadline());
   } else {
-    return auth::ServeAs(ctx, *authenticator_, [](const v1::Actor&) {
-      return FieldError("requested",
-                        "one of extra or requested_deadline is required");
-    });
+    return auth::ServeAs(
+        ctx, *authenticator_, kRequestExtension, [](const v1::Actor&) {
+          return FieldError("requested",
+                            "one of extra or requested_deadline is required");
+        });
   }
   if (req->has_extra() && (req->extra().amount() <= 0 ||
                            req->extra().unit() == v1::TIME_UNIT_UNSPECIFIED)) {
-    return auth::ServeAs(ctx, *authenticator_, [](const v1::Actor&) {
-      return FieldError("extra", "amount must be > 0 and unit set");
-    });
+    return auth::ServeAs(
+        ctx, *authenticator_, kRequestExtension, [](const v1::Actor&) {
+          return FieldError("extra", "amount must be > 0 and unit set");
+        });
   }
   return Transition(ctx, Action::kRequestExtension, *req, resp,
                     {"reason", req->reason(), true}, std::move(t));
@@ -227,12 +225,13 @@ grpc::Status DispatchServiceImpl::GetTimeline(grpc::ServerContext* ctx,
                                               const v1::GetTimelineRequest* req,
                                               v1::GetTimelineResponse* resp) {
   return auth::ServeAs(
-      ctx, *authenticator_, [&](const v1::Actor& actor) -> absl::Status {
+      ctx, *authenticator_, "gridcase.v1.DispatchService/GetTimeline",
+      [&](const v1::Actor& actor) -> absl::Status {
         if (req->case_id().empty()) return FieldError("case_id", "is required");
         ASSIGN_OR_RETURN(CaseRecord rec,
                          transitions_->store().Get(req->case_id()));
-        if (cases::OnlyCitizen(actor) &&
-            rec.c.reporter().id() != actor.subject()) {
+        privacy::ReporterFacts facts = privacy::ReporterFacts::Of(rec.c);
+        if (privacy::AudienceOf(actor, facts) == privacy::Audience::kPublic) {
           return absl::PermissionDeniedError(
               "GetTimeline: a citizen may read only the timelines of their "
               "own reports");
@@ -240,7 +239,8 @@ grpc::Status DispatchServiceImpl::GetTimeline(grpc::ServerContext* ctx,
         ASSIGN_OR_RETURN(std::vector<v1::CaseEvent> events,
                          transitions_->store().Timeline(req->case_id()));
         for (v1::CaseEvent& e : events) {
-          *resp->add_events() = PresentEvent(std::move(e), actor);
+          *resp->add_events() =
+              privacy::PresentEvent(std::move(e), actor, facts);
         }
         resp->set_case_version(rec.c.version());
         return absl::OkStatus();
@@ -250,9 +250,9 @@ grpc::Status DispatchServiceImpl::GetTimeline(grpc::ServerContext* ctx,
 grpc::Status DispatchServiceImpl::ListQueue(grpc::ServerContext* ctx,
                                             const v1::ListQueueRequest* req,
                                             v1::ListQueueResponse* resp) {
-  return auth::ServeAs(ctx, *authenticator_, [&](const v1::Actor& actor) {
-    return DoListQueue(actor, *req, resp);
-  });
+  return auth::ServeAs(
+      ctx, *authenticator_, "gridcase.v1.DispatchService/ListQueue",
+      [&](const v1::Actor& actor) { return DoListQueue(actor, *req, resp); });
 }
 
 absl::Status DispatchServiceImpl::DoListQueue(const v1::Actor& actor,
@@ -427,7 +427,7 @@ absl::Status DispatchServiceImpl::DoListQueue(const v1::Actor& actor,
             rec.queued_ms > 0 ? ToTimestamp(absl::FromUnixMillis(rec.queued_ms))
                               : c.updated_at();
       }
-      *item->mutable_case_() = cases::Present(std::move(c), actor);
+      *item->mutable_case_() = privacy::PresentCase(std::move(c), actor);
       last = absl::StrCat(h.score, " ", h.member);
       if (resp->items_size() == size) break;
     }
@@ -442,25 +442,23 @@ absl::Status DispatchServiceImpl::DoListQueue(const v1::Actor& actor,
 grpc::Status DispatchServiceImpl::GetRoutingPolicy(
     grpc::ServerContext* ctx, const v1::GetRoutingPolicyRequest*,
     v1::GetRoutingPolicyResponse* resp) {
-  return auth::ServeAs(
-      ctx, *authenticator_, [&](const v1::Actor& actor) -> absl::Status {
-        RETURN_IF_ERROR(auth::RequireStaff(actor, "GetRoutingPolicy"));
-        ASSIGN_OR_RETURN(v1::RoutingPolicy p,
-                         transitions_->store().GetRouting());
-        if (p.version() == 0) p = DefaultRoutingPolicy();
-        *resp->mutable_policy() = std::move(p);
-        return absl::OkStatus();
-      });
+  return auth::ServeAs(ctx, *authenticator_,
+                       "gridcase.v1.DispatchService/GetRoutingPolicy",
+                       [&](const v1::Actor& actor) -> absl::Status {
+                         ASSIGN_OR_RETURN(v1::RoutingPolicy p,
+                                          transitions_->store().GetRouting());
+                         if (p.version() == 0) p = DefaultRoutingPolicy();
+                         *resp->mutable_policy() = std::move(p);
+                         return absl::OkStatus();
+                       });
 }
 
 grpc::Status DispatchServiceImpl::UpdateRoutingPolicy(
     grpc::ServerContext* ctx, const v1::UpdateRoutingPolicyRequest* req,
     v1::UpdateRoutingPolicyResponse* resp) {
   return auth::ServeAs(
-      ctx, *authenticator_, [&](const v1::Actor& actor) -> absl::Status {
-        RETURN_IF_ERROR(auth::RequireAnyRole(
-            actor, std::vector<v1::Role>{v1::ROLE_ADMIN, v1::ROLE_DUTY_CHIEF},
-            "UpdateRoutingPolicy"));
+      ctx, *authenticator_, "gridcase.v1.DispatchService/UpdateRoutingPolicy",
+      [&](const v1::Actor& actor) -> absl::Status {
         if (req->expected_version() < 0) {
           return FieldError("expected_version", "must be >= 0");
         }

@@ -1,7 +1,4 @@
 // gridcase-dispatch: wiring only.
-#include <grpcpp/create_channel.h>
-#include <grpcpp/security/credentials.h>
-#include <grpcpp/support/channel_arguments.h>
 
 #include "absl/flags/flag.h"
 #include "absl/status/status.h"
@@ -70,20 +67,16 @@ int main(int argc, char** argv) {
   }
   std::string consumer = absl::GetFlag(FLAGS_consumer);
   if (consumer.empty()) consumer = gridcase::events::DefaultConsumerName();
-  grpc::ChannelArguments channel_args;
-  channel_args.SetLoadBalancingPolicyName("round_robin");
-  auto registry_channel = grpc::CreateCustomChannel(
-      absl::GetFlag(FLAGS_registry), grpc::InsecureChannelCredentials(),
-      channel_args);
 
   const gridcase::Clock* clock = gridcase::RealClock::Get();
   gridcase::dispatch::DispatchMetrics metrics(*boot.metrics());
   gridcase::dispatch::RedisCaseStore store(&boot.redis(), {.shards = shards});
   gridcase::registry_client::GrpcRegistryClient registry(
-      gridcase::v1::RegistryService::NewStub(registry_channel),
+      gridcase::v1::RegistryService::NewStub(
+          boot.NewChannel(absl::GetFlag(FLAGS_registry))),
       absl::GetFlag(FLAGS_registry_timeout),
       absl::GetFlag(FLAGS_registry_cache_ttl), clock,
-      "subject=system:dispatch; roles=system");
+      &boot.outbound_identity());
   gridcase::dispatch::Transitions transitions(
       &store, &registry, clock, &metrics,
       {.warn_share = warn_share,

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
+#include "common/auth/policy.h"
 #include "common/auth/roles.h"
 #include "common/status/status_macros.h"
 
@@ -13,7 +14,6 @@ namespace gridcase::dispatch {
 namespace {
 
 using S = v1::CaseState;
-using R = v1::Role;
 using E = v1::CaseEventType;
 
 std::string StateName(v1::CaseState s) {
@@ -72,71 +72,60 @@ const std::vector<Rule>& Rules() {
        "RegisterCase",
        {S::CASE_STATE_REPORTED},
        S::CASE_STATE_REGISTERED,
-       {R::ROLE_ACCEPTOR, R::ROLE_DISPATCHER, R::ROLE_DUTY_CHIEF,
-        R::ROLE_SYSTEM},
        Scope::kAny,
        E::CASE_EVENT_TYPE_REGISTERED},
       {Action::kVoid,
        "VoidCase",
        {S::CASE_STATE_REPORTED},
        S::CASE_STATE_VOIDED,
-       {R::ROLE_ACCEPTOR, R::ROLE_DISPATCHER, R::ROLE_DUTY_CHIEF},
        Scope::kAny,
        E::CASE_EVENT_TYPE_VOIDED},
       {Action::kDispatch,
        "DispatchCase",
        {S::CASE_STATE_REGISTERED},
        S::CASE_STATE_DISPATCHED,
-       {R::ROLE_DISPATCHER, R::ROLE_DUTY_CHIEF, R::ROLE_SYSTEM},
        Scope::kAny,
        E::CASE_EVENT_TYPE_DISPATCHED},
       {Action::kAcknowledge,
        "AcknowledgeCase",
        {S::CASE_STATE_DISPATCHED},
        S::CASE_STATE_IN_PROGRESS,
-       {R::ROLE_DEPARTMENT_STAFF},
        Scope::kOwnDepartment,
        E::CASE_EVENT_TYPE_ACKNOWLEDGED},
       {Action::kSubmitHandling,
        "SubmitHandling",
        {S::CASE_STATE_IN_PROGRESS},
        S::CASE_STATE_HANDLED,
-       {R::ROLE_DEPARTMENT_STAFF},
        Scope::kOwnDepartment,
        E::CASE_EVENT_TYPE_HANDLED},
       {Action::kVerifyPass,
        "VerifyCase",
        {S::CASE_STATE_HANDLED},
        S::CASE_STATE_CLOSED,
-       {R::ROLE_GRID_MANAGER, R::ROLE_DUTY_CHIEF},
        Scope::kOwnGrid,
        E::CASE_EVENT_TYPE_VERIFIED},
       {Action::kVerifyFail,
        "VerifyCase",
        {S::CASE_STATE_HANDLED},
        S::CASE_STATE_DISPATCHED,
-       {R::ROLE_GRID_MANAGER, R::ROLE_DUTY_CHIEF},
        Scope::kOwnGrid,
        E::CASE_EVENT_TYPE_REWORKED},
       {Action::kReturn,
        "ReturnCase",
        {S::CASE_STATE_DISPATCHED, S::CASE_STATE_IN_PROGRESS},
        S::CASE_STATE_REGISTERED,
-       {R::ROLE_DEPARTMENT_STAFF},
        Scope::kOwnDepartment,
        E::CASE_EVENT_TYPE_RETURNED},
       {Action::kRequestExtension,
        "RequestExtension",
        {S::CASE_STATE_DISPATCHED, S::CASE_STATE_IN_PROGRESS},
        S::CASE_STATE_UNSPECIFIED,
-       {R::ROLE_DEPARTMENT_STAFF},
        Scope::kOwnDepartment,
        E::CASE_EVENT_TYPE_EXTENSION_REQUESTED},
       {Action::kDecideExtension,
        "DecideExtension",
        {S::CASE_STATE_DISPATCHED, S::CASE_STATE_IN_PROGRESS},
        S::CASE_STATE_UNSPECIFIED,
-       {R::ROLE_DUTY_CHIEF},
        Scope::kAny,
        E::CASE_EVENT_TYPE_EXTENSION_APPROVED},
       {Action::kSuspend,
@@ -144,14 +133,12 @@ const std::vector<Rule>& Rules() {
        {S::CASE_STATE_REGISTERED, S::CASE_STATE_DISPATCHED,
         S::CASE_STATE_IN_PROGRESS},
        S::CASE_STATE_SUSPENDED,
-       {R::ROLE_DUTY_CHIEF},
        Scope::kAny,
        E::CASE_EVENT_TYPE_SUSPENDED},
       {Action::kResume,
        "ResumeCase",
        {S::CASE_STATE_SUSPENDED},
        S::CASE_STATE_UNSPECIFIED,
-       {R::ROLE_DUTY_CHIEF},
        Scope::kAny,
        E::CASE_EVENT_TYPE_RESUMED},
       {Action::kSupervise,
@@ -160,21 +147,18 @@ const std::vector<Rule>& Rules() {
         S::CASE_STATE_DISPATCHED, S::CASE_STATE_IN_PROGRESS,
         S::CASE_STATE_HANDLED, S::CASE_STATE_SUSPENDED},
        S::CASE_STATE_UNSPECIFIED,
-       {R::ROLE_DUTY_CHIEF, R::ROLE_SYSTEM},
        Scope::kAny,
        E::CASE_EVENT_TYPE_SUPERVISED},
       {Action::kSelfClose,
        "SelfCloseCase",
        {S::CASE_STATE_REPORTED},
        S::CASE_STATE_CLOSED,
-       {R::ROLE_GRID_MANAGER},
        Scope::kReporterInOwnGrid,
        E::CASE_EVENT_TYPE_SELF_CLOSED},
       {Action::kReopen,
        "ReopenCase",
        {S::CASE_STATE_CLOSED},
        S::CASE_STATE_UNSPECIFIED,
-       {R::ROLE_DUTY_CHIEF},
        Scope::kAny,
        E::CASE_EVENT_TYPE_REOPENED},
       {Action::kClose,
@@ -183,11 +167,14 @@ const std::vector<Rule>& Rules() {
         S::CASE_STATE_IN_PROGRESS, S::CASE_STATE_HANDLED,
         S::CASE_STATE_SUSPENDED},
        S::CASE_STATE_CLOSED,
-       {R::ROLE_DUTY_CHIEF},
        Scope::kAny,
        E::CASE_EVENT_TYPE_CLOSED},
   };
   return *rules;
+}
+
+std::string MethodOf(const Rule& rule) {
+  return absl::StrCat("gridcase.v1.DispatchService/", rule.rpc);
 }
 
 const Rule& RuleFor(Action action) {
@@ -213,7 +200,7 @@ v1::CaseState Target(const Rule& rule, const v1::Case& c) {
 absl::StatusOr<v1::CaseState> Authorize(Action action, const v1::Case& c,
                                         const v1::Actor& actor) {
   const Rule& rule = RuleFor(action);
-  RETURN_IF_ERROR(auth::RequireAnyRole(actor, rule.roles, rule.rpc));
+  RETURN_IF_ERROR(auth::Authorize(actor, MethodOf(rule)));
   RETURN_IF_ERROR(CheckScope(rule, c, actor));
   if (std::find(rule.from.begin(), rule.from.end(), c.state()) ==
       rule.from.end()) {

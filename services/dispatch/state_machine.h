@@ -1,12 +1,13 @@
 // The case workflow as data: every transition DispatchService offers, the
-// states it starts from, where it leads, the roles that may take it and the
-// scope rule that applies (a department acts only on its own cases, a grid
-// manager only in their grids). Authorize() is the one check every
-// transition handler runs before its compare-and-set; docs/api.md shows the
-// same table.
+// states it starts from, where it leads and the scope rule that applies (a
+// department acts only on its own cases, a grid manager only in their
+// grids). The roles that may take it come from the one authorization table
+// (common/auth/policy.h). Authorize() is the one check every transition
+// handler runs before its compare-and-set; docs/api.md shows the same table.
 #ifndef GRIDCASE_SERVICES_DISPATCH_STATE_MACHINE_H_
 #define GRIDCASE_SERVICES_DISPATCH_STATE_MACHINE_H_
 
+#include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -52,7 +53,6 @@ struct Rule {
   // it was suspended from; reopen: DISPATCHED if it has a department, else
   // REGISTERED) or "unchanged" (extension, supervise), see Target().
   v1::CaseState to;
-  std::vector<v1::Role> roles;
   Scope scope;
   v1::CaseEventType event;
 };
@@ -60,6 +60,10 @@ struct Rule {
 // Every rule, in workflow order.
 const std::vector<Rule>& Rules();
 const Rule& RuleFor(Action action);
+
+// "gridcase.v1.DispatchService/<rpc>": the rule's row in the authorization
+// table, which names the roles that may take it.
+std::string MethodOf(const Rule& rule);
 
 // The state `action` leads `c` to.
 v1::CaseState Target(const Rule& rule, const v1::Case& c);

@@ -153,6 +153,7 @@ v1::CaseDimensions DimensionsOf(const v1::Case& c, const absl::TimeZone& zone) {
   d.set_department_id(c.department_id());
   d.set_reporter_id(c.reporter().id());
   d.set_reporter_kind(c.reporter().kind());
+  d.set_reporter_anonymous(c.reporter().anonymous());
   d.set_report_date(absl::FormatCivilTime(
       absl::ToCivilDay(FromTimestamp(c.reported_at()), zone)));
   return d;

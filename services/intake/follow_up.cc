@@ -41,9 +41,11 @@ absl::Status ValidateFollowUp(const v1::AddFollowUpRequest& r) {
 grpc::Status IntakeServiceImpl::AddFollowUp(
     grpc::ServerContext* context, const v1::AddFollowUpRequest* request,
     v1::AddFollowUpResponse* response) {
-  return auth::ServeAs(context, *authenticator_, [&](const auto& actor) {
-    return DoAddFollowUp(actor, *request, response);
-  });
+  return auth::ServeAs(context, *authenticator_,
+                       "gridcase.v1.IntakeService/AddFollowUp",
+                       [&](const auto& actor) {
+                         return DoAddFollowUp(actor, *request, response);
+                       });
 }
 
 absl::Status IntakeServiceImpl::DoAddFollowUp(const v1::Actor& actor,
@@ -103,18 +105,23 @@ absl::Status IntakeServiceImpl::DoAddFollowUp(const v1::Actor& actor,
     d->set_department_id(c.department_id());
     d->set_reporter_id(c.reporter().id());
     d->set_reporter_kind(c.reporter().kind());
+    d->set_reporter_anonymous(c.reporter().anonymous());
     d->set_report_date(report_date);
     result = store_->FollowUp(f);
     if (result.status().code() != absl::StatusCode::kAborted) break;
   }
   RETURN_IF_ERROR(result.status());
   ASSIGN_OR_RETURN(v1::Case now, store_->GetCase(req.case_id()));
+  privacy::ReporterFacts facts = privacy::ReporterFacts::Of(now);
   *resp->mutable_case_() = Present(std::move(now), actor);
   resp->set_replayed(result->replayed);
   ASSIGN_OR_RETURN(std::vector<v1::CaseEvent> timeline,
                    store_->Timeline(req.case_id()));
   for (v1::CaseEvent& e : timeline) {
-    if (e.id() == result->event_id) *resp->mutable_event() = std::move(e);
+    if (e.id() == result->event_id) {
+      *resp->mutable_event() =
+          privacy::PresentEvent(std::move(e), actor, facts);
+    }
   }
   return absl::OkStatus();
 }

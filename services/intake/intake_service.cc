@@ -41,6 +41,19 @@ absl::StatusOr<v1::Reporter> AuthorizeReporter(const v1::Actor& actor,
       allowed = {v1::ROLE_ACCEPTOR, v1::ROLE_DUTY_CHIEF, v1::ROLE_SYSTEM};
       break;
   }
+  // An end user reached through a channel backend reports from that
+  // channel only, and from every channel (the hotline and video platforms
+  // too) as a citizen.
+  if (actor.channel() != v1::SOURCE_UNSPECIFIED) {
+    if (source != actor.channel()) {
+      return absl::PermissionDeniedError(absl::StrCat(
+          "source: ", actor.subject(), " speaks through the ",
+          absl::StripPrefix(v1::Source_Name(actor.channel()), "SOURCE_"),
+          " channel and reports only from it, not from ",
+          absl::StripPrefix(v1::Source_Name(source), "SOURCE_")));
+    }
+    allowed.push_back(v1::ROLE_CITIZEN);
+  }
   RETURN_IF_ERROR(auth::RequireAnyRole(
       actor, allowed,
       absl::StrCat("reporting from ",
@@ -58,6 +71,14 @@ absl::StatusOr<v1::Reporter> AuthorizeReporter(const v1::Actor& actor,
         reporter.id(), "'"));
   }
   if (reporter.id().empty()) reporter.set_id(actor.subject());
+  if (reporter.kind() == v1::REPORTER_KIND_UNSPECIFIED &&
+      actor.channel() != v1::SOURCE_UNSPECIFIED) {
+    // The video platform speaks for cameras and analytics, the others for
+    // people.
+    reporter.set_kind(actor.channel() == v1::SOURCE_VIDEO
+                          ? v1::REPORTER_KIND_SYSTEM
+                          : v1::REPORTER_KIND_CITIZEN);
+  }
   if (reporter.kind() == v1::REPORTER_KIND_UNSPECIFIED) {
     reporter.set_kind(
         auth::HasRole(actor, v1::ROLE_GRID_MANAGER) &&
@@ -88,8 +109,9 @@ grpc::Status IntakeServiceImpl::ReportCase(grpc::ServerContext* context,
                                            const v1::ReportCaseRequest* request,
                                            v1::ReportCaseResponse* response) {
   absl::Time start = absl::Now();
-  grpc::Status status =
-      auth::ServeAs(context, *authenticator_, [&](const auto& actor) {
+  grpc::Status status = auth::ServeAs(
+      context, *authenticator_, "gridcase.v1.IntakeService/ReportCase",
+      [&](const auto& actor) {
         absl::Status s = DoReportCase(actor, *request, response);
         if (s.code() == absl::StatusCode::kInvalidArgument) {
           metrics_->Rejected(s.message());
@@ -110,9 +132,9 @@ grpc::Status IntakeServiceImpl::ReportCase(grpc::ServerContext* context,
 grpc::Status IntakeServiceImpl::GetCase(grpc::ServerContext* context,
                                         const v1::GetCaseRequest* request,
                                         v1::GetCaseResponse* response) {
-  return auth::ServeAs(context, *authenticator_, [&](const auto& actor) {
-    return DoGetCase(actor, *request, response);
-  });
+  return auth::ServeAs(
+      context, *authenticator_, "gridcase.v1.IntakeService/GetCase",
+      [&](const auto& actor) { return DoGetCase(actor, *request, response); });
 }
 
 absl::Status IntakeServiceImpl::DoReportCase(const v1::Actor& actor,
@@ -207,6 +229,7 @@ absl::Status IntakeServiceImpl::DoReportCase(const v1::Actor& actor,
   dims->set_source(c.source());
   dims->set_reporter_id(reporter.id());
   dims->set_reporter_kind(reporter.kind());
+  dims->set_reporter_anonymous(reporter.anonymous());
   dims->set_report_date(absl::FormatCivilTime(day));
   v1::CaseEvent merged = reported;
   merged.set_type(v1::CASE_EVENT_TYPE_MERGED);
@@ -279,19 +302,13 @@ absl::Status IntakeServiceImpl::DoGetCase(const v1::Actor& actor,
                                           const v1::GetCaseRequest& req,
                                           v1::GetCaseResponse* resp) {
   ASSIGN_OR_RETURN(v1::Case c, store_->GetCase(req.case_id()));
-  *resp->mutable_case_() = Present(std::move(c), actor);
+  *resp->mutable_case_() = Present(c, actor);
   if (req.include_timeline()) {
     ASSIGN_OR_RETURN(std::vector<v1::CaseEvent> events,
                      store_->Timeline(req.case_id()));
-    bool citizen = OnlyCitizen(actor);
+    privacy::ReporterFacts facts = privacy::ReporterFacts::Of(c);
     for (v1::CaseEvent& e : events) {
-      if (citizen && e.actor().subject() != actor.subject()) {
-        e.mutable_actor()->clear_subject();
-        e.mutable_actor()->clear_display_name();
-        e.mutable_actor()->clear_grid_codes();
-        e.mutable_dimensions()->clear_reporter_id();
-      }
-      *resp->add_timeline() = std::move(e);
+      *resp->add_timeline() = privacy::PresentEvent(std::move(e), actor, facts);
     }
   }
   return absl::OkStatus();

@@ -9,8 +9,8 @@
 
 #include "absl/status/status.h"
 #include "common/auth/authenticator.h"
-#include "common/cases/present.h"
 #include "common/clock/clock.h"
+#include "common/privacy/visibility.h"
 #include "common/registry_client/registry_client.h"
 #include "gridcase/v1/intake.grpc.pb.h"
 #include "services/intake/case_store.h"
@@ -69,8 +69,8 @@ class IntakeServiceImpl final : public v1::IntakeService::Service {
                             grpc::ServerContext* context,
                             grpc::ServerWriter<v1::WatchCasesResponse>* writer);
 
-  // The case as `viewer` may see it (cases::Present), with its lights as of
-  // now: stored lights are as of the last write.
+  // The case as `viewer` may see it (privacy::PresentCase), with its lights
+  // as of now: stored lights are as of the last write.
   v1::Case Present(v1::Case c, const v1::Actor& viewer) const;
 
   CaseStore* store_;
@@ -87,7 +87,7 @@ absl::StatusOr<v1::Reporter> AuthorizeReporter(const v1::Actor& actor,
                                                v1::Source source,
                                                const v1::Reporter& requested);
 
-using cases::OnlyCitizen;
+using privacy::OnlyCitizen;
 
 }  // namespace gridcase::intake
 

@@ -1,7 +1,4 @@
 // gridcase-intake: wiring only.
-#include <grpcpp/create_channel.h>
-#include <grpcpp/security/credentials.h>
-#include <grpcpp/support/channel_arguments.h>
 
 #include "absl/flags/flag.h"
 #include "absl/status/status.h"
@@ -41,19 +38,15 @@ int main(int argc, char** argv) {
         argv[0],
         absl::InvalidArgumentError("--registry_timeout: must be positive"));
   }
-  grpc::ChannelArguments channel_args;
-  channel_args.SetLoadBalancingPolicyName("round_robin");
-  auto registry_channel = grpc::CreateCustomChannel(
-      absl::GetFlag(FLAGS_registry), grpc::InsecureChannelCredentials(),
-      channel_args);
 
   gridcase::intake::IntakeMetrics metrics(*boot.metrics());
   gridcase::intake::RedisCaseStore store(&boot.redis(), {.shards = shards});
   gridcase::registry_client::GrpcRegistryClient registry(
-      gridcase::v1::RegistryService::NewStub(registry_channel),
+      gridcase::v1::RegistryService::NewStub(
+          boot.NewChannel(absl::GetFlag(FLAGS_registry))),
       absl::GetFlag(FLAGS_registry_timeout),
       absl::GetFlag(FLAGS_registry_cache_ttl), gridcase::RealClock::Get(),
-      "subject=system:intake; roles=system");
+      &boot.outbound_identity());
   gridcase::intake::IntakeServiceImpl service(
       &store, &registry, &boot.authenticator(), gridcase::RealClock::Get(),
       &metrics, {.shards = shards});

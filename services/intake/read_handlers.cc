@@ -4,7 +4,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/auth/serve.h"
-#include "common/cases/present.h"
 #include "common/cases/stage_clock.h"
 #include "common/clock/timestamp.h"
 #include "common/status/status_macros.h"
@@ -29,23 +28,27 @@ bool Open(v1::CaseState s) {
 
 v1::Case IntakeServiceImpl::Present(v1::Case c, const v1::Actor& viewer) const {
   cases::RefreshLights(&c, clock_->Now());
-  return cases::Present(std::move(c), viewer);
+  return privacy::PresentCase(std::move(c), viewer);
 }
 
 grpc::Status IntakeServiceImpl::ListCases(grpc::ServerContext* context,
                                           const v1::ListCasesRequest* request,
                                           v1::ListCasesResponse* response) {
-  return auth::ServeAs(context, *authenticator_, [&](const auto& actor) {
-    return DoListCases(actor, *request, response);
-  });
+  return auth::ServeAs(context, *authenticator_,
+                       "gridcase.v1.IntakeService/ListCases",
+                       [&](const auto& actor) {
+                         return DoListCases(actor, *request, response);
+                       });
 }
 
 grpc::Status IntakeServiceImpl::ListNearby(grpc::ServerContext* context,
                                            const v1::ListNearbyRequest* request,
                                            v1::ListNearbyResponse* response) {
-  return auth::ServeAs(context, *authenticator_, [&](const auto& actor) {
-    return DoListNearby(actor, *request, response);
-  });
+  return auth::ServeAs(context, *authenticator_,
+                       "gridcase.v1.IntakeService/ListNearby",
+                       [&](const auto& actor) {
+                         return DoListNearby(actor, *request, response);
+                       });
 }
 
 absl::Status IntakeServiceImpl::DoListCases(const v1::Actor& actor,
@@ -58,7 +61,20 @@ absl::Status IntakeServiceImpl::DoListCases(const v1::Actor& actor,
                      actor.subject(), ")"));
   }
   ASSIGN_OR_RETURN(*resp, intake::ListCases(*store_, req, options_.shards));
-  for (v1::Case& c : *resp->mutable_cases()) c = Present(std::move(c), actor);
+  // Listing someone's reports must not reveal which anonymous reports are
+  // theirs to a reader who may not see anonymous reporters.
+  bool probe =
+      !req.reporter_id().empty() && req.reporter_id() != actor.subject();
+  google::protobuf::RepeatedPtrField<v1::Case> shown;
+  for (v1::Case& c : *resp->mutable_cases()) {
+    if (probe && c.reporter().anonymous() &&
+        privacy::AudienceOf(actor, privacy::ReporterFacts::Of(c)) !=
+            privacy::Audience::kCentre) {
+      continue;
+    }
+    *shown.Add() = Present(std::move(c), actor);
+  }
+  *resp->mutable_cases() = std::move(shown);
   return absl::OkStatus();
 }
 

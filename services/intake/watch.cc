@@ -3,6 +3,7 @@
 // holds the stream position of every shard the watch reads, so a client that
 // reconnects with it misses nothing and sees nothing twice.
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -102,9 +103,11 @@ bool AllDigits(absl::string_view s) {
 grpc::Status IntakeServiceImpl::WatchCases(
     grpc::ServerContext* context, const v1::WatchCasesRequest* request,
     grpc::ServerWriter<v1::WatchCasesResponse>* writer) {
-  return auth::ServeAs(context, *authenticator_, [&](const auto& actor) {
-    return DoWatchCases(actor, *request, context, writer);
-  });
+  return auth::ServeAs(context, *authenticator_,
+                       "gridcase.v1.IntakeService/WatchCases",
+                       [&](const auto& actor) {
+                         return DoWatchCases(actor, *request, context, writer);
+                       });
 }
 
 absl::Status IntakeServiceImpl::DoWatchCases(
@@ -112,11 +115,15 @@ absl::Status IntakeServiceImpl::DoWatchCases(
     grpc::ServerContext* context,
     grpc::ServerWriter<v1::WatchCasesResponse>* writer) {
   std::vector<int> shards;
+  // The watched case's reporter, as stored: authoritative over the copy on
+  // its events (events written before reporter_anonymous existed lack it).
+  std::optional<privacy::ReporterFacts> watched;
   switch (req.filter_case()) {
     case v1::WatchCasesRequest::kCaseId: {
       ASSIGN_OR_RETURN(cases::CaseId id,
                        cases::ParseCaseId(req.case_id(), options_.shards));
-      RETURN_IF_ERROR(store_->GetCase(req.case_id()).status());
+      ASSIGN_OR_RETURN(v1::Case c, store_->GetCase(req.case_id()));
+      watched = privacy::ReporterFacts::Of(c);
       shards = {id.shard};
       break;
     }
@@ -190,7 +197,10 @@ absl::Status IntakeServiceImpl::DoWatchCases(
   marker.set_resume_token(EncodeToken(positions));
   if (!writer->Write(marker)) return absl::OkStatus();
   absl::Time last_write = absl::Now();
-  bool citizen = OnlyCitizen(actor);
+  // Watching someone's reports must not reveal their anonymous ones to a
+  // reader who may not see anonymous reporters.
+  bool probe = req.filter_case() == v1::WatchCasesRequest::kReporterId &&
+               req.reporter_id() != actor.subject();
 
   while (!context->IsCancelled()) {
     std::vector<std::pair<int, std::string>> reads(positions.begin(),
@@ -205,15 +215,17 @@ absl::Status IntakeServiceImpl::DoWatchCases(
     for (StreamEvent& se : *events) {
       positions[se.shard] = se.event.id();
       if (!Matches(req, se.event)) continue;
-      v1::WatchCasesResponse message;
-      v1::CaseEvent& e = *message.mutable_event();
-      e = std::move(se.event);
-      if (citizen && e.actor().subject() != actor.subject()) {
-        e.mutable_actor()->clear_subject();
-        e.mutable_actor()->clear_display_name();
-        e.mutable_actor()->clear_grid_codes();
-        e.mutable_dimensions()->clear_reporter_id();
+      privacy::ReporterFacts facts =
+          watched.has_value() && se.event.case_id() == req.case_id()
+              ? *watched
+              : privacy::ReporterFacts::Of(se.event);
+      if (probe && facts.anonymous &&
+          privacy::AudienceOf(actor, facts) != privacy::Audience::kCentre) {
+        continue;
       }
+      v1::WatchCasesResponse message;
+      *message.mutable_event() =
+          privacy::PresentEvent(std::move(se.event), actor, facts);
       message.set_resume_token(EncodeToken(positions));
       if (!writer->Write(message)) return absl::OkStatus();
       last_write = absl::Now();

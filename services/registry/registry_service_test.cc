@@ -208,7 +208,8 @@ TEST_F(RegistryServiceTest, WritesNeedAdminAndCallsNeedAnIdentity) {
   EXPECT_THAT(Call(&v1::RegistryService::Stub::ImportGrids, request, &response,
                    kDispatcher),
               StatusIs(absl::StatusCode::kPermissionDenied,
-                       HasSubstr("ImportGrids needs role ADMIN or SYSTEM")));
+                       HasSubstr("ImportGrids needs role ADMIN; caller m-d has "
+                                 "DISPATCHER")));
   EXPECT_THAT(
       Call(&v1::RegistryService::Stub::ImportGrids, request, &response, ""),
       StatusIs(absl::StatusCode::kUnauthenticated,
@@ -288,7 +289,7 @@ TEST_F(RegistryServiceTest, MembersKeepPhonesPrivateAndAnswerGridQueries) {
   EXPECT_THAT(Call(&v1::RegistryService::Stub::ListMembers, by_role, &members,
                    kCitizen),
               StatusIs(absl::StatusCode::kPermissionDenied,
-                       HasSubstr("ListMembers is for staff")));
+                       HasSubstr("ListMembers needs role GRID_MANAGER")));
 
   upsert.mutable_member()->add_grid_codes("330483101001999");
   EXPECT_THAT(Call(&v1::RegistryService::Stub::UpsertMember, upsert, &stored),

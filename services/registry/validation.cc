@@ -70,17 +70,6 @@ absl::Status CheckRegionCode(absl::string_view field, absl::string_view code,
   return absl::OkStatus();
 }
 
-std::string MaskPhone(absl::string_view phone) {
-  if (phone.empty()) return "";
-  size_t keep_head = phone.size() >= 11 ? 3 : 2;
-  size_t keep_tail = phone.size() >= 11 ? 4 : 2;
-  if (phone.size() <= keep_head + keep_tail)
-    return std::string(phone.size(), '*');
-  return absl::StrCat(phone.substr(0, keep_head),
-                      std::string(phone.size() - keep_head - keep_tail, '*'),
-                      phone.substr(phone.size() - keep_tail));
-}
-
 absl::Status ValidateStageLimits(
     absl::string_view field,
     const google::protobuf::RepeatedPtrField<v1::StageLimit>& limits,

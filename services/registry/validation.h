@@ -19,10 +19,6 @@ absl::Status CheckRegionCode(
     absl::string_view field, absl::string_view code,
     v1::RegionLevel level = v1::REGION_LEVEL_UNSPECIFIED);
 
-// "13812345678" -> "138****5678"; shorter numbers keep their first and last
-// two digits.
-std::string MaskPhone(absl::string_view phone);
-
 // Stage limits: each stage at most once, amount > 0, unit set; HANDLE
 // required when `require_handle`.
 absl::Status ValidateStageLimits(

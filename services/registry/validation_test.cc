@@ -159,12 +159,5 @@ TEST(ValidateRule, NamesUnknownReferences) {
                HasSubstr("rule.department_id: unknown department 'police'")));
 }
 
-TEST(MaskPhone, KeepsHeadAndTail) {
-  EXPECT_EQ(MaskPhone("13812345678"), "138****5678");
-  EXPECT_EQ(MaskPhone("+8613812345678"), "+86*******5678");
-  EXPECT_EQ(MaskPhone("12345"), "12*45");
-  EXPECT_EQ(MaskPhone(""), "");
-}
-
 }  // namespace
 }  // namespace gridcase::registry

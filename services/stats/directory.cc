@@ -66,12 +66,12 @@ absl::StatusOr<std::string> DirectorySnapshot::NameOf(
 GrpcDirectory::GrpcDirectory(
     std::unique_ptr<v1::RegistryService::StubInterface> stub,
     absl::Duration deadline, absl::Duration cache_ttl, const Clock* clock,
-    std::string actor_header)
+    const auth::OutboundIdentity* identity)
     : stub_(std::move(stub)),
       deadline_(deadline),
       cache_ttl_(cache_ttl),
       clock_(clock),
-      actor_header_(std::move(actor_header)) {}
+      identity_(identity) {}
 
 absl::StatusOr<std::vector<Entity>> GrpcDirectory::Entities(
     absl::string_view kind) {
@@ -111,7 +111,8 @@ absl::Status GrpcDirectory::AllPages(
     Req request, Take take) {
   do {
     Resp page;
-    auto context = registry_client::RegistryContext(actor_header_, deadline_);
+    ASSIGN_OR_RETURN(auto context,
+                     registry_client::RegistryContext(*identity_, deadline_));
     RETURN_IF_ERROR(registry_client::FromRegistry(
         (stub_.get()->*rpc)(context.get(), request, &page)));
     take(page);

@@ -15,6 +15,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "common/auth/outbound.h"
 #include "common/clock/clock.h"
 #include "gridcase/v1/registry.grpc.pb.h"
 
@@ -55,7 +56,7 @@ class GrpcDirectory final : public Directory {
  public:
   GrpcDirectory(std::unique_ptr<v1::RegistryService::StubInterface> stub,
                 absl::Duration deadline, absl::Duration cache_ttl,
-                const Clock* clock, std::string actor_header);
+                const Clock* clock, const auth::OutboundIdentity* identity);
 
   absl::StatusOr<std::vector<Entity>> Entities(absl::string_view kind) override;
   absl::StatusOr<std::string> NameOf(absl::string_view kind,
@@ -74,7 +75,7 @@ class GrpcDirectory final : public Directory {
   const absl::Duration deadline_;
   const absl::Duration cache_ttl_;
   const Clock* clock_;
-  const std::string actor_header_;
+  const auth::OutboundIdentity* identity_;
   absl::Mutex mu_;
   std::shared_ptr<const DirectorySnapshot> snapshot_ ABSL_GUARDED_BY(mu_);
   absl::Time loaded_at_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();

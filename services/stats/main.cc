@@ -2,9 +2,6 @@
 //
 //   gridcase-stats [flags]          serve StatsService and consume events
 //   gridcase-stats rebuild [flags]  recompute every aggregate, then exit
-#include <grpcpp/create_channel.h>
-#include <grpcpp/security/credentials.h>
-#include <grpcpp/support/channel_arguments.h>
 
 #include <cstdio>
 #include <cstring>
@@ -119,16 +116,13 @@ int main(int argc, char** argv) {
 
   std::string consumer = absl::GetFlag(FLAGS_consumer);
   if (consumer.empty()) consumer = gridcase::events::DefaultConsumerName();
-  grpc::ChannelArguments channel_args;
-  channel_args.SetLoadBalancingPolicyName("round_robin");
   const gridcase::Clock* clock = gridcase::RealClock::Get();
   gridcase::stats::GrpcDirectory directory(
-      gridcase::v1::RegistryService::NewStub(grpc::CreateCustomChannel(
-          absl::GetFlag(FLAGS_registry), grpc::InsecureChannelCredentials(),
-          channel_args)),
+      gridcase::v1::RegistryService::NewStub(
+          boot.NewChannel(absl::GetFlag(FLAGS_registry))),
       absl::GetFlag(FLAGS_registry_timeout),
       absl::GetFlag(FLAGS_registry_cache_ttl), clock,
-      "subject=system:stats; roles=system");
+      &boot.outbound_identity());
   gridcase::stats::StatsMetrics metrics(*boot.metrics());
   gridcase::events::RedisEventSource events(&boot.redis(), shards, "stats");
   gridcase::stats::Workers workers(

@@ -6,13 +6,98 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
+#include <memory>
+#include <sstream>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "common/auth/authenticator.h"
+#include "common/auth/client_identity.h"
+#include "common/auth/jwks.h"
+#include "common/auth/jwt_issuer.h"
 
 namespace gridcase::gridctl {
+namespace {
+
+// The identity of this process' calls, from the environment (once).
+absl::StatusOr<auth::ClientIdentity*> Identity() {
+  static absl::StatusOr<std::unique_ptr<auth::ClientIdentity>>* identity =
+      new absl::StatusOr<std::unique_ptr<auth::ClientIdentity>>(
+          auth::ClientIdentity::FromEnvironment());
+  if (!identity->ok()) return identity->status();
+  return identity->value().get();
+}
+
+}  // namespace
+
+absl::Status AttachActor(const std::string& actor_header,
+                         grpc::ClientContext* context) {
+  absl::StatusOr<v1::Actor> actor = auth::ParseActorHeader(actor_header);
+  if (!actor.ok()) return actor.status();
+  absl::StatusOr<auth::ClientIdentity*> identity = Identity();
+  if (!identity.ok()) return identity.status();
+  if ((*identity)->mode() == "token") {
+    // $GRIDCASE_TOKEN was set but --actor was given: the actor wins only
+    // as a header; say so rather than send someone else's token.
+    return absl::InvalidArgumentError(
+        "give either --actor or --token/$GRIDCASE_TOKEN, not both");
+  }
+  return (*identity)->Attach(context, *actor);
+}
+
+absl::StatusOr<std::string> MintToken(const std::string& actor_header,
+                                      const std::string& channel,
+                                      absl::Duration ttl) {
+  absl::StatusOr<v1::Actor> actor = auth::ParseActorHeader(actor_header);
+  if (!actor.ok()) return actor.status();
+  const char* key_file = std::getenv("GRIDCASE_SIGNING_KEY");
+  const char* issuer = std::getenv("GRIDCASE_JWT_ISSUER");
+  const char* audience = std::getenv("GRIDCASE_JWT_AUDIENCE");
+  const char* kid = std::getenv("GRIDCASE_SIGNING_KID");
+  if (key_file == nullptr || issuer == nullptr) {
+    return absl::FailedPreconditionError(
+        "GRIDCASE_SIGNING_KEY and GRIDCASE_JWT_ISSUER must be set (source "
+        "var/run/env of tools/run-local)");
+  }
+  absl::StatusOr<auth::SigningKey> key =
+      auth::LoadSigningKey(key_file, kid == nullptr ? "" : kid);
+  if (!key.ok()) return key.status();
+  auth::TokenClaims claims;
+  claims.iss = issuer;
+  claims.aud = {audience == nullptr ? "gridcase" : audience};
+  claims.sub = actor->subject();
+  if (channel.empty()) {
+    for (int r : actor->roles())
+      claims.roles.push_back(static_cast<v1::Role>(r));
+    claims.grids.assign(actor->grid_codes().begin(), actor->grid_codes().end());
+    claims.department = actor->department_id();
+    claims.name = actor->display_name();
+  } else {
+    claims.channel = channel;
+  }
+  absl::Time now = absl::Now();
+  claims.iat = now;
+  claims.exp = now + ttl;
+  return auth::MintToken(claims, *key);
+}
+
+absl::StatusOr<std::string> PublicJwks(const std::string& key_file,
+                                       const std::string& kid) {
+  std::ifstream in(key_file);
+  std::stringstream pem;
+  pem << in.rdbuf();
+  if (!in) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--key: cannot read '", key_file, "'"));
+  }
+  absl::StatusOr<std::string> jwk =
+      auth::PublicJwkFromPrivateKeyPem(pem.str(), kid);
+  if (!jwk.ok()) return jwk.status();
+  return absl::StrCat("{\"keys\":[", *jwk, "]}");
+}
 
 std::string Invocation::Get(const std::string& name, const char* env,
                             const std::string& fallback) const {
@@ -35,7 +120,8 @@ absl::StatusOr<Invocation> Parse(const std::vector<std::string>& args,
         arg.substr(2, eq == std::string::npos ? std::string::npos : eq - 2);
     bool ok = false;
     for (const std::string& k : known)
-      ok |= k == name || (k == "actor" && name == "token");
+      ok |= k == name || (k == "actor" && name == "token") ||
+            (k == "target" && name == "tls_ca");
     if (!ok) {
       return absl::InvalidArgumentError(
           absl::StrCat("unknown option --", name, " (see --help)"));
@@ -50,16 +136,37 @@ std::shared_ptr<grpc::Channel> Channel(const Invocation& in,
   std::string target =
       in.Get("target", target_env,
              in.Get("target", "GRIDCASE_TARGET", "127.0.0.1:8080"));
-  return grpc::CreateChannel(target, grpc::InsecureChannelCredentials());
+  std::string ca = in.Get("tls_ca", "GRIDCASE_TLS_CA_FILE");
+  if (ca.empty()) {
+    return grpc::CreateChannel(target, grpc::InsecureChannelCredentials());
+  }
+  std::ifstream in_ca(ca);
+  std::stringstream pem;
+  pem << in_ca.rdbuf();
+  if (!in_ca || pem.str().empty()) {
+    std::fprintf(stderr, "error: --tls_ca: cannot read '%s'\n", ca.c_str());
+    std::exit(2);
+  }
+  grpc::SslCredentialsOptions ssl;
+  ssl.pem_root_certs = pem.str();
+  return grpc::CreateChannel(target, grpc::SslCredentials(ssl));
 }
 
 std::unique_ptr<grpc::ClientContext> Context(const Invocation& in) {
   auto context = std::make_unique<grpc::ClientContext>();
-  std::string actor = in.Get("actor", "GRIDCASE_ACTOR");
-  if (!actor.empty()) context->AddMetadata("x-gridcase-actor", actor);
   std::string token = in.Get("token", "GRIDCASE_TOKEN");
+  std::string actor = in.Get("actor", "GRIDCASE_ACTOR");
   if (!token.empty()) {
     context->AddMetadata("authorization", absl::StrCat("Bearer ", token));
+  } else if (!actor.empty()) {
+    // With a development signing key (var/run/env), the actor is minted a
+    // token; otherwise it is sent as the insecure-dev header.
+    absl::Status s = AttachActor(actor, context.get());
+    if (!s.ok()) {
+      std::fprintf(stderr, "error: --actor: %s\n",
+                   std::string(s.message()).c_str());
+      std::exit(2);
+    }
   }
   absl::Duration timeout = absl::Seconds(30);
   (void)absl::ParseDuration(in.Get("timeout", nullptr, "30s"), &timeout);

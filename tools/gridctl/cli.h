@@ -42,6 +42,23 @@ std::shared_ptr<grpc::Channel> Channel(const Invocation& in,
 // deadline of --timeout (default 30s).
 std::unique_ptr<grpc::ClientContext> Context(const Invocation& in);
 
+// Adds the actor (x-gridcase-actor syntax) to a call: a token minted with
+// the development signing key of $GRIDCASE_SIGNING_KEY when it is set
+// (tools/run-local's var/run/env sets it), else the insecure-dev header.
+absl::Status AttachActor(const std::string& actor_header,
+                         grpc::ClientContext* context);
+
+// A token minted with $GRIDCASE_SIGNING_KEY (gridctl token): for the actor
+// (x-gridcase-actor syntax), or, with `channel` set, for that channel's
+// backend whose subject is the actor's.
+absl::StatusOr<std::string> MintToken(const std::string& actor_header,
+                                      const std::string& channel,
+                                      absl::Duration ttl);
+
+// {"keys":[<public JWK of the private key in `key_file`>]}.
+absl::StatusOr<std::string> PublicJwks(const std::string& key_file,
+                                       const std::string& kid);
+
 // Prints "error: CODE: message" to stderr and returns 1.
 int Fail(const absl::Status& status);
 

@@ -27,13 +27,27 @@ Usage:
   gridctl queue NAME ...                    (gridctl queue --help)
   gridctl routing get|set ...               (gridctl routing --help)
   gridctl stats summary|ranking|trend|hotspots ...   (gridctl stats --help)
+  gridctl token --actor='subject=m-1; roles=dispatcher' [--ttl=1h]
+  gridctl token --channel=wechat --subject=svc:wechat-backend [--ttl=1h]
+  gridctl jwks --key=PRIVATE_KEY.pem --kid=KID
 
 Every command takes --target (else $GRIDCASE_<SERVICE>_TARGET, else
-$GRIDCASE_TARGET, else 127.0.0.1:8080) and --actor, the caller's identity
-(else $GRIDCASE_ACTOR), e.g. --actor='subject=m-admin; roles=admin', or
---token (else $GRIDCASE_TOKEN), sent as "authorization: Bearer TOKEN" for
-deployments that authenticate with JWTs (the services' development mode
-reads only the actor header).
+$GRIDCASE_TARGET, else 127.0.0.1:8080), --tls_ca (else
+$GRIDCASE_TLS_CA_FILE) to call a TLS port trusting that CA, and the
+caller's identity:
+  --token   (else $GRIDCASE_TOKEN) a JWT, sent as "authorization: Bearer";
+  --actor   (else $GRIDCASE_ACTOR) e.g. 'subject=m-admin; roles=admin':
+            with a development signing key ($GRIDCASE_SIGNING_KEY and
+            $GRIDCASE_JWT_ISSUER, as tools/run-local's var/run/env sets
+            them) gridctl mints that actor a token; without one it sends the
+            x-gridcase-actor header, which only --auth_mode=insecure-dev
+            services accept.
+
+token: prints a development token signed with $GRIDCASE_SIGNING_KEY, for
+  the actor, or for a channel backend (wechat, app, hotline, video) that
+  then names its end users in x-gridcase-on-behalf-of (docs/security.md).
+jwks: prints the JWKS (public key) of an RSA or EC P-256 private key, the
+  file services read with --jwt_jwks_file.
 
 health:
   --service  service to ask about, e.g. gridcase.v1.IntakeService
@@ -74,6 +88,45 @@ int Health(const std::vector<std::string>& args) {
   return *status == "SERVING" ? 0 : 1;
 }
 
+int Token(const std::vector<std::string>& args) {
+  absl::StatusOr<gridcase::gridctl::Invocation> in = gridcase::gridctl::Parse(
+      args, {"actor", "channel", "subject", "ttl", "help"});
+  if (!in.ok()) return Usage(std::string(in.status().message()));
+  if (in->Has("help")) return Usage("");
+  std::string actor = in->Get("actor", nullptr);
+  if (in->Has("channel")) {
+    if (!actor.empty()) return Usage("token: give --actor or --channel");
+    actor = absl::StrCat("subject=", in->Get("subject", nullptr, "svc:backend"),
+                         "; roles=citizen");
+  }
+  if (actor.empty()) return Usage("token: --actor or --channel is required");
+  absl::Duration ttl = absl::Hours(1);
+  if (in->Has("ttl") && (!absl::ParseDuration(in->Get("ttl", nullptr), &ttl) ||
+                         ttl <= absl::ZeroDuration())) {
+    return Usage("--ttl: must be a positive duration such as 8h");
+  }
+  absl::StatusOr<std::string> token =
+      gridcase::gridctl::MintToken(actor, in->Get("channel", nullptr), ttl);
+  if (!token.ok()) return gridcase::gridctl::Fail(token.status());
+  std::printf("%s\n", token->c_str());
+  return 0;
+}
+
+int Jwks(const std::vector<std::string>& args) {
+  absl::StatusOr<gridcase::gridctl::Invocation> in =
+      gridcase::gridctl::Parse(args, {"key", "kid", "help"});
+  if (!in.ok()) return Usage(std::string(in.status().message()));
+  if (in->Has("help")) return Usage("");
+  if (!in->Has("key") || !in->Has("kid")) {
+    return Usage("jwks: --key and --kid are required");
+  }
+  absl::StatusOr<std::string> jwks = gridcase::gridctl::PublicJwks(
+      in->Get("key", nullptr), in->Get("kid", nullptr));
+  if (!jwks.ok()) return gridcase::gridctl::Fail(jwks.status());
+  std::printf("%s\n", jwks->c_str());
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -92,5 +145,7 @@ int main(int argc, char** argv) {
   if (command == "dispatch") return gridcase::gridctl::RunDispatch(rest);
   if (command == "queue") return gridcase::gridctl::RunQueue(rest);
   if (command == "routing") return gridcase::gridctl::RunRouting(rest);
+  if (command == "token") return Token(rest);
+  if (command == "jwks") return Jwks(rest);
   return Usage("unknown command '" + command + "'");
 }

@@ -15,6 +15,7 @@
 #include <atomic>
 #include <cstdio>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -26,6 +27,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "common/auth/client_identity.h"
 #include "common/config/env_flags.h"
 #include "gridcase/v1/intake.grpc.pb.h"
 
@@ -73,6 +75,26 @@ int main(int argc, char** argv) {
   auto channel = grpc::CreateChannel(absl::GetFlag(FLAGS_target),
                                      grpc::InsecureChannelCredentials());
   auto stub = gridcase::v1::IntakeService::NewStub(channel);
+  // Each client is a WeChat user reached through a WeChat backend: with
+  // $GRIDCASE_SIGNING_KEY the backend's minted token and
+  // x-gridcase-on-behalf-of, else the insecure-dev header.
+  absl::StatusOr<std::unique_ptr<gridcase::auth::ClientIdentity>> made =
+      gridcase::auth::ClientIdentity::FromEnvironment();
+  if (!made.ok()) {
+    std::fprintf(stderr, "loadgen: %s\n",
+                 std::string(made.status().message()).c_str());
+    return 2;
+  }
+  gridcase::auth::ClientIdentity* identity = made->get();
+  std::vector<gridcase::v1::Actor> citizens(concurrency);
+  for (int t = 0; t < concurrency; ++t) {
+    citizens[t].set_subject(absl::StrCat("wx:lg-", t));
+    citizens[t].add_roles(gridcase::v1::ROLE_CITIZEN);
+    if (identity->mode() != "header") {
+      citizens[t].set_channel(gridcase::v1::SOURCE_WECHAT);
+      citizens[t].set_via("svc:loadgen");
+    }
+  }
   Totals totals;
   std::atomic<int64_t> next{0};
   absl::Time end = absl::Now() + absl::GetFlag(FLAGS_duration);
@@ -95,9 +117,10 @@ int main(int argc, char** argv) {
         r.mutable_location()->set_longitude(absl::GetFlag(FLAGS_lng) +
                                             (cell / rows) * dlng);
         grpc::ClientContext context;
-        context.AddMetadata(
-            "x-gridcase-actor",
-            absl::StrCat("subject=wx-lg-", t, "; roles=citizen"));
+        if (absl::Status s = identity->Attach(&context, citizens[t]); !s.ok()) {
+          ++errors[absl::StrCat("identity: ", s.message())];
+          continue;
+        }
         context.set_deadline(
             absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
         gridcase::v1::ReportCaseResponse response;

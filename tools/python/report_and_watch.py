@@ -1,18 +1,25 @@
 #!/usr/bin/python3
 """A non-C++ backend using gridcase: report a case, then watch it.
 
-This is what a WeChat or app backend written in Python does: it calls
-gridcase.v1.IntakeService over plain gRPC with the stubs the build generates
-(build/proto/python), identifying the citizen with the x-gridcase-actor
-metadata header (development mode; production uses JWT).
+This is what a WeChat mini-program backend written in Python does: it calls
+gridcase.v1.IntakeService over gRPC with the stubs the build generates
+(build/proto/python). It proves who it is with its own service token (a JWT
+whose `channel` claim is "wechat", sent as "authorization: Bearer") and names
+the WeChat user it acts for in x-gridcase-on-behalf-of ("wx:<openid>"); see
+docs/security.md. Against a stack in --auth_mode=insecure-dev, run it
+without a token: it then sends the x-gridcase-actor header instead.
 
+    source var/run/env     # tools/run-local: targets and a signing key
     /usr/bin/python3 tools/python/report_and_watch.py \
-        --target 127.0.0.1:PORT --stubs build/proto/python
+        --target "$GRIDCASE_INTAKE_TARGET" --stubs build/proto/python \
+        --token "$(build/tools/gridctl/gridctl token --channel=wechat \
+                   --subject=svc:wechat-demo)"
 
 Uses Debian's python3-grpcio and python3-protobuf only.
 """
 
 import argparse
+import os
 import sys
 import threading
 import uuid
@@ -23,8 +30,12 @@ def main():
     parser.add_argument("--target", required=True, help="intake host:port")
     parser.add_argument("--stubs", required=True,
                         help="directory of the generated gridcase Python stubs")
-    parser.add_argument("--citizen", default="wx-python-demo",
-                        help="the citizen's id in the backend")
+    parser.add_argument("--citizen", default="wx:python-demo",
+                        help="the WeChat user the backend acts for")
+    parser.add_argument("--token", default=os.environ.get("GRIDCASE_TOKEN"),
+                        help="the backend's token (default $GRIDCASE_TOKEN); "
+                             "without one, the insecure-dev header is sent")
+    parser.add_argument("--ca", help="CA file of a TLS intake port")
     parser.add_argument("--lat", type=float, default=30.6840)
     parser.add_argument("--lng", type=float, default=120.6300)
     args = parser.parse_args()
@@ -33,9 +44,18 @@ def main():
     import grpc
     from gridcase.v1 import common_pb2, intake_pb2, intake_pb2_grpc
 
-    metadata = (("x-gridcase-actor",
-                 f"subject={args.citizen}; roles=citizen"),)
-    channel = grpc.insecure_channel(args.target)
+    if args.token:
+        metadata = (("authorization", f"Bearer {args.token}"),
+                    ("x-gridcase-on-behalf-of", args.citizen))
+    else:
+        metadata = (("x-gridcase-actor",
+                     f"subject={args.citizen}; roles=citizen"),)
+    if args.ca:
+        with open(args.ca, "rb") as ca:
+            channel = grpc.secure_channel(
+                args.target, grpc.ssl_channel_credentials(ca.read()))
+    else:
+        channel = grpc.insecure_channel(args.target)
     intake = intake_pb2_grpc.IntakeServiceStub(channel)
 
     # 1. Report. The request id makes a retry after a network error safe.

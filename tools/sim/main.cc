@@ -207,5 +207,10 @@ int main(int argc, char** argv) {
       "  gridcase-sim --reports=360 --window=60s");
   gridcase::config::ShowOwnFlagsInHelp();
   absl::ParseCommandLine(argc, argv);
+  if (absl::Status s = gridcase::sim::UseIdentityFromEnvironment(); !s.ok()) {
+    std::fprintf(stderr, "gridcase-sim: %s\n",
+                 std::string(s.message()).c_str());
+    return 2;
+  }
   return gridcase::sim::Run();
 }

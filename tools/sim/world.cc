@@ -10,6 +10,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "common/auth/authenticator.h"
+#include "common/auth/client_identity.h"
 #include "common/status/grpc_status.h"
 #include "gridcase/v1/registry.grpc.pb.h"
 
@@ -61,13 +62,29 @@ std::string SampleValue(const v1::AttributeDefinition& d) {
   }
 }
 
+// The identity every call of this process carries (header until set).
+std::unique_ptr<auth::ClientIdentity>& Identity() {
+  static auto* identity = new std::unique_ptr<auth::ClientIdentity>();
+  return *identity;
+}
+
 }  // namespace
+
+absl::Status UseIdentityFromEnvironment() {
+  absl::StatusOr<std::unique_ptr<auth::ClientIdentity>> identity =
+      auth::ClientIdentity::FromEnvironment();
+  if (!identity.ok()) return identity.status();
+  Identity() = *std::move(identity);
+  return absl::OkStatus();
+}
 
 std::unique_ptr<grpc::ClientContext> CallAs(const v1::Actor& as,
                                             absl::Duration timeout) {
   auto context = std::make_unique<grpc::ClientContext>();
-  context->AddMetadata(std::string(auth::kActorHeader),
-                       auth::FormatActorHeader(as));
+  if (Identity() == nullptr) Identity() = auth::ClientIdentity::Header();
+  // A failure to mint leaves the call without identity; the service then
+  // answers UNAUTHENTICATED, which the simulation reports like any error.
+  Identity()->Attach(context.get(), as).IgnoreError();
   context->set_deadline(absl::ToChronoTime(absl::Now() + timeout));
   return context;
 }

@@ -53,6 +53,11 @@ struct World {
   const Grid* FindGrid(const std::string& code) const;
 };
 
+// Reads the identity of every call from the environment: tokens minted with
+// $GRIDCASE_SIGNING_KEY (tools/run-local's var/run/env), else the
+// insecure-dev header (auth::ClientIdentity::FromEnvironment).
+absl::Status UseIdentityFromEnvironment();
+
 // A call context as `as`, with a deadline `timeout` from now.
 std::unique_ptr<grpc::ClientContext> CallAs(const v1::Actor& as,
                                             absl::Duration timeout);
