@@ -65,4 +65,10 @@ breaks deploy/grafana/gridcase-overview.json \
 breaks deploy/docker/Dockerfile 's/^USER 65532:65532/USER root/' 'DL3002'
 breaks deploy/prometheus/prometheus.yml '0,/scrape_interval:/s//scrape_intervall:/' \
   'FAILED: promtool check config'
+breaks deploy/k8s/base/kustomization.yaml 's/GRIDCASE_AUTH_MODE=jwt/GRIDCASE_AUTH_MODE=insecure-dev/' \
+  'GRIDCASE_AUTH_MODE must be jwt (got insecure-dev)'
+breaks deploy/k8s/overlays/prod/kustomization.yaml 's/^(      - GRIDCASE_REDIS=.*)$/\1\n      - GRIDCASE_AUTH_MODE=insecure-dev/' \
+  'GRIDCASE_AUTH_MODE must be jwt (got insecure-dev)'
+breaks deploy/k8s/base/stats.yaml 's#value: /etc/gridcase/token/token#value: /var/token#' \
+  '/var/token (its service token) is not under any volumeMount'
 echo "PASS: check-deploy passes as committed and caught $cases broken copies"

@@ -22,6 +22,7 @@
 #include "common/testing/service_process.h"
 #include "common/testing/subprocess.h"
 #include "common/testing/temp_dir.h"
+#include "common/testing/test_identity.h"
 #include "gmock/gmock.h"
 #include "gridcase/v1/dispatch.pb.h"
 #include "gridcase/v1/intake.pb.h"
@@ -42,6 +43,7 @@ using ::grpc::health::v1::Health;
 using ::grpc::health::v1::HealthCheckRequest;
 using ::grpc::health::v1::HealthCheckResponse;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 struct Binary {
   const char* path;
@@ -237,6 +239,25 @@ TEST_F(ServicesProcessTest, BadConfigurationIsFatalWithAClearMessage) {
       {{"--redis=nowhere"}, {}, "--redis: redis address: must be host:port"},
       {{"--log_level=loud"}, {}, "--log_level"},
       {{"--auth_mode=none"}, {}, "--auth_mode: unknown auth mode 'none'"},
+      {{}, {}, "--jwt_issuer: is required with --auth_mode=jwt"},
+      {{"--jwt_issuer=https://sso.test"},
+       {},
+       "--jwt_jwks_file: it or --jwt_hs256_secret_file is required"},
+      {{"--jwt_issuer=https://sso.test", "--jwt_jwks_file=/nonexistent"},
+       {},
+       "--auth_mode=jwt: jwt options: jwks_file"},
+      {{"--auth_mode=insecure-dev", "--tls_cert_file=/x.pem"},
+       {},
+       "--tls_key_file: is required with --tls_cert_file"},
+      {{"--auth_mode=insecure-dev", "--tls_cert_file=/x.pem",
+        "--tls_key_file=/x.key"},
+       {},
+       "--tls_cert_file: cannot read '/x.pem'"},
+      // Stats calls the registry: in jwt mode it needs its own token.
+      {{"--jwt_issuer=https://sso.test",
+        absl::StrCat("--jwt_hs256_secret_file=", testing::TestSecretFile())},
+       {},
+       "--service_token_file: is required with --auth_mode=jwt"},
   };
   for (const BadConfig& c : cases) {
     SCOPED_TRACE(c.message);
@@ -283,6 +304,23 @@ TEST_F(ServicesProcessTest, EnvironmentConfiguresAndTheCommandLineWins) {
                       {.binary = kBinaries[3].path,
                        .env = {"GRIDCASE_REDIS=unix:///nonexistent.sock"}}));
   EXPECT_THAT(HealthOf(wrong->NewChannel(), ""), IsOkAndHolds("NOT_SERVING"));
+}
+
+TEST_F(ServicesProcessTest, InsecureDevModeWarnsAtStartAndJwtModeDoesNot) {
+  for (const Binary& b : kBinaries) {
+    SCOPED_TRACE(b.path);
+    ASSERT_OK_AND_ASSIGN(auto insecure,
+                         ServiceProcess::Start({.binary = b.path,
+                                                .redis = redis_->address(),
+                                                .insecure_dev = true}));
+    EXPECT_THAT(insecure->Stderr(),
+                HasSubstr("INSECURE: --auth_mode=insecure-dev trusts the "
+                          "x-gridcase-actor header"));
+    ASSERT_OK_AND_ASSIGN(
+        auto secure,
+        ServiceProcess::Start({.binary = b.path, .redis = redis_->address()}));
+    EXPECT_THAT(secure->Stderr(), Not(HasSubstr("INSECURE")));
+  }
 }
 
 }  // namespace

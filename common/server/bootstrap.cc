@@ -124,9 +124,22 @@ absl::Status BuildIdentity(absl::string_view service_name,
   jwt.leeway = absl::GetFlag(FLAGS_jwt_leeway);
   jwt.jwks_file = absl::GetFlag(FLAGS_jwt_jwks_file);
   jwt.hs256_secret_file = absl::GetFlag(FLAGS_jwt_hs256_secret_file);
+  if (jwt.issuer.empty()) {
+    return absl::InvalidArgumentError(
+        "--jwt_issuer: is required with --auth_mode=jwt (the iss of the "
+        "identity provider's tokens)");
+  }
+  if (jwt.jwks_file.empty() && jwt.hs256_secret_file.empty()) {
+    return absl::InvalidArgumentError(
+        "--jwt_jwks_file: it or --jwt_hs256_secret_file is required with "
+        "--auth_mode=jwt");
+  }
   absl::StatusOr<std::unique_ptr<auth::JwtAuthenticator>> made =
       auth::JwtAuthenticator::Create(jwt, RealClock::Get());
-  if (!made.ok()) return made.status();
+  if (!made.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--auth_mode=jwt: ", made.status().message()));
+  }
   *authenticator = *std::move(made);
   std::string token_file = absl::GetFlag(FLAGS_service_token_file);
   if (!token_file.empty()) {

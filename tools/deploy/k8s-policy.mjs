@@ -176,11 +176,51 @@ function networkRules(objs) {
   return out;
 }
 
+// Identity: every overlay runs JWT (docs/security.md). insecure-dev trusts a
+// header any caller can write, so it never reaches a cluster; the key and
+// token files the services read must be mounted where the config says.
+const CALLERS = ["gridcase-intake", "gridcase-dispatch", "gridcase-stats"];
+function authRules(objs, config) {
+  const out = [];
+  const at = "ConfigMap gridcase-config";
+  if (config.GRIDCASE_AUTH_MODE !== "jwt") {
+    out.push(`${at}: GRIDCASE_AUTH_MODE must be jwt (got ${config.GRIDCASE_AUTH_MODE ?? "unset"}); ` +
+             "insecure-dev trusts an identity header any caller can write");
+  }
+  if (!config.GRIDCASE_JWT_ISSUER) out.push(`${at}: GRIDCASE_JWT_ISSUER must be set`);
+  const keys = config.GRIDCASE_JWT_JWKS_FILE ?? config.GRIDCASE_JWT_HS256_SECRET_FILE;
+  if (!keys) out.push(`${at}: GRIDCASE_JWT_JWKS_FILE (or _HS256_SECRET_FILE) must be set`);
+  const mounted = (c, path) => (c.volumeMounts ?? []).some((m) =>
+    path.startsWith(m.mountPath.replace(/\/?$/, "/")));
+  for (const w of workloads(objs).filter((o) => o.kind === "Deployment")) {
+    for (const c of w.spec.template.spec.containers ?? []) {
+      const env = Object.fromEntries((c.env ?? []).map((e) => [e.name, e.value]));
+      const where = `${id(w)} container ${c.name}`;
+      if ("GRIDCASE_AUTH_MODE" in env && env.GRIDCASE_AUTH_MODE !== "jwt") {
+        out.push(`${where}: GRIDCASE_AUTH_MODE must be jwt (got ${env.GRIDCASE_AUTH_MODE})`);
+      }
+      if (keys && !mounted(c, keys)) {
+        out.push(`${where}: ${keys} (the JWT keys) is not under any volumeMount`);
+      }
+      if (CALLERS.includes((c.command ?? [])[0])) {
+        const token = env.GRIDCASE_SERVICE_TOKEN_FILE ?? config.GRIDCASE_SERVICE_TOKEN_FILE;
+        if (!token) {
+          out.push(`${where}: GRIDCASE_SERVICE_TOKEN_FILE must be set (it calls the registry)`);
+        } else if (!mounted(c, token)) {
+          out.push(`${where}: ${token} (its service token) is not under any volumeMount`);
+        }
+      }
+    }
+  }
+  return out;
+}
+
 // Returns every rule broken by the objects of one rendered overlay.
 export function policyErrors(objs) {
   const cm = objs.find((o) => o.kind === "ConfigMap" && o.metadata?.name?.startsWith("gridcase-config"));
   if (!cm) return ["ConfigMap gridcase-config: missing"];
   const config = cm.data ?? {};
   return [...workloadRules(objs, config), ...serviceRules(objs),
-          ...configRules(objs, config), ...networkRules(objs)];
+          ...configRules(objs, config), ...networkRules(objs),
+          ...authRules(objs, config)];
 }

@@ -39,6 +39,13 @@ export async function schemaErrors(obj) {
             `this check knows (misspelled kind or apiVersion?)`];
   }
   const errors = [];
+  // kubectl 1.20's kustomize (v2.0.3) wraps long Secret values over lines;
+  // the API server decodes them with Go's base64, which ignores newlines, so
+  // check them the way the server reads them.
+  if (kind === "Secret" && obj.data) {
+    obj = { ...obj, data: Object.fromEntries(Object.entries(obj.data).map(
+      ([k, v]) => [k, typeof v === "string" ? v.replace(/[\r\n]/g, "") : v])) };
+  }
   try {
     new mod[kind](obj).validate();
   } catch (e) {

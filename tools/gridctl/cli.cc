@@ -121,7 +121,8 @@ absl::StatusOr<Invocation> Parse(const std::vector<std::string>& args,
     bool ok = false;
     for (const std::string& k : known)
       ok |= k == name || (k == "actor" && name == "token") ||
-            (k == "target" && name == "tls_ca");
+            (k == "target" &&
+             (name == "tls_ca" || name == "tls_cert" || name == "tls_key"));
     if (!ok) {
       return absl::InvalidArgumentError(
           absl::StrCat("unknown option --", name, " (see --help)"));
@@ -149,6 +150,23 @@ std::shared_ptr<grpc::Channel> Channel(const Invocation& in,
   }
   grpc::SslCredentialsOptions ssl;
   ssl.pem_root_certs = pem.str();
+  std::string cert = in.Get("tls_cert", "GRIDCASE_TLS_CLIENT_CERT_FILE");
+  std::string key = in.Get("tls_key", "GRIDCASE_TLS_CLIENT_KEY_FILE");
+  if (!cert.empty() || !key.empty()) {
+    std::ifstream cert_in(cert), key_in(key);
+    std::stringstream cert_pem, key_pem;
+    cert_pem << cert_in.rdbuf();
+    key_pem << key_in.rdbuf();
+    if (!cert_in || !key_in || cert_pem.str().empty() ||
+        key_pem.str().empty()) {
+      std::fprintf(stderr,
+                   "error: --tls_cert and --tls_key: both must be readable "
+                   "PEM files\n");
+      std::exit(2);
+    }
+    ssl.pem_cert_chain = cert_pem.str();
+    ssl.pem_private_key = key_pem.str();
+  }
   return grpc::CreateChannel(target, grpc::SslCredentials(ssl));
 }
 

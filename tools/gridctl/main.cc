@@ -33,8 +33,9 @@ Usage:
 
 Every command takes --target (else $GRIDCASE_<SERVICE>_TARGET, else
 $GRIDCASE_TARGET, else 127.0.0.1:8080), --tls_ca (else
-$GRIDCASE_TLS_CA_FILE) to call a TLS port trusting that CA, and the
-caller's identity:
+$GRIDCASE_TLS_CA_FILE) to call a TLS port trusting that CA, with --tls_cert
+and --tls_key (else $GRIDCASE_TLS_CLIENT_CERT_FILE/_KEY_FILE) for a port that
+requires client certificates, and the caller's identity:
   --token   (else $GRIDCASE_TOKEN) a JWT, sent as "authorization: Bearer";
   --actor   (else $GRIDCASE_ACTOR) e.g. 'subject=m-admin; roles=admin':
             with a development signing key ($GRIDCASE_SIGNING_KEY and
