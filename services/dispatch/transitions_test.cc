@@ -599,6 +599,27 @@ TEST_F(TransitionsTest, ReturnClearsDepartmentAndStartsDispatchAttempt) {
   EXPECT_EQ(Current().department_id(), "works");
 }
 
+// status_note is public in CLOSED (docs/security.md): a closure without a
+// note must not leave an earlier internal reason (a return, a reopen) there.
+TEST_F(TransitionsTest, ClosingWithoutANoteLeavesNoEarlierReasonBehind) {
+  Drive(kToInProgress);
+  TransitionRequest returned;
+  returned.input.note = "不属于本部门, 回退";
+  ASSERT_THAT(Run(Action::kReturn, Staff(), returned).status(), IsOk());
+  EXPECT_EQ(Current().status_note(), "不属于本部门, 回退");
+  TransitionRequest again;
+  again.department_id = "sanitation";
+  ASSERT_THAT(Run(Action::kDispatch, Dispatcher(), again).status(), IsOk());
+  Drive({Action::kAcknowledge, Action::kSubmitHandling});
+  TransitionRequest silent;  // no note: straight to Transitions, not Run()
+  silent.case_id = kCaseId;
+  ASSERT_THAT(
+      transitions_.Run(Action::kVerifyPass, Inspector(), silent).status(),
+      IsOk());
+  EXPECT_EQ(Current().state(), v1::CASE_STATE_CLOSED);
+  EXPECT_EQ(Current().status_note(), "");
+}
+
 TEST_F(TransitionsTest, ExtensionApprovedMovesEffectiveDeadlineOnly) {
   Drive(kToInProgress);
   v1::StageDeadline d0 = *cases::CurrentDeadline(Current());

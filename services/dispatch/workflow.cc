@@ -225,7 +225,8 @@ absl::StatusOr<Change> Apply(Action action, const v1::Case& before,
                          FromTimestamp(handle->effective_deadline()));
         CloseAs(&c, late ? v1::CLOSURE_TYPE_OVERDUE : v1::CLOSURE_TYPE_NORMAL,
                 now);
-        if (!in.note.empty()) c.set_status_note(in.note);
+        // The closing note, or none: never an earlier (internal) reason.
+        c.set_status_note(in.note);
         e.set_closure_type(c.closure_type());
       } else {
         c.set_rework_count(c.rework_count() + 1);
@@ -277,7 +278,7 @@ absl::StatusOr<Change> Apply(Action action, const v1::Case& before,
       Complete(&c, &e, v1::STAGE_REGISTER, now, cal);
       c.set_self_handled(true);
       CloseAs(&c, v1::CLOSURE_TYPE_NORMAL, now);
-      if (!in.note.empty()) c.set_status_note(in.note);
+      c.set_status_note(in.note);
       e.set_closure_type(c.closure_type());
       break;
     case Action::kReopen: {
