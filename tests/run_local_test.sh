@@ -44,6 +44,14 @@ for svc in registry intake dispatch stats; do
   grep -qE "^  $svc +127\.0\.0\.1:[0-9]+ +http://127\.0\.0\.1:[0-9]+/metrics" <<<"$out" ||
     fail "no endpoint line for $svc"
 done
+grep -q "Callers authenticate with JWTs signed by" <<<"$out" || fail "run-local is not in jwt mode"
+grep -qE "^  error: UNAUTHENTICATED: authorization: missing" <<<"$out" ||
+  fail "run-local did not show a forged x-gridcase-actor header refused"
+grep -q "^export GRIDCASE_SIGNING_KEY=" "$var/run/env" || fail "var/run/env has no signing key"
+for svc in registry intake dispatch stats; do
+  grep -q '"auth_mode":"insecure-dev"' "$var/log/$svc.log" &&
+    fail "gridcase-$svc runs insecure-dev"
+done
 grep -qE "^  rules +145 from" <<<"$out" || fail "sample rules not loaded"
 grep -qE "^  categories +127 from .*demo-catalogue.json" <<<"$out" ||
   fail "the demo catalogue was not loaded"
