@@ -50,8 +50,8 @@ std::unique_ptr<ClientIdentity> ClientIdentity::Header() {
   return std::unique_ptr<ClientIdentity>(new ClientIdentity(Mode::kHeader));
 }
 
-absl::StatusOr<std::unique_ptr<ClientIdentity>>
-ClientIdentity::FromEnvironment() {
+absl::StatusOr<std::unique_ptr<ClientIdentity>> ClientIdentity::FromEnvironment(
+    absl::Duration ttl) {
   if (std::string token = Env("GRIDCASE_TOKEN"); !token.empty()) {
     return Token(std::move(token));
   }
@@ -70,7 +70,7 @@ ClientIdentity::FromEnvironment() {
   }
   std::string audience = Env("GRIDCASE_JWT_AUDIENCE");
   return Minting(*std::move(key), std::move(issuer),
-                 audience.empty() ? "gridcase" : audience);
+                 audience.empty() ? "gridcase" : audience, ttl);
 }
 
 std::string ClientIdentity::mode() const {

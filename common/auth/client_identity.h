@@ -42,8 +42,10 @@ class ClientIdentity final {
   // $GRIDCASE_TOKEN, else $GRIDCASE_SIGNING_KEY (a key file; with
   // $GRIDCASE_SIGNING_KID for a PEM key, $GRIDCASE_JWT_ISSUER required and
   // $GRIDCASE_JWT_AUDIENCE, default "gridcase"), else the header.
-  // INVALID_ARGUMENT naming the variable if a key is unusable.
-  static absl::StatusOr<std::unique_ptr<ClientIdentity>> FromEnvironment();
+  // Minted tokens live `ttl`. INVALID_ARGUMENT naming the variable if a key
+  // is unusable.
+  static absl::StatusOr<std::unique_ptr<ClientIdentity>> FromEnvironment(
+      absl::Duration ttl = absl::Hours(1));
 
   // Adds `as`'s identity to a call. For a fixed token, `as` is ignored.
   absl::Status Attach(grpc::ClientContext* context, const v1::Actor& as);

@@ -15,9 +15,9 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "common/auth/authenticator.h"
+#include "common/auth/channels.h"
 #include "common/auth/client_identity.h"
 #include "common/auth/jwks.h"
-#include "common/auth/jwt_issuer.h"
 
 namespace gridcase::gridctl {
 namespace {
@@ -39,12 +39,6 @@ absl::Status AttachActor(const std::string& actor_header,
   if (!actor.ok()) return actor.status();
   absl::StatusOr<auth::ClientIdentity*> identity = Identity();
   if (!identity.ok()) return identity.status();
-  if ((*identity)->mode() == "token") {
-    // $GRIDCASE_TOKEN was set but --actor was given: the actor wins only
-    // as a header; say so rather than send someone else's token.
-    return absl::InvalidArgumentError(
-        "give either --actor or --token/$GRIDCASE_TOKEN, not both");
-  }
   return (*identity)->Attach(context, *actor);
 }
 
@@ -53,35 +47,26 @@ absl::StatusOr<std::string> MintToken(const std::string& actor_header,
                                       absl::Duration ttl) {
   absl::StatusOr<v1::Actor> actor = auth::ParseActorHeader(actor_header);
   if (!actor.ok()) return actor.status();
-  const char* key_file = std::getenv("GRIDCASE_SIGNING_KEY");
-  const char* issuer = std::getenv("GRIDCASE_JWT_ISSUER");
-  const char* audience = std::getenv("GRIDCASE_JWT_AUDIENCE");
-  const char* kid = std::getenv("GRIDCASE_SIGNING_KID");
-  if (key_file == nullptr || issuer == nullptr) {
+  if (!channel.empty()) {
+    // A channel backend's token: its subject, the channel, no roles.
+    const auth::Channel* c = auth::FindChannelByName(channel);
+    if (c == nullptr) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--channel: unknown channel '", channel,
+                       "' (known: ", auth::KnownChannelNames(), ")"));
+    }
+    actor->set_via(actor->subject());
+    actor->set_channel(c->source);
+  }
+  absl::StatusOr<std::unique_ptr<auth::ClientIdentity>> identity =
+      auth::ClientIdentity::FromEnvironment(ttl);
+  if (!identity.ok()) return identity.status();
+  if ((*identity)->mode() != "minting") {
     return absl::FailedPreconditionError(
         "GRIDCASE_SIGNING_KEY and GRIDCASE_JWT_ISSUER must be set (source "
-        "var/run/env of tools/run-local)");
+        "var/run/env of tools/run-local), and GRIDCASE_TOKEN unset");
   }
-  absl::StatusOr<auth::SigningKey> key =
-      auth::LoadSigningKey(key_file, kid == nullptr ? "" : kid);
-  if (!key.ok()) return key.status();
-  auth::TokenClaims claims;
-  claims.iss = issuer;
-  claims.aud = {audience == nullptr ? "gridcase" : audience};
-  claims.sub = actor->subject();
-  if (channel.empty()) {
-    for (int r : actor->roles())
-      claims.roles.push_back(static_cast<v1::Role>(r));
-    claims.grids.assign(actor->grid_codes().begin(), actor->grid_codes().end());
-    claims.department = actor->department_id();
-    claims.name = actor->display_name();
-  } else {
-    claims.channel = channel;
-  }
-  absl::Time now = absl::Now();
-  claims.iat = now;
-  claims.exp = now + ttl;
-  return auth::MintToken(claims, *key);
+  return (*identity)->TokenFor(*actor);
 }
 
 absl::StatusOr<std::string> PublicJwks(const std::string& key_file,
