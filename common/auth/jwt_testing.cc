@@ -7,9 +7,12 @@
 #include <stdlib.h>
 
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <mutex>
+#include <system_error>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -118,6 +121,22 @@ std::string PublicJwk(const std::string& private_pem, absl::string_view kid) {
   return jwk.ok() ? *jwk : "";
 }
 
+// The directories NewTempDir made in this process, removed when the test
+// binary exits so that runs leave nothing behind.
+std::vector<std::string>& TempDirsToRemove() {
+  static auto* dirs = [] {
+    auto* made = new std::vector<std::string>();
+    std::atexit([] {
+      for (const std::string& dir : TempDirsToRemove()) {
+        std::error_code ignored;  // best effort: a leftover is harmless
+        std::filesystem::remove_all(dir, ignored);
+      }
+    });
+    return made;
+  }();
+  return *dirs;
+}
+
 std::string NewTempDir() {
   const ::testing::TestInfo* test =
       ::testing::UnitTest::GetInstance()->current_test_info();
@@ -130,6 +149,7 @@ std::string NewTempDir() {
   if (mkdtemp(pattern.data()) == nullptr) {
     ADD_FAILURE() << "mkdtemp " << pattern << " failed";
   }
+  TempDirsToRemove().push_back(pattern);
   return pattern;
 }
 

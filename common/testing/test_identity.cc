@@ -1,8 +1,11 @@
 #include "common/testing/test_identity.h"
 
+#include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <random>
+#include <system_error>
 
 #include "absl/strings/str_cat.h"
 #include "common/auth/authenticator.h"
@@ -25,6 +28,7 @@ void WriteFile(const std::string& path, const std::string& text) {
   out << text;
 }
 
+// Made once per test process; its directory is removed at exit.
 TestKeys& Keys() {
   static TestKeys* keys = [] {
     absl::StatusOr<TempDir> dir = TempDir::Create("gridcase-keys");
@@ -57,6 +61,11 @@ TestKeys& Keys() {
     }
     k->token_file = k->dir.File("service.token");
     WriteFile(k->token_file, *token);
+    // The keys live as long as the process; their directory goes with it.
+    std::atexit([] {
+      std::error_code ignored;  // best effort: a leftover is harmless
+      std::filesystem::remove_all(Keys().dir.path(), ignored);
+    });
     return k;
   }();
   return *keys;
