@@ -1,5 +1,6 @@
 // gridcase-dispatch against real processes (tests/case_stack.h): one or two
 // dispatch replicas over the sample registry and intake.
+#include <google/protobuf/util/json_util.h>
 #include <signal.h>
 
 #include <atomic>
@@ -15,6 +16,7 @@ using ::gridcase::testing::CaseStackTest;
 using ::gridcase::testing::Gridctl;
 using ::gridcase::testing::Has;
 using ::gridcase::testing::kAcceptor;
+using ::gridcase::testing::kAdmin;
 using ::gridcase::testing::kChief;
 using ::gridcase::testing::kCitizen;
 using ::gridcase::testing::kDispatcher;
@@ -486,6 +488,51 @@ TEST_F(DispatchProcessTest, GridctlReportsAndReadsCases) {
   EXPECT_EQ(
       Gridctl(intake, kChief, {"case", "list", "--colour=red"}, &out, &err), 1);
   EXPECT_THAT(err, HasSubstr("unknown option --colour"));
+}
+
+// Who changed reference data and the routing policy: the registry's
+// audit record, read through the RPC and gridctl, admins only.
+TEST_F(DispatchProcessTest, RoutingAndRuleChangesAreAudited) {
+  std::string out, err;
+  ASSERT_EQ(Gridctl(dispatch_->target(), kChief,
+                    {"routing", "set", "--source=wechat=auto"}, &out, &err),
+            0)
+      << err;
+  v1::UpsertRuleRequest rule;
+  rule.mutable_rule()->set_id("audit-rule");
+  rule.mutable_rule()->set_category_code("E0102");
+  rule.mutable_rule()->set_scope_code("330483102");
+  rule.mutable_rule()->set_department_id("works");
+  Registry(&v1::RegistryService::Stub::UpsertRule, rule);
+
+  ASSERT_EQ(Gridctl(registry_->target(), kAdmin,
+                    {"registry", "audit", "--limit=5", "--json"}, &out, &err),
+            0)
+      << err;
+  v1::ListAuditRecordsResponse listed;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(out, &listed).ok())
+      << out;
+  ASSERT_GE(listed.records_size(), 2);
+  // Newest first: the rule (registry stream), then the routing policy.
+  EXPECT_EQ(listed.records(0).action(), "UpsertRule");
+  EXPECT_EQ(listed.records(0).object_id(), "audit-rule");
+  EXPECT_EQ(listed.records(0).actor().subject(), "m-admin");
+  EXPECT_EQ(listed.records(1).action(), "UpdateRoutingPolicy");
+  EXPECT_EQ(listed.records(1).stream(), "routing");
+  EXPECT_EQ(listed.records(1).actor().subject(), "chief-1");
+  EXPECT_THAT(listed.records(1).changed_fields(),
+              ::testing::Contains(::testing::StartsWith("sources")));
+
+  ASSERT_EQ(Gridctl(registry_->target(), kAdmin,
+                    {"registry", "audit", "--kind=routing_policy"}, &out, &err),
+            0)
+      << err;
+  EXPECT_THAT(out, HasSubstr("chief-1"));
+  EXPECT_THAT(out, HasSubstr("UpdateRoutingPolicy"));
+  EXPECT_EQ(
+      Gridctl(registry_->target(), kChief, {"registry", "audit"}, &out, &err),
+      1);
+  EXPECT_THAT(err, HasSubstr("PERMISSION_DENIED"));
 }
 
 }  // namespace

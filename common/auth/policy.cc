@@ -57,6 +57,7 @@ std::vector<MethodPolicy> BuildPolicies() {
       {"RegistryService", "ResolveResponsibility",    kStaff},
       {"RegistryService", "GetCalendar",              kEveryone},
       {"RegistryService", "UpsertCalendar",           kAdmin},
+      {"RegistryService", "ListAuditRecords",         kAdmin},
       {"IntakeService",   "ReportCase",               {Self,  Src,   No,    Src,   No,    No,    Self,  Src}},
       {"IntakeService",   "GetCase",                  kCaseReads},
       {"IntakeService",   "ListCases",                kCaseReads},

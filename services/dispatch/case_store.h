@@ -113,8 +113,11 @@ class CaseStore {
   // The routing policy (version 0: never set).
   virtual absl::StatusOr<v1::RoutingPolicy> GetRouting() = 0;
   // ABORTED when expected_version (non-zero) differs from the stored one.
+  // `audit` (a serialized v1::AuditRecord, empty: none) is appended to
+  // audit::kRoutingStream in the same atomic step.
   virtual absl::StatusOr<v1::RoutingPolicy> PutRouting(
-      const v1::RoutingPolicy& policy, int64_t expected_version) = 0;
+      const v1::RoutingPolicy& policy, int64_t expected_version,
+      const std::string& audit) = 0;
 };
 
 inline constexpr char kConflict[] = "case version moved";

@@ -1,11 +1,13 @@
 #include "services/dispatch/dispatch_service.h"
 
 #include <algorithm>
+#include <optional>
 #include <utility>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "common/audit/audit_record.h"
 #include "common/auth/roles.h"
 #include "common/auth/serve.h"
 #include "common/cases/fingerprint.h"
@@ -475,11 +477,20 @@ grpc::Status DispatchServiceImpl::UpdateRoutingPolicy(
           RETURN_IF_ERROR(c.status());
         }
         v1::RoutingPolicy p = req->policy();
-        *p.mutable_updated_at() = ToTimestamp(transitions_->clock().Now());
+        absl::Time now = transitions_->clock().Now();
+        *p.mutable_updated_at() = ToTimestamp(now);
         *p.mutable_updated_by() = actor;
+        ASSIGN_OR_RETURN(v1::RoutingPolicy before,
+                         transitions_->store().GetRouting());
+        if (before.version() == 0) before = DefaultRoutingPolicy();
+        std::optional<v1::AuditRecord> record =
+            audit::Describe(actor, now, "UpdateRoutingPolicy", "routing_policy",
+                            "", &before, &p);
         ASSIGN_OR_RETURN(
             *resp->mutable_policy(),
-            transitions_->store().PutRouting(p, req->expected_version()));
+            transitions_->store().PutRouting(
+                p, req->expected_version(),
+                record.has_value() ? record->SerializeAsString() : ""));
         return absl::OkStatus();
       });
 }

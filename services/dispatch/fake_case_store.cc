@@ -190,8 +190,10 @@ absl::StatusOr<v1::RoutingPolicy> FakeCaseStore::GetRouting() {
 }
 
 absl::StatusOr<v1::RoutingPolicy> FakeCaseStore::PutRouting(
-    const v1::RoutingPolicy& policy, int64_t expected_version) {
+    const v1::RoutingPolicy& policy, int64_t expected_version,
+    const std::string& audit) {
   absl::MutexLock lock(&mu_);
+  if (!audit.empty()) routing_audit_.push_back(audit);
   if (expected_version != 0 && expected_version != routing_.version()) {
     return absl::AbortedError("routing policy version moved");
   }

@@ -40,7 +40,8 @@ class FakeCaseStore final : public CaseStore {
   absl::StatusOr<Gauges> ReadGauges() override;
   absl::StatusOr<v1::RoutingPolicy> GetRouting() override;
   absl::StatusOr<v1::RoutingPolicy> PutRouting(
-      const v1::RoutingPolicy& policy, int64_t expected_version) override;
+      const v1::RoutingPolicy& policy, int64_t expected_version,
+      const std::string& audit) override;
 
  private:
   struct Idem {
@@ -58,6 +59,7 @@ class FakeCaseStore final : public CaseStore {
   // "<case>|w" / "<case>|d" → ms
   std::map<std::string, int64_t> alarms_ ABSL_GUARDED_BY(mu_);
   v1::RoutingPolicy routing_ ABSL_GUARDED_BY(mu_);
+  std::vector<std::string> routing_audit_ ABSL_GUARDED_BY(mu_);
   int64_t next_event_ ABSL_GUARDED_BY(mu_) = 1;
 };
 

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "common/audit/audit_record.h"
 #include "common/cases/case_keys.h"
 #include "common/cases/stage_clock.h"
 #include "common/cases/timeline_entry.h"
@@ -124,8 +125,9 @@ return 1
   return *script;
 }
 
-// KEYS: 1 routing. ARGV: 1 expected version (0 = any), 2 policy pb without
-// version. Returns the new version.
+// KEYS: 1 routing, 2 its audit stream. ARGV: 1 expected version (0 = any),
+// 2 policy pb without version, 3 the audit record (empty: none), 4 the
+// audit stream's MAXLEN. Returns the new version.
 const redis::Script& RoutingScript() {
   static const auto* script = new redis::Script("dispatch_routing", R"lua(
 local v = tonumber(redis.call('HGET', KEYS[1], 'version') or '0')
@@ -134,6 +136,9 @@ if ARGV[1] ~= '0' and tonumber(ARGV[1]) ~= v then
     ', not ' .. ARGV[1] .. '; re-read it and retry')
 end
 redis.call('HSET', KEYS[1], 'pb', ARGV[2], 'version', v + 1)
+if ARGV[3] ~= '' then
+  redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[4], '*', 'pb', ARGV[3])
+end
 return v + 1
 )lua");
   return *script;
@@ -542,13 +547,15 @@ absl::StatusOr<v1::RoutingPolicy> RedisCaseStore::GetRouting() {
 }
 
 absl::StatusOr<v1::RoutingPolicy> RedisCaseStore::PutRouting(
-    const v1::RoutingPolicy& policy, int64_t expected_version) {
+    const v1::RoutingPolicy& policy, int64_t expected_version,
+    const std::string& audit) {
   v1::RoutingPolicy stored = policy;
   stored.clear_version();
-  ASSIGN_OR_RETURN(redis::Reply reply,
-                   redis_->Eval(RoutingScript(), {kRoutingKey},
-                                {absl::StrCat(expected_version),
-                                 stored.SerializeAsString()}));
+  ASSIGN_OR_RETURN(
+      redis::Reply reply,
+      redis_->Eval(RoutingScript(), {kRoutingKey, audit::kRoutingStream},
+                   {absl::StrCat(expected_version), stored.SerializeAsString(),
+                    audit, absl::StrCat(audit::kMaxRecords)}));
   stored.set_version(reply.integer());
   return stored;
 }

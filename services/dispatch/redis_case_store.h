@@ -45,7 +45,8 @@ class RedisCaseStore final : public CaseStore {
   absl::StatusOr<Gauges> ReadGauges() override;
   absl::StatusOr<v1::RoutingPolicy> GetRouting() override;
   absl::StatusOr<v1::RoutingPolicy> PutRouting(
-      const v1::RoutingPolicy& policy, int64_t expected_version) override;
+      const v1::RoutingPolicy& policy, int64_t expected_version,
+      const std::string& audit) override;
 
  private:
   absl::StatusOr<int> ShardOfCase(const std::string& case_id) const;

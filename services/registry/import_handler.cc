@@ -1,9 +1,13 @@
 // RegistryServiceImpl::ImportGrids: validate a GeoJSON FeatureCollection,
 // then store every changed region and bump the registry version in one
 // compare-and-set, or store nothing.
+#include <google/protobuf/struct.pb.h>
+
+#include <optional>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/audit/audit_record.h"
 #include "common/auth/roles.h"
 #include "common/clock/timestamp.h"
 #include "common/geo/geojson_import.h"
@@ -109,8 +113,22 @@ absl::Status RegistryServiceImpl::DoImportGrids(
       metrics_->imports_unchanged.Increment();
       return absl::OkStatus();
     }
-    absl::StatusOr<int64_t> version =
-        store_->ImportRegions(snapshot->versions().registry, changed, now);
+    // The audit shows what the import did, not its geometry.
+    google::protobuf::Struct summary;
+    auto& fields = *summary.mutable_fields();
+    fields["source_name"].set_string_value(req.source_name());
+    fields["created"].set_number_value(resp->created_count());
+    fields["updated"].set_number_value(resp->updated_count());
+    fields["unchanged"].set_number_value(resp->unchanged_count());
+    fields["grid_count"].set_number_value(resp->grid_count());
+    fields["registry_version"].set_number_value(
+        static_cast<double>(snapshot->versions().registry + 1));
+    std::optional<v1::AuditRecord> record =
+        audit::Describe(actor, now, "ImportGrids", "grids", req.source_name(),
+                        nullptr, &summary);
+    absl::StatusOr<int64_t> version = store_->ImportRegions(
+        snapshot->versions().registry, changed, now,
+        record.has_value() ? record->SerializeAsString() : "");
     if (version.status().code() == absl::StatusCode::kAborted &&
         attempt < kImportAttempts) {
       continue;  // another import won the race: validate again on top of it

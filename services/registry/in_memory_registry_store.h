@@ -19,16 +19,21 @@ class InMemoryRegistryStore final : public RegistryStore {
   absl::StatusOr<RegistryData> LoadAll() override;
   absl::StatusOr<int64_t> ImportRegions(int64_t expected_version,
                                         const std::vector<v1::Region>& regions,
-                                        absl::Time now) override;
+                                        absl::Time now,
+                                        const std::string& audit) override;
   absl::StatusOr<bool> PutRecord(RecordKind kind, const std::string& key,
-                                 const std::string& bytes,
-                                 absl::Time now) override;
+                                 const std::string& bytes, absl::Time now,
+                                 const std::string& audit) override;
   absl::Status DeleteRecord(RecordKind kind, const std::string& key,
-                            absl::Time now) override;
+                            absl::Time now, const std::string& audit) override;
   absl::StatusOr<int64_t> PutCalendar(int64_t expected_version,
                                       v1::WorkingCalendar calendar,
-                                      absl::Time now) override;
+                                      absl::Time now,
+                                      const std::string& audit) override;
   absl::StatusOr<int64_t> NextRuleNumber() override;
+  absl::StatusOr<std::vector<v1::AuditRecord>> ReadAudit(
+      const std::string& stream, const std::string& stream_name,
+      const std::string& before_id, int count) override;
 
   // Makes every call fail with `status` until cleared with OkStatus().
   void SetFailure(absl::Status status);
@@ -43,6 +48,12 @@ class InMemoryRegistryStore final : public RegistryStore {
       ABSL_GUARDED_BY(mu_);
   std::optional<v1::WorkingCalendar> calendar_ ABSL_GUARDED_BY(mu_);
   int64_t rule_seq_ ABSL_GUARDED_BY(mu_) = 0;
+  // Audit streams: entries oldest first, ids "<n>-0".
+  std::map<std::string, std::vector<std::pair<std::string, std::string>>> audit_
+      ABSL_GUARDED_BY(mu_);
+  int64_t audit_seq_ ABSL_GUARDED_BY(mu_) = 0;
+
+  void AppendAudit(const std::string& audit) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 };
 
 }  // namespace gridcase::registry

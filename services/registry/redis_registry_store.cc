@@ -4,6 +4,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/audit/audit_record.h"
 #include "common/redis/script.h"
 #include "common/status/status_macros.h"
 
@@ -23,18 +24,32 @@ constexpr char kUpdatedAt[] = "{reg}:updated_at";
 constexpr char kRuleSeq[] = "{reg}:rule_seq";
 
 // Upserts regions and bumps the registry version if it is still ARGV[1].
+// Every write script appends its audit record (ARGV audit, empty: none) to
+// the audit stream, its last KEY, in the same atomic step as the change.
+#define GRIDCASE_AUDIT_LUA                                              \
+  "local function audit(stream, record)\n"                              \
+  "  if record ~= '' then\n"                                            \
+  "    redis.call('XADD', stream, 'MAXLEN', '~', '100000', '*', 'pb', " \
+  "record)\n"                                                           \
+  "  end\n"                                                             \
+  "end\n"
+
+// KEYS: regions, version, updated_at, audit. ARGV: expected version, now,
+// audit record, then code/region pairs.
 const redis::Script& ImportScript() {
-  static const auto* script = new redis::Script("registry_import", R"lua(
+  static const auto* script =
+      new redis::Script("registry_import", GRIDCASE_AUDIT_LUA R"lua(
 local current = tonumber(redis.call('GET', KEYS[2]) or '0')
 if current ~= tonumber(ARGV[1]) then
   return redis.error_reply('ABORTED registry version is ' .. current ..
                            ', expected ' .. ARGV[1])
 end
-for i = 3, #ARGV, 2 do
+for i = 4, #ARGV, 2 do
   redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1])
 end
 redis.call('SET', KEYS[2], current + 1)
 redis.call('SET', KEYS[3], ARGV[2])
+audit(KEYS[4], ARGV[3])
 return current + 1
 )lua");
   return *script;
@@ -42,22 +57,26 @@ return current + 1
 
 // Stores one record and bumps the reference version; returns 1 if created.
 const redis::Script& PutScript() {
-  static const auto* script = new redis::Script("registry_put", R"lua(
+  static const auto* script =
+      new redis::Script("registry_put", GRIDCASE_AUDIT_LUA R"lua(
 local created = redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 redis.call('INCR', KEYS[2])
 redis.call('SET', KEYS[3], ARGV[3])
+audit(KEYS[4], ARGV[4])
 return created
 )lua");
   return *script;
 }
 
 const redis::Script& DeleteScript() {
-  static const auto* script = new redis::Script("registry_delete", R"lua(
+  static const auto* script =
+      new redis::Script("registry_delete", GRIDCASE_AUDIT_LUA R"lua(
 if redis.call('HDEL', KEYS[1], ARGV[1]) == 0 then
   return redis.error_reply('NOT_FOUND ' .. ARGV[1])
 end
 redis.call('INCR', KEYS[2])
 redis.call('SET', KEYS[3], ARGV[2])
+audit(KEYS[4], ARGV[3])
 return 1
 )lua");
   return *script;
@@ -65,7 +84,8 @@ return 1
 
 // Replaces the calendar if its version is still ARGV[1].
 const redis::Script& CalendarScript() {
-  static const auto* script = new redis::Script("registry_calendar", R"lua(
+  static const auto* script =
+      new redis::Script("registry_calendar", GRIDCASE_AUDIT_LUA R"lua(
 local current = tonumber(redis.call('GET', KEYS[2]) or '0')
 if current ~= tonumber(ARGV[1]) then
   return redis.error_reply('ABORTED calendar version is ' .. current ..
@@ -74,6 +94,7 @@ end
 redis.call('SET', KEYS[1], ARGV[2])
 redis.call('SET', KEYS[2], current + 1)
 redis.call('SET', KEYS[3], ARGV[3])
+audit(KEYS[4], ARGV[4])
 return current + 1
 )lua");
   return *script;
@@ -170,55 +191,93 @@ absl::StatusOr<RegistryData> RedisRegistryStore::LoadAll() {
 
 absl::StatusOr<int64_t> RedisRegistryStore::ImportRegions(
     int64_t expected_version, const std::vector<v1::Region>& regions,
-    absl::Time now) {
-  std::vector<std::string> args = {absl::StrCat(expected_version), Millis(now)};
-  args.reserve(2 + 2 * regions.size());
+    absl::Time now, const std::string& audit) {
+  std::vector<std::string> args = {absl::StrCat(expected_version), Millis(now),
+                                   audit};
+  args.reserve(3 + 2 * regions.size());
   for (const v1::Region& region : regions) {
     args.push_back(region.code());
     args.push_back(region.SerializeAsString());
   }
-  ASSIGN_OR_RETURN(
-      redis::Reply r,
-      redis_->Eval(ImportScript(), {kRegions, kVersion, kUpdatedAt}, args));
+  ASSIGN_OR_RETURN(redis::Reply r, redis_->Eval(ImportScript(),
+                                                {kRegions, kVersion, kUpdatedAt,
+                                                 audit::kRegistryStream},
+                                                args));
   return r.AsInteger();
 }
 
 absl::StatusOr<bool> RedisRegistryStore::PutRecord(RecordKind kind,
                                                    const std::string& key,
                                                    const std::string& bytes,
-                                                   absl::Time now) {
-  ASSIGN_OR_RETURN(
-      redis::Reply r,
-      redis_->Eval(PutScript(), {HashOf(kind), kRefVersion, kUpdatedAt},
-                   {key, bytes, Millis(now)}));
+                                                   absl::Time now,
+                                                   const std::string& audit) {
+  ASSIGN_OR_RETURN(redis::Reply r,
+                   redis_->Eval(PutScript(),
+                                {HashOf(kind), kRefVersion, kUpdatedAt,
+                                 audit::kRegistryStream},
+                                {key, bytes, Millis(now), audit}));
   ASSIGN_OR_RETURN(int64_t created, r.AsInteger());
   return created == 1;
 }
 
 absl::Status RedisRegistryStore::DeleteRecord(RecordKind kind,
                                               const std::string& key,
-                                              absl::Time now) {
+                                              absl::Time now,
+                                              const std::string& audit) {
   return redis_
-      ->Eval(DeleteScript(), {HashOf(kind), kRefVersion, kUpdatedAt},
-             {key, Millis(now)})
+      ->Eval(DeleteScript(),
+             {HashOf(kind), kRefVersion, kUpdatedAt, audit::kRegistryStream},
+             {key, Millis(now), audit})
       .status();
 }
 
 absl::StatusOr<int64_t> RedisRegistryStore::PutCalendar(
-    int64_t expected_version, v1::WorkingCalendar calendar, absl::Time now) {
+    int64_t expected_version, v1::WorkingCalendar calendar, absl::Time now,
+    const std::string& audit) {
   calendar.set_version(expected_version + 1);
   calendar.mutable_updated_at()->set_seconds(absl::ToUnixSeconds(now));
   ASSIGN_OR_RETURN(
       redis::Reply r,
-      redis_->Eval(CalendarScript(), {kCalendar, kCalVersion, kUpdatedAt},
+      redis_->Eval(CalendarScript(),
+                   {kCalendar, kCalVersion, kUpdatedAt, audit::kRegistryStream},
                    {absl::StrCat(expected_version),
-                    calendar.SerializeAsString(), Millis(now)}));
+                    calendar.SerializeAsString(), Millis(now), audit}));
   return r.AsInteger();
 }
 
 absl::StatusOr<int64_t> RedisRegistryStore::NextRuleNumber() {
   ASSIGN_OR_RETURN(redis::Reply r, redis_->Command({"INCR", kRuleSeq}));
   return r.AsInteger();
+}
+
+absl::StatusOr<std::vector<v1::AuditRecord>> RedisRegistryStore::ReadAudit(
+    const std::string& stream, const std::string& stream_name,
+    const std::string& before_id, int count) {
+  ASSIGN_OR_RETURN(
+      redis::Reply r,
+      redis_->Command({"XREVRANGE", stream,
+                       before_id.empty() ? "+" : absl::StrCat("(", before_id),
+                       "-", "COUNT", absl::StrCat(count)}));
+  std::vector<v1::AuditRecord> out;
+  for (const redis::Reply& entry : r.elements()) {
+    const auto& parts = entry.elements();
+    if (parts.size() != 2) return absl::DataLossError("audit entry is corrupt");
+    v1::AuditRecord record;
+    const auto& fields = parts[1].elements();
+    bool parsed = false;
+    for (size_t i = 0; i + 1 < fields.size(); i += 2) {
+      if (fields[i].str() == "pb")
+        parsed = record.ParseFromString(fields[i + 1].str());
+    }
+    if (!parsed) {
+      return absl::DataLossError(absl::StrCat("audit entry ", parts[0].str(),
+                                              " of ", stream, " is corrupt"));
+    }
+    record.set_id(parts[0].str());
+    record.set_stream(stream_name);
+    out.push_back(std::move(record));
+  }
+  return out;
 }
 
 }  // namespace gridcase::registry

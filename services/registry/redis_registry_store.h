@@ -25,16 +25,21 @@ class RedisRegistryStore final : public RegistryStore {
   absl::StatusOr<RegistryData> LoadAll() override;
   absl::StatusOr<int64_t> ImportRegions(int64_t expected_version,
                                         const std::vector<v1::Region>& regions,
-                                        absl::Time now) override;
+                                        absl::Time now,
+                                        const std::string& audit) override;
   absl::StatusOr<bool> PutRecord(RecordKind kind, const std::string& key,
-                                 const std::string& bytes,
-                                 absl::Time now) override;
+                                 const std::string& bytes, absl::Time now,
+                                 const std::string& audit) override;
   absl::Status DeleteRecord(RecordKind kind, const std::string& key,
-                            absl::Time now) override;
+                            absl::Time now, const std::string& audit) override;
   absl::StatusOr<int64_t> PutCalendar(int64_t expected_version,
                                       v1::WorkingCalendar calendar,
-                                      absl::Time now) override;
+                                      absl::Time now,
+                                      const std::string& audit) override;
   absl::StatusOr<int64_t> NextRuleNumber() override;
+  absl::StatusOr<std::vector<v1::AuditRecord>> ReadAudit(
+      const std::string& stream, const std::string& stream_name,
+      const std::string& before_id, int count) override;
 
  private:
   redis::RedisClient* redis_;

@@ -1,9 +1,11 @@
 // RegistryServiceImpl: members, departments, categories and responsibility
 // rules. Each upsert validates against the current snapshot, stores the
 // record and reloads the snapshot, so this replica reads its own writes.
+#include <optional>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/audit/audit_record.h"
 #include "common/auth/roles.h"
 #include "common/clock/timestamp.h"
 #include "common/privacy/mask.h"
@@ -53,12 +55,27 @@ std::string RuleOrderKey(const v1::Rule& r) {
 
 }  // namespace
 
+std::string RegistryServiceImpl::AuditOf(
+    const v1::Actor& actor, absl::string_view action, absl::string_view kind,
+    absl::string_view id, const google::protobuf::Message* before,
+    const google::protobuf::Message* after) const {
+  std::optional<v1::AuditRecord> record =
+      audit::Describe(actor, clock_->Now(), action, kind, id, before, after);
+  return record.has_value() ? record->SerializeAsString() : "";
+}
+
 absl::StatusOr<bool> RegistryServiceImpl::PutRecord(
-    RecordKind kind, const std::string& key,
-    const google::protobuf::Message& record) {
-  ASSIGN_OR_RETURN(
-      bool created,
-      store_->PutRecord(kind, key, record.SerializeAsString(), clock_->Now()));
+    const v1::Actor& actor, absl::string_view action, RecordKind kind,
+    const std::string& key, const google::protobuf::Message& record,
+    const google::protobuf::Message* shown_before,
+    const google::protobuf::Message& shown_after) {
+  static constexpr absl::string_view kKinds[] = {"member", "department",
+                                                 "category", "rule"};
+  std::string audit = AuditOf(actor, action, kKinds[static_cast<int>(kind)],
+                              key, shown_before, &shown_after);
+  ASSIGN_OR_RETURN(bool created,
+                   store_->PutRecord(kind, key, record.SerializeAsString(),
+                                     clock_->Now(), audit));
   RETURN_IF_ERROR(snapshots_->Reload());
   return created;
 }
@@ -77,8 +94,12 @@ absl::Status RegistryServiceImpl::DoUpsertMember(
   }
   RETURN_IF_ERROR(ValidateMember(member, *snapshot));
   *member.mutable_updated_at() = ToTimestamp(clock_->Now());
-  ASSIGN_OR_RETURN(bool created,
-                   PutRecord(RecordKind::kMember, member.id(), member));
+  std::optional<v1::Member> before;
+  if (existing != snapshot->members().end()) before = Public(existing->second);
+  ASSIGN_OR_RETURN(
+      bool created,
+      PutRecord(actor, "UpsertMember", RecordKind::kMember, member.id(), member,
+                before.has_value() ? &*before : nullptr, Public(member)));
   *resp->mutable_member() = Public(member);
   resp->set_created(created);
   return absl::OkStatus();
@@ -153,8 +174,15 @@ absl::Status RegistryServiceImpl::DoUpsertDepartment(
   v1::Department department = req.department();
   RETURN_IF_ERROR(ValidateDepartment(department));
   *department.mutable_updated_at() = ToTimestamp(clock_->Now());
-  ASSIGN_OR_RETURN(bool created, PutRecord(RecordKind::kDepartment,
-                                           department.id(), department));
+  auto snapshot = snapshots_->Get();
+  auto existing = snapshot->departments().find(department.id());
+  ASSIGN_OR_RETURN(
+      bool created,
+      PutRecord(actor, "UpsertDepartment", RecordKind::kDepartment,
+                department.id(), department,
+                existing == snapshot->departments().end() ? nullptr
+                                                          : &existing->second,
+                department));
   *resp->mutable_department() = department;
   resp->set_created(created);
   return absl::OkStatus();
@@ -201,8 +229,15 @@ absl::Status RegistryServiceImpl::DoUpsertCategory(
   v1::Category category = req.category();
   RETURN_IF_ERROR(ValidateCategory(category));
   *category.mutable_updated_at() = ToTimestamp(clock_->Now());
-  ASSIGN_OR_RETURN(bool created,
-                   PutRecord(RecordKind::kCategory, category.code(), category));
+  auto snapshot = snapshots_->Get();
+  auto existing = snapshot->categories().find(category.code());
+  ASSIGN_OR_RETURN(
+      bool created,
+      PutRecord(actor, "UpsertCategory", RecordKind::kCategory, category.code(),
+                category,
+                existing == snapshot->categories().end() ? nullptr
+                                                         : &existing->second,
+                category));
   *resp->mutable_category() = category;
   resp->set_created(created);
   return absl::OkStatus();
@@ -254,9 +289,16 @@ absl::Status RegistryServiceImpl::DoUpsertRule(const v1::Actor& actor,
     ASSIGN_OR_RETURN(int64_t n, store_->NextRuleNumber());
     rule.set_id(absl::StrCat("r-auto-", n));
   }
-  RETURN_IF_ERROR(ValidateRule(rule, *snapshots_->Get()));
+  auto snapshot = snapshots_->Get();
+  RETURN_IF_ERROR(ValidateRule(rule, *snapshot));
   *rule.mutable_updated_at() = ToTimestamp(clock_->Now());
-  ASSIGN_OR_RETURN(bool created, PutRecord(RecordKind::kRule, rule.id(), rule));
+  auto existing = snapshot->rules().find(rule.id());
+  ASSIGN_OR_RETURN(
+      bool created,
+      PutRecord(
+          actor, "UpsertRule", RecordKind::kRule, rule.id(), rule,
+          existing == snapshot->rules().end() ? nullptr : &existing->second,
+          rule));
   *resp->mutable_rule() = rule;
   resp->set_created(created);
   return absl::OkStatus();
@@ -271,8 +313,9 @@ absl::Status RegistryServiceImpl::DoDeleteRule(const v1::Actor& actor,
     return absl::NotFoundError(absl::StrCat("rule '", req.id(), "' not found"));
   }
   *resp->mutable_rule() = it->second;
-  absl::Status deleted =
-      store_->DeleteRecord(RecordKind::kRule, req.id(), clock_->Now());
+  absl::Status deleted = store_->DeleteRecord(
+      RecordKind::kRule, req.id(), clock_->Now(),
+      AuditOf(actor, "DeleteRule", "rule", req.id(), &it->second, nullptr));
   if (deleted.code() == absl::StatusCode::kNotFound) {
     return absl::NotFoundError(absl::StrCat("rule '", req.id(), "' not found"));
   }

@@ -82,6 +82,7 @@ GRIDCASE_REGISTRY_RPC(ListRules)
 GRIDCASE_REGISTRY_RPC(ResolveResponsibility)
 GRIDCASE_REGISTRY_RPC(GetCalendar)
 GRIDCASE_REGISTRY_RPC(UpsertCalendar)
+GRIDCASE_REGISTRY_RPC(ListAuditRecords)
 #undef GRIDCASE_REGISTRY_RPC
 
 absl::Status RegistryServiceImpl::DoGetRegion(const v1::Actor& actor,
@@ -193,6 +194,10 @@ absl::Status RegistryServiceImpl::DoUpsertCalendar(
   RETURN_IF_ERROR(calendar::FromProto(calendar).status());
   calendar.clear_version();
   calendar.clear_updated_at();
+  v1::WorkingCalendar before = snapshots_->Get()->calendar();
+  std::string audit =
+      AuditOf(actor, "UpsertCalendar", "calendar", calendar.time_zone(),
+              before.version() == 0 ? nullptr : &before, &calendar);
   // expected_version 0 means "whatever is stored": retry a lost race.
   absl::StatusOr<int64_t> version;
   for (int attempt = 0; attempt < 3; ++attempt) {
@@ -201,7 +206,7 @@ absl::Status RegistryServiceImpl::DoUpsertCalendar(
       ASSIGN_OR_RETURN(Versions stored, store_->GetVersions());
       expected = stored.calendar;
     }
-    version = store_->PutCalendar(expected, calendar, clock_->Now());
+    version = store_->PutCalendar(expected, calendar, clock_->Now(), audit);
     if (req.expected_version() != 0 ||
         version.status().code() != absl::StatusCode::kAborted) {
       break;

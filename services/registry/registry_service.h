@@ -90,6 +90,9 @@ class RegistryServiceImpl final : public v1::RegistryService::Service {
   grpc::Status UpsertCalendar(grpc::ServerContext* context,
                               const v1::UpsertCalendarRequest* request,
                               v1::UpsertCalendarResponse* response) override;
+  grpc::Status ListAuditRecords(
+      grpc::ServerContext* context, const v1::ListAuditRecordsRequest* request,
+      v1::ListAuditRecordsResponse* response) override;
 
  private:
   absl::Status DoImportGrids(const v1::Actor& actor,
@@ -155,10 +158,26 @@ class RegistryServiceImpl final : public v1::RegistryService::Service {
   absl::Status DoUpsertCalendar(const v1::Actor& actor,
                                 const v1::UpsertCalendarRequest& request,
                                 v1::UpsertCalendarResponse* response);
+  absl::Status DoListAuditRecords(const v1::Actor& actor,
+                                  const v1::ListAuditRecordsRequest& request,
+                                  v1::ListAuditRecordsResponse* response);
 
-  // Stores one reference record and reloads the snapshot.
-  absl::StatusOr<bool> PutRecord(RecordKind kind, const std::string& key,
-                                 const google::protobuf::Message& record);
+  // Stores one reference record, with the audit record of the change from
+  // `before` (null: created) as `action` of `actor`, and reloads the
+  // snapshot. `shown_before` and `shown_after` are what the audit shows of
+  // the object (e.g. a member with the phone masked).
+  absl::StatusOr<bool> PutRecord(const v1::Actor& actor,
+                                 absl::string_view action, RecordKind kind,
+                                 const std::string& key,
+                                 const google::protobuf::Message& record,
+                                 const google::protobuf::Message* shown_before,
+                                 const google::protobuf::Message& shown_after);
+
+  // The serialized audit record of a change, or "" if nothing changed.
+  std::string AuditOf(const v1::Actor& actor, absl::string_view action,
+                      absl::string_view kind, absl::string_view id,
+                      const google::protobuf::Message* before,
+                      const google::protobuf::Message* after) const;
 
   RegistryStore* store_;
   SnapshotHolder* snapshots_;

@@ -404,5 +404,84 @@ TEST_F(RegistryServiceTest, VersionsAreReported) {
   EXPECT_EQ(versions.grid_count(), 4);
 }
 
+// Every change of reference data is recorded with who, when and what; a
+// write that changes nothing records nothing; only admins read the record.
+TEST_F(RegistryServiceTest, ReferenceChangesAreAuditedForAdmins) {
+  LoadReference();
+  v1::ListAuditRecordsRequest all;
+  v1::ListAuditRecordsResponse before;
+  ASSERT_OK(Call(&v1::RegistryService::Stub::ListAuditRecords, all, &before));
+  // The import, the departments and the categories of LoadReference.
+  ASSERT_GE(before.records_size(), 3);
+  EXPECT_EQ(before.records(before.records_size() - 1).action(), "ImportGrids");
+
+  v1::UpsertCategoryRequest change;
+  *change.mutable_category() = BaseData().categories[0];
+  change.mutable_category()->set_urgent(!change.category().urgent());
+  v1::UpsertCategoryResponse out;
+  clock_.Advance(absl::Minutes(5));
+  ASSERT_OK(Call(&v1::RegistryService::Stub::UpsertCategory, change, &out));
+  // The same again: nothing changes, nothing is recorded.
+  ASSERT_OK(Call(&v1::RegistryService::Stub::UpsertCategory, change, &out));
+
+  v1::ListAuditRecordsRequest one;
+  one.set_object_kind("category");
+  one.set_object_id(change.category().code());
+  v1::ListAuditRecordsResponse audited;
+  ASSERT_OK(Call(&v1::RegistryService::Stub::ListAuditRecords, one, &audited));
+  ASSERT_EQ(audited.records_size(), 2);  // created, then changed once
+  const v1::AuditRecord& latest = audited.records(0);
+  EXPECT_EQ(latest.action(), "UpsertCategory");
+  EXPECT_EQ(latest.actor().subject(), "m-admin");
+  EXPECT_EQ(latest.time().seconds(), absl::ToUnixSeconds(clock_.Now()));
+  EXPECT_THAT(latest.changed_fields(), ::testing::ElementsAre("urgent"));
+  EXPECT_EQ(latest.stream(), "registry");
+  EXPECT_THAT(audited.records(1).changed_fields(), ::testing::ElementsAre("*"));
+
+  // Members' phones appear masked in the record.
+  v1::UpsertMemberRequest member;
+  member.mutable_member()->set_id("m-audit");
+  member.mutable_member()->set_name("审计员");
+  member.mutable_member()->add_roles(v1::ROLE_ACCEPTOR);
+  member.mutable_member()->set_phone("13912345678");
+  member.mutable_member()->set_active(true);
+  v1::UpsertMemberResponse member_out;
+  ASSERT_OK(
+      Call(&v1::RegistryService::Stub::UpsertMember, member, &member_out));
+  v1::ListAuditRecordsRequest by_member;
+  by_member.set_object_kind("member");
+  by_member.set_object_id("m-audit");
+  v1::ListAuditRecordsResponse member_audit;
+  ASSERT_OK(Call(&v1::RegistryService::Stub::ListAuditRecords, by_member,
+                 &member_audit));
+  ASSERT_EQ(member_audit.records_size(), 1);
+  EXPECT_THAT(member_audit.records(0).after_json(),
+              ::testing::Not(HasSubstr("13912345678")));
+  EXPECT_THAT(member_audit.records(0).after_json(), HasSubstr("139****5678"));
+
+  // Pages: one record at a time, newest first, no repeats.
+  v1::ListAuditRecordsRequest paged;
+  paged.set_page_size(1);
+  std::vector<std::string> ids;
+  do {
+    v1::ListAuditRecordsResponse page;
+    ASSERT_OK(Call(&v1::RegistryService::Stub::ListAuditRecords, paged, &page));
+    for (const v1::AuditRecord& r : page.records()) ids.push_back(r.id());
+    paged.set_page_token(page.next_page_token());
+  } while (!paged.page_token().empty() && ids.size() < 100);
+  v1::ListAuditRecordsResponse everything;
+  ASSERT_OK(
+      Call(&v1::RegistryService::Stub::ListAuditRecords, all, &everything));
+  ASSERT_EQ(ids.size(), static_cast<size_t>(everything.records_size()));
+  for (int i = 0; i < everything.records_size(); ++i) {
+    EXPECT_EQ(ids[i], everything.records(i).id());
+  }
+
+  EXPECT_THAT(Call(&v1::RegistryService::Stub::ListAuditRecords, all, &audited,
+                   kDispatcher),
+              StatusIs(absl::StatusCode::kPermissionDenied,
+                       HasSubstr("ListAuditRecords needs role ADMIN")));
+}
+
 }  // namespace
 }  // namespace gridcase::registry

@@ -45,6 +45,10 @@ struct RegistryData {
 // Which kind of reference record a Put or Delete touches.
 enum class RecordKind { kMember, kDepartment, kCategory, kRule };
 
+// Every write below takes `audit`: a serialized v1::AuditRecord appended to
+// the audit stream `audit::kRegistryStream` in the same atomic step as the
+// change, or empty to record nothing (a write that changes nothing).
+
 class RegistryStore {
  public:
   virtual ~RegistryStore() = default;
@@ -57,26 +61,36 @@ class RegistryStore {
   // Returns the new version.
   virtual absl::StatusOr<int64_t> ImportRegions(
       int64_t expected_version, const std::vector<v1::Region>& regions,
-      absl::Time now) = 0;
+      absl::Time now, const std::string& audit) = 0;
 
   // Stores one reference record (serialized message) under `key` and bumps
   // the reference version. Returns true if the key did not exist before.
   virtual absl::StatusOr<bool> PutRecord(RecordKind kind,
                                          const std::string& key,
                                          const std::string& bytes,
-                                         absl::Time now) = 0;
+                                         absl::Time now,
+                                         const std::string& audit) = 0;
   // Deletes one reference record; NOT_FOUND if absent. Bumps the version.
   virtual absl::Status DeleteRecord(RecordKind kind, const std::string& key,
-                                    absl::Time now) = 0;
+                                    absl::Time now,
+                                    const std::string& audit) = 0;
 
   // Replaces the calendar if its stored version is `expected_version` (0
   // when none is stored); else ABORTED. Returns the new version.
   virtual absl::StatusOr<int64_t> PutCalendar(int64_t expected_version,
                                               v1::WorkingCalendar calendar,
-                                              absl::Time now) = 0;
+                                              absl::Time now,
+                                              const std::string& audit) = 0;
 
   // A fresh number for server-assigned rule ids.
   virtual absl::StatusOr<int64_t> NextRuleNumber() = 0;
+
+  // Up to `count` records of the audit stream `stream`, newest first,
+  // strictly older than entry id `before_id` (empty: from the newest), each
+  // with its id and `stream_name` filled in.
+  virtual absl::StatusOr<std::vector<v1::AuditRecord>> ReadAudit(
+      const std::string& stream, const std::string& stream_name,
+      const std::string& before_id, int count) = 0;
 };
 
 }  // namespace gridcase::registry

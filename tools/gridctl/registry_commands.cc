@@ -36,6 +36,10 @@ Usage:
   gridctl registry departments|categories [--major=E01]|calendar [--json]
   gridctl registry rules [--category=CODE] [--scope=CODE] [--department=ID]
       The registry's lists, every page.
+  gridctl registry audit [--kind=category] [--id=E0101] [--by=SUBJECT]
+      [--limit=50] [--json]
+      who changed reference data or the routing policy, when, and what
+      (newest first; admins only)
 
 Options:
   --target=HOST:PORT  registry address ($GRIDCASE_REGISTRY_TARGET,
@@ -47,9 +51,10 @@ Options:
 )";
 
 const std::vector<std::string> kOptions = {
-    "target",     "actor",    "timeout",  "json",   "help", "validate-only",
-    "catalogue",  "calendar", "level",    "parent", "role", "grid",
-    "department", "major",    "category", "scope"};
+    "target",        "actor",     "timeout",    "json",  "help",
+    "validate-only", "catalogue", "calendar",   "level", "parent",
+    "role",          "grid",      "department", "major", "category",
+    "scope",         "kind",      "id",         "by",    "limit"};
 
 absl::StatusOr<std::string> ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

@@ -1,11 +1,14 @@
 #include "tools/gridctl/registry_lists.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
+#include "absl/time/time.h"
 #include "common/status/grpc_status.h"
 #include "gridcase/v1/registry.grpc.pb.h"
 
@@ -47,7 +50,8 @@ std::string Roles(const v1::Member& m) {
 
 bool IsRegistryList(const std::string& what) {
   return what == "regions" || what == "members" || what == "departments" ||
-         what == "categories" || what == "rules" || what == "calendar";
+         what == "categories" || what == "rules" || what == "calendar" ||
+         what == "audit";
 }
 
 int RunRegistryList(const std::string& what, const Invocation& in) {
@@ -157,6 +161,43 @@ int RunRegistryList(const std::string& what, const Invocation& in) {
       }
     }
     if (s.ok() && in.Has("json")) PrintJson(all);
+  } else if (what == "audit") {
+    v1::ListAuditRecordsRequest req;
+    req.set_object_kind(in.Get("kind", nullptr));
+    req.set_object_id(in.Get("id", nullptr));
+    req.set_actor_subject(in.Get("by", nullptr));
+    int limit = 50;
+    if (in.Has("limit") &&
+        (!absl::SimpleAtoi(in.Get("limit", nullptr), &limit) || limit < 1)) {
+      return Fail(absl::InvalidArgumentError(
+          "--limit: must be a positive number of records"));
+    }
+    req.set_page_size(std::min(limit, 500));
+    v1::ListAuditRecordsResponse all;
+    auto stub =
+        v1::RegistryService::NewStub(Channel(in, "GRIDCASE_REGISTRY_TARGET"));
+    while (s.ok() && all.records_size() < limit) {
+      v1::ListAuditRecordsResponse page;
+      auto context = Context(in);
+      s = FromGrpcStatus(stub->ListAuditRecords(context.get(), req, &page));
+      for (auto& r : *page.mutable_records()) {
+        if (all.records_size() < limit) *all.add_records() = std::move(r);
+      }
+      if (page.next_page_token().empty()) break;
+      req.set_page_token(page.next_page_token());
+    }
+    if (s.ok() && in.Has("json")) PrintJson(all);
+    if (s.ok() && !in.Has("json")) {
+      for (const v1::AuditRecord& r : all.records()) {
+        std::string when = absl::FormatTime(
+            "%Y-%m-%d %H:%M:%S", absl::FromUnixSeconds(r.time().seconds()),
+            absl::FixedTimeZone(8 * 3600));
+        std::printf("%s  %-16s %-20s %-14s %-12s %s\n", when.c_str(),
+                    r.actor().subject().c_str(), r.action().c_str(),
+                    r.object_kind().c_str(), r.object_id().c_str(),
+                    absl::StrJoin(r.changed_fields(), ",").c_str());
+      }
+    }
   } else if (what == "calendar") {
     auto stub =
         v1::RegistryService::NewStub(Channel(in, "GRIDCASE_REGISTRY_TARGET"));

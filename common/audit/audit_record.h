@@ -1,0 +1,43 @@
+// The audit of reference data: what one change of grids, members,
+// departments, categories, rules, the calendar or the routing policy
+// records (who, when, what changed), and the Redis streams that hold the
+// records. The registry and dispatch append a record in the same Lua script
+// as the change; RegistryService.ListAuditRecords reads both streams.
+#ifndef GRIDCASE_COMMON_AUDIT_AUDIT_RECORD_H_
+#define GRIDCASE_COMMON_AUDIT_AUDIT_RECORD_H_
+
+#include <google/protobuf/message.h>
+
+#include <cstddef>
+#include <optional>
+#include <string>
+
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "gridcase/v1/registry.pb.h"
+
+namespace gridcase::audit {
+
+// The streams, each in the hash slot of the data it audits (Redis Cluster):
+// the registry's and the routing policy's.
+inline constexpr char kRegistryStream[] = "{reg}:audit";
+inline constexpr char kRoutingStream[] = "{disp}:audit";
+// Approximate length each stream is trimmed to (XADD MAXLEN ~).
+inline constexpr int kMaxRecords = 100000;
+// before_json and after_json are cut beyond this.
+inline constexpr size_t kMaxJsonBytes = 16 * 1024;
+
+// The record of a change from `before` to `after` (either may be null: a
+// creation or a deletion), or nullopt if nothing but the change's own
+// timestamps and versions differs. `id` and `stream` are left empty.
+std::optional<v1::AuditRecord> Describe(const v1::Actor& actor,
+                                        absl::Time when,
+                                        absl::string_view action,
+                                        absl::string_view object_kind,
+                                        absl::string_view object_id,
+                                        const google::protobuf::Message* before,
+                                        const google::protobuf::Message* after);
+
+}  // namespace gridcase::audit
+
+#endif  // GRIDCASE_COMMON_AUDIT_AUDIT_RECORD_H_
