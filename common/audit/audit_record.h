@@ -24,14 +24,31 @@ inline constexpr char kRegistryStream[] = "{reg}:audit";
 inline constexpr char kRoutingStream[] = "{disp}:audit";
 // Approximate length each stream is trimmed to (XADD MAXLEN ~).
 inline constexpr int kMaxRecords = 100000;
+
+// Lua, for the scripts that make a change: `audit(stream, record)` appends
+// the serialized record (nothing if it is empty) to the stream, trimmed to
+// about kMaxRecords. Prepend it to the script's body.
+#define GRIDCASE_AUDIT_APPEND_LUA                                       \
+  "local function audit(stream, record)\n"                              \
+  "  if record ~= '' then\n"                                            \
+  "    redis.call('XADD', stream, 'MAXLEN', '~', '100000', '*', 'pb', " \
+  "record)\n"                                                           \
+  "  end\n"                                                             \
+  "end\n"
+static_assert(kMaxRecords == 100000,
+              "GRIDCASE_AUDIT_APPEND_LUA spells kMaxRecords out");
+
+// The object kinds records name (AuditRecord.object_kind), for filters.
+inline constexpr const char* kObjectKinds[] = {
+    "grids", "member",   "department",    "category",
+    "rule",  "calendar", "routing_policy"};
 // before_json and after_json are cut beyond this.
 inline constexpr size_t kMaxJsonBytes = 16 * 1024;
 
 // The record of a change from `before` to `after` (either may be null: a
 // creation or a deletion), or nullopt if nothing but the change's own
 // timestamps and versions differs. `id` and `stream` are left empty.
-std::optional<v1::AuditRecord> Describe(const v1::Actor& actor,
-                                        absl::Time when,
+std::optional<v1::AuditRecord> Describe(const v1::Actor& actor, absl::Time when,
                                         absl::string_view action,
                                         absl::string_view object_kind,
                                         absl::string_view object_id,

@@ -1,7 +1,5 @@
 #include "common/auth/outbound.h"
 
-#include <fstream>
-#include <sstream>
 #include <utility>
 
 #include "absl/strings/ascii.h"
@@ -11,26 +9,9 @@
 namespace gridcase::auth {
 namespace {
 
-bool SameFile(const struct stat& a, const struct stat& b) {
-  return a.st_ino == b.st_ino && a.st_dev == b.st_dev &&
-         a.st_size == b.st_size && a.st_mtim.tv_sec == b.st_mtim.tv_sec &&
-         a.st_mtim.tv_nsec == b.st_mtim.tv_nsec;
-}
-
-absl::StatusOr<std::string> ReadToken(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) {
-    return absl::UnavailableError(
-        absl::StrCat("service token file ", path, ": cannot be read"));
-  }
-  std::stringstream text;
-  text << in.rdbuf();
-  std::string token(absl::StripAsciiWhitespace(text.str()));
-  if (token.empty()) {
-    return absl::UnavailableError(
-        absl::StrCat("service token file ", path, ": is empty"));
-  }
-  return token;
+absl::Status Unreadable(const std::string& path, absl::string_view why) {
+  return absl::UnavailableError(
+      absl::StrCat("service token file ", path, ": ", why));
 }
 
 }  // namespace
@@ -61,17 +42,16 @@ absl::StatusOr<std::unique_ptr<TokenFileIdentity>> TokenFileIdentity::Create(
 }
 
 absl::StatusOr<std::string> TokenFileIdentity::Token() const {
-  struct stat now = {};
-  if (stat(path_.c_str(), &now) != 0) {
-    return absl::UnavailableError(
-        absl::StrCat("service token file ", path_, ": cannot be read"));
-  }
+  absl::StatusOr<FileIdentity> now = StatKeyFile(path_);
+  if (!now.ok()) return Unreadable(path_, "cannot be read");
   absl::MutexLock lock(&mu_);
-  if (!token_.empty() && SameFile(now, seen_)) return token_;
-  absl::StatusOr<std::string> token = ReadToken(path_);
-  if (!token.ok()) return token.status();
-  token_ = *std::move(token);
-  seen_ = now;
+  if (!token_.empty() && *now == seen_) return token_;
+  absl::StatusOr<KeyFile> file = ReadKeyFile(path_);
+  if (!file.ok()) return Unreadable(path_, "cannot be read");
+  std::string token(absl::StripAsciiWhitespace(file->bytes));
+  if (token.empty()) return Unreadable(path_, "is empty");
+  token_ = std::move(token);
+  seen_ = file->identity;
   return token_;
 }
 

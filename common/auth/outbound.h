@@ -8,7 +8,6 @@
 #define GRIDCASE_COMMON_AUTH_OUTBOUND_H_
 
 #include <grpcpp/client_context.h>
-#include <sys/stat.h>
 
 #include <memory>
 #include <string>
@@ -18,6 +17,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "common/auth/key_files.h"
 
 namespace gridcase::auth {
 
@@ -60,7 +60,7 @@ class TokenFileIdentity final : public OutboundIdentity {
   const std::string path_;
   mutable absl::Mutex mu_;
   mutable std::string token_ ABSL_GUARDED_BY(mu_);
-  mutable struct stat seen_ ABSL_GUARDED_BY(mu_) = {};
+  mutable FileIdentity seen_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace gridcase::auth

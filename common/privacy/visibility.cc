@@ -3,22 +3,16 @@
 #include <cmath>
 #include <utility>
 
+#include "common/auth/roles.h"
 #include "common/privacy/mask.h"
 
 namespace gridcase::privacy {
 namespace {
 
-bool Holds(const v1::Actor& actor, v1::Role role) {
-  for (int r : actor.roles()) {
-    if (r == role) return true;
-  }
-  return false;
-}
-
 bool Centre(const v1::Actor& viewer) {
   for (v1::Role role : {v1::ROLE_ACCEPTOR, v1::ROLE_DISPATCHER,
                         v1::ROLE_DUTY_CHIEF, v1::ROLE_ADMIN, v1::ROLE_SYSTEM}) {
-    if (Holds(viewer, role)) return true;
+    if (auth::HasRole(viewer, role)) return true;
   }
   return false;
 }
@@ -166,8 +160,7 @@ v1::Case PresentCase(v1::Case c, const v1::Actor& viewer) {
 v1::CaseEvent PresentEvent(v1::CaseEvent e, const v1::Actor& viewer,
                            const ReporterFacts& reporter) {
   bool by_viewer = e.actor().subject() == viewer.subject();
-  bool by_reporter =
-      !reporter.id.empty() && e.actor().subject() == reporter.id;
+  bool by_reporter = !reporter.id.empty() && e.actor().subject() == reporter.id;
   switch (AudienceOf(viewer, reporter)) {
     case Audience::kCentre:
       return e;

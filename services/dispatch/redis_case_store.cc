@@ -126,19 +126,18 @@ return 1
 }
 
 // KEYS: 1 routing, 2 its audit stream. ARGV: 1 expected version (0 = any),
-// 2 policy pb without version, 3 the audit record (empty: none), 4 the
-// audit stream's MAXLEN. Returns the new version.
+// 2 policy pb without version, 3 the audit record (empty: none). Returns the
+// new version.
 const redis::Script& RoutingScript() {
-  static const auto* script = new redis::Script("dispatch_routing", R"lua(
+  static const auto* script =
+      new redis::Script("dispatch_routing", GRIDCASE_AUDIT_APPEND_LUA R"lua(
 local v = tonumber(redis.call('HGET', KEYS[1], 'version') or '0')
 if ARGV[1] ~= '0' and tonumber(ARGV[1]) ~= v then
   return redis.error_reply('ABORTED routing policy is at version ' .. v ..
     ', not ' .. ARGV[1] .. '; re-read it and retry')
 end
 redis.call('HSET', KEYS[1], 'pb', ARGV[2], 'version', v + 1)
-if ARGV[3] ~= '' then
-  redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[4], '*', 'pb', ARGV[3])
-end
+audit(KEYS[2], ARGV[3])
 return v + 1
 )lua");
   return *script;
@@ -553,9 +552,9 @@ absl::StatusOr<v1::RoutingPolicy> RedisCaseStore::PutRouting(
   stored.clear_version();
   ASSIGN_OR_RETURN(
       redis::Reply reply,
-      redis_->Eval(RoutingScript(), {kRoutingKey, audit::kRoutingStream},
-                   {absl::StrCat(expected_version), stored.SerializeAsString(),
-                    audit, absl::StrCat(audit::kMaxRecords)}));
+      redis_->Eval(
+          RoutingScript(), {kRoutingKey, audit::kRoutingStream},
+          {absl::StrCat(expected_version), stored.SerializeAsString(), audit}));
   stored.set_version(reply.integer());
   return stored;
 }

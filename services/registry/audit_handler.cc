@@ -1,12 +1,15 @@
 // RegistryServiceImpl::ListAuditRecords: the audit records of reference
 // data and of the routing policy, newest first, merged from their two
 // streams (audit::kRegistryStream, audit::kRoutingStream) and filtered.
+#include <algorithm>
+#include <iterator>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/audit/audit_record.h"
 #include "common/paging/page_token.h"
@@ -52,6 +55,14 @@ bool Matches(const v1::ListAuditRecordsRequest& req, const v1::AuditRecord& r) {
 absl::Status RegistryServiceImpl::DoListAuditRecords(
     const v1::Actor& actor, const v1::ListAuditRecordsRequest& req,
     v1::ListAuditRecordsResponse* resp) {
+  if (!req.object_kind().empty() &&
+      std::find(std::begin(audit::kObjectKinds), std::end(audit::kObjectKinds),
+                req.object_kind()) == std::end(audit::kObjectKinds)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("object_kind: must be one of ",
+                     absl::StrJoin(audit::kObjectKinds, ", "),
+                     " (or empty), got '", req.object_kind(), "'"));
+  }
   if (req.object_id().size() > 256 || req.actor_subject().size() > 256) {
     return absl::InvalidArgumentError(
         "object_id, actor_subject: must be at most 256 characters");

@@ -26,19 +26,12 @@ constexpr char kRuleSeq[] = "{reg}:rule_seq";
 // Upserts regions and bumps the registry version if it is still ARGV[1].
 // Every write script appends its audit record (ARGV audit, empty: none) to
 // the audit stream, its last KEY, in the same atomic step as the change.
-#define GRIDCASE_AUDIT_LUA                                              \
-  "local function audit(stream, record)\n"                              \
-  "  if record ~= '' then\n"                                            \
-  "    redis.call('XADD', stream, 'MAXLEN', '~', '100000', '*', 'pb', " \
-  "record)\n"                                                           \
-  "  end\n"                                                             \
-  "end\n"
 
 // KEYS: regions, version, updated_at, audit. ARGV: expected version, now,
 // audit record, then code/region pairs.
 const redis::Script& ImportScript() {
   static const auto* script =
-      new redis::Script("registry_import", GRIDCASE_AUDIT_LUA R"lua(
+      new redis::Script("registry_import", GRIDCASE_AUDIT_APPEND_LUA R"lua(
 local current = tonumber(redis.call('GET', KEYS[2]) or '0')
 if current ~= tonumber(ARGV[1]) then
   return redis.error_reply('ABORTED registry version is ' .. current ..
@@ -58,7 +51,7 @@ return current + 1
 // Stores one record and bumps the reference version; returns 1 if created.
 const redis::Script& PutScript() {
   static const auto* script =
-      new redis::Script("registry_put", GRIDCASE_AUDIT_LUA R"lua(
+      new redis::Script("registry_put", GRIDCASE_AUDIT_APPEND_LUA R"lua(
 local created = redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 redis.call('INCR', KEYS[2])
 redis.call('SET', KEYS[3], ARGV[3])
@@ -70,7 +63,7 @@ return created
 
 const redis::Script& DeleteScript() {
   static const auto* script =
-      new redis::Script("registry_delete", GRIDCASE_AUDIT_LUA R"lua(
+      new redis::Script("registry_delete", GRIDCASE_AUDIT_APPEND_LUA R"lua(
 if redis.call('HDEL', KEYS[1], ARGV[1]) == 0 then
   return redis.error_reply('NOT_FOUND ' .. ARGV[1])
 end
@@ -85,7 +78,7 @@ return 1
 // Replaces the calendar if its version is still ARGV[1].
 const redis::Script& CalendarScript() {
   static const auto* script =
-      new redis::Script("registry_calendar", GRIDCASE_AUDIT_LUA R"lua(
+      new redis::Script("registry_calendar", GRIDCASE_AUDIT_APPEND_LUA R"lua(
 local current = tonumber(redis.call('GET', KEYS[2]) or '0')
 if current ~= tonumber(ARGV[1]) then
   return redis.error_reply('ABORTED calendar version is ' .. current ..

@@ -477,6 +477,14 @@ TEST_F(RegistryServiceTest, ReferenceChangesAreAuditedForAdmins) {
     EXPECT_EQ(ids[i], everything.records(i).id());
   }
 
+  v1::ListAuditRecordsRequest bad_kind;
+  bad_kind.set_object_kind("members");
+  EXPECT_THAT(
+      Call(&v1::RegistryService::Stub::ListAuditRecords, bad_kind, &audited),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               ::testing::AllOf(HasSubstr("object_kind: must be one of"),
+                                HasSubstr("'members'"))));
+
   EXPECT_THAT(Call(&v1::RegistryService::Stub::ListAuditRecords, all, &audited,
                    kDispatcher),
               StatusIs(absl::StatusCode::kPermissionDenied,

@@ -6,9 +6,7 @@
 
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
 #include <memory>
-#include <sstream>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -18,6 +16,7 @@
 #include "common/auth/channels.h"
 #include "common/auth/client_identity.h"
 #include "common/auth/jwks.h"
+#include "common/auth/key_files.h"
 
 namespace gridcase::gridctl {
 namespace {
@@ -71,15 +70,13 @@ absl::StatusOr<std::string> MintToken(const std::string& actor_header,
 
 absl::StatusOr<std::string> PublicJwks(const std::string& key_file,
                                        const std::string& kid) {
-  std::ifstream in(key_file);
-  std::stringstream pem;
-  pem << in.rdbuf();
-  if (!in) {
+  absl::StatusOr<auth::KeyFile> pem = auth::ReadKeyFile(key_file);
+  if (!pem.ok()) {
     return absl::InvalidArgumentError(
-        absl::StrCat("--key: cannot read '", key_file, "'"));
+        absl::StrCat("--key: ", pem.status().message()));
   }
   absl::StatusOr<std::string> jwk =
-      auth::PublicJwkFromPrivateKeyPem(pem.str(), kid);
+      auth::PublicJwkFromPrivateKeyPem(pem->bytes, kid);
   if (!jwk.ok()) return jwk.status();
   return absl::StrCat("{\"keys\":[", *jwk, "]}");
 }
@@ -126,31 +123,23 @@ std::shared_ptr<grpc::Channel> Channel(const Invocation& in,
   if (ca.empty()) {
     return grpc::CreateChannel(target, grpc::InsecureChannelCredentials());
   }
-  std::ifstream in_ca(ca);
-  std::stringstream pem;
-  pem << in_ca.rdbuf();
-  if (!in_ca || pem.str().empty()) {
-    std::fprintf(stderr, "error: --tls_ca: cannot read '%s'\n", ca.c_str());
-    std::exit(2);
-  }
+  // A PEM file named by an option, or exit naming the option.
+  auto pem = [](const char* option, const std::string& path) {
+    absl::StatusOr<auth::KeyFile> file = auth::ReadKeyFile(path);
+    if (!file.ok() || file->bytes.empty()) {
+      std::fprintf(stderr, "error: --%s: cannot read '%s'\n", option,
+                   path.c_str());
+      std::exit(2);
+    }
+    return file->bytes;
+  };
   grpc::SslCredentialsOptions ssl;
-  ssl.pem_root_certs = pem.str();
+  ssl.pem_root_certs = pem("tls_ca", ca);
   std::string cert = in.Get("tls_cert", "GRIDCASE_TLS_CLIENT_CERT_FILE");
   std::string key = in.Get("tls_key", "GRIDCASE_TLS_CLIENT_KEY_FILE");
   if (!cert.empty() || !key.empty()) {
-    std::ifstream cert_in(cert), key_in(key);
-    std::stringstream cert_pem, key_pem;
-    cert_pem << cert_in.rdbuf();
-    key_pem << key_in.rdbuf();
-    if (!cert_in || !key_in || cert_pem.str().empty() ||
-        key_pem.str().empty()) {
-      std::fprintf(stderr,
-                   "error: --tls_cert and --tls_key: both must be readable "
-                   "PEM files\n");
-      std::exit(2);
-    }
-    ssl.pem_cert_chain = cert_pem.str();
-    ssl.pem_private_key = key_pem.str();
+    ssl.pem_cert_chain = pem("tls_cert", cert);
+    ssl.pem_private_key = pem("tls_key", key);
   }
   return grpc::CreateChannel(target, grpc::SslCredentials(ssl));
 }
