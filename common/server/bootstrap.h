@@ -37,6 +37,12 @@ class Bootstrap final {
                              absl::string_view usage);
 
   redis::RedisClient& redis() { return *redis_; }
+  // A Redis connection of its own (same address and password as redis(),
+  // not from its pool), for a long blocking reader such as a stream's
+  // XREAD BLOCK: a reader on the pool would hold a slot that requests need.
+  // `reply_timeout` must exceed the longest BLOCK it sends.
+  std::unique_ptr<redis::RedisPool> DedicatedRedis(
+      absl::Duration reply_timeout) const;
   const auth::Authenticator& authenticator() const { return *authenticator_; }
   // How this service identifies itself to other gridcase services. In jwt
   // mode it needs --service_token_file: without one, the first call stops
@@ -55,6 +61,8 @@ class Bootstrap final {
 
   // Adds a condition to readiness: health is SERVING only while Redis
   // answers PING and every such check returns OK (its message is logged).
+  // The PING goes over a connection of its own, so a busy pool never makes
+  // a healthy process report NOT_SERVING.
   void AddReadinessCheck(HealthProbe check) {
     readiness_checks_.push_back(std::move(check));
   }
@@ -67,6 +75,7 @@ class Bootstrap final {
 
   ServerOptions options_;
   std::string ready_file_;
+  redis::PoolOptions pool_options_;
   std::unique_ptr<redis::RedisPool> redis_;
   std::unique_ptr<auth::Authenticator> authenticator_;
   std::unique_ptr<auth::OutboundIdentity> outbound_;
