@@ -1,8 +1,8 @@
 // CaseStackTest: a fixture running the case stack as real processes —
 // redis-server, gridcase-registry (sample grids, the shipped catalogue's
-// E0101/E0102 with test limits of seconds, departments sanitation and works,
-// Puyuan rules to sanitation), gridcase-intake and gridcase-dispatch — with
-// helpers to report cases and call the workflow as each role. Time passes
+// E0101/E0102/E0103 with test limits of seconds, departments sanitation and
+// works, Puyuan rules to sanitation), gridcase-intake and gridcase-dispatch —
+// with helpers to report cases and call the workflow as each role. Time passes
 // by catalogue limits of seconds, never long sleeps.
 #ifndef GRIDCASE_TESTS_CASE_STACK_H_
 #define GRIDCASE_TESTS_CASE_STACK_H_
@@ -126,15 +126,19 @@ class CaseStackTest : public ::testing::Test {
                     &catalogue)
                     .ok());
     for (v1::Category c : catalogue.categories()) {
-      if (c.code() != "E0101" && c.code() != "E0102") continue;
-      // Test limits: an hour for every stage; E0102 must be handled in 2 s.
+      if (c.code() != "E0101" && c.code() != "E0102" && c.code() != "E0103") {
+        continue;
+      }
+      // Test limits: an hour for every stage; E0102 must be handled and
+      // E0103 registered in 2 s.
       c.clear_limits();
       for (v1::Stage s : {v1::STAGE_REGISTER, v1::STAGE_DISPATCH,
                           v1::STAGE_HANDLE, v1::STAGE_VERIFY}) {
         v1::StageLimit* l = c.add_limits();
         l->set_stage(s);
-        *l->mutable_limit() =
-            Seconds(c.code() == "E0102" && s == v1::STAGE_HANDLE ? 2 : 3600);
+        bool short_limit = (c.code() == "E0102" && s == v1::STAGE_HANDLE) ||
+                           (c.code() == "E0103" && s == v1::STAGE_REGISTER);
+        *l->mutable_limit() = Seconds(short_limit ? 2 : 3600);
       }
       v1::UpsertCategoryRequest req;
       *req.mutable_category() = c;

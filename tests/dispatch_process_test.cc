@@ -123,6 +123,32 @@ TEST_F(DispatchProcessTest, ManualReviewReturnRedispatchAndRework) {
   EXPECT_EQ(handle_attempts, 3);  // sanitation, works, works after rework
 }
 
+// A report waiting in manual review past its REGISTER limit goes yellow and
+// overdue like any other stage: the events are emitted once, and the case
+// enters the supervision queue.
+TEST_F(DispatchProcessTest, ReportWaitingForReviewGoesOverdue) {
+  std::string id = Report(/*patrol=*/false, "E0103", 2);  // REGISTER: 2 s
+  WaitFor(id, Has(v1::CASE_EVENT_TYPE_OVERDUE));
+  ASSERT_OK_AND_ASSIGN(std::vector<v1::CaseEvent> t, Timeline(id));
+  EXPECT_EQ(Count(t, v1::CASE_EVENT_TYPE_WARNING), 1);
+  ASSERT_EQ(Count(t, v1::CASE_EVENT_TYPE_OVERDUE), 1);
+  for (const v1::CaseEvent& e : t) {
+    if (e.type() == v1::CASE_EVENT_TYPE_OVERDUE) {
+      EXPECT_EQ(e.stage(), v1::STAGE_REGISTER);
+    }
+  }
+  EXPECT_EQ(StateOf(id), v1::CASE_STATE_REPORTED);
+  std::string reason;
+  EXPECT_TRUE(InQueue(kChief, v1::QUEUE_SUPERVISION, "", id, &reason));
+  EXPECT_EQ(reason, "overdue: REGISTER");
+  EXPECT_TRUE(InQueue(kAcceptor, v1::QUEUE_REVIEW, "", id, &reason));
+  // Registered late: the REGISTER stage ends RED and DISPATCH starts.
+  ASSERT_OK_AND_ASSIGN(
+      v1::RegisterCaseResponse registered,
+      RegisterCase(kAcceptor, For<v1::RegisterCaseRequest>(id)));
+  EXPECT_EQ(registered.case_().state(), v1::CASE_STATE_REGISTERED);
+}
+
 TEST_F(DispatchProcessTest, ExtensionApprovedMovesTheDeadline) {
   std::string id = Report(true, "E0101", 2);
   WaitFor(id, Has(v1::CASE_EVENT_TYPE_DISPATCHED));

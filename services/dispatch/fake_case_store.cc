@@ -126,6 +126,9 @@ absl::Status FakeCaseStore::SetReview(const v1::Case& c,
   }
   it->second.review_reason = reason;
   queues_["q:review"][QueueMemberOf(c)] = QueueScoreOf(c);
+  AlarmTimes a = AlarmsOf(c, {});
+  if (a.warn_ms >= 0) alarms_.emplace(c.id() + "|w", a.warn_ms);
+  if (a.due_ms >= 0) alarms_.emplace(c.id() + "|d", a.due_ms);
   return absl::OkStatus();
 }
 

@@ -101,13 +101,18 @@ return {'ok', ev}
   return *script;
 }
 
-// KEYS: 1 case, 2 review queue. ARGV: 1 version, 2 member, 3 score,
-// 4 reason, 5 now ms.
+// KEYS: 1 case, 2 review queue, 3 alarms. ARGV: 1 version, 2 member,
+// 3 score, 4 reason, 5 now ms, 6 case id, 7 warn ms, 8 due ms ("" = none).
+// The alarms are added unless present: a case waiting for review goes
+// yellow and overdue like any other (Apply already set them for a case
+// dispatch has written).
 const redis::Script& ReviewScript() {
   static const auto* script = new redis::Script("dispatch_review", R"lua(
 if redis.call('HGET', KEYS[1], 'version') ~= ARGV[1] then return 0 end
 redis.call('ZADD', KEYS[2], ARGV[3], ARGV[2])
 redis.call('HSET', KEYS[1], 'review_reason', ARGV[4], 'queued_ms', ARGV[5])
+if ARGV[7] ~= '' then redis.call('ZADD', KEYS[3], 'NX', ARGV[7], ARGV[6] .. '|w') end
+if ARGV[8] ~= '' then redis.call('ZADD', KEYS[3], 'NX', ARGV[8], ARGV[6] .. '|d') end
 return 1
 )lua");
   return *script;
@@ -419,12 +424,16 @@ absl::StatusOr<Committed> RedisCaseStore::Apply(const Commit& m) {
 absl::Status RedisCaseStore::SetReview(const v1::Case& c,
                                        const std::string& reason) {
   ASSIGN_OR_RETURN(int shard, ShardOfCase(c.id()));
+  AlarmTimes alarms = AlarmsOf(c, {});
+  auto ms = [](int64_t v) { return v < 0 ? std::string() : absl::StrCat(v); };
   return redis_
       ->Eval(ReviewScript(),
-             {cases::CaseKey(shard, c.id()), Key(shard, "q:review")},
+             {cases::CaseKey(shard, c.id()), Key(shard, "q:review"),
+              Key(shard, "alarms")},
              {absl::StrCat(c.version()), QueueMemberOf(c),
               absl::StrCat(QueueScoreOf(c)), reason,
-              absl::StrCat(absl::ToUnixMillis(absl::Now()))})
+              absl::StrCat(absl::ToUnixMillis(absl::Now())), c.id(),
+              ms(alarms.warn_ms), ms(alarms.due_ms)})
       .status();
 }
 

@@ -11,6 +11,7 @@
 #include "common/calendar/calendar.h"
 #include "common/calendar/calendar_proto.h"
 #include "common/cases/case_keys.h"
+#include "common/cases/deadlines.h"
 #include "common/cases/fingerprint.h"
 #include "common/cases/stage_limits.h"
 #include "common/clock/timestamp.h"
@@ -171,13 +172,11 @@ absl::Status IntakeServiceImpl::DoReportCase(const v1::Actor& actor,
   // DISPATCH and HANDLE (Open311 expected_datetime).
   std::vector<v1::StageLimit> limits =
       cases::EffectiveLimits(*category, nullptr);
-  absl::Time register_due = now;
   absl::Time expected = now;
   for (int i = 0; i < 3; ++i) {
     ASSIGN_OR_RETURN(calendar::Limit limit,
                      calendar::FromProto(limits[i].limit()));
     ASSIGN_OR_RETURN(expected, calendar::Deadline(expected, limit, calendar));
-    if (i == 0) register_due = expected;
   }
 
   v1::Case c;
@@ -201,13 +200,9 @@ absl::Status IntakeServiceImpl::DoReportCase(const v1::Actor& actor,
   c.set_urgent(category->urgent());
   *c.mutable_expected_at() = ToTimestamp(expected);
   c.set_light(v1::TRAFFIC_LIGHT_GREEN);
-  v1::StageDeadline* reg = c.add_deadlines();
-  reg->set_stage(v1::STAGE_REGISTER);
-  *reg->mutable_limit() = limits[0].limit();
-  *reg->mutable_started_at() = ToTimestamp(now);
-  *reg->mutable_original_deadline() = ToTimestamp(register_due);
-  *reg->mutable_effective_deadline() = ToTimestamp(register_due);
-  reg->set_light(v1::TRAFFIC_LIGHT_GREEN);
+  // REGISTER attempt 1, with its warning instant, as dispatch starts stages.
+  RETURN_IF_ERROR(cases::StartStage(&c, v1::STAGE_REGISTER, limits[0].limit(),
+                                    now, calendar, options_.warn_share));
 
   absl::CivilDay day = absl::ToCivilDay(now, calendar.time_zone());
   v1::CaseEvent reported;
@@ -217,8 +212,6 @@ absl::Status IntakeServiceImpl::DoReportCase(const v1::Actor& actor,
   reported.set_to_state(v1::CASE_STATE_REPORTED);
   reported.set_case_version(1);
   reported.set_light(v1::TRAFFIC_LIGHT_GREEN);
-  reported.set_stage(v1::STAGE_REGISTER);
-  *reported.mutable_stage_deadline() = *reg;
   v1::CaseDimensions* dims = reported.mutable_dimensions();
   dims->set_grid_code(c.grid_code());
   dims->set_community_code(c.community_code());
@@ -234,8 +227,6 @@ absl::Status IntakeServiceImpl::DoReportCase(const v1::Actor& actor,
   v1::CaseEvent merged = reported;
   merged.set_type(v1::CASE_EVENT_TYPE_MERGED);
   merged.set_to_state(v1::CASE_STATE_MERGED);
-  merged.clear_stage();
-  merged.clear_stage_deadline();
   merged.clear_light();
 
   NewReport report;

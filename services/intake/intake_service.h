@@ -20,6 +20,9 @@ namespace gridcase::intake {
 
 struct IntakeOptions {
   int shards = 16;
+  // Share of the REGISTER limit after which a new report's light turns
+  // yellow (dispatch's --warn_share for the later stages).
+  double warn_share = 0.8;
 };
 
 class IntakeServiceImpl final : public v1::IntakeService::Service {

@@ -161,6 +161,9 @@ TEST_F(IntakeServiceTest, ReportThenGetWithTimeline) {
   EXPECT_EQ(got.timeline(0).case_id(), c.id());
   EXPECT_FALSE(got.timeline(0).id().empty());
   EXPECT_EQ(got.timeline(0).dimensions().report_date(), "2026-06-30");
+  // case.reported completes no stage (CaseEvent.stage's contract).
+  EXPECT_EQ(got.timeline(0).stage(), v1::STAGE_UNSPECIFIED);
+  EXPECT_FALSE(got.timeline(0).has_stage_deadline());
 
   ASSERT_OK_AND_ASSIGN(redis::Reply events,
                        pool_->Command({"XLEN", cases::EventsKey(id.shard)}));
@@ -172,9 +175,17 @@ TEST_F(IntakeServiceTest, ReadsShowTheLightOfNow) {
   ASSERT_OK_AND_ASSIGN(v1::ReportCaseResponse r,
                        Report(testdata::GoodReport("r-1")));
   EXPECT_EQ(r.case_().light(), v1::TRAFFIC_LIGHT_GREEN);
-  clock_.Advance(absl::Minutes(29));
+  // REGISTER is attempt 1 and warns at 80% of its 30 minutes, as dispatch
+  // numbers and warns every later stage.
+  ASSERT_EQ(r.case_().deadlines_size(), 1);
+  EXPECT_EQ(r.case_().deadlines(0).stage(), v1::STAGE_REGISTER);
+  EXPECT_EQ(r.case_().deadlines(0).attempt(), 1);
+  clock_.Advance(absl::Minutes(23));
   ASSERT_OK_AND_ASSIGN(v1::GetCaseResponse early, Get(r.case_().id()));
   EXPECT_EQ(early.case_().light(), v1::TRAFFIC_LIGHT_GREEN);
+  clock_.Advance(absl::Minutes(6));  // past 24 of the 30 minutes
+  ASSERT_OK_AND_ASSIGN(v1::GetCaseResponse warned, Get(r.case_().id()));
+  EXPECT_EQ(warned.case_().light(), v1::TRAFFIC_LIGHT_YELLOW);
   clock_.Advance(absl::Minutes(2));  // past the 30 minutes to register
   ASSERT_OK_AND_ASSIGN(v1::GetCaseResponse late, Get(r.case_().id()));
   EXPECT_EQ(late.case_().light(), v1::TRAFFIC_LIGHT_RED);

@@ -22,6 +22,10 @@ ABSL_FLAG(absl::Duration, registry_cache_ttl, absl::Seconds(30),
 ABSL_FLAG(int32_t, shards, 16,
           "Number of case shards ({s:0} .. {s:N-1}). Fixed for the life of a "
           "deployment: every service must use the same value.");
+ABSL_FLAG(double, warn_share, 0.8,
+          "Share of a new report's REGISTER limit after which its light turns "
+          "yellow (0 < x < 1); use the same value as gridcase-dispatch's "
+          "--warn_share.");
 
 int main(int argc, char** argv) {
   auto boot = gridcase::server::Bootstrap::FromFlags(
@@ -32,6 +36,11 @@ int main(int argc, char** argv) {
   if (shards < 1 || shards > 1024) {
     gridcase::config::DieWithConfigError(
         argv[0], absl::InvalidArgumentError("--shards: must be 1-1024"));
+  }
+  double warn_share = absl::GetFlag(FLAGS_warn_share);
+  if (!(warn_share > 0 && warn_share < 1)) {
+    gridcase::config::DieWithConfigError(
+        argv[0], absl::InvalidArgumentError("--warn_share: must be in (0, 1)"));
   }
   if (absl::GetFlag(FLAGS_registry_timeout) <= absl::ZeroDuration()) {
     gridcase::config::DieWithConfigError(
@@ -49,7 +58,7 @@ int main(int argc, char** argv) {
       &boot.outbound_identity());
   gridcase::intake::IntakeServiceImpl service(
       &store, &registry, &boot.authenticator(), gridcase::RealClock::Get(),
-      &metrics, {.shards = shards});
+      &metrics, {.shards = shards, .warn_share = warn_share});
   return boot.Serve(
       {{&service, gridcase::v1::IntakeService::service_full_name()}});
 }
