@@ -97,10 +97,17 @@ class CaseStackTest : public ::testing::Test {
     return ServiceProcess::Start(
         {.binary = GRIDCASE_DISPATCH_BIN,
          .redis = redis_->address(),
-         .extra_args = {absl::StrCat("--registry=", registry_->target()),
-                        absl::StrCat("--consumer=", consumer),
-                        "--scan_interval=200ms", "--claim_idle=1s"}});
+         .extra_args = {
+             absl::StrCat("--registry=", registry_->target()),
+             absl::StrCat("--consumer=", consumer), "--scan_interval=200ms",
+             "--claim_idle=1s",
+             absl::StrCat("--self_handle_grace=",
+                          absl::FormatDuration(self_handle_grace_))}});
   }
+
+  // Dispatch's --self_handle_grace; set in a fixture's constructor. Zero by
+  // default, so that patrol reports are routed at once.
+  absl::Duration self_handle_grace_ = absl::ZeroDuration();
 
   template <typename Req, typename Resp>
   void Registry(grpc::Status (v1::RegistryService::Stub::*rpc)(
@@ -256,6 +263,7 @@ class CaseStackTest : public ::testing::Test {
   GRIDCASE_CALL(SuspendCase)
   GRIDCASE_CALL(ResumeCase)
   GRIDCASE_CALL(ListQueue)
+  GRIDCASE_CALL(SelfCloseCase)
 #undef GRIDCASE_CALL
 
   template <typename Req>

@@ -149,6 +149,35 @@ TEST_F(DispatchProcessTest, ReportWaitingForReviewGoesOverdue) {
   EXPECT_EQ(registered.case_().state(), v1::CASE_STATE_REGISTERED);
 }
 
+// 自行处置 on patrol: a grid manager reports and closes at once, before the
+// automatic router (held back by --self_handle_grace) registers the case.
+class SelfHandleTest : public CaseStackTest {
+ protected:
+  SelfHandleTest() { self_handle_grace_ = absl::Seconds(3); }
+};
+
+TEST_F(SelfHandleTest, GridManagerClosesOwnReportAtOnce) {
+  for (int i = 0; i < 8; ++i) {
+    std::string id = Report(/*patrol=*/true, "E0101", i, "-self");
+    auto close = For<v1::SelfCloseCaseRequest>(id);
+    close.set_note("已当场清理");
+    v1::Media* m = close.add_attachments();
+    m->set_kind(v1::MEDIA_KIND_PHOTO);
+    m->set_uri("https://oss.example.cn/self-after.jpg");
+    absl::StatusOr<v1::SelfCloseCaseResponse> closed =
+        SelfCloseCase(kPatrol, close);
+    ASSERT_OK(closed.status()) << "attempt " << i;
+    EXPECT_EQ(closed->case_().state(), v1::CASE_STATE_CLOSED);
+    EXPECT_TRUE(closed->case_().self_handled());
+  }
+  // A report its grid manager does not close is routed once the grace ends.
+  std::string routed = Report(/*patrol=*/true, "E0101", 9, "-routed");
+  WaitFor(routed, Has(v1::CASE_EVENT_TYPE_DISPATCHED));
+  ASSERT_OK_AND_ASSIGN(std::vector<v1::CaseEvent> t, Timeline(routed));
+  EXPECT_EQ(Count(t, v1::CASE_EVENT_TYPE_DISPATCHED), 1);
+  EXPECT_EQ(Count(t, v1::CASE_EVENT_TYPE_REGISTERED), 1);
+}
+
 TEST_F(DispatchProcessTest, ExtensionApprovedMovesTheDeadline) {
   std::string id = Report(true, "E0101", 2);
   WaitFor(id, Has(v1::CASE_EVENT_TYPE_DISPATCHED));

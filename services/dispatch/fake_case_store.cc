@@ -153,6 +153,34 @@ absl::StatusOr<std::vector<QueueHit>> FakeCaseStore::ScanQueue(
   return all;
 }
 
+absl::Status FakeCaseStore::Defer(const std::string& case_id, int64_t until) {
+  absl::MutexLock lock(&mu_);
+  deferred_[case_id] = until;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<std::string>> FakeCaseStore::DueDeferred(
+    int shard, absl::Time now, int count) {
+  absl::MutexLock lock(&mu_);
+  std::vector<std::pair<int64_t, std::string>> due;
+  for (const auto& [id, ms] : deferred_) {
+    if (ms <= absl::ToUnixMillis(now)) due.emplace_back(ms, id);
+  }
+  std::sort(due.begin(), due.end());
+  std::vector<std::string> out;
+  for (const auto& [ms, id] : due) {
+    if (static_cast<int>(out.size()) == count) break;
+    out.push_back(id);
+  }
+  return out;
+}
+
+absl::Status FakeCaseStore::DropDeferred(const std::string& case_id) {
+  absl::MutexLock lock(&mu_);
+  deferred_.erase(case_id);
+  return absl::OkStatus();
+}
+
 absl::StatusOr<std::vector<Alarm>> FakeCaseStore::DueAlarms(int shard,
                                                             absl::Time now,
                                                             int count) {

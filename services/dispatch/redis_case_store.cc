@@ -515,6 +515,30 @@ absl::Status RedisCaseStore::MoveAlarm(const Alarm& a, int64_t score) {
       .status();
 }
 
+absl::Status RedisCaseStore::Defer(const std::string& case_id, int64_t until) {
+  ASSIGN_OR_RETURN(int shard, ShardOfCase(case_id));
+  return redis_
+      ->Command({"ZADD", Key(shard, "deferred"), absl::StrCat(until), case_id})
+      .status();
+}
+
+absl::StatusOr<std::vector<std::string>> RedisCaseStore::DueDeferred(
+    int shard, absl::Time now, int count) {
+  ASSIGN_OR_RETURN(
+      redis::Reply reply,
+      redis_->Command({"ZRANGE", Key(shard, "deferred"), "-inf",
+                       absl::StrCat(absl::ToUnixMillis(now)), "BYSCORE",
+                       "LIMIT", "0", absl::StrCat(count)}));
+  std::vector<std::string> out;
+  for (const redis::Reply& e : reply.elements()) out.push_back(e.str());
+  return out;
+}
+
+absl::Status RedisCaseStore::DropDeferred(const std::string& case_id) {
+  ASSIGN_OR_RETURN(int shard, ShardOfCase(case_id));
+  return redis_->Command({"ZREM", Key(shard, "deferred"), case_id}).status();
+}
+
 absl::StatusOr<Gauges> RedisCaseStore::ReadGauges() {
   std::vector<redis::Args> commands;
   for (int shard = 0; shard < options_.shards; ++shard) {

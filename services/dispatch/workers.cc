@@ -10,7 +10,7 @@ Workers::Workers(Transitions* transitions, events::EventSource* events,
       events_(events),
       metrics_(metrics),
       options_(std::move(options)),
-      router_(transitions) {}
+      router_(transitions, options_.self_handle_grace) {}
 
 Workers::~Workers() { Stop(); }
 
@@ -59,6 +59,13 @@ void Workers::ScanLoop() {
         log::Warn("scanner pass failed",
                   {{"shard", std::to_string(shard)},
                    {"error", std::string(n.status().message())}});
+      }
+      absl::StatusOr<int> routed = router_.RouteDeferred(shard);
+      if (!routed.ok()) {
+        ok = false;
+        log::Warn("routing held-back reports failed; will retry",
+                  {{"shard", std::to_string(shard)},
+                   {"error", std::string(routed.status().message())}});
       }
     }
     if (ok)

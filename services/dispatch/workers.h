@@ -25,6 +25,9 @@ struct WorkerOptions {
   absl::Duration block = absl::Seconds(1);
   absl::Duration claim_idle = absl::Seconds(30);
   absl::Duration scan_interval = absl::Seconds(1);
+  // How long a grid manager's own report waits before automatic routing
+  // (auto_router.h); zero: not at all.
+  absl::Duration self_handle_grace = absl::ZeroDuration();
   absl::Duration gauge_interval = absl::Seconds(5);
 };
 
