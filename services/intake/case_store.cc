@@ -24,8 +24,26 @@ namespace {
 //       16 stream maxlen, 17 reporter id, 18 town code (open-case counts
 //       "<state>|<town>" in {s:N}:open, shared with dispatch).
 // Returns {"replay", id} | {"created", id, ""} | {"merged", id, original}.
+// The merged event gets data["distance_m"] (metres to the original, one
+// decimal) appended as one encoded CaseEvent.data map entry (field 18):
+// parsing concatenated protobuf encodings merges them.
 const redis::Script& ReportScript() {
   static const auto* script = new redis::Script("intake_report", R"lua(
+local function varint(n)
+  local out = ''
+  while n >= 128 do
+    out = out .. string.char(n % 128 + 128)
+    n = math.floor(n / 128)
+  end
+  return out .. string.char(n)
+end
+local function bytes_field(tag, s)
+  return string.char(tag) .. varint(#s) .. s
+end
+local function data_entry(key, value)
+  local entry = bytes_field(10, key) .. bytes_field(18, value)
+  return string.char(146, 1) .. varint(#entry) .. entry
+end
 local idem = redis.call('GET', KEYS[1])
 if idem then
   local sep = string.find(idem, '|', 1, true)
@@ -39,14 +57,17 @@ end
 local tag = ARGV[1]
 local now = tonumber(ARGV[7])
 local target = false
+local distance = 0
 local near = redis.call('GEOSEARCH', KEYS[4], 'FROMLONLAT', ARGV[8], ARGV[9],
-                        'BYRADIUS', ARGV[10], 'm', 'ASC')
-for _, cid in ipairs(near) do
+                        'BYRADIUS', ARGV[10], 'm', 'ASC', 'WITHDIST')
+for _, hit in ipairs(near) do
+  local cid = hit[1]
   local f = redis.call('HMGET', tag .. ':case:' .. cid, 'state', 'reported_ms')
   local st = tonumber(f[1] or '0')
   local open = (st >= 1 and st <= 5) or st == 8
   if open and tonumber(f[2] or '0') >= now - tonumber(ARGV[11]) then
     target = cid
+    distance = tonumber(hit[2])
     break
   end
 end
@@ -69,7 +90,8 @@ if target then
   if redis.call('SADD', tag .. ':followers:' .. target, ARGV[17]) == 1 then
     redis.call('HINCRBY', tk, 'follower_count', 1)
   end
-  event_pb = ARGV[14]
+  event_pb = ARGV[14] ..
+    data_entry('distance_m', string.format('%.1f', distance))
   type = 'case.merged'
 else
   redis.call('HINCRBY', tag .. ':open', '1|' .. ARGV[18], 1)

@@ -141,7 +141,9 @@ grpc::Status IntakeServiceImpl::GetCase(grpc::ServerContext* context,
 absl::Status IntakeServiceImpl::DoReportCase(const v1::Actor& actor,
                                              const v1::ReportCaseRequest& req,
                                              v1::ReportCaseResponse* resp) {
-  absl::Time now = clock_->Now();
+  // Millisecond precision: ListCases orders by reported_at in ms (the index
+  // score), so reported_at carries no finer part that would disagree.
+  absl::Time now = absl::FromUnixMillis(absl::ToUnixMillis(clock_->Now()));
   RETURN_IF_ERROR(ValidateReport(req, now));
   ASSIGN_OR_RETURN(v1::Reporter reporter,
                    AuthorizeReporter(actor, req.source(), req.reporter()));

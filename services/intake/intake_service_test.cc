@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "common/cases/case_keys.h"
@@ -260,11 +261,29 @@ TEST_F(IntakeServiceTest, DuplicateWithinTheRadiusIsMergedJustOutsideIsNot) {
   ASSERT_EQ(merged.timeline_size(), 1);
   EXPECT_EQ(merged.timeline(0).type(), v1::CASE_EVENT_TYPE_MERGED);
   EXPECT_EQ(merged.timeline(0).related_case_id(), first.case_().id());
+  // case.merged carries data["distance_m"], the metres to the original.
+  ASSERT_TRUE(merged.timeline(0).data().contains("distance_m"));
+  double distance = 0;
+  ASSERT_TRUE(
+      absl::SimpleAtod(merged.timeline(0).data().at("distance_m"), &distance));
+  EXPECT_NEAR(distance, 45, 1);
 
   // Outside the 72 h window the old case is no longer a candidate.
   clock_.Advance(absl::Hours(73));
   ASSERT_OK_AND_ASSIGN(v1::ReportCaseResponse later, Report(At("d", 0)));
   EXPECT_EQ(later.outcome(), v1::REPORT_OUTCOME_CREATED);
+}
+
+// ListCases orders by reported_at in milliseconds (its index score), so
+// reported_at itself is stored at that precision: the order is exactly
+// reported_at descending, then id descending.
+TEST_F(IntakeServiceTest, ReportedAtHasTheMillisecondsListCasesOrdersBy) {
+  clock_.Advance(absl::Microseconds(1500));
+  ASSERT_OK_AND_ASSIGN(v1::ReportCaseResponse r,
+                       Report(testdata::GoodReport("r-ms")));
+  EXPECT_EQ(FromTimestamp(r.case_().reported_at()),
+            kStart + absl::Milliseconds(1));
+  EXPECT_EQ(r.case_().reported_at().nanos() % 1000000, 0);
 }
 
 TEST_F(IntakeServiceTest, RegistryOutageIsUnavailableAndStoresNothing) {
