@@ -7,6 +7,8 @@
 #include <thread>
 #include <vector>
 
+#include "common/cases/case_keys.h"
+#include "common/redis/redis_pool.h"
 #include "tests/case_stack.h"
 
 namespace gridcase {
@@ -547,6 +549,28 @@ TEST_F(DispatchProcessTest, GridctlReportsAndReadsCases) {
 
 // Who changed reference data and the routing policy: the registry's
 // audit record, read through the RPC and gridctl, admins only.
+// A case stored before the timestamps were checked at the edge may hold one
+// JSON cannot carry: gridctl --json then fails with a reason, and prints no
+// cut-off JSON.
+TEST_F(DispatchProcessTest, GridctlJsonFailsCleanlyOnAnUnprintableCase) {
+  std::string id = Report(/*patrol=*/false, "E0101", 3, "-json");
+  ASSERT_OK_AND_ASSIGN(cases::CaseId parsed, cases::ParseCaseId(id, 16));
+  ASSERT_OK_AND_ASSIGN(
+      auto redis, redis::RedisPool::Create({.address = redis_->address()}));
+  std::string key = cases::CaseKey(parsed.shard, id);
+  ASSERT_OK_AND_ASSIGN(redis::Reply pb, redis->Command({"HGET", key, "pb"}));
+  v1::Case c;
+  ASSERT_TRUE(c.ParseFromString(pb.str()));
+  c.mutable_occurred_at()->set_nanos(2000000000);
+  ASSERT_OK(redis->Command({"HSET", key, "pb", c.SerializeAsString()}));
+  std::string out, err;
+  EXPECT_EQ(Gridctl(intake_->target(), kChief, {"case", "get", id, "--json"},
+                    &out, &err),
+            1);
+  EXPECT_EQ(out, "");
+  EXPECT_THAT(err, HasSubstr("cannot be printed as JSON"));
+}
+
 TEST_F(DispatchProcessTest, RoutingAndRuleChangesAreAudited) {
   std::string out, err;
   ASSERT_EQ(Gridctl(dispatch_->target(), kChief,

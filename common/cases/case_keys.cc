@@ -33,6 +33,10 @@ std::string FollowersKey(int shard, absl::string_view id) {
 std::string IdempotencyKey(int shard, absl::string_view scope) {
   return absl::StrCat(Tag(shard), ":idem:", scope);
 }
+std::string IdempotencyScope(absl::string_view subject,
+                             absl::string_view request_id) {
+  return absl::StrCat(subject.size(), ":", subject, ":", request_id);
+}
 std::string SequenceKey(int shard, absl::string_view division,
                         absl::string_view yyyymmdd) {
   return absl::StrCat(Tag(shard), ":seq:", division, ":", yyyymmdd);

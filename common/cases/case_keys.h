@@ -32,6 +32,12 @@ std::string CaseKey(int shard, absl::string_view case_id);
 std::string TimelineKey(int shard, absl::string_view case_id);
 std::string FollowersKey(int shard, absl::string_view case_id);
 std::string IdempotencyKey(int shard, absl::string_view scope);
+// The idempotency scope of a caller's request id: "<length of
+// subject>:<subject>:<request_id>", so that no two (subject, request_id)
+// pairs share one even when subjects contain ':' ("wx:a" + "b:c" and
+// "wx:a:b" + "c" differ).
+std::string IdempotencyScope(absl::string_view subject,
+                             absl::string_view request_id);
 std::string SequenceKey(int shard, absl::string_view division,
                         absl::string_view yyyymmdd);
 std::string EventsKey(int shard);

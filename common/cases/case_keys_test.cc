@@ -10,6 +10,12 @@ namespace {
 using ::gridcase::testing::StatusIs;
 using ::testing::HasSubstr;
 
+TEST(CaseKeys, IdempotencyScopesOfDifferentCallersNeverCollide) {
+  EXPECT_NE(IdempotencyScope("wx:a", "b:c"), IdempotencyScope("wx:a:b", "c"));
+  EXPECT_NE(IdempotencyScope("a", "1:b:c"), IdempotencyScope("a:1:b", "c"));
+  EXPECT_EQ(IdempotencyScope("wx:a", "r-1"), "4:wx:a:r-1");
+}
+
 TEST(CaseKeys, ShardIsStableAndInRange) {
   EXPECT_EQ(ShardOf("330483101", 16), ShardOf("330483101", 16));
   for (const char* town : {"330483001", "330483101", "330483108"}) {

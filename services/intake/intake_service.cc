@@ -112,7 +112,7 @@ grpc::Status IntakeServiceImpl::ReportCase(grpc::ServerContext* context,
   absl::Time start = absl::Now();
   grpc::Status status = auth::ServeAs(
       context, *authenticator_, "gridcase.v1.IntakeService/ReportCase",
-      [&](const auto& actor) {
+      *request, [&](const auto& actor) {
         absl::Status s = DoReportCase(actor, *request, response);
         if (s.code() == absl::StatusCode::kInvalidArgument) {
           metrics_->Rejected(s.message());
@@ -134,7 +134,7 @@ grpc::Status IntakeServiceImpl::GetCase(grpc::ServerContext* context,
                                         const v1::GetCaseRequest* request,
                                         v1::GetCaseResponse* response) {
   return auth::ServeAs(
-      context, *authenticator_, "gridcase.v1.IntakeService/GetCase",
+      context, *authenticator_, "gridcase.v1.IntakeService/GetCase", *request,
       [&](const auto& actor) { return DoGetCase(actor, *request, response); });
 }
 
@@ -235,7 +235,7 @@ absl::Status IntakeServiceImpl::DoReportCase(const v1::Actor& actor,
   report.shards = options_.shards;
   report.shard = cases::ShardOf(c.town_code(), options_.shards);
   report.idempotency_scope =
-      absl::StrCat(actor.subject(), ":", req.request_id());
+      cases::IdempotencyScope(actor.subject(), req.request_id());
   report.fingerprint = cases::RequestFingerprint(req);
   report.division = c.city_code();
   report.date = absl::FormatTime("%Y%m%d", now, calendar.time_zone());

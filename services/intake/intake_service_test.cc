@@ -218,6 +218,17 @@ TEST_F(IntakeServiceTest, RetryReturnsTheSameCaseAndStoresNothingNew) {
   EXPECT_NE(bob.case_().id(), first.case_().id());
 }
 
+// Subjects may contain ':' (channel users "wx:…"), and so may request ids:
+// ("wx:a", "b:c") and ("wx:a:b", "c") are two callers' keys, not one.
+TEST_F(IntakeServiceTest, IdempotencyKeysOfCallersWithColonsDoNotCollide) {
+  ASSERT_OK_AND_ASSIGN(v1::ReportCaseResponse a,
+                       Report(At("b:c", 0), "subject=wx:a; roles=citizen"));
+  ASSERT_OK_AND_ASSIGN(v1::ReportCaseResponse b,
+                       Report(At("c", 200), "subject=wx:a:b; roles=citizen"));
+  EXPECT_FALSE(b.replayed());
+  EXPECT_NE(b.case_().id(), a.case_().id());
+}
+
 TEST_F(IntakeServiceTest, EightConcurrentRetriesMakeOneCase) {
   std::vector<std::thread> threads;
   std::vector<std::string> ids(8);
