@@ -232,5 +232,50 @@ TEST_F(IntakeFaultTest, RedisRestartMidLoadLosesNothing) {
   ExpectConsistent(acked, kReports);
 }
 
+// Redis at maxmemory (noeviction): a report is RESOURCE_EXHAUSTED with a
+// message that names no Redis detail, reads still answer, and once memory
+// is freed the same request is stored.
+TEST_F(IntakeFaultTest, RedisFullIsResourceExhaustedAndRecovers) {
+  ASSERT_OK_AND_ASSIGN(
+      auto pool, redis::RedisPool::Create({.address = redis_->address()}));
+  std::string before = ReportOnce(1);
+  ASSERT_FALSE(before.empty());
+  ASSERT_OK(pool->Command({"CONFIG", "SET", "maxmemory", "1"}));
+
+  auto stub = v1::IntakeService::NewStub(intake_->NewChannel());
+  auto report = [&](v1::ReportCaseResponse* response) {
+    grpc::ClientContext context;
+    Identify(&context, "subject=wx-load; roles=citizen");
+    context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
+    v1::ReportCaseRequest r;
+    r.set_request_id("full-1");
+    r.set_source(v1::SOURCE_WECHAT);
+    r.set_category_code("E0101");
+    r.set_description("report when full");
+    r.mutable_location()->set_latitude(30.6840);
+    r.mutable_location()->set_longitude(120.6300);
+    return stub->ReportCase(&context, r, response);
+  };
+  v1::ReportCaseResponse response;
+  grpc::Status full = report(&response);
+  EXPECT_EQ(full.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED)
+      << full.error_message();
+  EXPECT_THAT(full.error_message(), ::testing::HasSubstr("storage is full"));
+  EXPECT_THAT(full.error_message(),
+              ::testing::Not(::testing::HasSubstr("maxmemory")));
+  {
+    grpc::ClientContext context;
+    Identify(&context, "subject=wx-load; roles=citizen");
+    v1::GetCaseRequest get;
+    get.set_case_id(before);
+    v1::GetCaseResponse got;
+    EXPECT_TRUE(stub->GetCase(&context, get, &got).ok());
+  }
+  ASSERT_OK(pool->Command({"CONFIG", "SET", "maxmemory", "0"}));
+  grpc::Status stored = report(&response);
+  EXPECT_TRUE(stored.ok()) << stored.error_message();
+  EXPECT_FALSE(response.replayed());
+}
+
 }  // namespace
 }  // namespace gridcase
