@@ -73,6 +73,9 @@ struct Alarm {
 struct Gauges {
   std::map<std::pair<v1::CaseState, std::string>, int64_t> open;  // state, town
   std::map<std::string, int64_t> overdue;  // department ("" none) → count
+  // Redis memory (INFO memory): used_memory and maxmemory (0: no limit).
+  int64_t redis_used_memory = 0;
+  int64_t redis_maxmemory = 0;
 };
 
 class CaseStore {

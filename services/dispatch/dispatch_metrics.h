@@ -47,6 +47,8 @@ class DispatchMetrics final {
   prometheus::Gauge& pending_;
   prometheus::Counter& scanner_runs_;
   prometheus::Gauge& scanner_last_run_;
+  prometheus::Gauge& redis_used_memory_;
+  prometheus::Gauge& redis_maxmemory_;
   absl::Mutex mu_;
   std::map<std::pair<v1::CaseState, std::string>, prometheus::Gauge*>
       open_gauges_ ABSL_GUARDED_BY(mu_);

@@ -545,9 +545,21 @@ absl::StatusOr<Gauges> RedisCaseStore::ReadGauges() {
     commands.push_back({"HGETALL", Key(shard, "open")});
     commands.push_back({"HGETALL", Key(shard, "overdue")});
   }
+  commands.push_back({"INFO", "memory"});
   ASSIGN_OR_RETURN(std::vector<redis::Reply> replies,
                    redis_->Pipeline(commands));
   Gauges g;
+  RETURN_IF_ERROR(replies.back().ToStatus());
+  for (absl::string_view line : absl::StrSplit(replies.back().str(), "\r\n")) {
+    std::pair<absl::string_view, absl::string_view> kv =
+        absl::StrSplit(line, absl::MaxSplits(':', 1));
+    if (kv.first == "used_memory") {
+      g.redis_used_memory = IntOf(std::string(kv.second));
+    }
+    if (kv.first == "maxmemory")
+      g.redis_maxmemory = IntOf(std::string(kv.second));
+  }
+  replies.pop_back();
   for (size_t r = 0; r < replies.size(); ++r) {
     RETURN_IF_ERROR(replies[r].ToStatus());
     const auto& e = replies[r].elements();
