@@ -1,5 +1,7 @@
 #include "common/testing/redis_server.h"
 
+#include <signal.h>
+
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -72,6 +74,14 @@ absl::Status RedisServer::Launch() {
 absl::Status RedisServer::Stop() {
   if (process_ == nullptr) return absl::OkStatus();
   absl::Status status = process_->Stop(absl::Seconds(5)).status();
+  process_.reset();
+  return status;
+}
+
+absl::Status RedisServer::Kill() {
+  if (process_ == nullptr) return absl::OkStatus();
+  RETURN_IF_ERROR(process_->Signal(SIGKILL));
+  absl::Status status = process_->Wait(absl::Seconds(5)).status();
   process_.reset();
   return status;
 }

@@ -38,6 +38,10 @@ class RedisServer final {
 
   // Stops the server (SIGTERM); the socket goes away with it.
   absl::Status Stop();
+  // Kills the server with SIGKILL, as a crash or a power loss would: what
+  // survives is what it wrote to its files (and, for a power loss, what
+  // the test leaves of them). Restart() starts it again.
+  absl::Status Kill();
   // Starts it again on the same socket and directory (data survives only if
   // persistence was enabled through extra_args).
   absl::Status Restart();
