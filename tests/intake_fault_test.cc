@@ -56,13 +56,14 @@ std::string ReadFile(const std::string& path) {
 class IntakeFaultTest : public ::testing::Test {
  protected:
   // How Redis persists.
-  virtual std::vector<std::string> RedisArgs() const {
-    return {"--appendonly", "yes", "--appendfsync", "always"};
+  virtual RedisServer::Options RedisOptions() const {
+    return {.extra_args = {"--appendonly", "yes", "--appendfsync", "always"}};
   }
+  // Intake's own flags.
+  virtual std::vector<std::string> IntakeArgs() const { return {}; }
 
   void SetUp() override {
-    ASSERT_OK_AND_ASSIGN(redis_,
-                         RedisServer::Start({.extra_args = RedisArgs()}));
+    ASSERT_OK_AND_ASSIGN(redis_, RedisServer::Start(RedisOptions()));
     ASSERT_OK_AND_ASSIGN(registry_,
                          ServiceProcess::Start({.binary = GRIDCASE_REGISTRY_BIN,
                                                 .redis = redis_->address()}));
@@ -94,12 +95,12 @@ class IntakeFaultTest : public ::testing::Test {
   }
 
   void StartIntake() {
-    ASSERT_OK_AND_ASSIGN(
-        auto intake,
-        ServiceProcess::Start({.binary = GRIDCASE_INTAKE_BIN,
-                               .redis = redis_->address(),
-                               .extra_args = {absl::StrCat(
-                                   "--registry=", registry_->target())}}));
+    std::vector<std::string> args = IntakeArgs();
+    args.push_back(absl::StrCat("--registry=", registry_->target()));
+    ASSERT_OK_AND_ASSIGN(auto intake,
+                         ServiceProcess::Start({.binary = GRIDCASE_INTAKE_BIN,
+                                                .redis = redis_->address(),
+                                                .extra_args = args}));
     absl::MutexLock lock(&mu_);
     intake_ = std::move(intake);
     channel_ = intake_->NewChannel();
@@ -270,8 +271,8 @@ TEST_F(IntakeFaultTest, RedisRestartMidLoadLosesNothing) {
 
 class IntakePowerLossTest : public IntakeFaultTest {
  protected:
-  std::vector<std::string> RedisArgs() const override {
-    return {"--appendonly", "yes", "--appendfsync", "everysec"};
+  RedisServer::Options RedisOptions() const override {
+    return {.extra_args = {"--appendonly", "yes", "--appendfsync", "everysec"}};
   }
 
   // Waits until Redis has written every acknowledged write to its AOF (the
@@ -337,6 +338,29 @@ TEST_F(IntakePowerLossTest, IdsLostInARestoreAreNeverHandedToOtherReports) {
         << "loss for report " << it->second;
     EXPECT_EQ(StoredDescription(*pool, id), absl::StrCat("report ", n)) << id;
   }
+}
+
+// --redis_wait_replicas=1: a report is acknowledged only once a replica
+// holds it.
+class IntakeReplicaWaitTest : public IntakeFaultTest {
+ protected:
+  RedisServer::Options RedisOptions() const override { return {.tcp = true}; }
+  std::vector<std::string> IntakeArgs() const override {
+    return {"--redis_wait_replicas=1", "--redis_wait_timeout=100ms"};
+  }
+};
+
+TEST_F(IntakeReplicaWaitTest, AReportIsAcknowledgedOnceAReplicaHoldsIt) {
+  // No replica yet: stored on the primary, not acknowledged.
+  EXPECT_EQ(ReportOnce(0), "");
+  ASSERT_OK_AND_ASSIGN(auto replica, RedisServer::StartReplicaOf(*redis_));
+  // The retry (same request_id) is acknowledged, with the first attempt's
+  // case, which the replica holds.
+  std::string id = ReportUntilAcked(0);
+  ASSERT_OK_AND_ASSIGN(auto on_replica, redis::RedisPool::Create(
+                                            {.address = replica->address()}));
+  EXPECT_EQ(StoredDescription(*on_replica, id), "report 0");
+  EXPECT_NE(ReportUntilAcked(1), id);
 }
 
 }  // namespace

@@ -37,6 +37,11 @@ if idem then
     return redis.error_reply('ALREADY_EXISTS request_id was already used ' ..
       'for a different request (case ' .. id .. ')')
   end
+  -- Set the key's expiry to what it is: a no-op that is replicated, so a
+  -- WAIT after a replay covers the write that stored the case even when it
+  -- came through another connection (WAIT counts a connection's writes).
+  local at = redis.call('PEXPIRETIME', KEYS[1])
+  if at > 0 then redis.call('PEXPIREAT', KEYS[1], at) end
   return {'replay', id}
 end
 local tag = ARGV[1]
@@ -128,6 +133,9 @@ if idem then
     return redis.error_reply('ALREADY_EXISTS request_id was already used ' ..
       'for a different follow-up')
   end
+  -- A replicated no-op, so a WAIT after a replay covers the original write.
+  local at = redis.call('PEXPIRETIME', KEYS[1])
+  if at > 0 then redis.call('PEXPIREAT', KEYS[1], at) end
   return {'replay', string.sub(idem, b + 1)}
 end
 local f = redis.call('HMGET', KEYS[2], 'state', 'merged_into', 'version')
@@ -235,7 +243,7 @@ absl::StatusOr<ReportResult> RedisCaseStore::Report(const NewReport& r) {
       absl::StrCat(absl::ToUnixMillis(r.day_start)),
       absl::StrCat(absl::ToInt64Milliseconds(options_.clock_skew_margin))};
   ASSIGN_OR_RETURN(redis::Reply reply,
-                   redis_->Eval(ReportScript(), keys, args));
+                   redis_->Eval(ReportScript(), keys, args, options_.wait));
   const auto& e = reply.elements();
   if (e.size() < 2) {
     return absl::InternalError(
@@ -354,7 +362,8 @@ absl::StatusOr<FollowUpResult> RedisCaseStore::FollowUp(const NewFollowUp& f) {
           {f.fingerprint, f.event.SerializeAsString(),
            absl::StrCat(absl::ToInt64Seconds(options_.idempotency_ttl)),
            absl::StrCat(options_.stream_max_length), f.reporter_id,
-           f.me_too ? "1" : "0", f.case_id, absl::StrCat(f.expected_version)}));
+           f.me_too ? "1" : "0", f.case_id, absl::StrCat(f.expected_version)},
+          options_.wait));
   const auto& e = reply.elements();
   if (e.empty()) return absl::InternalError("intake_follow_up: bad reply");
   if (e[0].str() == "retry") {

@@ -141,6 +141,10 @@ class RedisCaseStore final : public CaseStore {
     // case counter is new (starts at 1) only if Redis has been up since at
     // least this long before the counter's day began.
     absl::Duration clock_skew_margin = absl::Minutes(10);
+    // Replicas that must hold a report or follow-up before it is
+    // acknowledged; UNAVAILABLE (retry with the same request_id) if fewer
+    // do in time.
+    redis::WaitReplicas wait;
   };
   RedisCaseStore(redis::RedisClient* redis, Options options)
       : redis_(redis), options_(options) {}

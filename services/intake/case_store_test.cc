@@ -3,6 +3,8 @@
 // (common/cases/case_keys.h, "Counters and restores").
 #include "services/intake/case_store.h"
 
+#include <signal.h>
+
 #include <set>
 #include <string>
 #include <vector>
@@ -20,6 +22,8 @@ namespace gridcase::intake {
 namespace {
 
 using ::gridcase::testing::RedisServer;
+using ::gridcase::testing::StatusIs;
+using ::testing::HasSubstr;
 
 constexpr int kShards = 16;
 constexpr int kShard = 5;
@@ -111,6 +115,64 @@ TEST_F(CaseNumberTest, RestartsThatLoseTheCounterNeverReissueANumber) {
     }
     ASSERT_OK(redis_->Restart());
   }
+}
+
+// Two intake replicas (two pools) in front of a primary whose one replica
+// stops acknowledging: a report must not be acknowledged by a retry through
+// the other intake either, until the replica holds it.
+TEST(CaseStoreWaitTest, ARetryIsAcknowledgedOnlyOnceTheReplicaHoldsTheCase) {
+  ASSERT_OK_AND_ASSIGN(auto primary, RedisServer::Start({.tcp = true}));
+  ASSERT_OK_AND_ASSIGN(auto replica, RedisServer::StartReplicaOf(*primary));
+  RedisCaseStore::Options options{
+      .shards = kShards,
+      .wait = {.count = 1, .timeout = absl::Milliseconds(100)}};
+  ASSERT_OK_AND_ASSIGN(
+      auto pool_a, redis::RedisPool::Create({.address = primary->address()}));
+  ASSERT_OK_AND_ASSIGN(
+      auto pool_b, redis::RedisPool::Create({.address = primary->address()}));
+  RedisCaseStore intake_a(pool_a.get(), options);
+  RedisCaseStore intake_b(pool_b.get(), options);
+  NewReport r;
+  r.shard = kShard;
+  r.shards = kShards;
+  r.idempotency_scope = "wx-1:r-1";
+  r.fingerprint = "f";
+  r.division = "330483";
+  r.date = kDate;
+  r.day_start = absl::Now() - absl::Hours(10);
+  r.case_template.set_town_code("330483101");
+  r.latitude = 30.68;
+  r.longitude = 120.63;
+  r.category_code = "E0101";
+  r.reporter_id = "wx-1";
+  r.now = absl::Now();
+  ASSERT_OK_AND_ASSIGN(ReportResult first, intake_a.Report(r));
+  EXPECT_FALSE(first.replayed);
+
+  ASSERT_OK(replica->Signal(SIGSTOP));
+  r.idempotency_scope = "wx-1:r-2";
+  r.latitude = 30.70;
+  EXPECT_THAT(intake_a.Report(r), StatusIs(absl::StatusCode::kUnavailable,
+                                           HasSubstr("0 of 1 replicas")));
+  // The retry reaches the other intake, whose connection wrote nothing yet.
+  // (The replay rewrites the idempotency key's expiry so that WAIT covers
+  // the first attempt's write even where WAIT counts only a connection's
+  // own writes; Redis 7.0 counts every write before the connection's last
+  // command, so this holds there either way.)
+  EXPECT_THAT(intake_b.Report(r), StatusIs(absl::StatusCode::kUnavailable,
+                                           HasSubstr("0 of 1 replicas")));
+  ASSERT_OK(replica->Signal(SIGCONT));
+  ASSERT_OK_AND_ASSIGN(ReportResult retried, intake_b.Report(r));
+  EXPECT_TRUE(retried.replayed);
+  ASSERT_OK_AND_ASSIGN(auto on_replica, redis::RedisPool::Create(
+                                            {.address = replica->address()}));
+  ASSERT_OK_AND_ASSIGN(cases::CaseId id,
+                       cases::ParseCaseId(retried.case_id, kShards));
+  ASSERT_OK_AND_ASSIGN(
+      redis::Reply exists,
+      on_replica->Command(
+          {"EXISTS", cases::CaseKey(id.shard, retried.case_id)}));
+  EXPECT_EQ(exists.integer(), 1);
 }
 
 }  // namespace
