@@ -508,7 +508,7 @@ TEST_F(DispatchProcessTest, GridctlReportsAndReadsCases) {
             0)
       << err;
   EXPECT_THAT(out, ::testing::MatchesRegex(
-                       "330483-[0-9]{8}-[0-9]{6} REPORTED in grid "
+                       "330483-[0-9]{8}-[0-9]{6,12} REPORTED in grid "
                        "330483101002002 \\(暴露垃圾\\), expected by "
                        "[0-9-]{10} [0-9:]{5}.*\n"));
   const std::string id = out.substr(0, out.find(' '));

@@ -41,6 +41,10 @@ std::string SequenceKey(int shard, absl::string_view division,
                         absl::string_view yyyymmdd) {
   return absl::StrCat(Tag(shard), ":seq:", division, ":", yyyymmdd);
 }
+std::string SequenceRunKey(int shard, absl::string_view division,
+                           absl::string_view yyyymmdd) {
+  return absl::StrCat(Tag(shard), ":seqrun:", division, ":", yyyymmdd);
+}
 std::string EventsKey(int shard) { return absl::StrCat(Tag(shard), ":events"); }
 std::string GeoOpenKey(int shard, absl::string_view category) {
   return absl::StrCat(Tag(shard), ":geo:open:", category);
@@ -51,6 +55,11 @@ std::string GeoCasesKey(int shard) {
 std::string IndexKey(int shard, absl::string_view kind,
                      absl::string_view value) {
   return absl::StrCat(Tag(shard), ":idx:", kind, ":", value);
+}
+
+CaseDay CaseDayOf(absl::Time now, absl::TimeZone tz) {
+  absl::CivilDay day = absl::ToCivilDay(now, tz);
+  return {absl::FormatTime("%Y%m%d", now, tz), absl::FromCivil(day, tz)};
 }
 
 std::string FormatCaseId(absl::string_view division, absl::string_view yyyymmdd,

@@ -16,13 +16,16 @@ namespace gridcase::intake {
 namespace {
 
 // KEYS: 1 idempotency, 2 sequence, 3 events stream, 4 open-cases geo set of
-//       the category, 5 geo set of all reported cases, 6.. index sorted sets
-//       (score: reported ms).
+//       the category, 5 geo set of all reported cases, 6 run_id of the Redis
+//       process that last moved the sequence, 7.. index sorted sets (score:
+//       reported ms).
 // ARGV: 1 tag, 2 division, 3 date, 4 shards, 5 shard, 6 fingerprint,
 //       7 now ms, 8 lng, 9 lat, 10 radius m, 11 window ms, 12 case pb,
 //       13 reported event pb, 14 merged event pb, 15 idempotency ttl s,
 //       16 stream maxlen, 17 reporter id, 18 town code (open-case counts
-//       "<state>|<town>" in {s:N}:open, shared with dispatch).
+//       "<state>|<town>" in {s:N}:open, shared with dispatch), 19 the
+//       counter's gap after a restore, 20 when the id's day began (Unix
+//       ms), 21 the clock skew margin (ms) between intake and Redis.
 // Returns {"replay", id} | {"created", id, ""} | {"merged", id, original}.
 // The merged event gets data["distance_m"] (metres to the original, one
 // decimal) appended as one encoded CaseEvent.data map entry (field 18):
@@ -52,6 +55,11 @@ if idem then
     return redis.error_reply('ALREADY_EXISTS request_id was already used ' ..
       'for a different request (case ' .. id .. ')')
   end
+  -- Set the key's expiry to what it is: a no-op that is replicated, so a
+  -- WAIT after a replay covers the write that stored the case even when it
+  -- came through another connection (WAIT counts a connection's writes).
+  local at = redis.call('PEXPIRETIME', KEYS[1])
+  if at > 0 then redis.call('PEXPIREAT', KEYS[1], at) end
   return {'replay', id}
 end
 local tag = ARGV[1]
@@ -71,7 +79,29 @@ for _, hit in ipairs(near) do
     break
   end
 end
-local seq = redis.call('INCR', KEYS[2])
+-- The counter jumps when a restore may have set it back: when another Redis
+-- process moved it last, or none has yet and this one may have started
+-- after the day began (common/cases/case_keys.h, "Counters and restores").
+local info = redis.call('INFO', 'server')
+local run = string.match(info, 'run_id:(%x+)')
+if not run then return redis.error_reply('INTERNAL INFO has no run_id') end
+local seq
+if redis.call('GET', KEYS[6]) == run then
+  seq = redis.call('INCR', KEYS[2])
+else
+  local t = redis.call('TIME')
+  local since_ms = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) -
+                   tonumber(ARGV[20])
+  local up_ms = tonumber(string.match(info, 'uptime_in_seconds:(%d+)')) * 1000
+  local at = redis.call('GET', KEYS[2])
+  if at or up_ms < since_ms + tonumber(ARGV[21]) then
+    seq = math.max(tonumber(at or '0') + 1 + tonumber(ARGV[19]), since_ms)
+  else
+    seq = 1
+  end
+  redis.call('SET', KEYS[2], string.format('%d', seq))
+  redis.call('SET', KEYS[6], run, 'EX', 172800)
+end
 redis.call('EXPIRE', KEYS[2], 172800)
 local n = seq * tonumber(ARGV[4]) + tonumber(ARGV[5])
 local id = ARGV[2] .. '-' .. ARGV[3] .. '-' .. string.format('%06d', n)
@@ -80,7 +110,7 @@ if target then state = 9 end
 redis.call('HSET', tag .. ':case:' .. id, 'pb', ARGV[12], 'state', state,
            'version', 1, 'report_count', 1, 'follower_count', 0,
            'reported_ms', ARGV[7], 'merged_into', target or '')
-for i = 6, #KEYS do redis.call('ZADD', KEYS[i], now, id) end
+for i = 7, #KEYS do redis.call('ZADD', KEYS[i], now, id) end
 redis.call('ZADD', tag .. ':idx:state:' .. state, now, id)
 local event_pb = ARGV[13]
 local type = 'case.reported'
@@ -125,6 +155,9 @@ if idem then
     return redis.error_reply('ALREADY_EXISTS request_id was already used ' ..
       'for a different follow-up')
   end
+  -- A replicated no-op, so a WAIT after a replay covers the original write.
+  local at = redis.call('PEXPIRETIME', KEYS[1])
+  if at > 0 then redis.call('PEXPIREAT', KEYS[1], at) end
   return {'replay', string.sub(idem, b + 1)}
 end
 local f = redis.call('HMGET', KEYS[2], 'state', 'merged_into', 'version')
@@ -199,8 +232,11 @@ absl::StatusOr<ReportResult> RedisCaseStore::Report(const NewReport& r) {
   int shard = r.shard;
   std::vector<std::string> keys = {
       cases::IdempotencyKey(shard, r.idempotency_scope),
-      cases::SequenceKey(shard, r.division, r.date), cases::EventsKey(shard),
-      cases::GeoOpenKey(shard, r.category_code), cases::GeoCasesKey(shard)};
+      cases::SequenceKey(shard, r.division, r.date),
+      cases::EventsKey(shard),
+      cases::GeoOpenKey(shard, r.category_code),
+      cases::GeoCasesKey(shard),
+      cases::SequenceRunKey(shard, r.division, r.date)};
   for (const std::string& entry : r.index_entries) {
     size_t colon = entry.find(':');
     keys.push_back(cases::IndexKey(shard, entry.substr(0, colon),
@@ -224,9 +260,12 @@ absl::StatusOr<ReportResult> RedisCaseStore::Report(const NewReport& r) {
       absl::StrCat(absl::ToInt64Seconds(options_.idempotency_ttl)),
       absl::StrCat(options_.stream_max_length),
       r.reporter_id,
-      r.case_template.town_code()};
+      r.case_template.town_code(),
+      absl::StrCat(cases::kCounterGapAfterRestart),
+      absl::StrCat(absl::ToUnixMillis(r.day_start)),
+      absl::StrCat(absl::ToInt64Milliseconds(options_.clock_skew_margin))};
   ASSIGN_OR_RETURN(redis::Reply reply,
-                   redis_->Eval(ReportScript(), keys, args));
+                   redis_->Eval(ReportScript(), keys, args, options_.wait));
   const auto& e = reply.elements();
   if (e.size() < 2) {
     return absl::InternalError(
@@ -345,7 +384,8 @@ absl::StatusOr<FollowUpResult> RedisCaseStore::FollowUp(const NewFollowUp& f) {
           {f.fingerprint, f.event.SerializeAsString(),
            absl::StrCat(absl::ToInt64Seconds(options_.idempotency_ttl)),
            absl::StrCat(options_.stream_max_length), f.reporter_id,
-           f.me_too ? "1" : "0", f.case_id, absl::StrCat(f.expected_version)}));
+           f.me_too ? "1" : "0", f.case_id, absl::StrCat(f.expected_version)},
+          options_.wait));
   const auto& e = reply.elements();
   if (e.empty()) return absl::InternalError("intake_follow_up: bad reply");
   if (e[0].str() == "retry") {

@@ -238,7 +238,9 @@ absl::Status IntakeServiceImpl::DoReportCase(const v1::Actor& actor,
       cases::IdempotencyScope(actor.subject(), req.request_id());
   report.fingerprint = cases::RequestFingerprint(req);
   report.division = c.city_code();
-  report.date = absl::FormatTime("%Y%m%d", now, calendar.time_zone());
+  cases::CaseDay case_day = cases::CaseDayOf(now, calendar.time_zone());
+  report.date = case_day.yyyymmdd;
+  report.day_start = case_day.start;
   report.case_template = c;
   report.reported_event = reported;
   report.merged_event = merged;

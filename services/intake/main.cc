@@ -1,5 +1,6 @@
 // gridcase-intake: wiring only.
 
+#include "absl/flags/declare.h"
 #include "absl/flags/flag.h"
 #include "absl/status/status.h"
 #include "common/clock/clock.h"
@@ -10,6 +11,8 @@
 #include "services/intake/intake_metrics.h"
 #include "services/intake/intake_service.h"
 
+ABSL_DECLARE_FLAG(absl::Duration, redis_timeout);  // common/server
+
 ABSL_FLAG(std::string, registry, "127.0.0.1:8080",
           "gRPC target of gridcase-registry; on Kubernetes "
           "dns:///gridcase-registry:8080 (a headless Service; calls are "
@@ -19,6 +22,14 @@ ABSL_FLAG(absl::Duration, registry_timeout, absl::Seconds(1),
           "UNAVAILABLE instead of hanging.");
 ABSL_FLAG(absl::Duration, registry_cache_ttl, absl::Seconds(30),
           "How long categories and the calendar are cached.");
+ABSL_FLAG(int32_t, redis_wait_replicas, 0,
+          "Acknowledge a report or follow-up only once this many Redis "
+          "replicas hold it (WAIT after the script); 0 acknowledges once the "
+          "primary has it. Fewer in time: UNAVAILABLE, retry with the same "
+          "request_id.");
+ABSL_FLAG(absl::Duration, redis_wait_timeout, absl::Milliseconds(500),
+          "With --redis_wait_replicas: how long a write waits for the "
+          "replicas; below --redis_timeout.");
 ABSL_FLAG(int32_t, shards, 16,
           "Number of case shards ({s:0} .. {s:N-1}). Fixed for the life of a "
           "deployment: every service must use the same value.");
@@ -42,6 +53,21 @@ int main(int argc, char** argv) {
     gridcase::config::DieWithConfigError(
         argv[0], absl::InvalidArgumentError("--warn_share: must be in (0, 1)"));
   }
+  gridcase::redis::WaitReplicas wait{
+      .count = absl::GetFlag(FLAGS_redis_wait_replicas),
+      .timeout = absl::GetFlag(FLAGS_redis_wait_timeout)};
+  if (wait.count < 0 || wait.count > 16) {
+    gridcase::config::DieWithConfigError(
+        argv[0],
+        absl::InvalidArgumentError("--redis_wait_replicas: must be 0-16"));
+  }
+  if (wait.count > 0 && (wait.timeout <= absl::ZeroDuration() ||
+                         wait.timeout >= absl::GetFlag(FLAGS_redis_timeout))) {
+    gridcase::config::DieWithConfigError(
+        argv[0], absl::InvalidArgumentError(
+                     "--redis_wait_timeout: must be positive and below "
+                     "--redis_timeout"));
+  }
   if (absl::GetFlag(FLAGS_registry_timeout) <= absl::ZeroDuration()) {
     gridcase::config::DieWithConfigError(
         argv[0],
@@ -49,7 +75,8 @@ int main(int argc, char** argv) {
   }
 
   gridcase::intake::IntakeMetrics metrics(*boot.metrics());
-  gridcase::intake::RedisCaseStore store(&boot.redis(), {.shards = shards});
+  gridcase::intake::RedisCaseStore store(&boot.redis(),
+                                         {.shards = shards, .wait = wait});
   gridcase::registry_client::GrpcRegistryClient registry(
       gridcase::v1::RegistryService::NewStub(
           boot.NewChannel(absl::GetFlag(FLAGS_registry))),
