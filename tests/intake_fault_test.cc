@@ -312,6 +312,8 @@ TEST_F(IntakeFaultTest, RedisFullIsResourceExhaustedAndRecovers) {
   grpc::Status stored = report(&response);
   EXPECT_TRUE(stored.ok()) << stored.error_message();
   EXPECT_FALSE(response.replayed());
+}
+
 class IntakePowerLossTest : public IntakeFaultTest {
  protected:
   RedisServer::Options RedisOptions() const override {
