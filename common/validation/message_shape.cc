@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "common/status/status_macros.h"
 #include "common/validation/field_errors.h"
 #include "google/protobuf/descriptor.h"
 
@@ -72,9 +73,8 @@ absl::Status CheckTimeRange(const std::string& prefix, const Message& m) {
   const FieldDescriptor* end = d->FindFieldByName("end");
   for (const FieldDescriptor* f : {start, end}) {
     if (!r->HasField(m, f)) continue;
-    absl::Status s =
-        CheckTime(absl::StrCat(prefix, ".", f->name()), r->GetMessage(m, f));
-    if (!s.ok()) return s;
+    RETURN_IF_ERROR(
+        CheckTime(absl::StrCat(prefix, ".", f->name()), r->GetMessage(m, f)));
   }
   if (!r->HasField(m, start) || !r->HasField(m, end)) return absl::OkStatus();
   const Message& a = r->GetMessage(m, start);
@@ -120,11 +120,9 @@ absl::Status Walk(const Message& m, const std::string& prefix) {
                 ? absl::StrCat(path, "[\"", er->GetString(entry, key), "\"]")
                 : absl::StrCat(path, "[", i, "]");
         if (value->cpp_type() == FieldDescriptor::CPPTYPE_ENUM) {
-          absl::Status s = CheckEnum(at, value, er->GetEnumValue(entry, value));
-          if (!s.ok()) return s;
+          RETURN_IF_ERROR(CheckEnum(at, value, er->GetEnumValue(entry, value)));
         } else if (er->HasField(entry, value)) {
-          absl::Status s = Walk(er->GetMessage(entry, value), at);
-          if (!s.ok()) return s;
+          RETURN_IF_ERROR(Walk(er->GetMessage(entry, value), at));
         }
       }
       continue;
@@ -132,24 +130,20 @@ absl::Status Walk(const Message& m, const std::string& prefix) {
     if (f->cpp_type() == FieldDescriptor::CPPTYPE_ENUM) {
       if (f->is_repeated()) {
         for (int i = 0; i < r->FieldSize(m, f); ++i) {
-          absl::Status s = CheckEnum(absl::StrCat(path, "[", i, "]"), f,
-                                     r->GetRepeatedEnumValue(m, f, i));
-          if (!s.ok()) return s;
+          RETURN_IF_ERROR(CheckEnum(absl::StrCat(path, "[", i, "]"), f,
+                                    r->GetRepeatedEnumValue(m, f, i)));
         }
       } else {
-        absl::Status s = CheckEnum(path, f, r->GetEnumValue(m, f));
-        if (!s.ok()) return s;
+        RETURN_IF_ERROR(CheckEnum(path, f, r->GetEnumValue(m, f)));
       }
     } else if (f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
       if (f->is_repeated()) {
         for (int i = 0; i < r->FieldSize(m, f); ++i) {
-          absl::Status s = Walk(r->GetRepeatedMessage(m, f, i),
-                                absl::StrCat(path, "[", i, "]"));
-          if (!s.ok()) return s;
+          RETURN_IF_ERROR(Walk(r->GetRepeatedMessage(m, f, i),
+                               absl::StrCat(path, "[", i, "]")));
         }
       } else {
-        absl::Status s = Walk(r->GetMessage(m, f), path);
-        if (!s.ok()) return s;
+        RETURN_IF_ERROR(Walk(r->GetMessage(m, f), path));
       }
     }
   }
