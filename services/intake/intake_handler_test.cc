@@ -148,7 +148,7 @@ TEST_F(IntakeHandlerTest, TheStoreGetsTheLocatedCaseAndItsShard) {
   EXPECT_EQ(seen.case_template.grid_code(), "330483101002002");
   EXPECT_EQ(seen.division, "330483");
   EXPECT_EQ(seen.date, "20260630");
-  EXPECT_EQ(seen.idempotency_scope, "wx-1:r-1");
+  EXPECT_EQ(seen.idempotency_scope, "4:wx-1:r-1");  // length-prefixed
   EXPECT_EQ(seen.duplicate_radius_m, 50);
   EXPECT_EQ(seen.reported_event.type(), v1::CASE_EVENT_TYPE_REPORTED);
   EXPECT_EQ(seen.merged_event.type(), v1::CASE_EVENT_TYPE_MERGED);
