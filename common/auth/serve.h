@@ -4,7 +4,10 @@
 // timestamps against the contract (validation::ValidateMessageShape), runs
 // the handler body with that Actor, and
 // turns the body's absl::Status into the grpc::Status on the wire — the one
-// place a service converts errors.
+// place a service converts errors. A refusal for a limit (the caller's rate
+// limit, checked by a RateLimitedAuthenticator in ActorFromContext; a
+// quota, checked by a body) carries a retry delay, sent as the trailer
+// grpc-retry-pushback-ms (common/status/retry_delay.h).
 //
 //   grpc::Status Svc::GetCase(grpc::ServerContext* ctx, const Req* req,
 //                             Resp* resp) {
@@ -36,15 +39,15 @@ grpc::Status ServeAs(grpc::ServerContext* context,
                      absl::string_view method,
                      const google::protobuf::Message& request, Fn&& body) {
   absl::StatusOr<v1::Actor> actor = ActorFromContext(*context, authenticator);
-  if (!actor.ok()) return ToGrpcStatus(actor.status());
+  if (!actor.ok()) return ToGrpcStatus(actor.status(), context);
   if (absl::Status allowed = Authorize(*actor, method); !allowed.ok()) {
-    return ToGrpcStatus(allowed);
+    return ToGrpcStatus(allowed, context);
   }
   if (absl::Status shape = validation::ValidateMessageShape(request);
       !shape.ok()) {
-    return ToGrpcStatus(shape);
+    return ToGrpcStatus(shape, context);
   }
-  return ToGrpcStatus(body(*actor));
+  return ToGrpcStatus(body(*actor), context);
 }
 
 }  // namespace gridcase::auth

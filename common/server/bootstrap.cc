@@ -13,6 +13,7 @@
 #include "absl/time/time.h"
 #include "common/config/env_flags.h"
 #include "common/log/log.h"
+#include "common/server/rate_limit_flags.h"
 #include "common/server/security_flags.h"
 #include "common/server/signals.h"
 #include "common/status/status_macros.h"
@@ -113,6 +114,9 @@ Bootstrap Bootstrap::FromFlags(int argc, char** argv,
   LogSecurity(*security);
   boot.ready_file_ = absl::GetFlag(FLAGS_ready_file);
   boot.metrics_ = std::make_shared<prometheus::Registry>();
+  boot.authenticator_ =
+      RateLimitedFromFlags(std::move(boot.authenticator_), boot.redis_.get(),
+                           *boot.metrics_, service_name);
   return boot;
 }
 

@@ -3,6 +3,8 @@
 #include <string>
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "common/status/retry_delay.h"
 
 namespace gridcase {
 
@@ -98,6 +100,15 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
   // error (common/server/request_errors.h).
   if (message.empty()) message = absl::StatusCodeToString(status.code());
   return grpc::Status(static_cast<grpc::StatusCode>(status.code()), message);
+}
+
+grpc::Status ToGrpcStatus(const absl::Status& status,
+                          grpc::ServerContext* context) {
+  if (std::optional<int64_t> ms = RetryDelayMillis(status); ms.has_value()) {
+    context->AddTrailingMetadata(std::string(kRetryPushbackKey),
+                                 absl::StrCat(*ms));
+  }
+  return ToGrpcStatus(status);
 }
 
 absl::Status FromGrpcStatus(const grpc::Status& status) {

@@ -4,6 +4,7 @@
 #ifndef GRIDCASE_COMMON_STATUS_GRPC_STATUS_H_
 #define GRIDCASE_COMMON_STATUS_GRPC_STATUS_H_
 
+#include <grpcpp/server_context.h>
 #include <grpcpp/support/status.h>
 
 #include <string>
@@ -17,6 +18,12 @@ namespace gridcase {
 // and the message made fit for any caller (PublicMessage). OK maps to
 // grpc::Status::OK.
 grpc::Status ToGrpcStatus(const absl::Status& status);
+
+// The same, for a call being served: a retry delay `status` carries
+// (common/status/retry_delay.h) also goes to the caller, as the trailing
+// metadata grpc-retry-pushback-ms.
+grpc::Status ToGrpcStatus(const absl::Status& status,
+                          grpc::ServerContext* context);
 
 // At most kMaxPublicMessageBytes of `message` (cut at a character boundary,
 // "…" appended), with network addresses ("10.1.2.3:6379", "[::1]:8080",

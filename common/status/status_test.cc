@@ -5,6 +5,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/match.h"
 #include "common/status/grpc_status.h"
+#include "common/status/retry_delay.h"
 #include "common/status/status_macros.h"
 #include "common/status/status_matchers.h"
 #include "gmock/gmock.h"
@@ -112,6 +113,23 @@ TEST(GrpcStatus, CutsLongMessagesAtACharacterBoundary) {
   EXPECT_LE(wire.error_message().size(), kMaxPublicMessageBytes + 3);
   EXPECT_TRUE(absl::StartsWith(wire.error_message(), "case_id: malformed"));
   EXPECT_TRUE(absl::EndsWith(wire.error_message(), "濮…"));
+}
+
+TEST(RetryDelay, TravelsWithTheStatusInWholeMilliseconds) {
+  absl::Status refused = WithRetryDelay(
+      absl::ResourceExhaustedError("rate limit"), absl::Microseconds(2001));
+  EXPECT_EQ(RetryDelayMillis(refused), 3);  // rounded up
+  EXPECT_THAT(refused,
+              StatusIs(absl::StatusCode::kResourceExhausted, "rate limit"));
+  // Never 0: a delay of nothing still says "wait, then retry".
+  EXPECT_EQ(RetryDelayMillis(WithRetryDelay(absl::ResourceExhaustedError("x"),
+                                            absl::ZeroDuration())),
+            1);
+  EXPECT_EQ(RetryDelayMillis(WithRetryDelay(absl::ResourceExhaustedError("x"),
+                                            absl::Hours(5))),
+            5 * 3600 * 1000);
+  EXPECT_EQ(RetryDelayMillis(absl::ResourceExhaustedError("x")), std::nullopt);
+  EXPECT_EQ(RetryDelayMillis(absl::OkStatus()), std::nullopt);
 }
 
 }  // namespace

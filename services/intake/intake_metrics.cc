@@ -38,9 +38,11 @@ IntakeMetrics::IntakeMetrics(prometheus::Registry& r)
                           .Name("gridcase_intake_report_seconds")
                           .Help("ReportCase latency, seconds, all outcomes.")
                           .Register(r)
-                          .Add({}, prometheus::Histogram::BucketBoundaries{
-                                       0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
-                                       0.1, 0.25, 0.5, 1, 2.5})) {
+                          .Add({},
+                               prometheus::Histogram::BucketBoundaries{
+                                   0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
+                                   0.25, 0.5, 1, 2.5})),
+      limits_(r) {
   auto& reports = prometheus::BuildCounter()
                       .Name("gridcase_intake_reports_total")
                       .Help(

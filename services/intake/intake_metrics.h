@@ -4,6 +4,8 @@
 //                                              the error names
 //   gridcase_intake_replays_total              idempotent retries answered
 //   gridcase_intake_report_seconds             ReportCase latency histogram
+//   gridcase_rate_limited_total{kind="quota"}  reports refused by the daily
+//                                              quota (common/limits)
 // Labels are bounded: 6 sources, 2 families, a fixed list of fields.
 #ifndef GRIDCASE_SERVICES_INTAKE_INTAKE_METRICS_H_
 #define GRIDCASE_SERVICES_INTAKE_INTAKE_METRICS_H_
@@ -12,6 +14,7 @@
 #include <string>
 
 #include "absl/strings/string_view.h"
+#include "common/limits/limit_metrics.h"
 #include "gridcase/v1/common.pb.h"
 #include "gridcase/v1/registry.pb.h"
 #include "prometheus/counter.h"
@@ -31,12 +34,14 @@ class IntakeMetrics final {
   void Rejected(absl::string_view message);
   void Replayed() { replays_.Increment(); }
   prometheus::Histogram& report_seconds() { return report_seconds_; }
+  const limits::LimitMetrics& limits() const { return limits_; }
 
  private:
   std::map<std::string, prometheus::Counter*> reports_;
   std::map<std::string, prometheus::Counter*> rejections_;
   prometheus::Counter& replays_;
   prometheus::Histogram& report_seconds_;
+  const limits::LimitMetrics limits_;
 };
 
 }  // namespace gridcase::intake

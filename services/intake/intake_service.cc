@@ -264,7 +264,27 @@ absl::Status IntakeServiceImpl::DoReportCase(const v1::Actor& actor,
                           absl::StrCat("reporter:", reporter.id()),
                           "all:cases"};
   report.now = now;
+  bool quota = options_.report_quota != nullptr &&
+               options_.report_quota_per_day > 0 && auth::IsPublic(actor);
+  if (quota) {
+    absl::Status allowed =
+        CheckReportQuota(*options_.report_quota, options_.report_quota_per_day,
+                         report, calendar.time_zone());
+    if (allowed.code() == absl::StatusCode::kResourceExhausted) {
+      metrics_->limits().Refused(limits::LimitKind::kQuota);
+    }
+    RETURN_IF_ERROR(allowed);
+  }
   ASSIGN_OR_RETURN(ReportResult result, store_->Report(report));
+  if (quota && !result.replayed) {
+    // The report is stored and acknowledged whatever happens here.
+    if (absl::Status counted =
+            options_.report_quota->Add(reporter.id(), report.date);
+        !counted.ok()) {
+      log::Warn("report not counted against the daily quota",
+                {{"case_id", result.case_id}, {"error", counted.ToString()}});
+    }
+  }
 
   ASSIGN_OR_RETURN(v1::Case stored, store_->GetCase(result.case_id));
   bool merged_case = stored.state() == v1::CASE_STATE_MERGED;

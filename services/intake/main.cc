@@ -10,6 +10,7 @@
 #include "services/intake/case_store.h"
 #include "services/intake/intake_metrics.h"
 #include "services/intake/intake_service.h"
+#include "services/intake/report_quota.h"
 
 ABSL_DECLARE_FLAG(absl::Duration, redis_timeout);  // common/server
 
@@ -37,6 +38,10 @@ ABSL_FLAG(double, warn_share, 0.8,
           "Share of a new report's REGISTER limit after which its light turns "
           "yellow (0 < x < 1); use the same value as gridcase-dispatch's "
           "--warn_share.");
+ABSL_FLAG(int32_t, report_quota_per_day, 50,
+          "New reports a member of the public (a citizen, a channel's end "
+          "user) may make per local date; grid managers and other staff are "
+          "not counted, replays never. 0 disables.");
 
 int main(int argc, char** argv) {
   auto boot = gridcase::server::Bootstrap::FromFlags(
@@ -68,6 +73,12 @@ int main(int argc, char** argv) {
                      "--redis_wait_timeout: must be positive and below "
                      "--redis_timeout"));
   }
+  int32_t report_quota_per_day = absl::GetFlag(FLAGS_report_quota_per_day);
+  if (report_quota_per_day < 0) {
+    gridcase::config::DieWithConfigError(
+        argv[0], absl::InvalidArgumentError(
+                     "--report_quota_per_day: must be 0 (no quota) or more"));
+  }
   if (absl::GetFlag(FLAGS_registry_timeout) <= absl::ZeroDuration()) {
     gridcase::config::DieWithConfigError(
         argv[0],
@@ -77,6 +88,7 @@ int main(int argc, char** argv) {
   gridcase::intake::IntakeMetrics metrics(*boot.metrics());
   gridcase::intake::RedisCaseStore store(&boot.redis(),
                                          {.shards = shards, .wait = wait});
+  gridcase::intake::RedisReportQuota quota(&boot.redis());
   gridcase::registry_client::GrpcRegistryClient registry(
       gridcase::v1::RegistryService::NewStub(
           boot.NewChannel(absl::GetFlag(FLAGS_registry))),
@@ -85,7 +97,11 @@ int main(int argc, char** argv) {
       &boot.outbound_identity());
   gridcase::intake::IntakeServiceImpl service(
       &store, &registry, &boot.authenticator(), gridcase::RealClock::Get(),
-      &metrics, {.shards = shards, .warn_share = warn_share});
+      &metrics,
+      {.shards = shards,
+       .warn_share = warn_share,
+       .report_quota_per_day = report_quota_per_day,
+       .report_quota = &quota});
   return boot.Serve(
       {{&service, gridcase::v1::IntakeService::service_full_name()}});
 }
