@@ -21,7 +21,9 @@ class AutoRouter {
   explicit AutoRouter(Transitions* transitions);
 
   // Returns the outcome: "auto_dispatched", "manual", "no_rule" or
-  // "skipped" (no longer REPORTED, or gone). Errors are transient (retry).
+  // "skipped" (no longer REPORTED, or gone). An error is retried, or the
+  // entry quarantined when it says the case cannot be routed (DATA_LOSS: a
+  // corrupt case), by common/events/quarantine.h.
   absl::StatusOr<std::string> HandleReported(const std::string& case_id);
 
  private:

@@ -59,7 +59,8 @@ DispatchMetrics::DispatchMetrics(prometheus::Registry& r)
               .Name("gridcase_dispatch_scanner_last_run_timestamp_seconds")
               .Help("Unix time of the scanner's last completed pass.")
               .Register(r)
-              .Add({})) {
+              .Add({})),
+      dead_letters_(r, "dispatch") {
   for (int t = v1::CaseEventType_MIN + 1; t <= v1::CaseEventType_MAX; ++t) {
     transitions_.Add({{"type", TypeLabel(static_cast<v1::CaseEventType>(t))}});
   }

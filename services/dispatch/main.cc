@@ -35,6 +35,10 @@ ABSL_FLAG(absl::Duration, scan_interval, absl::Seconds(1),
 ABSL_FLAG(absl::Duration, claim_idle, absl::Seconds(30),
           "Stream entries pending this long on a consumer (e.g. a crashed "
           "replica) are claimed by another.");
+ABSL_FLAG(int32_t, max_deliveries, 10,
+          "Deliveries after which a stream entry whose handling keeps "
+          "failing (not for an outage) is moved to the dead-letter stream "
+          "{s:N}:events:dead; 1-1000.");
 ABSL_FLAG(std::string, consumer, "",
           "Consumer name in the 'dispatch' group; unique per replica. Empty: "
           "<hostname>-<pid>.");
@@ -65,6 +69,12 @@ int main(int argc, char** argv) {
           absl::InvalidArgumentError(absl::StrCat(name, ": must be positive")));
     }
   }
+  int max_deliveries = absl::GetFlag(FLAGS_max_deliveries);
+  if (max_deliveries < 1 || max_deliveries > 1000) {
+    gridcase::config::DieWithConfigError(
+        argv[0],
+        absl::InvalidArgumentError("--max_deliveries: must be 1-1000"));
+  }
   std::string consumer = absl::GetFlag(FLAGS_consumer);
   if (consumer.empty()) consumer = gridcase::events::DefaultConsumerName();
 
@@ -87,6 +97,7 @@ int main(int argc, char** argv) {
       {.shards = shards,
        .consumer = consumer,
        .claim_idle = absl::GetFlag(FLAGS_claim_idle),
+       .max_deliveries = max_deliveries,
        .scan_interval = absl::GetFlag(FLAGS_scan_interval)});
   gridcase::dispatch::DispatchServiceImpl service(&transitions, &registry,
                                                   &boot.authenticator());
