@@ -46,6 +46,9 @@ std::string SequenceRunKey(int shard, absl::string_view division,
   return absl::StrCat(Tag(shard), ":seqrun:", division, ":", yyyymmdd);
 }
 std::string EventsKey(int shard) { return absl::StrCat(Tag(shard), ":events"); }
+std::string DeadEventsKey(int shard) {
+  return absl::StrCat(Tag(shard), ":events:dead");
+}
 std::string GeoOpenKey(int shard, absl::string_view category) {
   return absl::StrCat(Tag(shard), ":geo:open:", category);
 }

@@ -58,6 +58,10 @@ std::string SequenceKey(int shard, absl::string_view division,
 std::string SequenceRunKey(int shard, absl::string_view division,
                            absl::string_view yyyymmdd);
 std::string EventsKey(int shard);
+// "{s:N}:events:dead": entries of EventsKey(shard) that a consumer group
+// could not handle, each with the group, the error and the original fields
+// (common/events/event_source.h).
+std::string DeadEventsKey(int shard);
 std::string GeoOpenKey(int shard, absl::string_view category_code);
 // Every reported (not merged) case with its location, for ListNearby.
 std::string GeoCasesKey(int shard);

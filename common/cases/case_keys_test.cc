@@ -29,6 +29,7 @@ TEST(CaseKeys, ShardIsStableAndInRange) {
   EXPECT_EQ(ShardOf("330483101", 1), 0);
   EXPECT_EQ(CaseKey(7, "x"), "{s:7}:case:x");
   EXPECT_EQ(EventsKey(3), "{s:3}:events");
+  EXPECT_EQ(DeadEventsKey(3), "{s:3}:events:dead");
 }
 
 TEST(CaseKeys, IdsCarryTheirShard) {

@@ -30,7 +30,9 @@ class AutoRouter {
 
   // Returns the outcome: "auto_dispatched", "manual", "no_rule", "deferred"
   // (held back for self-handling) or "skipped" (no longer REPORTED, or
-  // gone). Errors are transient (retry).
+  // gone). An error is retried, or the entry quarantined when it says the
+  // case cannot be routed (DATA_LOSS: a corrupt case), by
+  // common/events/quarantine.h.
   absl::StatusOr<std::string> HandleReported(const std::string& case_id);
 
   // Routes the held-back cases of `shard` whose grace has run out; returns

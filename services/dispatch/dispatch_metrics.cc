@@ -72,7 +72,8 @@ DispatchMetrics::DispatchMetrics(prometheus::Registry& r)
                            .Name("gridcase_redis_maxmemory_bytes")
                            .Help("Redis maxmemory (0: no limit).")
                            .Register(r)
-                           .Add({})) {
+                           .Add({})),
+      dead_letters_(r, "dispatch") {
   for (int t = v1::CaseEventType_MIN + 1; t <= v1::CaseEventType_MAX; ++t) {
     transitions_.Add({{"type", TypeLabel(static_cast<v1::CaseEventType>(t))}});
   }

@@ -475,6 +475,18 @@ TEST_F(IntakeServiceTest,
   EXPECT_THAT(
       Call(&v1::IntakeService::Stub::ListCases, bad, kDispatcher),
       StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("region_code")));
+  // Filter ids name index keys: no control characters.
+  v1::ListCasesRequest separator;
+  separator.set_reporter_id("hot\x1fline");
+  EXPECT_THAT(Call(&v1::IntakeService::Stub::ListCases, separator, kDispatcher),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("reporter_id: must not contain control")));
+  v1::ListCasesRequest department;
+  department.set_department_id(std::string("works\0", 6));
+  EXPECT_THAT(
+      Call(&v1::IntakeService::Stub::ListCases, department, kDispatcher),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               HasSubstr("department_id: must not contain control")));
 }
 
 TEST_F(IntakeServiceTest, ListNearbyFindsOpenCasesNearestFirst) {
