@@ -73,10 +73,19 @@ absl::StatusOr<std::unique_ptr<RedisServer>> RedisServer::StartReplicaOf(
   ASSIGN_OR_RETURN(auto pool,
                    redis::RedisPool::Create(
                        {.address = replica->address(), .max_connections = 1}));
+  ASSIGN_OR_RETURN(auto primary_pool,
+                   redis::RedisPool::Create(
+                       {.address = primary.address(), .max_connections = 1}));
+  // Up on both sides: the replica loaded the first sync, and the primary
+  // counts it as online (only then does WAIT count its acknowledgements;
+  // after a diskless sync that takes the replica's first REPLCONF ACK).
   absl::Time deadline = absl::Now() + absl::Seconds(10);
   while (absl::Now() < deadline) {
     ASSIGN_OR_RETURN(redis::Reply info, pool->Command({"INFO", "replication"}));
-    if (absl::StrContains(info.str(), "master_link_status:up")) {
+    ASSIGN_OR_RETURN(redis::Reply primary_info,
+                     primary_pool->Command({"INFO", "replication"}));
+    if (absl::StrContains(info.str(), "master_link_status:up") &&
+        absl::StrContains(primary_info.str(), "state=online")) {
       return replica;
     }
     absl::SleepFor(absl::Milliseconds(10));  // waiting for the first sync
