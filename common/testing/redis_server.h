@@ -36,6 +36,16 @@ class RedisServer final {
   const std::string& dir() const { return dir_.path(); }
   bool running() const { return process_ != nullptr && process_->running(); }
 
+  // The append-only directory (Redis 7's appenddirname, in dir()), where the
+  // base and incremental files and their manifest are when started with
+  // {"--appendonly", "yes"}.
+  std::string aof_dir() const { return dir_.File("appendonlydir"); }
+
+  // Sends `signal` to redis-server, for fault tests: SIGKILL (a crash; then
+  // Restart() brings it back from its AOF), SIGSTOP and SIGCONT (a hung
+  // server). FAILED_PRECONDITION if it is not running.
+  absl::Status Signal(int signal);
+
   // Stops the server (SIGTERM); the socket goes away with it.
   absl::Status Stop();
   // Starts it again on the same socket and directory (data survives only if
