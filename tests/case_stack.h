@@ -76,7 +76,7 @@ inline void WithActor(grpc::ClientContext* c, const std::string& actor) {
 class CaseStackTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_OK_AND_ASSIGN(redis_, RedisServer::Start());
+    ASSERT_OK_AND_ASSIGN(redis_, RedisServer::Start(redis_options_));
     ASSERT_OK_AND_ASSIGN(registry_,
                          ServiceProcess::Start({.binary = GRIDCASE_REGISTRY_BIN,
                                                 .redis = redis_->address()}));
@@ -92,22 +92,27 @@ class CaseStackTest : public ::testing::Test {
     stub_ = v1::DispatchService::NewStub(dispatch_->NewChannel());
   }
 
+  // `extra_args` follow the fixture's (a later flag wins).
   absl::StatusOr<std::unique_ptr<ServiceProcess>> StartDispatch(
-      const std::string& consumer) {
-    return ServiceProcess::Start(
-        {.binary = GRIDCASE_DISPATCH_BIN,
-         .redis = redis_->address(),
-         .extra_args = {
-             absl::StrCat("--registry=", registry_->target()),
-             absl::StrCat("--consumer=", consumer), "--scan_interval=200ms",
-             "--claim_idle=1s",
-             absl::StrCat("--self_handle_grace=",
-                          absl::FormatDuration(self_handle_grace_))}});
+      const std::string& consumer, std::vector<std::string> extra_args = {}) {
+    std::vector<std::string> args = {
+        absl::StrCat("--registry=", registry_->target()),
+        absl::StrCat("--consumer=", consumer), "--scan_interval=200ms",
+        "--claim_idle=1s",
+        absl::StrCat("--self_handle_grace=",
+                     absl::FormatDuration(self_handle_grace_))};
+    args.insert(args.end(), extra_args.begin(), extra_args.end());
+    return ServiceProcess::Start({.binary = GRIDCASE_DISPATCH_BIN,
+                                  .redis = redis_->address(),
+                                  .extra_args = std::move(args)});
   }
 
   // Dispatch's --self_handle_grace; set in a fixture's constructor. Zero by
   // default, so that patrol reports are routed at once.
   absl::Duration self_handle_grace_ = absl::ZeroDuration();
+  // How redis-server is started, e.g. with an AOF; set in a fixture's
+  // constructor. Without persistence by default.
+  RedisServer::Options redis_options_;
 
   template <typename Req, typename Resp>
   void Registry(grpc::Status (v1::RegistryService::Stub::*rpc)(

@@ -144,6 +144,13 @@ absl::Status RedisServer::Launch() {
       absl::StrCat("redis-server not ready after 10s: ", last.message()));
 }
 
+absl::Status RedisServer::Signal(int signal) {
+  if (process_ == nullptr) {
+    return absl::FailedPreconditionError("redis-server is not running");
+  }
+  return process_->Signal(signal);
+}
+
 absl::Status RedisServer::Stop() {
   if (process_ == nullptr) return absl::OkStatus();
   absl::Status status = process_->Stop(absl::Seconds(5)).status();
@@ -157,13 +164,6 @@ absl::Status RedisServer::Kill() {
   absl::Status status = process_->Wait(absl::Seconds(5)).status();
   process_.reset();
   return status;
-}
-
-absl::Status RedisServer::Signal(int signal) {
-  if (process_ == nullptr) {
-    return absl::FailedPreconditionError("redis-server is not running");
-  }
-  return process_->Signal(signal);
 }
 
 absl::Status RedisServer::Restart() {

@@ -47,14 +47,22 @@ class RedisServer final {
   int tcp_port() const { return tcp_port_; }
   bool running() const { return process_ != nullptr && process_->running(); }
 
+  // The append-only directory (Redis 7's appenddirname, in dir()), where the
+  // base and incremental files and their manifest are when started with
+  // {"--appendonly", "yes"}.
+  std::string aof_dir() const { return dir_.File("appendonlydir"); }
+
+  // Sends `signal` to redis-server, for fault tests: SIGKILL (a crash; then
+  // Restart() brings it back from its AOF), SIGSTOP and SIGCONT (a hung
+  // server). FAILED_PRECONDITION if it is not running.
+  absl::Status Signal(int signal);
+
   // Stops the server (SIGTERM); the socket goes away with it.
   absl::Status Stop();
   // Kills the server with SIGKILL, as a crash or a power loss would: what
   // survives is what it wrote to its files (and, for a power loss, what
   // the test leaves of them). Restart() starts it again.
   absl::Status Kill();
-  // Sends `signal` (e.g. SIGSTOP and SIGCONT, to make it stop answering).
-  absl::Status Signal(int signal);
   // Starts it again on the same socket and directory (data survives only if
   // persistence was enabled through extra_args).
   absl::Status Restart();
