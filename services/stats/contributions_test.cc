@@ -144,6 +144,26 @@ TEST(Contributions, RecordsMergeToTheSameResultInAnyOrder) {
   EXPECT_EQ(At(d, "now:dp", "works|red"), 0);
 }
 
+// A report left waiting for review past its REGISTER limit (issue #16,
+// finding 1): dispatch's scanner emits case.overdue at stage REGISTER, and
+// the open REPORTED case counts in 超期未处置数 (red now) for its town.
+TEST(Contributions, AReportOverdueInReviewIsOpenAndRedNow) {
+  v1::CaseEvent reported = Event(v1::CASE_EVENT_TYPE_REPORTED, 2, 1);
+  reported.set_to_state(v1::CASE_STATE_REPORTED);
+  reported.set_light(v1::TRAFFIC_LIGHT_GREEN);
+  v1::CaseEvent overdue = Event(v1::CASE_EVENT_TYPE_OVERDUE, 2, 2);
+  overdue.set_to_state(v1::CASE_STATE_REPORTED);
+  overdue.set_stage(v1::STAGE_REGISTER);
+  overdue.set_light(v1::TRAFFIC_LIGHT_RED);
+  CaseRecord r = Merge(Merge(std::nullopt, reported), overdue);
+  Deltas d = RecordDeltas(r);
+  EXPECT_EQ(At(d, "now:tn", "330483101|op"), 1);
+  EXPECT_EQ(At(d, "now:tn", "330483101|red"), 1);
+  // Before the scanner's event it is open but not overdue.
+  Deltas before = RecordDeltas(Merge(std::nullopt, reported));
+  EXPECT_EQ(At(before, "now:tn", "330483101|red"), 0);
+}
+
 // The dimensions a record keeps, for comparison.
 std::vector<std::string> Fields(const v1::CaseDimensions& d) {
   return {d.grid_code(),
