@@ -43,6 +43,8 @@ class Bootstrap final {
   // `reply_timeout` must exceed the longest BLOCK it sends.
   std::unique_ptr<redis::RedisPool> DedicatedRedis(
       absl::Duration reply_timeout) const;
+  // Identifies callers (--auth_mode) and charges each call to their rate
+  // limits (--rate_limit_*; rate_limit_flags.h).
   const auth::Authenticator& authenticator() const { return *authenticator_; }
   // How this service identifies itself to other gridcase services. In jwt
   // mode it needs --service_token_file: without one, the first call stops
@@ -60,9 +62,10 @@ class Bootstrap final {
   ServerOptions& mutable_options() { return options_; }
 
   // Adds a condition to readiness: health is SERVING only while Redis
-  // answers PING and every such check returns OK (its message is logged).
-  // The PING goes over a connection of its own, so a busy pool never makes
-  // a healthy process report NOT_SERVING.
+  // answers INFO memory, is not full (redis/memory.h: it would refuse every
+  // write), and every such check returns OK (its message is logged). The
+  // probe uses a Redis connection of its own, so a busy pool never makes a
+  // healthy process report NOT_SERVING.
   void AddReadinessCheck(HealthProbe check) {
     readiness_checks_.push_back(std::move(check));
   }

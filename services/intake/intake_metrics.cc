@@ -68,7 +68,8 @@ IntakeMetrics::IntakeMetrics(prometheus::Registry& r)
                              .Help("Failed reads of the per-shard event "
                                    "readers behind WatchCases (retried).")
                              .Register(r)
-                             .Add({})) {
+                             .Add({})),
+      limits_(r) {
   auto& reports = prometheus::BuildCounter()
                       .Name("gridcase_intake_reports_total")
                       .Help(

@@ -71,9 +71,11 @@ grpc::Status RegistryServiceImpl::UploadGrids(
     grpc::ServerContext* context,
     grpc::ServerReader<v1::UploadGridsRequest>* reader,
     v1::UploadGridsResponse* response) {
-  // ServeAs checks the caller before the first chunk is read.
+  // ServeAs checks the caller before the first chunk is read. The chunks
+  // have no enum or timestamp fields for it to check.
   return auth::ServeAs(
       context, *authenticator_, "gridcase.v1.RegistryService/UploadGrids",
+      v1::UploadGridsRequest::default_instance(),
       [&](const v1::Actor& actor) -> absl::Status {
         ASSIGN_OR_RETURN(v1::ImportGridsRequest request, ReadUpload(reader));
         return DoImportGrids(actor, request, response->mutable_result());
