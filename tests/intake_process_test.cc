@@ -3,11 +3,14 @@
 // gridcase-intake calling it.
 #include <google/protobuf/util/json_util.h>
 #include <grpcpp/client_context.h>
+#include <grpcpp/create_channel.h>
+#include <grpcpp/support/client_callback.h>
 #include <signal.h>
 
 #include <atomic>
 #include <fstream>
 #include <functional>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <string>
@@ -15,12 +18,16 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
+#include "common/server/health_client.h"
 #include "common/status/grpc_status.h"
 #include "common/status/status_macros.h"
 #include "common/status/status_matchers.h"
 #include "common/testing/redis_server.h"
 #include "common/testing/service_process.h"
+#include "common/testing/subprocess.h"
 #include "common/testing/test_identity.h"
 #include "gmock/gmock.h"
 #include "gridcase/v1/intake.grpc.pb.h"
@@ -69,13 +76,17 @@ class IntakeProcessTest : public ::testing::Test {
                          ServiceProcess::Start({.binary = GRIDCASE_REGISTRY_BIN,
                                                 .redis = redis_->address()}));
     LoadRegistry();
-    ASSERT_OK_AND_ASSIGN(
-        intake_,
-        ServiceProcess::Start(
-            {.binary = GRIDCASE_INTAKE_BIN,
-             .redis = redis_->address(),
-             .extra_args = {absl::StrCat("--registry=", registry_->target()),
-                            "--registry_timeout=500ms"}}));
+    StartIntake({});
+  }
+
+  void StartIntake(std::vector<std::string> extra_args) {
+    intake_.reset();
+    extra_args.push_back(absl::StrCat("--registry=", registry_->target()));
+    extra_args.push_back("--registry_timeout=500ms");
+    ASSERT_OK_AND_ASSIGN(intake_,
+                         ServiceProcess::Start({.binary = GRIDCASE_INTAKE_BIN,
+                                                .redis = redis_->address(),
+                                                .extra_args = extra_args}));
     stub_ = v1::IntakeService::NewStub(intake_->NewChannel());
   }
 
@@ -339,6 +350,230 @@ TEST_F(IntakeProcessTest, WatchSeesEveryEventInOrderAndResumesAfterReconnect) {
   context.TryCancel();
   while (reader->Read(&message)) {
   }
+}
+
+// One WatchCases stream read by gRPC's callback API, so that a test can
+// hold hundreds open without a thread each.
+class WatchStream final
+    : public grpc::ClientReadReactor<v1::WatchCasesResponse> {
+ public:
+  WatchStream(v1::IntakeService::Stub* stub, const std::string& actor,
+              const v1::WatchCasesRequest& request) {
+    Identify(&context_, actor);
+    stub->async()->WatchCases(&context_, &request, this);
+    StartRead(&message_);
+    StartCall();
+  }
+  ~WatchStream() override {
+    context_.TryCancel();
+    absl::MutexLock lock(&mu_);
+    mu_.Await(absl::Condition(&done_));
+  }
+  void OnReadDone(bool ok) override {
+    if (!ok) return;
+    {
+      absl::MutexLock lock(&mu_);
+      ++messages_;
+      if (message_.has_event()) events_.push_back(message_.event());
+    }
+    StartRead(&message_);
+  }
+  void OnDone(const grpc::Status& status) override {
+    absl::MutexLock lock(&mu_);
+    status_ = status;
+    done_ = true;
+  }
+  // Waits up to `timeout` until the stream has `n` messages or ended.
+  bool AwaitMessages(int n, absl::Duration timeout) {
+    absl::MutexLock lock(&mu_);
+    auto ready = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+      return messages_ >= n || done_;
+    };
+    mu_.AwaitWithTimeout(absl::Condition(&ready), timeout);
+    return messages_ >= n;
+  }
+  std::vector<v1::CaseEvent> events() {
+    absl::MutexLock lock(&mu_);
+    return events_;
+  }
+  // The final status once the stream has ended within `timeout`.
+  std::optional<grpc::Status> Finished(absl::Duration timeout) {
+    absl::MutexLock lock(&mu_);
+    mu_.AwaitWithTimeout(absl::Condition(&done_), timeout);
+    if (!done_) return std::nullopt;
+    return status_;
+  }
+
+ private:
+  grpc::ClientContext context_;
+  v1::WatchCasesResponse message_;
+  absl::Mutex mu_;
+  int messages_ ABSL_GUARDED_BY(mu_) = 0;
+  std::vector<v1::CaseEvent> events_ ABSL_GUARDED_BY(mu_);
+  bool done_ ABSL_GUARDED_BY(mu_) = false;
+  grpc::Status status_ ABSL_GUARDED_BY(mu_);
+};
+
+// Issue #16: 500 WatchCases streams each held a pooled Redis connection, so
+// reports, reads and the health check timed out. Now the streams share one
+// reader per shard and everything else answers as usual.
+TEST_F(IntakeProcessTest, FiveHundredWatchersLeaveReportsReadsAndHealthAlone) {
+  constexpr int kWatchers = 500;
+  constexpr int kChannels = 10;  // 50 streams per connection
+  std::vector<std::unique_ptr<v1::IntakeService::Stub>> stubs;
+  for (int c = 0; c < kChannels; ++c) {
+    grpc::ChannelArguments args;
+    args.SetInt("gridcase.test.channel", c);  // a connection of its own
+    stubs.push_back(v1::IntakeService::NewStub(grpc::CreateCustomChannel(
+        intake_->target(), grpc::InsecureChannelCredentials(), args)));
+  }
+  std::vector<std::unique_ptr<WatchStream>> watchers;
+  for (int i = 0; i < kWatchers; ++i) {
+    std::string subject = absl::StrCat("wx-w", i);
+    v1::WatchCasesRequest request;
+    request.set_reporter_id(subject);
+    watchers.push_back(std::make_unique<WatchStream>(
+        stubs[i % kChannels].get(),
+        absl::StrCat("subject=", subject, "; roles=citizen"), request));
+  }
+  int live = 0;
+  std::set<std::string> ended;  // how streams that got nothing ended
+  for (auto& w : watchers) {
+    if (w->AwaitMessages(1, absl::Seconds(30))) {
+      ++live;
+    } else if (std::optional<grpc::Status> s = w->Finished(absl::Seconds(1))) {
+      ended.insert(absl::StrCat(s->error_code(), " ", s->error_message()));
+    }
+  }
+  EXPECT_EQ(live, kWatchers) << "streams that got their first message; "
+                             << absl::StrJoin(ended, " | ");
+
+  // Six reports and six reads, with the watchers open, within the usual
+  // deadline (10 s); one report by the first watcher reaches its stream.
+  std::vector<std::string> ids;
+  for (int i = 0; i < 6; ++i) {
+    std::string actor = i == 0 ? "subject=wx-w0; roles=citizen" : kCitizen;
+    absl::StatusOr<v1::ReportCaseResponse> r =
+        Report(Good(absl::StrCat("busy-", i), 60.0 * i), actor);
+    ASSERT_OK(r.status());
+    ids.push_back(r->case_().id());
+  }
+  for (const std::string& id : ids) {
+    grpc::ClientContext context;
+    Identify(&context, "subject=m-d; roles=dispatcher");
+    context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
+    v1::GetCaseRequest get;
+    get.set_case_id(id);
+    v1::GetCaseResponse got;
+    grpc::Status s = stub_->GetCase(&context, get, &got);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+  }
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_THAT(server::CheckHealth(intake_->NewChannel(), {}),
+                testing::IsOkAndHolds(std::string("SERVING")));
+  }
+  ASSERT_TRUE(watchers[0]->AwaitMessages(2, absl::Seconds(10)));
+  ASSERT_FALSE(watchers[0]->events().empty());
+  EXPECT_EQ(watchers[0]->events()[0].case_id(), ids[0]);
+  EXPECT_TRUE(watchers[1]->events().empty());
+}
+
+TEST_F(IntakeProcessTest, WatchesBeyondTheCallersLimitAreResourceExhausted) {
+  StartIntake({"--watch_max_streams_per_caller=2"});
+  v1::WatchCasesRequest request;
+  request.set_reporter_id("wx-1");
+  WatchStream first(stub_.get(), kCitizen, request);
+  WatchStream second(stub_.get(), kCitizen, request);
+  ASSERT_TRUE(first.AwaitMessages(1, absl::Seconds(10)));
+  ASSERT_TRUE(second.AwaitMessages(1, absl::Seconds(10)));
+  WatchStream third(stub_.get(), kCitizen, request);
+  std::optional<grpc::Status> refused = third.Finished(absl::Seconds(10));
+  ASSERT_TRUE(refused.has_value()) << "the third stream is still open";
+  EXPECT_EQ(refused->error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_THAT(refused->error_message(),
+              HasSubstr("watch_max_streams_per_caller = 2"));
+  // Another caller is not affected.
+  WatchStream other(stub_.get(), "subject=wx-2; roles=citizen", [] {
+    v1::WatchCasesRequest r;
+    r.set_reporter_id("wx-2");
+    return r;
+  }());
+  EXPECT_TRUE(other.AwaitMessages(1, absl::Seconds(10)));
+}
+
+TEST_F(IntakeProcessTest, WatchesBeyondTheReplicasLimitAreResourceExhausted) {
+  StartIntake({"--watch_max_streams=3"});
+  auto request = [](const std::string& reporter) {
+    v1::WatchCasesRequest r;
+    r.set_reporter_id(reporter);
+    return r;
+  };
+  std::vector<std::unique_ptr<WatchStream>> open;
+  for (int i = 0; i < 3; ++i) {
+    std::string subject = absl::StrCat("wx-", i);
+    open.push_back(std::make_unique<WatchStream>(
+        stub_.get(), absl::StrCat("subject=", subject, "; roles=citizen"),
+        request(subject)));
+    ASSERT_TRUE(open.back()->AwaitMessages(1, absl::Seconds(10)));
+  }
+  WatchStream fourth(stub_.get(), "subject=wx-3; roles=citizen",
+                     request("wx-3"));
+  std::optional<grpc::Status> refused = fourth.Finished(absl::Seconds(10));
+  ASSERT_TRUE(refused.has_value()) << "the fourth stream is still open";
+  EXPECT_EQ(refused->error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_THAT(refused->error_message(), HasSubstr("watch_max_streams = 3"));
+  // A stream that ends frees its place, once the server notices the
+  // cancellation (within a second): a new stream is admitted within 10 s.
+  open.pop_back();
+  bool admitted = false;
+  for (absl::Time until = absl::Now() + absl::Seconds(10);
+       !admitted && absl::Now() < until;) {
+    WatchStream again(stub_.get(), "subject=wx-3; roles=citizen",
+                      request("wx-3"));
+    admitted = again.AwaitMessages(1, absl::Seconds(10));
+    if (!admitted) absl::SleepFor(absl::Milliseconds(200));
+  }
+  EXPECT_TRUE(admitted);
+  // Reports and reads still answer.
+  ASSERT_OK(Report(Good("with-watchers")));
+}
+
+// Readiness pings Redis on a connection of its own: with every pooled
+// connection stuck (writes paused in Redis), health stays SERVING.
+TEST_F(IntakeProcessTest, HealthDoesNotWaitForAPoolSlot) {
+  StartIntake({"--redis_pool_size=1"});
+  ASSERT_OK(Report(Good("warm-up")));  // registry data cached
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> busy;
+  for (int t = 0; t < 24; ++t) {
+    busy.emplace_back([&, t] {
+      for (int i = 0; !stop; ++i) {
+        // Fails while writes are paused: holding the pool is the point.
+        Report(Good(absl::StrCat("busy-", t, "-", i), 100.0 + t))
+            .status()
+            .IgnoreError();
+        // Spread the callers out, so that some always wait for the pool.
+        absl::SleepFor(absl::Milliseconds((t * 37 + i * 53) % 200));
+      }
+    });
+  }
+  ASSERT_OK_AND_ASSIGN(auto pause,
+                       testing::Subprocess::Spawn(
+                           {.argv = {"redis-cli", "-s", redis_->socket_path(),
+                                     "CLIENT", "PAUSE", "3000", "WRITE"}}));
+  ASSERT_OK(pause->Wait(absl::Seconds(10)).status());
+  std::vector<std::string> answers;
+  absl::Time until = absl::Now() + absl::Milliseconds(2500);
+  while (absl::Now() < until) {
+    absl::StatusOr<std::string> h =
+        server::CheckHealth(intake_->NewChannel(), {});
+    answers.push_back(h.ok() ? *h : h.status().ToString());
+    absl::SleepFor(absl::Milliseconds(200));  // probes every 100 ms
+  }
+  stop = true;
+  for (auto& t : busy) t.join();
+  EXPECT_THAT(answers, ::testing::Each(std::string("SERVING")));
+  EXPECT_GE(answers.size(), 5u);
 }
 
 TEST_F(IntakeProcessTest, RegistryDownIsUnavailableQuickly) {

@@ -37,6 +37,7 @@ std::vector<MethodPolicy> BuildPolicies() {
   static const Entry kTable[] = {
       // service           method                     GM     ACC    DSP    CHIEF  DEPT   ADMIN  CIT    SYS
       {"RegistryService", "ImportGrids",              kAdmin},
+      {"RegistryService", "UploadGrids",              kAdmin},
       {"RegistryService", "GetRegion",                kEveryone},
       {"RegistryService", "ListRegions",              kEveryone},
       {"RegistryService", "LocateGrid",               kEveryone},

@@ -2,6 +2,7 @@
 
 #include <grpcpp/create_channel.h>
 #include <grpcpp/support/channel_arguments.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -11,8 +12,10 @@
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "common/auth/call_gate.h"
 #include "common/config/env_flags.h"
 #include "common/log/log.h"
+#include "common/redis/memory.h"
 #include "common/server/rate_limit_flags.h"
 #include "common/server/security_flags.h"
 #include "common/server/signals.h"
@@ -46,6 +49,30 @@ ABSL_FLAG(absl::Duration, shutdown_delay, absl::ZeroDuration(),
           "load balancers stop sending new calls before the drain.");
 ABSL_FLAG(absl::Duration, health_interval, absl::Seconds(1),
           "How often the health probe pings Redis.");
+ABSL_FLAG(int32_t, grpc_max_connections, 4096,
+          "Most connections open on the gRPC port; further ones are closed "
+          "on arrival. Each takes two file descriptors: the descriptor limit "
+          "(ulimit -n) must allow 2 x this + 256.");
+ABSL_FLAG(int32_t, grpc_max_concurrent_streams, 256,
+          "Most calls in flight on one connection (HTTP/2 "
+          "MAX_CONCURRENT_STREAMS); clients queue the rest.");
+ABSL_FLAG(absl::Duration, grpc_keepalive_time, absl::Seconds(60),
+          "How long a connection may be silent before the server pings it.");
+ABSL_FLAG(absl::Duration, grpc_keepalive_timeout, absl::Seconds(20),
+          "How long the server waits for a ping's answer before it closes "
+          "the connection.");
+ABSL_FLAG(absl::Duration, grpc_max_connection_idle, absl::Minutes(5),
+          "A connection without calls for this long is closed (GOAWAY); "
+          "clients reconnect on their next call.");
+ABSL_FLAG(absl::Duration, grpc_max_connection_age, absl::Minutes(30),
+          "A connection older than this is asked to go away (GOAWAY), so "
+          "that clients spread over new replicas; inf: never.");
+ABSL_FLAG(absl::Duration, grpc_max_connection_age_grace, absl::Minutes(5),
+          "How long calls on a connection past its age may still run "
+          "(WatchCases streams end then and resume elsewhere).");
+ABSL_FLAG(absl::Duration, grpc_handshake_timeout, absl::Seconds(10),
+          "A new connection must finish its TLS handshake and HTTP/2 "
+          "preface within this time, else it is closed.");
 ABSL_FLAG(std::string, log_level, "info",
           "trace, debug, info, warn, error, critical or off.");
 ABSL_FLAG(std::string, ready_file, "",
@@ -61,6 +88,16 @@ absl::Status BuildFromFlags(absl::string_view service_name,
   options->drain_timeout = absl::GetFlag(FLAGS_drain_timeout);
   options->shutdown_delay = absl::GetFlag(FLAGS_shutdown_delay);
   options->health_interval = absl::GetFlag(FLAGS_health_interval);
+  TransportOptions& t = options->transport;
+  t.max_connections = absl::GetFlag(FLAGS_grpc_max_connections);
+  t.max_concurrent_streams = absl::GetFlag(FLAGS_grpc_max_concurrent_streams);
+  t.keepalive_time = absl::GetFlag(FLAGS_grpc_keepalive_time);
+  t.keepalive_timeout = absl::GetFlag(FLAGS_grpc_keepalive_timeout);
+  t.max_connection_idle = absl::GetFlag(FLAGS_grpc_max_connection_idle);
+  t.max_connection_age = absl::GetFlag(FLAGS_grpc_max_connection_age);
+  t.max_connection_age_grace =
+      absl::GetFlag(FLAGS_grpc_max_connection_age_grace);
+  t.handshake_timeout = absl::GetFlag(FLAGS_grpc_handshake_timeout);
   if (absl::Status s = ValidateServerOptions(*options); !s.ok()) {
     return absl::InvalidArgumentError(absl::StrCat("--", s.message()));
   }
@@ -74,6 +111,30 @@ absl::Status BuildFromFlags(absl::string_view service_name,
         "--log_level: must be trace, debug, info, warn, error, critical or "
         "off, got '",
         absl::GetFlag(FLAGS_log_level), "'"));
+  }
+  return absl::OkStatus();
+}
+
+// Raises the descriptor limit to its hard limit and checks that it allows
+// --grpc_max_connections (two descriptors each, listener.h) and the rest of
+// the process (Redis, files, gRPC's own): running out would refuse
+// connections below the cap and break Redis reconnects.
+absl::Status CheckDescriptorLimit(int max_connections) {
+  constexpr int64_t kReserve = 256;
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return absl::OkStatus();
+  if (limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &limit) != 0) getrlimit(RLIMIT_NOFILE, &limit);
+  }
+  int64_t needed = 2 * static_cast<int64_t>(max_connections) + kReserve;
+  if (limit.rlim_cur != RLIM_INFINITY &&
+      static_cast<int64_t>(limit.rlim_cur) < needed) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--grpc_max_connections: ", max_connections, " connections need ",
+        needed, " file descriptors (2 each and ", kReserve,
+        " for the rest), but the limit (ulimit -n) is ", limit.rlim_cur,
+        "; lower the flag or raise the limit"));
   }
   return absl::OkStatus();
 }
@@ -93,6 +154,11 @@ Bootstrap Bootstrap::FromFlags(int argc, char** argv,
       !s.ok()) {
     config::DieWithConfigError(program, s);
   }
+  if (absl::Status s =
+          CheckDescriptorLimit(boot.options_.transport.max_connections);
+      !s.ok()) {
+    config::DieWithConfigError(program, s);
+  }
   absl::StatusOr<std::unique_ptr<redis::RedisPool>> redis =
       redis::RedisPool::Create(pool);
   if (!redis.ok()) {
@@ -101,9 +167,15 @@ Bootstrap Bootstrap::FromFlags(int argc, char** argv,
                      absl::StrCat("--redis: ", redis.status().message())));
   }
   boot.redis_ = *std::move(redis);
+  boot.pool_options_ = pool;
   absl::StatusOr<Security> security = SecurityFromFlags(service_name);
   if (!security.ok()) config::DieWithConfigError(program, security.status());
   boot.authenticator_ = std::move(security->authenticator);
+  // Callers are checked before their requests are read (issue #16). The
+  // gate uses the authenticator before the rate-limit wrapper below (which
+  // then owns it), so a call is charged once, by its handler's ServeAs.
+  boot.options_.call_gate =
+      std::make_shared<auth::CallGate>(boot.authenticator_.get());
   boot.outbound_ = std::move(security->outbound);
   boot.options_.credentials = std::move(security->server_credentials);
   boot.channel_credentials_ = std::move(security->channel_credentials);
@@ -132,6 +204,19 @@ const auth::OutboundIdentity& Bootstrap::outbound_identity() const {
   return *outbound_;
 }
 
+std::unique_ptr<redis::RedisPool> Bootstrap::DedicatedRedis(
+    absl::Duration reply_timeout) const {
+  redis::PoolOptions options = pool_options_;
+  options.max_connections = 1;
+  options.command_timeout = reply_timeout;
+  absl::StatusOr<std::unique_ptr<redis::RedisPool>> pool =
+      redis::RedisPool::Create(options);
+  if (!pool.ok()) {  // the same options as the main pool, which passed
+    config::DieWithConfigError(program_, pool.status());
+  }
+  return *std::move(pool);
+}
+
 std::shared_ptr<grpc::Channel> Bootstrap::NewChannel(
     const std::string& target) const {
   grpc::ChannelArguments args;
@@ -140,9 +225,13 @@ std::shared_ptr<grpc::Channel> Bootstrap::NewChannel(
 }
 
 int Bootstrap::Serve(std::vector<ServiceBinding> services) {
-  redis::RedisClient* redis = redis_.get();
-  HealthProbe probe = [redis, checks = readiness_checks_] {
-    RETURN_IF_ERROR(redis->Command({"PING"}).status());
+  // Readiness pings Redis on a connection of its own: waiting for a pool
+  // slot under load would report a healthy process NOT_SERVING (issue #16).
+  std::shared_ptr<redis::RedisPool> health_redis =
+      DedicatedRedis(pool_options_.command_timeout);
+  // A full Redis (OOM under noeviction) refuses every write: not ready.
+  HealthProbe probe = [health_redis, checks = readiness_checks_] {
+    RETURN_IF_ERROR(redis::CheckNotFull(*health_redis));
     for (const HealthProbe& check : checks) RETURN_IF_ERROR(check());
     return absl::OkStatus();
   };

@@ -37,6 +37,12 @@ class Bootstrap final {
                              absl::string_view usage);
 
   redis::RedisClient& redis() { return *redis_; }
+  // A Redis connection of its own (same address and password as redis(),
+  // not from its pool), for a long blocking reader such as a stream's
+  // XREAD BLOCK: a reader on the pool would hold a slot that requests need.
+  // `reply_timeout` must exceed the longest BLOCK it sends.
+  std::unique_ptr<redis::RedisPool> DedicatedRedis(
+      absl::Duration reply_timeout) const;
   // Identifies callers (--auth_mode) and charges each call to their rate
   // limits (--rate_limit_*; rate_limit_flags.h).
   const auth::Authenticator& authenticator() const { return *authenticator_; }
@@ -56,7 +62,10 @@ class Bootstrap final {
   ServerOptions& mutable_options() { return options_; }
 
   // Adds a condition to readiness: health is SERVING only while Redis
-  // answers PING and every such check returns OK (its message is logged).
+  // answers INFO memory, is not full (redis/memory.h: it would refuse every
+  // write), and every such check returns OK (its message is logged). The
+  // probe uses a Redis connection of its own, so a busy pool never makes a
+  // healthy process report NOT_SERVING.
   void AddReadinessCheck(HealthProbe check) {
     readiness_checks_.push_back(std::move(check));
   }
@@ -69,6 +78,7 @@ class Bootstrap final {
 
   ServerOptions options_;
   std::string ready_file_;
+  redis::PoolOptions pool_options_;
   std::unique_ptr<redis::RedisPool> redis_;
   std::unique_ptr<auth::Authenticator> authenticator_;
   std::unique_ptr<auth::OutboundIdentity> outbound_;

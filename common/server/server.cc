@@ -1,17 +1,20 @@
 #include "common/server/server.h"
 
 #include <google/protobuf/descriptor.h>
+#include <grpc/grpc.h>
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
 #include <grpcpp/security/server_credentials.h>
 #include <grpcpp/server_builder.h>
 
 #include <exception>
+#include <limits>
 #include <utility>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/log/log.h"
+#include "common/server/gated_credentials.h"
 #include "common/server/request_errors.h"
 #include "grpc/health/v1/health.pb.h"
 
@@ -31,6 +34,15 @@ absl::Status ValidateAddress(absl::string_view option, absl::string_view value,
         "'"));
   }
   return absl::OkStatus();
+}
+
+// A duration as gRPC's int milliseconds; inf (or anything longer than
+// INT_MAX ms, 24 days) means no limit, which gRPC writes INT_MAX.
+int Millis(absl::Duration d) {
+  if (d >= absl::Milliseconds(std::numeric_limits<int>::max())) {
+    return std::numeric_limits<int>::max();
+  }
+  return static_cast<int>(absl::ToInt64Milliseconds(d));
 }
 
 // Methods of services the bootstrap adds itself.
@@ -68,6 +80,28 @@ absl::Status ValidateServerOptions(const ServerOptions& options) {
   if (options.health_interval < absl::Milliseconds(10)) {
     return absl::InvalidArgumentError("health_interval: must be at least 10ms");
   }
+  const TransportOptions& t = options.transport;
+  for (const auto& [name, value] :
+       {std::pair<const char*, absl::Duration>{"grpc_keepalive_time",
+                                               t.keepalive_time},
+        {"grpc_keepalive_timeout", t.keepalive_timeout},
+        {"grpc_max_connection_idle", t.max_connection_idle},
+        {"grpc_max_connection_age", t.max_connection_age},
+        {"grpc_max_connection_age_grace", t.max_connection_age_grace},
+        {"grpc_handshake_timeout", t.handshake_timeout}}) {
+    if (value < absl::Milliseconds(100)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(name, ": must be at least 100ms (inf: no limit)"));
+    }
+  }
+  if (t.max_concurrent_streams < 1) {
+    return absl::InvalidArgumentError(
+        "grpc_max_concurrent_streams: must be at least 1");
+  }
+  if (t.max_connections < 1) {
+    return absl::InvalidArgumentError(
+        "grpc_max_connections: must be at least 1");
+  }
   return absl::OkStatus();
 }
 
@@ -97,6 +131,24 @@ Server::Server(ServerOptions options, std::vector<ServiceBinding> services,
                          .Help("1 while the service reports SERVING on "
                                "grpc.health.v1 (its Redis answers), else 0.")
                          .Register(*registry_)
+                         .Add({})),
+      connections_gauge_(prometheus::BuildGauge()
+                             .Name("gridcase_grpc_connections")
+                             .Help("Connections open on the gRPC port.")
+                             .Register(*registry_)
+                             .Add({})),
+      refused_limit_(prometheus::BuildCounter()
+                         .Name("gridcase_grpc_connections_refused_total")
+                         .Help("Connections closed on arrival because "
+                               "--grpc_max_connections were open.")
+                         .Register(*registry_)
+                         .Add({{"reason", "limit"}})),
+      accept_failed_(prometheus::BuildCounter()
+                         .Name("gridcase_grpc_accept_errors_total")
+                         .Help("Failed accept() calls on the gRPC port (out "
+                               "of file descriptors or memory); the "
+                               "listener retries after 100 ms.")
+                         .Register(*registry_)
                          .Add({})) {}
 
 absl::StatusOr<std::unique_ptr<Server>> Server::Start(
@@ -120,16 +172,42 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
   // ours lets reflection clients (grpcurl, buf curl) describe and call it.
   grpc::health::v1::HealthCheckRequest::descriptor();
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  const TransportOptions& transport = self->options_.transport;
+  absl::StatusOr<std::unique_ptr<Listener>> listener =
+      Listener::Bind(self->options_.grpc_address, transport.max_connections,
+                     {.open = &self->connections_gauge_,
+                      .refused_limit = &self->refused_limit_,
+                      .accept_failed = &self->accept_failed_});
+  if (!listener.ok()) return listener.status();
+  self->listener_ = *std::move(listener);
+  self->grpc_port_ = self->listener_->port();
+
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(self->options_.grpc_address,
-                           self->options_.credentials != nullptr
-                               ? self->options_.credentials
-                               : grpc::InsecureServerCredentials(),
-                           &self->grpc_port_);
+  // Connections come from the listener, not from a port gRPC opens.
+  std::unique_ptr<grpc::experimental::ExternalConnectionAcceptor> acceptor =
+      builder.experimental().AddExternalConnectionAcceptor(
+          grpc::ServerBuilder::experimental_type::ExternalConnectionType::
+              FROM_FD,
+          GatedCredentials(self->options_.credentials,
+                           self->options_.call_gate));
   for (const ServiceBinding& binding : self->services_) {
     builder.RegisterService(binding.service);
   }
   builder.SetMaxReceiveMessageSize(self->options_.max_receive_message_bytes);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS,
+                             Millis(transport.keepalive_time));
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS,
+                             Millis(transport.keepalive_timeout));
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_IDLE_MS,
+                             Millis(transport.max_connection_idle));
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS,
+                             Millis(transport.max_connection_age));
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS,
+                             Millis(transport.max_connection_age_grace));
+  builder.AddChannelArgument(GRPC_ARG_SERVER_HANDSHAKE_TIMEOUT_MS,
+                             Millis(transport.handshake_timeout));
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS,
+                             transport.max_concurrent_streams);
   std::vector<
       std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
       interceptors;
@@ -137,10 +215,11 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
   interceptors.push_back(self->grpc_metrics_.InterceptorFactory());
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
   self->server_ = builder.BuildAndStart();
-  if (self->server_ == nullptr || self->grpc_port_ == 0) {
-    return absl::UnavailableError(absl::StrCat(
-        "grpc_address: cannot listen on ", self->options_.grpc_address));
+  if (self->server_ == nullptr) {
+    return absl::UnavailableError(absl::StrCat("grpc_address: cannot serve on ",
+                                               self->options_.grpc_address));
   }
+  self->listener_->Start(std::move(acceptor));
 
   if (!self->options_.admin_address.empty()) {
     try {
@@ -221,6 +300,7 @@ void Server::Shutdown() {
   }
   stop_probe_.Notify();
   if (probe_thread_.joinable()) probe_thread_.join();
+  if (server_ == nullptr) return;  // Start failed before gRPC started
   // NOT_SERVING for every service; later status updates are ignored.
   server_->GetHealthCheckService()->Shutdown();
   serving_gauge_.Set(0);
@@ -232,10 +312,13 @@ void Server::Shutdown() {
   if (options_.shutdown_delay > absl::ZeroDuration()) {
     absl::SleepFor(options_.shutdown_delay);  // let load balancers notice
   }
+  listener_->StopAccepting();
   server_->Shutdown(absl::ToChronoTime(absl::Now() + options_.drain_timeout));
   log::Info("server stopped");
 }
 
-void Server::Wait() { server_->Wait(); }
+void Server::Wait() {
+  if (server_ != nullptr) server_->Wait();
+}
 
 }  // namespace gridcase::server

@@ -6,6 +6,8 @@
 //   kLivenessService, SERVING from start until shutdown whatever Redis does
 //   (for liveness probes, which must not restart pods while Redis is down);
 // - server reflection, so grpcurl / buf curl can list and call methods;
+// - its own accept loop (listener.h) with a cap on connections, and gRPC's
+//   keepalive, idle and age limits and a cap on streams per connection;
 // - Prometheus /metrics on a separate admin address, with per-method request
 //   counters and a latency histogram recorded by an interceptor;
 // - graceful shutdown: NOT_SERVING first, an optional delay for load
@@ -14,6 +16,7 @@
 #define GRIDCASE_COMMON_SERVER_SERVER_H_
 
 #include <grpcpp/impl/codegen/service_type.h>
+#include <grpcpp/security/auth_metadata_processor.h>
 #include <grpcpp/security/server_credentials.h>
 #include <grpcpp/server.h>
 
@@ -30,6 +33,8 @@
 #include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
 #include "common/metrics/grpc_metrics.h"
+#include "common/server/listener.h"
+#include "prometheus/counter.h"
 #include "prometheus/exposer.h"
 #include "prometheus/gauge.h"
 #include "prometheus/registry.h"
@@ -38,6 +43,22 @@ namespace gridcase::server {
 
 // Health service name that answers SERVING while the process runs.
 inline constexpr char kLivenessService[] = "gridcase.liveness";
+
+// Limits of the gRPC port's connections (issue #16). Idle and old
+// connections are closed (GOAWAY first), keepalive pings find dead peers,
+// and the listener (listener.h) keeps at most max_connections open.
+struct TransportOptions {
+  absl::Duration keepalive_time = absl::Seconds(60);
+  absl::Duration keepalive_timeout = absl::Seconds(20);
+  absl::Duration max_connection_idle = absl::Minutes(5);
+  absl::Duration max_connection_age = absl::Minutes(30);
+  absl::Duration max_connection_age_grace = absl::Minutes(5);
+  // A connection must finish its TLS handshake and send HTTP/2 SETTINGS
+  // within this time.
+  absl::Duration handshake_timeout = absl::Seconds(10);
+  int max_concurrent_streams = 256;  // per connection
+  int max_connections = 4096;        // per process
+};
 
 struct ServerOptions {
   std::string service_name;                    // e.g. "registry", for logs
@@ -51,9 +72,14 @@ struct ServerOptions {
   // Credentials of the gRPC port (server::ServerCredentials from config);
   // null means plaintext.
   std::shared_ptr<grpc::ServerCredentials> credentials;
+  // Checks each call's caller before its request is read (auth::CallGate);
+  // null: no check before the handler (in-process test servers).
+  std::shared_ptr<grpc::AuthMetadataProcessor> call_gate;
+  TransportOptions transport;
 };
 
-// Checks addresses and durations; the message names the option and the rule.
+// Checks addresses, durations and limits; the message names the option and
+// the rule.
 absl::Status ValidateServerOptions(const ServerOptions& options);
 
 // One service to serve, with its full name ("gridcase.v1.IntakeService"),
@@ -98,6 +124,10 @@ class Server final {
   std::shared_ptr<prometheus::Registry> registry_;
   metrics::GrpcServerMetrics grpc_metrics_;
   prometheus::Gauge& serving_gauge_;
+  prometheus::Gauge& connections_gauge_;
+  prometheus::Counter& refused_limit_;
+  prometheus::Counter& accept_failed_;
+  std::unique_ptr<Listener> listener_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<prometheus::Exposer> exposer_;
   int grpc_port_ = 0;

@@ -47,7 +47,7 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServerCredentials(
       return absl::InvalidArgumentError(
           "--tls_client_ca_file: needs --tls_cert_file and --tls_key_file");
     }
-    return grpc::InsecureServerCredentials();
+    return std::shared_ptr<grpc::ServerCredentials>();  // plaintext
   }
   grpc::SslServerCredentialsOptions ssl(
       o.client_ca_file.empty()

@@ -34,7 +34,8 @@ struct TlsOptions {
 };
 
 // INVALID_ARGUMENT naming the flag if a file is missing, unreadable, or
-// given without its pair (certificate without key, and so on).
+// given without its pair (certificate without key, and so on). The server
+// credentials are null when TLS is off (a plaintext port).
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServerCredentials(
     const TlsOptions& options);
 absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> ChannelCredentials(

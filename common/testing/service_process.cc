@@ -61,6 +61,7 @@ absl::StatusOr<std::unique_ptr<ServiceProcess>> ServiceProcess::Start(
   spawn.argv.insert(spawn.argv.end(), options.extra_args.begin(),
                     options.extra_args.end());
   spawn.env = options.env;
+  spawn.max_open_files = options.max_open_files;
   spawn.stderr_path = self->stderr_path();
   ASSIGN_OR_RETURN(self->process_, Subprocess::Spawn(std::move(spawn)));
 

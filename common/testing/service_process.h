@@ -29,6 +29,8 @@ class ServiceProcess final {
     // (test_identity.h).
     bool insecure_dev = false;
     absl::Duration ready_timeout = absl::Seconds(20);
+    // When > 0, the process' descriptor limit (`ulimit -n`).
+    int max_open_files = 0;
   };
 
   static absl::StatusOr<std::unique_ptr<ServiceProcess>> Start(Options options);

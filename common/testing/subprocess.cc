@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -54,6 +55,7 @@ absl::StatusOr<std::unique_ptr<Subprocess>> Subprocess::Spawn(
       options.stdout_path.empty() ? "/dev/null" : options.stdout_path;
   const std::string& err = options.stderr_path;
   pid_t parent = getpid();
+  const int max_open_files = options.max_open_files;
 
   pid_t pid = fork();
   if (pid < 0) {
@@ -79,6 +81,11 @@ absl::StatusOr<std::unique_ptr<Subprocess>> Subprocess::Spawn(
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, nullptr);
     signal(SIGPIPE, SIG_DFL);
+    if (max_open_files > 0) {
+      rlimit limit{static_cast<rlim_t>(max_open_files),
+                   static_cast<rlim_t>(max_open_files)};
+      if (setrlimit(RLIMIT_NOFILE, &limit) != 0) _exit(127);
+    }
     execve(binary.c_str(), argv.data(), envp.data());
     _exit(127);
   }

@@ -23,6 +23,8 @@ struct SpawnOptions {
   std::vector<std::string> env;   // extra "NAME=value" entries
   std::string stdout_path;        // empty: /dev/null
   std::string stderr_path;        // empty: inherit
+  // When > 0, the child's soft and hard RLIMIT_NOFILE (`ulimit -n`).
+  int max_open_files = 0;
 };
 
 class Subprocess final {

@@ -10,6 +10,7 @@
 #include "common/cases/case_keys.h"
 #include "common/cases/timeline_entry.h"
 #include "common/redis/script.h"
+#include "common/redis/stream_id.h"
 #include "common/status/status_macros.h"
 
 namespace gridcase::intake {
@@ -396,30 +397,28 @@ absl::StatusOr<FollowUpResult> RedisCaseStore::FollowUp(const NewFollowUp& f) {
 }
 
 absl::StatusOr<std::string> RedisCaseStore::StreamTail(int shard) {
-  ASSIGN_OR_RETURN(redis::Reply reply,
-                   redis_->Command({"XREVRANGE", cases::EventsKey(shard), "+",
-                                    "-", "COUNT", "1"}));
-  if (reply.elements().empty()) return std::string("0-0");
-  return reply.elements()[0].elements().at(0).str();
+  ASSIGN_OR_RETURN(auto tails, StreamTails({shard}));
+  return tails[shard];
 }
 
-namespace {
-
-// Stream ids "ms-seq" compare as number pairs.
-bool IdLess(const std::string& a, const std::string& b) {
-  auto split = [](const std::string& id) {
-    size_t dash = id.find('-');
-    uint64_t ms = 0;
-    uint64_t seq = 0;
-    (void)absl::SimpleAtoi(id.substr(0, dash), &ms);
-    if (dash != std::string::npos)
-      (void)absl::SimpleAtoi(id.substr(dash + 1), &seq);
-    return std::make_pair(ms, seq);
-  };
-  return split(a) < split(b);
+absl::StatusOr<std::map<int, std::string>> RedisCaseStore::StreamTails(
+    const std::vector<int>& shards) {
+  std::vector<redis::Args> commands;
+  for (int shard : shards) {
+    commands.push_back(
+        {"XREVRANGE", cases::EventsKey(shard), "+", "-", "COUNT", "1"});
+  }
+  ASSIGN_OR_RETURN(std::vector<redis::Reply> replies,
+                   redis_->Pipeline(commands));
+  std::map<int, std::string> tails;
+  for (size_t i = 0; i < shards.size(); ++i) {
+    RETURN_IF_ERROR(replies[i].ToStatus());
+    tails[shards[i]] = replies[i].elements().empty()
+                           ? std::string("0-0")
+                           : replies[i].elements()[0].elements().at(0).str();
+  }
+  return tails;
 }
-
-}  // namespace
 
 absl::Status RedisCaseStore::CheckRetained(int shard,
                                            const std::string& after_id) {
@@ -435,7 +434,7 @@ absl::Status RedisCaseStore::CheckRetained(int shard,
   const auto& e = info->elements();
   for (size_t i = 0; i + 1 < e.size(); i += 2) {
     if (e[i].str() == "max-deleted-entry-id" &&
-        IdLess(after_id, e[i + 1].str())) {
+        redis::StreamIdLess(after_id, e[i + 1].str())) {
       return absl::OutOfRangeError(absl::StrCat(
           "resume position ", after_id, " of shard ", shard,
           " is older than the events the stream retains; re-read with "
@@ -444,6 +443,45 @@ absl::Status RedisCaseStore::CheckRetained(int shard,
   }
   return absl::OkStatus();
 }
+
+namespace {
+
+// One entry of a stream reply ([id, [field, value, ...]]) of `shard`.
+StreamEvent ParseEntry(int shard, const redis::Reply& entry) {
+  StreamEvent se;
+  se.shard = shard;
+  se.event.set_shard(shard);
+  const auto& pair = entry.elements();
+  if (pair.size() != 2) {
+    se.corrupt = true;
+    return se;
+  }
+  se.event.set_id(pair[0].str());
+  std::string pb;
+  std::string case_id;
+  std::string related;
+  const auto& fields = pair[1].elements();
+  for (size_t i = 0; i + 1 < fields.size(); i += 2) {
+    const std::string& name = fields[i].str();
+    if (name == "pb") pb = fields[i + 1].str();
+    if (name == "case") case_id = fields[i + 1].str();
+    if (name == "related") related = fields[i + 1].str();
+  }
+  if (!se.event.ParseFromString(pb)) {
+    se.event.Clear();
+    se.event.set_id(pair[0].str());
+    se.event.set_shard(shard);
+    se.corrupt = true;
+    return se;
+  }
+  se.event.set_case_id(case_id);
+  se.event.set_related_case_id(related);
+  se.event.set_id(pair[0].str());
+  se.event.set_shard(shard);
+  return se;
+}
+
+}  // namespace
 
 absl::StatusOr<std::vector<StreamEvent>> RedisCaseStore::ReadEvents(
     const std::vector<std::pair<int, std::string>>& positions,
@@ -467,30 +505,22 @@ absl::StatusOr<std::vector<StreamEvent>> RedisCaseStore::ReadEvents(
     int shard = 0;
     (void)absl::SimpleAtoi(key.substr(3, key.find('}') - 3), &shard);
     for (const redis::Reply& entry : kv[1].elements()) {
-      const auto& pair = entry.elements();
-      if (pair.size() != 2) continue;
-      StreamEvent se;
-      se.shard = shard;
-      std::string pb;
-      std::string case_id;
-      std::string related;
-      const auto& fields = pair[1].elements();
-      for (size_t i = 0; i + 1 < fields.size(); i += 2) {
-        const std::string& name = fields[i].str();
-        if (name == "pb") pb = fields[i + 1].str();
-        if (name == "case") case_id = fields[i + 1].str();
-        if (name == "related") related = fields[i + 1].str();
-      }
-      if (!se.event.ParseFromString(pb)) {
-        return absl::DataLossError(
-            absl::StrCat("event ", pair[0].str(), " is corrupt"));
-      }
-      se.event.set_case_id(case_id);
-      se.event.set_related_case_id(related);
-      se.event.set_id(pair[0].str());
-      se.event.set_shard(shard);
-      out.push_back(std::move(se));
+      out.push_back(ParseEntry(shard, entry));
     }
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<StreamEvent>> RedisCaseStore::ReadRange(
+    int shard, const std::string& after_id, const std::string& through_id,
+    int count) {
+  ASSIGN_OR_RETURN(redis::Reply reply,
+                   redis_->Command({"XRANGE", cases::EventsKey(shard),
+                                    absl::StrCat("(", after_id), through_id,
+                                    "COUNT", absl::StrCat(count)}));
+  std::vector<StreamEvent> out;
+  for (const redis::Reply& entry : reply.elements()) {
+    out.push_back(ParseEntry(shard, entry));
   }
   return out;
 }

@@ -13,6 +13,7 @@
 #ifndef GRIDCASE_SERVICES_INTAKE_CASE_STORE_H_
 #define GRIDCASE_SERVICES_INTAKE_CASE_STORE_H_
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -89,6 +90,9 @@ struct FollowUpResult {
 struct StreamEvent {
   int shard = 0;
   v1::CaseEvent event;  // with id, case_id, related_case_id and shard set
+  // The entry does not parse: only event.id and event.shard are set.
+  // Readers skip it (and say so) instead of stopping at it for ever.
+  bool corrupt = false;
 };
 
 class CaseStore {
@@ -121,6 +125,9 @@ class CaseStore {
 
   // The id of the newest entry of a shard's stream ("0-0" when empty).
   virtual absl::StatusOr<std::string> StreamTail(int shard) = 0;
+  // StreamTail of each of `shards`, in one round trip.
+  virtual absl::StatusOr<std::map<int, std::string>> StreamTails(
+      const std::vector<int>& shards) = 0;
   // OUT_OF_RANGE if entries after `after_id` were already trimmed away.
   virtual absl::Status CheckRetained(int shard,
                                      const std::string& after_id) = 0;
@@ -129,6 +136,11 @@ class CaseStore {
   virtual absl::StatusOr<std::vector<StreamEvent>> ReadEvents(
       const std::vector<std::pair<int, std::string>>& positions,
       absl::Duration block, int count) = 0;
+  // Up to `count` entries of `shard` with after_id < id <= through_id,
+  // oldest first, without waiting.
+  virtual absl::StatusOr<std::vector<StreamEvent>> ReadRange(
+      int shard, const std::string& after_id, const std::string& through_id,
+      int count) = 0;
 };
 
 class RedisCaseStore final : public CaseStore {
@@ -163,10 +175,15 @@ class RedisCaseStore final : public CaseStore {
                                                   int radius_m) override;
   absl::StatusOr<FollowUpResult> FollowUp(const NewFollowUp& f) override;
   absl::StatusOr<std::string> StreamTail(int shard) override;
+  absl::StatusOr<std::map<int, std::string>> StreamTails(
+      const std::vector<int>& shards) override;
   absl::Status CheckRetained(int shard, const std::string& after_id) override;
   absl::StatusOr<std::vector<StreamEvent>> ReadEvents(
       const std::vector<std::pair<int, std::string>>& positions,
       absl::Duration block, int count) override;
+  absl::StatusOr<std::vector<StreamEvent>> ReadRange(
+      int shard, const std::string& after_id, const std::string& through_id,
+      int count) override;
 
  private:
   redis::RedisClient* redis_;

@@ -47,12 +47,16 @@ class MockCaseStore : public CaseStore {
   MOCK_METHOD(absl::StatusOr<FollowUpResult>, FollowUp, (const NewFollowUp&),
               (override));
   MOCK_METHOD(absl::StatusOr<std::string>, StreamTail, (int), (override));
+  MOCK_METHOD((absl::StatusOr<std::map<int, std::string>>), StreamTails,
+              (const std::vector<int>&), (override));
   MOCK_METHOD(absl::Status, CheckRetained, (int, const std::string&),
               (override));
   MOCK_METHOD(absl::StatusOr<std::vector<StreamEvent>>, ReadEvents,
               ((const std::vector<std::pair<int, std::string>>&),
                absl::Duration, int),
               (override));
+  MOCK_METHOD(absl::StatusOr<std::vector<StreamEvent>>, ReadRange,
+              (int, const std::string&, const std::string&, int), (override));
 };
 
 class IntakeHandlerTest : public ::testing::Test {
@@ -66,7 +70,8 @@ class IntakeHandlerTest : public ::testing::Test {
     registry_.AddGrid({grid, 30.68, 120.62, 30.69, 120.64});
     registry_.AddCategory(testdata::GarbageCategory());
     service_ = std::make_unique<IntakeServiceImpl>(
-        &store_, &registry_, &authenticator_, &clock_, &metrics_, options_);
+        &store_, &registry_, &authenticator_, &clock_, &metrics_, nullptr,
+        options_);
     ASSERT_OK_AND_ASSIGN(
         server_, InProcessServer::Start(
                      {.services = {{service_.get(),

@@ -42,6 +42,33 @@ IntakeMetrics::IntakeMetrics(prometheus::Registry& r)
                                prometheus::Histogram::BucketBoundaries{
                                    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
                                    0.25, 0.5, 1, 2.5})),
+      watch_streams_(prometheus::BuildGauge()
+                         .Name("gridcase_intake_watch_streams")
+                         .Help("WatchCases streams open in this process.")
+                         .Register(r)
+                         .Add({})),
+      watch_refused_(
+          prometheus::BuildCounter()
+              .Name("gridcase_intake_watch_refused_total")
+              .Help("WatchCases streams refused RESOURCE_EXHAUSTED, by the "
+                    "limit reached (max_streams: the process; "
+                    "max_per_caller: one subject).")
+              .Register(r)),
+      watch_refused_total_(watch_refused_.Add({{"limit", "max_streams"}})),
+      watch_refused_caller_(watch_refused_.Add({{"limit", "max_per_caller"}})),
+      watch_overflows_(prometheus::BuildCounter()
+                           .Name("gridcase_intake_watch_overflows_total")
+                           .Help("WatchCases streams ended ABORTED because "
+                                 "they fell too far behind (the client "
+                                 "resumes with its token).")
+                           .Register(r)
+                           .Add({})),
+      watch_read_errors_(prometheus::BuildCounter()
+                             .Name("gridcase_intake_watch_read_errors_total")
+                             .Help("Failed reads of the per-shard event "
+                                   "readers behind WatchCases (retried).")
+                             .Register(r)
+                             .Add({})),
       limits_(r) {
   auto& reports = prometheus::BuildCounter()
                       .Name("gridcase_intake_reports_total")
@@ -77,6 +104,11 @@ void IntakeMetrics::Reported(v1::Source source, v1::CategoryFamily family,
   auto it = reports_.find(ReportKey(SourceLabel(source), FamilyLabel(family),
                                     merged ? "merged" : "created"));
   if (it != reports_.end()) it->second->Increment();
+}
+
+void IntakeMetrics::WatchRefused(absl::string_view limit) {
+  (limit == "max_streams" ? watch_refused_total_ : watch_refused_caller_)
+      .Increment();
 }
 
 void IntakeMetrics::Rejected(absl::string_view message) {

@@ -98,12 +98,13 @@ IntakeServiceImpl::IntakeServiceImpl(CaseStore* store,
                                      registry_client::RegistryClient* registry,
                                      const auth::Authenticator* authenticator,
                                      const Clock* clock, IntakeMetrics* metrics,
-                                     IntakeOptions options)
+                                     WatchHub* watch_hub, IntakeOptions options)
     : store_(store),
       registry_(registry),
       authenticator_(authenticator),
       clock_(clock),
       metrics_(metrics),
+      watch_hub_(watch_hub),
       options_(options) {}
 
 grpc::Status IntakeServiceImpl::ReportCase(grpc::ServerContext* context,

@@ -16,6 +16,7 @@
 #include "services/intake/case_store.h"
 #include "services/intake/intake_metrics.h"
 #include "services/intake/report_quota.h"
+#include "services/intake/watch_hub.h"
 
 namespace gridcase::intake {
 
@@ -32,10 +33,11 @@ struct IntakeOptions {
 
 class IntakeServiceImpl final : public v1::IntakeService::Service {
  public:
+  // `watch_hub` serves WatchCases (null: WatchCases is UNAVAILABLE).
   IntakeServiceImpl(CaseStore* store, registry_client::RegistryClient* registry,
                     const auth::Authenticator* authenticator,
                     const Clock* clock, IntakeMetrics* metrics,
-                    IntakeOptions options);
+                    WatchHub* watch_hub, IntakeOptions options);
 
   grpc::Status ReportCase(grpc::ServerContext* context,
                           const v1::ReportCaseRequest* request,
@@ -86,6 +88,7 @@ class IntakeServiceImpl final : public v1::IntakeService::Service {
   const auth::Authenticator* authenticator_;
   const Clock* clock_;
   IntakeMetrics* metrics_;
+  WatchHub* watch_hub_;
   IntakeOptions options_;
 };
 

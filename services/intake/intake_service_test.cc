@@ -63,9 +63,21 @@ class IntakeServiceTest : public ::testing::Test {
                                               RedisCaseStore::Options{});
     registry_.AddGrid({PuyuanGrid(), 30.680, 120.625, 30.690, 120.635});
     registry_.AddCategory(testdata::GarbageCategory());
-    service_ = std::make_unique<IntakeServiceImpl>(store_.get(), &registry_,
-                                                   &authenticator_, &clock_,
-                                                   &metrics_, IntakeOptions{});
+    // WatchCases' shard readers, on connections of their own.
+    ASSERT_OK_AND_ASSIGN(
+        reader_pool_,
+        redis::RedisPool::Create({.address = redis_->address(),
+                                  .max_connections = 16,
+                                  .command_timeout = absl::Seconds(3)}));
+    reader_store_ = std::make_unique<RedisCaseStore>(reader_pool_.get(),
+                                                     RedisCaseStore::Options{});
+    hub_ = std::make_unique<WatchHub>(
+        std::vector<CaseStore*>(16, reader_store_.get()), WatchLimits{},
+        &metrics_);
+    hub_->Start();
+    service_ = std::make_unique<IntakeServiceImpl>(
+        store_.get(), &registry_, &authenticator_, &clock_, &metrics_,
+        hub_.get(), IntakeOptions{});
     ASSERT_OK_AND_ASSIGN(
         server_, InProcessServer::Start(
                      {.services = {{service_.get(),
@@ -125,6 +137,9 @@ class IntakeServiceTest : public ::testing::Test {
   FakeClock clock_{kStart};
   prometheus::Registry prometheus_;
   IntakeMetrics metrics_{prometheus_};
+  std::unique_ptr<redis::RedisPool> reader_pool_;
+  std::unique_ptr<RedisCaseStore> reader_store_;
+  std::unique_ptr<WatchHub> hub_;
   std::unique_ptr<IntakeServiceImpl> service_;
   std::unique_ptr<InProcessServer> server_;
   std::unique_ptr<v1::IntakeService::Stub> stub_;

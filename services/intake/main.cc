@@ -1,5 +1,8 @@
 // gridcase-intake: wiring only.
 
+#include <memory>
+#include <vector>
+
 #include "absl/flags/declare.h"
 #include "absl/flags/flag.h"
 #include "absl/status/status.h"
@@ -11,6 +14,7 @@
 #include "services/intake/intake_metrics.h"
 #include "services/intake/intake_service.h"
 #include "services/intake/report_quota.h"
+#include "services/intake/watch_hub.h"
 
 ABSL_DECLARE_FLAG(absl::Duration, redis_timeout);  // common/server
 
@@ -34,6 +38,16 @@ ABSL_FLAG(absl::Duration, redis_wait_timeout, absl::Milliseconds(500),
 ABSL_FLAG(int32_t, shards, 16,
           "Number of case shards ({s:0} .. {s:N-1}). Fixed for the life of a "
           "deployment: every service must use the same value.");
+ABSL_FLAG(int32_t, watch_max_streams, 2048,
+          "Most WatchCases streams this process serves at once; more are "
+          "refused RESOURCE_EXHAUSTED.");
+ABSL_FLAG(int32_t, watch_max_streams_per_caller, 32,
+          "Most WatchCases streams one caller (JWT subject) may hold open on "
+          "this process; more are refused RESOURCE_EXHAUSTED.");
+ABSL_FLAG(int32_t, watch_buffer_events, 1000,
+          "Events a WatchCases stream may have queued for a slow client; a "
+          "stream further behind is ended ABORTED and the client resumes "
+          "with its last resume_token.");
 ABSL_FLAG(double, warn_share, 0.8,
           "Share of a new report's REGISTER limit after which its light turns "
           "yellow (0 < x < 1); use the same value as gridcase-dispatch's "
@@ -85,10 +99,39 @@ int main(int argc, char** argv) {
         absl::InvalidArgumentError("--registry_timeout: must be positive"));
   }
 
+  gridcase::intake::WatchLimits watch_limits{
+      .max_streams = absl::GetFlag(FLAGS_watch_max_streams),
+      .max_per_caller = absl::GetFlag(FLAGS_watch_max_streams_per_caller),
+      .buffer_events = absl::GetFlag(FLAGS_watch_buffer_events)};
+  if (absl::Status s = gridcase::intake::ValidateWatchLimits(watch_limits);
+      !s.ok()) {
+    gridcase::config::DieWithConfigError(argv[0], s);
+  }
+
   gridcase::intake::IntakeMetrics metrics(*boot.metrics());
   gridcase::intake::RedisCaseStore store(&boot.redis(),
                                          {.shards = shards, .wait = wait});
   gridcase::intake::RedisReportQuota quota(&boot.redis());
+  // WatchCases: one reader per shard, each on a Redis connection of its own.
+  std::vector<std::unique_ptr<gridcase::redis::RedisPool>> reader_redis;
+  std::vector<std::unique_ptr<gridcase::intake::RedisCaseStore>> readers;
+  std::vector<gridcase::intake::CaseStore*> reader_ptrs;
+  for (int s = 0; s < shards; ++s) {
+    reader_redis.push_back(
+        boot.DedicatedRedis(watch_limits.block + absl::Seconds(2)));
+    readers.push_back(std::make_unique<gridcase::intake::RedisCaseStore>(
+        reader_redis.back().get(),
+        gridcase::intake::RedisCaseStore::Options{.shards = shards}));
+    reader_ptrs.push_back(readers.back().get());
+  }
+  gridcase::intake::WatchHub watch_hub(reader_ptrs, watch_limits, &metrics);
+  watch_hub.Start();
+  boot.AddReadinessCheck([&watch_hub] {
+    return watch_hub.ready()
+               ? absl::OkStatus()
+               : absl::UnavailableError(
+                     "the WatchCases readers have not reached Redis yet");
+  });
   gridcase::registry_client::GrpcRegistryClient registry(
       gridcase::v1::RegistryService::NewStub(
           boot.NewChannel(absl::GetFlag(FLAGS_registry))),
@@ -97,7 +140,7 @@ int main(int argc, char** argv) {
       &boot.outbound_identity());
   gridcase::intake::IntakeServiceImpl service(
       &store, &registry, &boot.authenticator(), gridcase::RealClock::Get(),
-      &metrics,
+      &metrics, &watch_hub,
       {.shards = shards,
        .warn_share = warn_share,
        .report_quota_per_day = report_quota_per_day,

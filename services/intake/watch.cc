@@ -1,6 +1,8 @@
 // IntakeServiceImpl::WatchCases: server-streaming case events for app and
-// WeChat backends, read from the shard streams with XREAD. The resume token
-// holds the stream position of every shard the watch reads, so a client that
+// WeChat backends. New entries come from the process' WatchHub (one reader
+// per shard, fanning out to every stream); what a stream missed before it
+// joined the hub it reads itself with XRANGE. The resume token holds the
+// stream position of every shard the watch reads, so a client that
 // reconnects with it misses nothing and sees nothing twice.
 #include <map>
 #include <optional>
@@ -18,25 +20,24 @@
 #include "absl/strings/strip.h"
 #include "common/auth/serve.h"
 #include "common/cases/case_keys.h"
+#include "common/log/log.h"
+#include "common/redis/stream_id.h"
 #include "common/status/status_macros.h"
 #include "services/intake/intake_service.h"
 
 namespace gridcase::intake {
 namespace {
 
-// How long one XREAD waits (below the Redis reply timeout), how often an
-// idle stream gets a heartbeat, and how many entries one read takes.
-constexpr absl::Duration kBlock = absl::Milliseconds(400);
+// How often a stream checks whether its client went away, how often an idle
+// stream gets a heartbeat, and how many entries one catch-up read takes.
+constexpr absl::Duration kPoll = absl::Seconds(1);
 constexpr absl::Duration kHeartbeat = absl::Seconds(30);
 constexpr int kBatch = 100;
 
-using Positions = std::map<int, std::string>;  // shard -> last stream id
+using Positions = WatchSubscription::Positions;  // shard -> last stream id
 
 bool IsStreamId(absl::string_view id) {
-  std::vector<absl::string_view> parts = absl::StrSplit(id, '-');
-  uint64_t n;
-  return parts.size() == 2 && absl::SimpleAtoi(parts[0], &n) &&
-         absl::SimpleAtoi(parts[1], &n);
+  return redis::StreamId::Parse(id).has_value();
 }
 
 std::string EncodeToken(const Positions& positions) {
@@ -182,12 +183,19 @@ absl::Status IntakeServiceImpl::DoWatchCases(
                        req.resume_after_event_id(), "'"));
     }
     positions[shards[0]] = req.resume_after_event_id();
-  } else {
-    for (int s : shards) {
-      ASSIGN_OR_RETURN(positions[s], store_->StreamTail(s));
-    }
   }
-  if (!req.resume_token().empty() || !req.resume_after_event_id().empty()) {
+  if (watch_hub_ == nullptr) {
+    return absl::UnavailableError("WatchCases: not served by this process");
+  }
+  // Join first: from here on the hub queues every entry after joined_at.
+  ASSIGN_OR_RETURN(std::unique_ptr<WatchSubscription> subscription,
+                   watch_hub_->Subscribe(actor.subject(), shards,
+                                         [req](const v1::CaseEvent& e) {
+                                           return Matches(req, e);
+                                         }));
+  if (positions.empty()) {
+    ASSIGN_OR_RETURN(positions, store_->StreamTails(shards));
+  } else {
     for (const auto& [shard, id] : positions) {
       RETURN_IF_ERROR(store_->CheckRetained(shard, id));
     }
@@ -202,34 +210,78 @@ absl::Status IntakeServiceImpl::DoWatchCases(
   bool probe = req.filter_case() == v1::WatchCasesRequest::kReporterId &&
                req.reporter_id() != actor.subject();
 
-  while (!context->IsCancelled()) {
-    std::vector<std::pair<int, std::string>> reads(positions.begin(),
-                                                   positions.end());
-    absl::StatusOr<std::vector<StreamEvent>> events =
-        store_->ReadEvents(reads, kBlock, kBatch);
-    if (!events.ok()) {
-      return absl::UnavailableError(
-          absl::StrCat("watch interrupted: ", events.status().message(),
-                       "; reconnect with the last resume_token"));
+  // Sends `se` if the watch wants it and the reader may see it; false when
+  // the client has gone. Entries at or before the position were sent.
+  auto deliver = [&](const StreamEvent& se) {
+    std::string& at = positions[se.shard];
+    if (!redis::StreamIdLess(at, se.event.id())) return true;
+    at = se.event.id();
+    if (se.corrupt) {
+      log::Warn("watch: skipping a corrupt event",
+                {{"shard", se.shard}, {"event_id", se.event.id()}});
+      return true;
     }
-    for (StreamEvent& se : *events) {
-      positions[se.shard] = se.event.id();
-      if (!Matches(req, se.event)) continue;
-      privacy::ReporterFacts facts =
-          watched.has_value() && se.event.case_id() == req.case_id()
-              ? *watched
-              : privacy::ReporterFacts::Of(se.event);
-      if (probe && facts.anonymous &&
-          privacy::AudienceOf(actor, facts) != privacy::Audience::kCentre) {
-        continue;
+    if (!Matches(req, se.event)) return true;
+    privacy::ReporterFacts facts =
+        watched.has_value() && se.event.case_id() == req.case_id()
+            ? *watched
+            : privacy::ReporterFacts::Of(se.event);
+    if (probe && facts.anonymous &&
+        privacy::AudienceOf(actor, facts) != privacy::Audience::kCentre) {
+      return true;
+    }
+    v1::WatchCasesResponse message;
+    *message.mutable_event() = privacy::PresentEvent(se.event, actor, facts);
+    message.set_resume_token(EncodeToken(positions));
+    if (!writer->Write(message)) return false;
+    last_write = absl::Now();
+    return true;
+  };
+
+  // What came between the client's position and the hub's when it joined.
+  for (const auto& [shard, joined] : subscription->joined_at()) {
+    while (redis::StreamIdLess(positions[shard], joined)) {
+      absl::StatusOr<std::vector<StreamEvent>> page =
+          store_->ReadRange(shard, positions[shard], joined, kBatch);
+      if (!page.ok()) {
+        return absl::UnavailableError(
+            absl::StrCat("watch interrupted: ", page.status().message(),
+                         "; reconnect with the last resume_token"));
       }
-      v1::WatchCasesResponse message;
-      *message.mutable_event() =
-          privacy::PresentEvent(std::move(se.event), actor, facts);
-      message.set_resume_token(EncodeToken(positions));
-      if (!writer->Write(message)) return absl::OkStatus();
-      last_write = absl::Now();
+      if (page->empty()) break;  // nothing left up to `joined`
+      for (const StreamEvent& se : *page) {
+        if (!deliver(se)) return absl::OkStatus();
+      }
     }
+  }
+
+  std::vector<std::shared_ptr<const StreamEvent>> events;
+  Positions latest;
+  while (!context->IsCancelled()) {
+    switch (subscription->Wait(kPoll, &events, &latest)) {
+      case WatchSubscription::Next::kOverflowed:
+        return absl::AbortedError(absl::StrCat(
+            "WatchCases: this stream fell more than ",
+            watch_hub_->limits().buffer_events,
+            " events behind and was ended; reconnect with the last "
+            "resume_token to read on from there"));
+      case WatchSubscription::Next::kClosed:
+        return absl::UnavailableError(
+            "WatchCases: this intake replica is shutting down; reconnect "
+            "with the last resume_token");
+      case WatchSubscription::Next::kEvents:
+        for (const auto& se : events) {
+          if (!deliver(*se)) return absl::OkStatus();
+        }
+        [[fallthrough]];
+      case WatchSubscription::Next::kIdle:
+        // Entries the watch did not want move the token on too.
+        for (const auto& [shard, id] : latest) {
+          if (redis::StreamIdLess(positions[shard], id)) positions[shard] = id;
+        }
+        break;
+    }
+    events.clear();
     if (absl::Now() - last_write >= kHeartbeat) {
       v1::WatchCasesResponse heartbeat;
       heartbeat.set_resume_token(EncodeToken(positions));

@@ -1,6 +1,7 @@
-// RegistryServiceImpl::ImportGrids: validate a GeoJSON FeatureCollection,
-// then store every changed region and bump the registry version in one
-// compare-and-set, or store nothing.
+// RegistryServiceImpl::ImportGrids and UploadGrids: validate a GeoJSON
+// FeatureCollection, then store every changed region and bump the registry
+// version in one compare-and-set, or store nothing. UploadGrids brings the
+// text in chunks, for files above the message limit.
 #include <google/protobuf/struct.pb.h>
 
 #include <optional>
@@ -9,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/audit/audit_record.h"
 #include "common/auth/roles.h"
+#include "common/auth/serve.h"
 #include "common/clock/timestamp.h"
 #include "common/geo/geojson_import.h"
 #include "common/log/log.h"
@@ -41,6 +43,44 @@ bool SameContent(const v1::Region& a, const v1::Region& b) {
 }
 
 }  // namespace
+
+absl::StatusOr<v1::ImportGridsRequest> ReadUpload(
+    grpc::ServerReaderInterface<v1::UploadGridsRequest>* reader,
+    size_t max_bytes) {
+  v1::ImportGridsRequest request;
+  v1::UploadGridsRequest message;
+  for (bool first = true; reader->Read(&message); first = false) {
+    if (first) {
+      request.set_validate_only(message.validate_only());
+      request.set_source_name(message.source_name());
+    } else if (message.validate_only() || !message.source_name().empty()) {
+      return absl::InvalidArgumentError(
+          "validate_only, source_name: set them in the first message only");
+    }
+    if (request.geojson().size() + message.geojson_chunk().size() > max_bytes) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("geojson_chunk: the GeoJSON text exceeds ",
+                       max_bytes >> 20, " MiB; split the file"));
+    }
+    request.mutable_geojson()->append(message.geojson_chunk());
+  }
+  return request;
+}
+
+grpc::Status RegistryServiceImpl::UploadGrids(
+    grpc::ServerContext* context,
+    grpc::ServerReader<v1::UploadGridsRequest>* reader,
+    v1::UploadGridsResponse* response) {
+  // ServeAs checks the caller before the first chunk is read. The chunks
+  // have no enum or timestamp fields for it to check.
+  return auth::ServeAs(
+      context, *authenticator_, "gridcase.v1.RegistryService/UploadGrids",
+      v1::UploadGridsRequest::default_instance(),
+      [&](const v1::Actor& actor) -> absl::Status {
+        ASSIGN_OR_RETURN(v1::ImportGridsRequest request, ReadUpload(reader));
+        return DoImportGrids(actor, request, response->mutable_result());
+      });
+}
 
 absl::Status RegistryServiceImpl::DoImportGrids(
     const v1::Actor& actor, const v1::ImportGridsRequest& req,

@@ -8,6 +8,8 @@
 #ifndef GRIDCASE_SERVICES_REGISTRY_REGISTRY_SERVICE_H_
 #define GRIDCASE_SERVICES_REGISTRY_REGISTRY_SERVICE_H_
 
+#include <cstddef>
+
 #include "absl/status/status.h"
 #include "common/auth/authenticator.h"
 #include "common/clock/clock.h"
@@ -27,6 +29,9 @@ class RegistryServiceImpl final : public v1::RegistryService::Service {
   grpc::Status ImportGrids(grpc::ServerContext* context,
                            const v1::ImportGridsRequest* request,
                            v1::ImportGridsResponse* response) override;
+  grpc::Status UploadGrids(grpc::ServerContext* context,
+                           grpc::ServerReader<v1::UploadGridsRequest>* reader,
+                           v1::UploadGridsResponse* response) override;
   grpc::Status GetRegion(grpc::ServerContext* context,
                          const v1::GetRegionRequest* request,
                          v1::GetRegionResponse* response) override;
@@ -185,6 +190,17 @@ class RegistryServiceImpl final : public v1::RegistryService::Service {
   const Clock* clock_;
   RegistryMetrics* metrics_;
 };
+
+// The largest GeoJSON text an import takes (UploadGrids; ImportGrids is
+// bounded by the message limit).
+inline constexpr size_t kMaxGeojsonBytes = size_t{64} << 20;
+
+// Reads an UploadGrids stream into the ImportGrids request it stands for.
+// Stops reading, INVALID_ARGUMENT, as soon as the text would exceed
+// `max_bytes`, or when a message after the first sets an option.
+absl::StatusOr<v1::ImportGridsRequest> ReadUpload(
+    grpc::ServerReaderInterface<v1::UploadGridsRequest>* reader,
+    size_t max_bytes = kMaxGeojsonBytes);
 
 }  // namespace gridcase::registry
 

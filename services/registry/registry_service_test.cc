@@ -216,6 +216,60 @@ TEST_F(RegistryServiceTest, WritesNeedAdminAndCallsNeedAnIdentity) {
                HasSubstr("x-gridcase-actor: missing")));
 }
 
+// UploadGrids: the file in chunks (split inside UTF-8 characters too) is
+// imported as ImportGrids imports it whole.
+TEST_F(RegistryServiceTest, UploadGridsImportsTheChunksAsOneFile) {
+  const std::string text = GridsGeoJson();
+  grpc::ClientContext context;
+  context.AddMetadata("x-gridcase-actor", kAdmin);
+  v1::UploadGridsResponse response;
+  auto writer = stub_->UploadGrids(&context, &response);
+  for (size_t at = 0; at < text.size(); at += 7) {
+    v1::UploadGridsRequest chunk;
+    if (at == 0) chunk.set_source_name("grids.geojson");
+    chunk.set_geojson_chunk(text.substr(at, 7));
+    ASSERT_TRUE(writer->Write(chunk));
+  }
+  ASSERT_TRUE(writer->WritesDone());
+  grpc::Status s = writer->Finish();
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_GT(response.result().created_count(), 0);
+  EXPECT_EQ(response.result().registry_version(), 1);
+  ASSERT_OK_AND_ASSIGN(v1::ImportGridsResponse again, Import(text));
+  EXPECT_EQ(again.unchanged_count(), response.result().created_count());
+}
+
+TEST_F(RegistryServiceTest, UploadGridsRefusesTooMuchTextAndLateOptions) {
+  auto upload = [&](const std::vector<v1::UploadGridsRequest>& messages,
+                    const std::string& actor = kAdmin) {
+    grpc::ClientContext context;
+    context.AddMetadata("x-gridcase-actor", actor);
+    v1::UploadGridsResponse response;
+    auto writer = stub_->UploadGrids(&context, &response);
+    for (const auto& m : messages) {
+      if (!writer->Write(m)) break;  // the server has answered
+    }
+    writer->WritesDone();
+    return FromGrpcStatus(writer->Finish());
+  };
+  v1::UploadGridsRequest mib;
+  mib.set_geojson_chunk(std::string(1 << 20, ' '));
+  std::vector<v1::UploadGridsRequest> too_much(65, mib);
+  EXPECT_THAT(upload(too_much),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("geojson_chunk: the GeoJSON text exceeds 64 "
+                                 "MiB")));
+  v1::UploadGridsRequest late;
+  late.set_validate_only(true);
+  EXPECT_THAT(upload({mib, late}),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("in the first message only")));
+  EXPECT_THAT(upload({mib}, "subject=m-d; roles=dispatcher"),
+              StatusIs(absl::StatusCode::kPermissionDenied,
+                       HasSubstr("UploadGrids needs role ADMIN")));
+  EXPECT_EQ(metrics_.imports_imported.Value(), 0);
+}
+
 TEST_F(RegistryServiceTest, ListRegionsPagesInCodeOrder) {
   ASSERT_OK(Import(GridsGeoJson()));
   v1::ListRegionsRequest request;

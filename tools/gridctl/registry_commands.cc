@@ -4,7 +4,9 @@
 
 #include <cstdio>
 #include <fstream>
+#include <memory>
 #include <sstream>
+#include <string>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -94,17 +96,28 @@ class Registry {
         (stub_.get()->*rpc)(context.get(), request, response));
   }
 
+  // Sends the file through UploadGrids in 1 MiB chunks: files may exceed
+  // the 4 MiB message limit of a single ImportGrids request.
   absl::StatusOr<v1::ImportGridsResponse> Import(const std::string& path,
                                                  bool validate_only) {
+    constexpr size_t kChunk = size_t{1} << 20;
     ASSIGN_OR_RETURN(std::string text, ReadFile(path));
-    v1::ImportGridsRequest request;
-    request.set_geojson(std::move(text));
-    request.set_validate_only(validate_only);
-    request.set_source_name(path.substr(path.find_last_of('/') + 1));
-    v1::ImportGridsResponse response;
-    RETURN_IF_ERROR(
-        Call(&v1::RegistryService::Stub::ImportGrids, request, &response));
-    return response;
+    auto context = Context(in_);
+    v1::UploadGridsResponse response;
+    std::unique_ptr<grpc::ClientWriter<v1::UploadGridsRequest>> writer =
+        stub_->UploadGrids(context.get(), &response);
+    for (size_t at = 0; at == 0 || at < text.size(); at += kChunk) {
+      v1::UploadGridsRequest chunk;
+      if (at == 0) {
+        chunk.set_validate_only(validate_only);
+        chunk.set_source_name(path.substr(path.find_last_of('/') + 1));
+      }
+      chunk.set_geojson_chunk(text.substr(at, kChunk));
+      if (!writer->Write(chunk)) break;  // the registry has answered
+    }
+    writer->WritesDone();
+    RETURN_IF_ERROR(FromGrpcStatus(writer->Finish()));
+    return response.result();
   }
 
  private:
