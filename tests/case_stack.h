@@ -1,8 +1,8 @@
 // CaseStackTest: a fixture running the case stack as real processes —
 // redis-server, gridcase-registry (sample grids, the shipped catalogue's
-// E0101/E0102 with test limits of seconds, departments sanitation and works,
-// Puyuan rules to sanitation), gridcase-intake and gridcase-dispatch — with
-// helpers to report cases and call the workflow as each role. Time passes
+// E0101/E0102/E0103 with test limits of seconds, departments sanitation and
+// works, Puyuan rules to sanitation), gridcase-intake and gridcase-dispatch —
+// with helpers to report cases and call the workflow as each role. Time passes
 // by catalogue limits of seconds, never long sleeps.
 #ifndef GRIDCASE_TESTS_CASE_STACK_H_
 #define GRIDCASE_TESTS_CASE_STACK_H_
@@ -76,7 +76,7 @@ inline void WithActor(grpc::ClientContext* c, const std::string& actor) {
 class CaseStackTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_OK_AND_ASSIGN(redis_, RedisServer::Start());
+    ASSERT_OK_AND_ASSIGN(redis_, RedisServer::Start(redis_options_));
     ASSERT_OK_AND_ASSIGN(registry_,
                          ServiceProcess::Start({.binary = GRIDCASE_REGISTRY_BIN,
                                                 .redis = redis_->address()}));
@@ -92,15 +92,27 @@ class CaseStackTest : public ::testing::Test {
     stub_ = v1::DispatchService::NewStub(dispatch_->NewChannel());
   }
 
+  // `extra_args` follow the fixture's (a later flag wins).
   absl::StatusOr<std::unique_ptr<ServiceProcess>> StartDispatch(
-      const std::string& consumer) {
-    return ServiceProcess::Start(
-        {.binary = GRIDCASE_DISPATCH_BIN,
-         .redis = redis_->address(),
-         .extra_args = {absl::StrCat("--registry=", registry_->target()),
-                        absl::StrCat("--consumer=", consumer),
-                        "--scan_interval=200ms", "--claim_idle=1s"}});
+      const std::string& consumer, std::vector<std::string> extra_args = {}) {
+    std::vector<std::string> args = {
+        absl::StrCat("--registry=", registry_->target()),
+        absl::StrCat("--consumer=", consumer), "--scan_interval=200ms",
+        "--claim_idle=1s",
+        absl::StrCat("--self_handle_grace=",
+                     absl::FormatDuration(self_handle_grace_))};
+    args.insert(args.end(), extra_args.begin(), extra_args.end());
+    return ServiceProcess::Start({.binary = GRIDCASE_DISPATCH_BIN,
+                                  .redis = redis_->address(),
+                                  .extra_args = std::move(args)});
   }
+
+  // Dispatch's --self_handle_grace; set in a fixture's constructor. Zero by
+  // default, so that patrol reports are routed at once.
+  absl::Duration self_handle_grace_ = absl::ZeroDuration();
+  // How redis-server is started, e.g. with an AOF; set in a fixture's
+  // constructor. Without persistence by default.
+  RedisServer::Options redis_options_;
 
   template <typename Req, typename Resp>
   void Registry(grpc::Status (v1::RegistryService::Stub::*rpc)(
@@ -126,15 +138,19 @@ class CaseStackTest : public ::testing::Test {
                     &catalogue)
                     .ok());
     for (v1::Category c : catalogue.categories()) {
-      if (c.code() != "E0101" && c.code() != "E0102") continue;
-      // Test limits: an hour for every stage; E0102 must be handled in 2 s.
+      if (c.code() != "E0101" && c.code() != "E0102" && c.code() != "E0103") {
+        continue;
+      }
+      // Test limits: an hour for every stage; E0102 must be handled and
+      // E0103 registered in 2 s.
       c.clear_limits();
       for (v1::Stage s : {v1::STAGE_REGISTER, v1::STAGE_DISPATCH,
                           v1::STAGE_HANDLE, v1::STAGE_VERIFY}) {
         v1::StageLimit* l = c.add_limits();
         l->set_stage(s);
-        *l->mutable_limit() =
-            Seconds(c.code() == "E0102" && s == v1::STAGE_HANDLE ? 2 : 3600);
+        bool short_limit = (c.code() == "E0102" && s == v1::STAGE_HANDLE) ||
+                           (c.code() == "E0103" && s == v1::STAGE_REGISTER);
+        *l->mutable_limit() = Seconds(short_limit ? 2 : 3600);
       }
       v1::UpsertCategoryRequest req;
       *req.mutable_category() = c;
@@ -252,6 +268,7 @@ class CaseStackTest : public ::testing::Test {
   GRIDCASE_CALL(SuspendCase)
   GRIDCASE_CALL(ResumeCase)
   GRIDCASE_CALL(ListQueue)
+  GRIDCASE_CALL(SelfCloseCase)
 #undef GRIDCASE_CALL
 
   template <typename Req>

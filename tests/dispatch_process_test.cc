@@ -7,6 +7,8 @@
 #include <thread>
 #include <vector>
 
+#include "common/cases/case_keys.h"
+#include "common/redis/redis_pool.h"
 #include "tests/case_stack.h"
 
 namespace gridcase {
@@ -121,6 +123,61 @@ TEST_F(DispatchProcessTest, ManualReviewReturnRedispatchAndRework) {
     handle_attempts += d.stage() == v1::STAGE_HANDLE;
   }
   EXPECT_EQ(handle_attempts, 3);  // sanitation, works, works after rework
+}
+
+// A report waiting in manual review past its REGISTER limit goes yellow and
+// overdue like any other stage: the events are emitted once, and the case
+// enters the supervision queue.
+TEST_F(DispatchProcessTest, ReportWaitingForReviewGoesOverdue) {
+  std::string id = Report(/*patrol=*/false, "E0103", 2);  // REGISTER: 2 s
+  WaitFor(id, Has(v1::CASE_EVENT_TYPE_OVERDUE));
+  ASSERT_OK_AND_ASSIGN(std::vector<v1::CaseEvent> t, Timeline(id));
+  EXPECT_EQ(Count(t, v1::CASE_EVENT_TYPE_WARNING), 1);
+  ASSERT_EQ(Count(t, v1::CASE_EVENT_TYPE_OVERDUE), 1);
+  for (const v1::CaseEvent& e : t) {
+    if (e.type() == v1::CASE_EVENT_TYPE_OVERDUE) {
+      EXPECT_EQ(e.stage(), v1::STAGE_REGISTER);
+    }
+  }
+  EXPECT_EQ(StateOf(id), v1::CASE_STATE_REPORTED);
+  std::string reason;
+  EXPECT_TRUE(InQueue(kChief, v1::QUEUE_SUPERVISION, "", id, &reason));
+  EXPECT_EQ(reason, "overdue: REGISTER");
+  EXPECT_TRUE(InQueue(kAcceptor, v1::QUEUE_REVIEW, "", id, &reason));
+  // Registered late: the REGISTER stage ends RED and DISPATCH starts.
+  ASSERT_OK_AND_ASSIGN(
+      v1::RegisterCaseResponse registered,
+      RegisterCase(kAcceptor, For<v1::RegisterCaseRequest>(id)));
+  EXPECT_EQ(registered.case_().state(), v1::CASE_STATE_REGISTERED);
+}
+
+// 自行处置 on patrol: a grid manager reports and closes at once, before the
+// automatic router (held back by --self_handle_grace) registers the case.
+class SelfHandleTest : public CaseStackTest {
+ protected:
+  SelfHandleTest() { self_handle_grace_ = absl::Seconds(3); }
+};
+
+TEST_F(SelfHandleTest, GridManagerClosesOwnReportAtOnce) {
+  for (int i = 0; i < 8; ++i) {
+    std::string id = Report(/*patrol=*/true, "E0101", i, "-self");
+    auto close = For<v1::SelfCloseCaseRequest>(id);
+    close.set_note("已当场清理");
+    v1::Media* m = close.add_attachments();
+    m->set_kind(v1::MEDIA_KIND_PHOTO);
+    m->set_uri("https://oss.example.cn/self-after.jpg");
+    absl::StatusOr<v1::SelfCloseCaseResponse> closed =
+        SelfCloseCase(kPatrol, close);
+    ASSERT_OK(closed.status()) << "attempt " << i;
+    EXPECT_EQ(closed->case_().state(), v1::CASE_STATE_CLOSED);
+    EXPECT_TRUE(closed->case_().self_handled());
+  }
+  // A report its grid manager does not close is routed once the grace ends.
+  std::string routed = Report(/*patrol=*/true, "E0101", 9, "-routed");
+  WaitFor(routed, Has(v1::CASE_EVENT_TYPE_DISPATCHED));
+  ASSERT_OK_AND_ASSIGN(std::vector<v1::CaseEvent> t, Timeline(routed));
+  EXPECT_EQ(Count(t, v1::CASE_EVENT_TYPE_DISPATCHED), 1);
+  EXPECT_EQ(Count(t, v1::CASE_EVENT_TYPE_REGISTERED), 1);
 }
 
 TEST_F(DispatchProcessTest, ExtensionApprovedMovesTheDeadline) {
@@ -451,7 +508,7 @@ TEST_F(DispatchProcessTest, GridctlReportsAndReadsCases) {
             0)
       << err;
   EXPECT_THAT(out, ::testing::MatchesRegex(
-                       "330483-[0-9]{8}-[0-9]{6} REPORTED in grid "
+                       "330483-[0-9]{8}-[0-9]{6,12} REPORTED in grid "
                        "330483101002002 \\(暴露垃圾\\), expected by "
                        "[0-9-]{10} [0-9:]{5}.*\n"));
   const std::string id = out.substr(0, out.find(' '));
@@ -492,6 +549,28 @@ TEST_F(DispatchProcessTest, GridctlReportsAndReadsCases) {
 
 // Who changed reference data and the routing policy: the registry's
 // audit record, read through the RPC and gridctl, admins only.
+// A case stored before the timestamps were checked at the edge may hold one
+// JSON cannot carry: gridctl --json then fails with a reason, and prints no
+// cut-off JSON.
+TEST_F(DispatchProcessTest, GridctlJsonFailsCleanlyOnAnUnprintableCase) {
+  std::string id = Report(/*patrol=*/false, "E0101", 3, "-json");
+  ASSERT_OK_AND_ASSIGN(cases::CaseId parsed, cases::ParseCaseId(id, 16));
+  ASSERT_OK_AND_ASSIGN(
+      auto redis, redis::RedisPool::Create({.address = redis_->address()}));
+  std::string key = cases::CaseKey(parsed.shard, id);
+  ASSERT_OK_AND_ASSIGN(redis::Reply pb, redis->Command({"HGET", key, "pb"}));
+  v1::Case c;
+  ASSERT_TRUE(c.ParseFromString(pb.str()));
+  c.mutable_occurred_at()->set_nanos(2000000000);
+  ASSERT_OK(redis->Command({"HSET", key, "pb", c.SerializeAsString()}));
+  std::string out, err;
+  EXPECT_EQ(Gridctl(intake_->target(), kChief, {"case", "get", id, "--json"},
+                    &out, &err),
+            1);
+  EXPECT_EQ(out, "");
+  EXPECT_THAT(err, HasSubstr("cannot be printed as JSON"));
+}
+
 TEST_F(DispatchProcessTest, RoutingAndRuleChangesAreAudited) {
   std::string out, err;
   ASSERT_EQ(Gridctl(dispatch_->target(), kChief,

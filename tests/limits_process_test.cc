@@ -1,49 +1,58 @@
-// The limits of a service's gRPC port, against real processes (issue #16):
-// idle connections are closed, connections beyond the cap are refused at
-// once, running out of file descriptors does not stop the port from
-// accepting, and a caller who may not import cannot make the registry hold
-// a large request.
-#include <arpa/inet.h>
-#include <grpcpp/create_channel.h>
-#include <grpcpp/generic/generic_stub.h>
-#include <grpcpp/impl/codegen/proto_utils.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
-#include <unistd.h>
+// Rate limits and the daily report quota against real processes: a
+// redis-server, gridcase-registry with the Tongxiang sample grids, and two
+// gridcase-intake replicas sharing that Redis, so that a limit a caller
+// reaches on one replica holds on the other. Rates are tiny (a call per
+// 10 s after a burst of 3), so that a burst of calls made in well under a
+// second has a known outcome; outcomes are counted, never timed.
+#include <google/protobuf/util/json_util.h>
+#include <grpcpp/client_context.h>
 
-#include <algorithm>
-#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <sstream>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
-#include "common/server/health_client.h"
+#include "common/limits/limit_keys.h"
+#include "common/redis/redis_pool.h"
+#include "common/status/grpc_status.h"
+#include "common/status/retry_delay.h"
+#include "common/status/status_macros.h"
 #include "common/status/status_matchers.h"
 #include "common/testing/in_process_server.h"
 #include "common/testing/redis_server.h"
 #include "common/testing/service_process.h"
-#include "common/testing/subprocess.h"
-#include "common/testing/temp_dir.h"
 #include "common/testing/test_identity.h"
 #include "gmock/gmock.h"
+#include "gridcase/v1/intake.grpc.pb.h"
 #include "gridcase/v1/registry.grpc.pb.h"
 #include "gtest/gtest.h"
-#include "nlohmann/json.hpp"
 
-namespace gridcase::testing {
+namespace gridcase {
 namespace {
 
+using ::gridcase::testing::HttpGet;
+using ::gridcase::testing::Identify;
+using ::gridcase::testing::RedisServer;
+using ::gridcase::testing::ServiceProcess;
+using ::gridcase::testing::StatusIs;
+using ::testing::_;
 using ::testing::HasSubstr;
+using ::testing::StartsWith;
+
+constexpr char kAdmin[] = "subject=m-admin; roles=admin";
+constexpr char kPatrol[] =
+    "subject=gm-1; roles=grid_manager; grids=330483101002002";
+constexpr char kNoSuchCase[] = "330483-20260630-000001";
+// Puyuan (濮院镇), in the sample's grids (up to 400 m north of it too);
+// reports 80 m apart are not duplicates, and a duplicate (merged) report
+// would count as a new report all the same.
+constexpr double kLat = 30.6840;
+constexpr double kLng = 120.6300;
 
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path);
@@ -52,259 +61,305 @@ std::string ReadFile(const std::string& path) {
   return s.str();
 }
 
-int OpenFds(pid_t pid) {
-  int n = 0;
-  std::error_code ec;
-  for (auto it = std::filesystem::directory_iterator(
-           absl::StrCat("/proc/", pid, "/fd"), ec);
-       !ec && it != std::filesystem::directory_iterator(); it.increment(ec)) {
-    ++n;
-  }
-  return n;
+v1::Actor Citizen(const std::string& subject) {
+  v1::Actor a;
+  a.set_subject(subject);
+  a.add_roles(v1::ROLE_CITIZEN);
+  return a;
 }
 
-// A line of /proc/<pid>/status in MB, e.g. "VmRSS" or "VmHWM".
-int64_t MemoryMb(pid_t pid, absl::string_view field) {
-  std::istringstream in(ReadFile(absl::StrCat("/proc/", pid, "/status")));
-  std::string line;
-  while (std::getline(in, line)) {
-    std::vector<absl::string_view> parts =
-        absl::StrSplit(line, absl::ByAnyChar(": \t"), absl::SkipEmpty());
-    int64_t kb = 0;
-    if (parts.size() >= 2 && parts[0] == field &&
-        absl::SimpleAtoi(parts[1], &kb)) {
-      return kb / 1024;
+// An end user reached through a channel backend.
+v1::Actor ChannelUser(const std::string& subject, v1::Source channel) {
+  v1::Actor a = Citizen(subject);
+  a.set_channel(channel);
+  a.set_via(channel == v1::SOURCE_WECHAT ? "svc:wechat-backend"
+                                         : "svc:app-backend");
+  return a;
+}
+
+v1::ReportCaseRequest Good(const std::string& id, double metres_north) {
+  v1::ReportCaseRequest r;
+  r.set_request_id(id);
+  r.set_source(v1::SOURCE_WECHAT);
+  r.set_category_code("E0101");
+  r.set_description("绿化带旁暴露垃圾");
+  r.mutable_location()->set_latitude(kLat + metres_north / 111195.0);
+  r.mutable_location()->set_longitude(kLng);
+  return r;
+}
+
+// A call's outcome, with the retry pushback trailer ("" when absent).
+struct Outcome {
+  absl::Status status;
+  std::string pushback;
+  bool refused() const {
+    return status.code() == absl::StatusCode::kResourceExhausted;
+  }
+};
+
+template <typename Identity>
+void Prepare(grpc::ClientContext* context, const Identity& as) {
+  Identify(context, as);
+  context->set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
+}
+
+Outcome Finish(const grpc::Status& status, grpc::ClientContext& context) {
+  Outcome out{FromGrpcStatus(status), ""};
+  const auto& trailers = context.GetServerTrailingMetadata();
+  auto it = trailers.find(std::string(kRetryPushbackKey));
+  if (it != trailers.end()) {
+    out.pushback = std::string(it->second.data(), it->second.size());
+  }
+  return out;
+}
+
+// The value of an unlabelled series in a /metrics scrape (-1 if absent).
+double MetricValue(const std::string& scrape, absl::string_view series) {
+  for (absl::string_view line : absl::StrSplit(scrape, '\n')) {
+    if (absl::ConsumePrefix(&line, series) && absl::ConsumePrefix(&line, " ")) {
+      double v = -1;
+      if (absl::SimpleAtod(line, &v)) return v;
     }
   }
   return -1;
 }
 
-// A plain TCP connection to 127.0.0.1:port that says nothing; -1 on error.
-int Connect(int port) {
-  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return -1;
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
-    close(fd);
-    return -1;
-  }
-  return fd;
-}
-
-// How many of `fds` the server closes (EOF or reset) within `timeout`;
-// stops counting at `enough`.
-int CountClosedByServer(const std::vector<int>& fds, int enough,
-                        absl::Duration timeout) {
-  std::vector<pollfd> watched;
-  for (int fd : fds) watched.push_back({fd, POLLIN, 0});
-  int closed = 0;
-  absl::Time until = absl::Now() + timeout;
-  while (closed < enough && absl::Now() < until) {
-    if (poll(watched.data(), watched.size(), 100) <= 0) continue;
-    for (pollfd& p : watched) {
-      if (p.fd < 0 || p.revents == 0) continue;
-      char c;
-      if (recv(p.fd, &c, 1, MSG_DONTWAIT) <= 0) {
-        ++closed;
-        p.fd = -p.fd - 1;  // poll ignores negative descriptors
-      }
-    }
-  }
-  return closed;
-}
-
-// A channel with a connection of its own (channels with equal arguments
-// share connections).
-std::shared_ptr<grpc::Channel> OwnChannel(const ServiceProcess& p, int n) {
-  grpc::ChannelArguments args;
-  args.SetInt("gridcase.test.channel", n);
-  return grpc::CreateCustomChannel(p.target(),
-                                   grpc::InsecureChannelCredentials(), args);
-}
-
-absl::StatusOr<std::string> Health(const std::shared_ptr<grpc::Channel>& c,
-                                   absl::Duration wait = absl::ZeroDuration()) {
-  return server::CheckHealth(c, {.wait = wait});
-}
-
 class LimitsProcessTest : public ::testing::Test {
  protected:
-  void SetUp() override { ASSERT_OK_AND_ASSIGN(redis_, RedisServer::Start()); }
-
-  void StartRegistry(std::vector<std::string> args, int max_open_files = 0) {
-    ASSERT_OK_AND_ASSIGN(
-        registry_, ServiceProcess::Start({.binary = GRIDCASE_REGISTRY_BIN,
-                                          .redis = redis_->address(),
-                                          .extra_args = std::move(args),
-                                          .max_open_files = max_open_files}));
+  void SetUp() override {
+    ASSERT_OK_AND_ASSIGN(redis_, RedisServer::Start());
+    ASSERT_OK_AND_ASSIGN(registry_,
+                         ServiceProcess::Start({.binary = GRIDCASE_REGISTRY_BIN,
+                                                .redis = redis_->address()}));
+    LoadRegistry();
   }
 
-  pid_t pid() { return registry_->process().pid(); }
+  void LoadRegistry() {
+    auto stub = v1::RegistryService::NewStub(registry_->NewChannel());
+    {
+      grpc::ClientContext context;
+      Prepare(&context, kAdmin);
+      v1::ImportGridsRequest request;
+      request.set_geojson(
+          ReadFile(std::string(GRIDCASE_SOURCE_DIR) +
+                   "/tools/sample-data/tongxiang/grids.geojson"));
+      v1::ImportGridsResponse response;
+      ASSERT_TRUE(stub->ImportGrids(&context, request, &response).ok());
+    }
+    v1::ListCategoriesResponse catalogue;
+    ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(
+                    ReadFile(std::string(GRIDCASE_SOURCE_DIR) +
+                             "/services/registry/data/catalogue.json"),
+                    &catalogue)
+                    .ok());
+    for (const v1::Category& c : catalogue.categories()) {
+      if (c.code() != "E0101") continue;
+      grpc::ClientContext context;
+      Prepare(&context, kAdmin);
+      v1::UpsertCategoryRequest request;
+      *request.mutable_category() = c;
+      v1::UpsertCategoryResponse response;
+      ASSERT_TRUE(stub->UpsertCategory(&context, request, &response).ok());
+    }
+  }
+
+  // Two intake replicas on the one Redis, every limit off but `limits`.
+  void StartIntakes(std::vector<std::string> limits) {
+    std::vector<std::string> args = {
+        absl::StrCat("--registry=", registry_->target()),
+        "--rate_limit_caller=0", "--rate_limit_staff=0",
+        "--rate_limit_channel=0", "--report_quota_per_day=0"};
+    args.insert(args.end(), limits.begin(), limits.end());  // the last wins
+    for (int i = 0; i < 2; ++i) {
+      ASSERT_OK_AND_ASSIGN(intakes_[i],
+                           ServiceProcess::Start({.binary = GRIDCASE_INTAKE_BIN,
+                                                  .redis = redis_->address(),
+                                                  .extra_args = args}));
+      stubs_[i] = v1::IntakeService::NewStub(intakes_[i]->NewChannel());
+    }
+  }
+
+  // GetCase of a case that does not exist: NOT_FOUND when served.
+  template <typename Identity>
+  Outcome Get(int replica, const Identity& as) {
+    grpc::ClientContext context;
+    Prepare(&context, as);
+    v1::GetCaseRequest request;
+    request.set_case_id(kNoSuchCase);
+    v1::GetCaseResponse response;
+    return Finish(stubs_[replica]->GetCase(&context, request, &response),
+                  context);
+  }
+
+  template <typename Identity>
+  Outcome Report(int replica, const Identity& as,
+                 const v1::ReportCaseRequest& request,
+                 v1::ReportCaseResponse* response = nullptr) {
+    grpc::ClientContext context;
+    Prepare(&context, as);
+    v1::ReportCaseResponse ignored;
+    return Finish(stubs_[replica]->ReportCase(&context, request,
+                                              response ? response : &ignored),
+                  context);
+  }
 
   std::unique_ptr<RedisServer> redis_;
   std::unique_ptr<ServiceProcess> registry_;
+  std::unique_ptr<ServiceProcess> intakes_[2];
+  std::unique_ptr<v1::IntakeService::Stub> stubs_[2];
 };
 
-TEST_F(LimitsProcessTest, IdleConnectionsAreClosedAfterTheIdleLimit) {
-  StartRegistry({"--grpc_max_connection_idle=1s"});
-  ASSERT_THAT(Health(registry_->NewChannel(), absl::Seconds(10)),
-              IsOkAndHolds(std::string("SERVING")));
-  int before = OpenFds(pid());
-  std::vector<std::shared_ptr<grpc::Channel>> channels;
-  for (int i = 0; i < 20; ++i) {
-    channels.push_back(OwnChannel(*registry_, i));
-    ASSERT_THAT(Health(channels.back()), IsOkAndHolds(std::string("SERVING")));
-  }
-  EXPECT_GE(OpenFds(pid()), before + 20);
-  // Nobody calls: the server closes every connection (GOAWAY, then close)
-  // about a second later. Wait for it, at most 20 s.
-  absl::Time until = absl::Now() + absl::Seconds(20);
-  while (OpenFds(pid()) > before + 2 && absl::Now() < until) {
-    absl::SleepFor(absl::Milliseconds(100));
-  }
-  EXPECT_LE(OpenFds(pid()), before + 2) << "idle connections stayed open";
-  // A closed channel reconnects on its next call.
-  EXPECT_THAT(Health(channels[0], absl::Seconds(10)),
-              IsOkAndHolds(std::string("SERVING")));
-}
-
-TEST_F(LimitsProcessTest, ConnectionsBeyondTheCapAreRefusedUntilOnesClose) {
-  StartRegistry({"--grpc_max_connections=10"});
-  std::vector<std::shared_ptr<grpc::Channel>> channels;
+TEST_F(LimitsProcessTest, ACallersLimitIsSharedByTheReplicas) {
+  StartIntakes({"--rate_limit_caller=0.1/s,burst=3"});
+  absl::Time start = absl::Now();
+  int served = 0;
+  int refused_on[2] = {0, 0};
   for (int i = 0; i < 10; ++i) {
-    channels.push_back(OwnChannel(*registry_, i));
-    ASSERT_THAT(Health(channels.back(), absl::Seconds(10)),
-                IsOkAndHolds(std::string("SERVING")));
+    Outcome out = Get(i % 2, Citizen("wx-1"));
+    if (!out.refused()) {
+      EXPECT_THAT(out.status, StatusIs(absl::StatusCode::kNotFound, _));
+      ++served;
+      continue;
+    }
+    ++refused_on[i % 2];
+    EXPECT_THAT(std::string(out.status.message()),
+                StartsWith("rate limit: caller wx-1 over 0.1 calls/s; retry "
+                           "after "));
+    int64_t ms = 0;
+    ASSERT_TRUE(absl::SimpleAtoi(out.pushback, &ms)) << out.pushback;
+    EXPECT_GT(ms, 0);
+    EXPECT_LE(ms, 10000);  // one interval at most
+    EXPECT_THAT(std::string(out.status.message()),
+                HasSubstr(absl::StrCat("retry after ", ms, " ms")));
   }
-  // The eleventh connection is closed at once: UNAVAILABLE.
-  auto eleventh = OwnChannel(*registry_, 10);
-  EXPECT_THAT(Health(eleventh),
-              StatusIs(absl::StatusCode::kUnavailable, ::testing::_));
-  channels.resize(5);  // five connections close
-  EXPECT_THAT(Health(eleventh, absl::Seconds(10)),
-              IsOkAndHolds(std::string("SERVING")));
-  std::string metrics;
-  ASSERT_OK_AND_ASSIGN(metrics, HttpGet(registry_->admin_port(), "/metrics"));
-  EXPECT_THAT(metrics,
-              HasSubstr("gridcase_grpc_connections_refused_total{reason="
-                        "\"limit\"}"));
+  // The burst of 3, plus one call per 10 s that passed. Each replica alone
+  // would have allowed 3: the limit is shared.
+  double seconds = absl::ToDoubleSeconds(absl::Now() - start);
+  EXPECT_GE(served, 3);
+  EXPECT_LE(served, 3 + static_cast<int>(seconds / 10));
+  EXPECT_GT(refused_on[0], 0);
+  EXPECT_GT(refused_on[1], 0);
+
+  // Another citizen, and staff (whose limit is off), are not affected.
+  EXPECT_THAT(Get(0, Citizen("wx-2")).status,
+              StatusIs(absl::StatusCode::kNotFound, _));
+  EXPECT_THAT(Get(1, "subject=dsp-1; roles=dispatcher").status,
+              StatusIs(absl::StatusCode::kNotFound, _));
+
+  ASSERT_OK_AND_ASSIGN(std::string scrape,
+                       HttpGet(intakes_[0]->admin_port(), "/metrics"));
+  EXPECT_EQ(MetricValue(scrape, "gridcase_rate_limited_total{kind=\"caller\"}"),
+            refused_on[0]);
 }
 
-// gRPC 1.51's own listener stops accepting for good once accept() fails
-// with EMFILE (grpc/grpc#20418): the registry, limited to 400 descriptors,
-// gets 600 connections, they all close, and it must accept again.
-TEST_F(LimitsProcessTest, RunningOutOfDescriptorsDoesNotStopTheListener) {
-  StartRegistry({"--grpc_max_connections=64", "--grpc_handshake_timeout=60s"},
-                /*max_open_files=*/400);
-  ASSERT_THAT(Health(registry_->NewChannel(), absl::Seconds(10)),
-              IsOkAndHolds(std::string("SERVING")));
-  std::vector<int> fds;
-  for (int i = 0; i < 600; ++i) {
-    int fd = Connect(registry_->grpc_port());
-    ASSERT_GE(fd, 0) << "connection " << i;
-    fds.push_back(fd);
+TEST_F(LimitsProcessTest, AChannelsLimitCoversAllItsUsersTogether) {
+  StartIntakes({"--rate_limit_channel=0.1/s,burst=3"});
+  absl::Time start = absl::Now();
+  int served = 0;
+  for (int i = 0; i < 6; ++i) {
+    Outcome out =
+        Get(i % 2, ChannelUser(absl::StrCat("wx:u", i), v1::SOURCE_WECHAT));
+    if (out.refused()) {
+      EXPECT_THAT(std::string(out.status.message()),
+                  StartsWith("rate limit: channel wechat over 0.1 calls/s; "
+                             "retry after "));
+      EXPECT_FALSE(out.pushback.empty());
+    } else {
+      ++served;
+    }
   }
-  // Beyond the cap the listener closes connections itself.
-  EXPECT_GE(CountClosedByServer(fds, 600 - 64, absl::Seconds(20)), 600 - 64);
-  for (int fd : fds) close(fd);
-  EXPECT_THAT(Health(OwnChannel(*registry_, 1), absl::Seconds(15)),
-              IsOkAndHolds(std::string("SERVING")));
+  double seconds = absl::ToDoubleSeconds(absl::Now() - start);
+  EXPECT_GE(served, 3);
+  EXPECT_LE(served, 3 + static_cast<int>(seconds / 10));
+  // Another channel's users, and citizens outside any channel, go on.
+  EXPECT_THAT(Get(0, ChannelUser("app:u1", v1::SOURCE_CITIZEN_APP)).status,
+              StatusIs(absl::StatusCode::kNotFound, _));
+  EXPECT_THAT(Get(1, Citizen("wx-9")).status,
+              StatusIs(absl::StatusCode::kNotFound, _));
 }
 
-// Issue #16: eight 60 MB ImportGrids without a token, each refused only
-// after it was read, took the registry from 20 MB to a 334 MB peak. The
-// caller is now checked before the body is read.
-TEST_F(LimitsProcessTest, CallersWhoMayNotImportCannotMakeTheRegistryHoldMB) {
-  StartRegistry({});
-  ASSERT_THAT(Health(registry_->NewChannel(), absl::Seconds(10)),
-              IsOkAndHolds(std::string("SERVING")));
-  v1::ImportGridsRequest request;
-  request.set_geojson(std::string(60 << 20, ' '));
-  grpc::ByteBuffer body;
-  bool own_buffer = false;
-  using Serialize = decltype(&grpc::GenericSerialize<grpc::ProtoBufferWriter,
-                                                     v1::ImportGridsRequest>);
-  Serialize serialize =
-      &grpc::GenericSerialize<grpc::ProtoBufferWriter, v1::ImportGridsRequest>;
-  ASSERT_TRUE(serialize(request, &body, &own_buffer).ok());
-  request.Clear();
-  int64_t rss_before = MemoryMb(pid(), "VmRSS");
-  int64_t peak_before = MemoryMb(pid(), "VmHWM");
-  std::vector<grpc::Status> results(8);
-  std::vector<std::thread> callers;
-  for (int i = 0; i < 8; ++i) {
-    callers.emplace_back([&, i] {
-      grpc::GenericStub stub(OwnChannel(*registry_, i));
-      grpc::ClientContext context;
-      context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(60)));
-      if (i % 2 == 1) Identify(&context, "subject=wx-1; roles=citizen");
-      grpc::ByteBuffer response;
-      absl::Notification done;
-      stub.UnaryCall(&context, "/gridcase.v1.RegistryService/ImportGrids",
-                     grpc::StubOptions(), &body, &response,
-                     [&](grpc::Status s) {
-                       results[i] = std::move(s);
-                       done.Notify();
-                     });
-      done.WaitForNotification();
-    });
+TEST_F(LimitsProcessTest, AReporterMayMakeNNewReportsADay) {
+  StartIntakes({"--report_quota_per_day=3"});
+  for (int i = 0; i < 3; ++i) {
+    Outcome out =
+        Report(i % 2, Citizen("wx-1"), Good(absl::StrCat("r-", i), 80 * i));
+    ASSERT_OK(out.status);
+    EXPECT_EQ(out.pushback, "");
   }
-  for (auto& t : callers) t.join();
-  for (int i = 0; i < 8; ++i) {
-    EXPECT_EQ(results[i].error_code(), i % 2 == 1
-                                           ? grpc::StatusCode::PERMISSION_DENIED
-                                           : grpc::StatusCode::UNAUTHENTICATED)
-        << results[i].error_message();
+  Outcome over = Report(1, Citizen("wx-1"), Good("r-3", 240));
+  EXPECT_THAT(over.status,
+              StatusIs(absl::StatusCode::kResourceExhausted,
+                       HasSubstr("report quota: reporter wx-1 has made 3 new "
+                                 "reports on ")));
+  EXPECT_THAT(std::string(over.status.message()),
+              HasSubstr("(Asia/Shanghai); the quota is 3 a day"));
+  int64_t ms = 0;
+  ASSERT_TRUE(absl::SimpleAtoi(over.pushback, &ms)) << over.pushback;
+  EXPECT_GT(ms, 0);
+  EXPECT_LE(ms, 24 * 3600 * 1000);  // until the next local midnight
+
+  // The count lives two days, apart from the cases.
+  absl::TimeZone shanghai;
+  ASSERT_TRUE(absl::LoadTimeZone("Asia/Shanghai", &shanghai));
+  ASSERT_OK_AND_ASSIGN(
+      auto redis, redis::RedisPool::Create({.address = redis_->address()}));
+  std::string key = limits::ReportQuotaKey(
+      "wx-1", absl::FormatTime("%Y%m%d", absl::Now(), shanghai));
+  ASSERT_OK_AND_ASSIGN(redis::Reply count, redis->Command({"GET", key}));
+  EXPECT_EQ(count.str(), "3");
+  ASSERT_OK_AND_ASSIGN(redis::Reply ttl, redis->Command({"TTL", key}));
+  EXPECT_GT(ttl.integer(), 47 * 3600);
+  EXPECT_LE(ttl.integer(), 48 * 3600);
+
+  // A replay of an acknowledged report is answered, on either replica, and
+  // is not a new report.
+  v1::ReportCaseResponse replayed;
+  ASSERT_OK(Report(0, Citizen("wx-1"), Good("r-1", 80), &replayed).status);
+  EXPECT_TRUE(replayed.replayed());
+  EXPECT_TRUE(Report(1, Citizen("wx-1"), Good("r-4", 320)).refused());
+
+  // Other reporters are not affected; a grid manager is not counted.
+  EXPECT_OK(Report(0, Citizen("wx-2"), Good("r-1", 400)).status);
+  for (int i = 0; i < 5; ++i) {
+    v1::ReportCaseRequest patrol = Good(absl::StrCat("p-", i), 80 * i);
+    patrol.set_source(v1::SOURCE_GRID_PATROL);
+    EXPECT_OK(Report(i % 2, kPatrol, patrol).status) << i;
   }
-  int64_t rss_after = MemoryMb(pid(), "VmRSS");
-  int64_t peak_after = MemoryMb(pid(), "VmHWM");
-  RecordProperty("rss_before_mb", static_cast<int>(rss_before));
-  RecordProperty("peak_after_mb", static_cast<int>(peak_after));
-  RecordProperty("rss_after_mb", static_cast<int>(rss_after));
-  std::printf(
-      "registry VmRSS %lld MB -> %lld MB, VmHWM %lld MB -> %lld MB\n",
-      static_cast<long long>(rss_before), static_cast<long long>(rss_after),
-      static_cast<long long>(peak_before), static_cast<long long>(peak_after));
-  // 480 MB were sent; a bound, not a timing: the high-water mark and the
-  // resident set grow by less than 50 MB.
-  EXPECT_LT(peak_after - std::max(peak_before, rss_before), 50);
-  EXPECT_LT(rss_after - rss_before, 50);
+  // Channel users count like any citizen.
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_OK(Report(i % 2, ChannelUser("wx:u1", v1::SOURCE_WECHAT),
+                     Good(absl::StrCat("c-", i), 80 * i))
+                  .status);
+  }
+  EXPECT_TRUE(
+      Report(0, ChannelUser("wx:u1", v1::SOURCE_WECHAT), Good("c-3", 240))
+          .refused());
 }
 
-// A GeoJSON file above the 4 MiB message limit imports with gridctl, which
-// streams it in chunks (UploadGrids).
-TEST_F(LimitsProcessTest, GridctlImportsAFileAboveTheMessageLimit) {
-  StartRegistry({});
-  nlohmann::json grids = nlohmann::json::parse(
-      ReadFile(std::string(GRIDCASE_SOURCE_DIR) +
-               "/tools/sample-data/tongxiang/grids.geojson"));
-  grids["features"][0]["properties"]["remark"] = std::string(6 << 20, 'x');
-  ASSERT_OK_AND_ASSIGN(TempDir dir, TempDir::Create());
-  std::string path = dir.File("big.geojson");
-  {
-    std::ofstream out(path);
-    out << grids.dump();
+TEST_F(LimitsProcessTest, CallsAreServedWhenTheLimiterCannotAnswer) {
+  StartIntakes({"--rate_limit_caller=0.1/s,burst=1"});
+  // Redis refuses every key of the rate limiter ({rl:…}) and serves the
+  // rest: the limiter fails, the service must not.
+  ASSERT_OK_AND_ASSIGN(
+      auto admin, redis::RedisPool::Create({.address = redis_->address()}));
+  ASSERT_OK(admin
+                ->Command({"ACL", "SETUSER", "default", "resetkeys", "~[^{]*",
+                           "~{[^r]*", "~{r[^l]*"})
+                .status());
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_THAT(Get(i % 2, Citizen("wx-1")).status,
+                StatusIs(absl::StatusCode::kNotFound, _))
+        << i;
   }
-  ASSERT_GT(std::filesystem::file_size(path), 6u << 20);
-  std::vector<std::string> argv = {
-      GRIDCASE_GRIDCTL_BIN,
-      "registry",
-      "import",
-      path,
-      absl::StrCat("--target=", registry_->target()),
-      absl::StrCat("--token=", TokenFor("subject=m-admin; roles=admin"))};
-  ASSERT_OK_AND_ASSIGN(auto gridctl,
-                       Subprocess::Spawn({.argv = argv,
-                                          .stdout_path = dir.File("out"),
-                                          .stderr_path = dir.File("err")}));
-  ASSERT_OK_AND_ASSIGN(int status, gridctl->Wait(absl::Seconds(60)));
-  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
-      << ReadFile(dir.File("err"));
-  EXPECT_THAT(ReadFile(dir.File("out")), HasSubstr("216 grids"));
+  ASSERT_OK_AND_ASSIGN(std::string scrape,
+                       HttpGet(intakes_[0]->admin_port(), "/metrics"));
+  EXPECT_EQ(MetricValue(scrape, "gridcase_rate_limit_errors_total"), 3);
+
+  // Once Redis answers again, the limit holds again.
+  ASSERT_OK(admin->Command({"ACL", "SETUSER", "default", "allkeys"}).status());
+  EXPECT_EQ(Get(0, Citizen("wx-1")).status.code(), absl::StatusCode::kNotFound);
+  EXPECT_TRUE(Get(1, Citizen("wx-1")).refused());
 }
 
 }  // namespace
-}  // namespace gridcase::testing
+}  // namespace gridcase

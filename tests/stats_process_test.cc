@@ -6,13 +6,21 @@
 #include <signal.h>
 
 #include <functional>
+#include <map>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/civil_time.h"
+#include "common/cases/case_keys.h"
+#include "common/redis/redis_pool.h"
 #include "common/testing/in_process_server.h"
+#include "common/testing/subprocess.h"
+#include "common/testing/temp_dir.h"
 #include "gridcase/v1/stats.grpc.pb.h"
 #include "tests/case_stack.h"
 
@@ -26,11 +34,13 @@ using ::gridcase::testing::kAcceptor;
 using ::gridcase::testing::kChief;
 using ::gridcase::testing::kCitizen;
 using ::gridcase::testing::kDispatcher;
+using ::gridcase::testing::kGrid;
 using ::gridcase::testing::kInspector;
 using ::gridcase::testing::kSanitation;
 using ::gridcase::testing::kWorks;
 using ::gridcase::testing::ServiceProcess;
 using ::gridcase::testing::StatusIs;
+using ::gridcase::testing::TempDir;
 using ::gridcase::testing::WithActor;
 using ::testing::HasSubstr;
 
@@ -386,6 +396,230 @@ TEST_F(StatsProcessTest, KillNineOfAReplicaNeitherLosesNorDoublesEvents) {
   EXPECT_EQ(s.indicators().registered(), kCases);
   EXPECT_EQ(s.indicators().dispatched(), kCases);
   EXPECT_EQ(s.indicators().dispatched_accurately(), kCases);
+}
+
+// gridcase issue #16: one crafted event must not poison the statistics.
+// While stats is stopped, the shard stream gets (a) a hotline case whose
+// reporter id holds \x1f — the old record encoding split on it, so every
+// later event of the case failed its whole batch — and (b) an entry whose
+// event is corrupt and whose case hash is corrupt too (neither stats nor
+// dispatch can ever handle it), (c) below, then innocent reports. When stats
+// starts, everything arrives in one batch: every innocent report is
+// counted, nothing stays pending in either group, (b) sits in the
+// dead-letter stream once per group and is counted on /metrics, as is (c)
+// an event of a case whose stats record an older release wrote unreadably
+// (it failed its whole batch; now only itself), and
+// `gridcase-stats rebuild` finishes, skipping a torn timeline entry and
+// saying so. Intake itself refuses such a reporter id.
+TEST_F(StatsProcessTest, APoisonEventIsQuarantinedAndEverythingElseCounted) {
+  constexpr int kShards = 16;  // the services' default
+  const int shard = cases::ShardOf(kTown, kShards);
+  ASSERT_OK_AND_ASSIGN(
+      auto redis, redis::RedisPool::Create({.address = redis_->address()}));
+  stats_.reset();  // consumes nothing until it starts again below
+
+  {  // The edge: a hotline report as acceptor with such an id.
+    v1::ReportCaseRequest r;
+    r.set_request_id("hotline-1");
+    r.set_source(v1::SOURCE_HOTLINE);
+    r.mutable_reporter()->set_id("hot\x1fline");
+    r.set_category_code("E0101");
+    r.set_description("绿化带旁暴露垃圾");
+    r.mutable_location()->set_latitude(30.6843);
+    r.mutable_location()->set_longitude(120.6283);
+    grpc::ClientContext context;
+    WithActor(&context, kAcceptor);
+    v1::ReportCaseResponse resp;
+    grpc::Status s = intake_stub_->ReportCase(&context, r, &resp);
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_THAT(s.error_message(),
+                HasSubstr("reporter.id: must not contain control characters"));
+  }
+
+  // (a) As an older intake let it in: reported, then supervised.
+  absl::TimeZone shanghai;
+  ASSERT_TRUE(absl::LoadTimeZone("Asia/Shanghai", &shanghai));
+  const std::string hotline =
+      cases::FormatCaseId("330483", "20260101", shard + kShards * 7001);
+  v1::CaseEvent event;
+  event.set_type(v1::CASE_EVENT_TYPE_REPORTED);
+  event.set_to_state(v1::CASE_STATE_REPORTED);
+  event.set_case_version(1);
+  *event.mutable_time() = ToTimestamp(absl::Now());
+  v1::CaseDimensions* d = event.mutable_dimensions();
+  d->set_city_code("330483");
+  d->set_town_code(kTown);
+  d->set_community_code("330483101002");
+  d->set_grid_code(kGrid);
+  d->set_category_code("E0101");
+  d->set_category_major_code("E01");
+  d->set_source(v1::SOURCE_HOTLINE);
+  d->set_reporter_id("hot\x1fline");
+  d->set_reporter_kind(v1::REPORTER_KIND_STAFF);
+  d->set_report_date(
+      absl::FormatCivilTime(absl::ToCivilDay(absl::Now(), shanghai)));
+  v1::CaseEvent supervised = event;
+  supervised.set_type(v1::CASE_EVENT_TYPE_SUPERVISED);
+  supervised.set_case_version(2);
+  for (const auto& [type, e] : {std::pair{"case.reported", event},
+                                std::pair{"case.supervised", supervised}}) {
+    ASSERT_OK_AND_ASSIGN(
+        redis::Reply id,
+        redis->Command({"XADD", cases::EventsKey(shard), "*", "type", type,
+                        "case", hotline, "related", "", "pb",
+                        e.SerializeAsString()}));
+    // Its timeline and index entry, for the rebuild.
+    ASSERT_OK(
+        redis
+            ->Command({"RPUSH", cases::TimelineKey(shard, hotline),
+                       absl::StrCat(id.str(), " - ", e.SerializeAsString())})
+            .status());
+  }
+  ASSERT_OK(redis
+                ->Command({"ZADD", cases::IndexKey(shard, "all", "cases"), "1",
+                           hotline})
+                .status());
+
+  // (b) A corrupt event of a corrupt case.
+  const std::string corrupt =
+      cases::FormatCaseId("330483", "20260101", shard + kShards * 7002);
+  ASSERT_OK(redis
+                ->Command({"HSET", cases::CaseKey(shard, corrupt), "pb",
+                           std::string("\xff\xff\xff", 3), "state", "1",
+                           "version", "1"})
+                .status());
+  ASSERT_OK_AND_ASSIGN(
+      redis::Reply poison,
+      redis->Command({"XADD", cases::EventsKey(shard), "*", "type",
+                      "case.reported", "case", corrupt, "related", "", "pb",
+                      std::string("\x0a\xff\x1f\x00", 4)}));
+
+  // (c) An event of a case whose statistics record an older release left
+  // unreadable (its reporter id held \x1f): it fails the batch it is in.
+  const std::string unreadable =
+      cases::FormatCaseId("330483", "20260101", shard + kShards * 7003);
+  ASSERT_OK(
+      redis
+          ->Command(
+              {"HSET", absl::StrCat(cases::Tag(shard), ":st:1:cases"),
+               unreadable,
+               absl::StrJoin({"1", "1", "0", "1", "", kGrid, "330483101002",
+                              kTown, "330483", "E0101", "E01", "4", "", "hot",
+                              "line", "3", "2026-01-01"},
+                             "\x1f")})
+          .status());
+  supervised.set_case_version(3);
+  ASSERT_OK_AND_ASSIGN(
+      redis::Reply held,
+      redis->Command({"XADD", cases::EventsKey(shard), "*", "type",
+                      "case.supervised", "case", unreadable, "related", "",
+                      "pb", supervised.SerializeAsString()}));
+
+  // Innocent reports, routed by dispatch meanwhile.
+  constexpr int kInnocent = 20;
+  std::vector<std::string> ids;
+  for (int i = 0; i < kInnocent; ++i) {
+    ids.push_back(Report(true, "E0101", 30 + i));
+  }
+  for (const std::string& id : ids) {
+    WaitFor(id, Has(v1::CASE_EVENT_TYPE_DISPATCHED));
+  }
+
+  ASSERT_OK_AND_ASSIGN(
+      stats_,
+      ServiceProcess::Start(
+          {.binary = GRIDCASE_STATS_BIN,
+           .redis = redis_->address(),
+           .extra_args = {absl::StrCat("--registry=", registry_->target()),
+                          "--gauge_interval=200ms", "--claim_idle=1s"}}));
+  stats_stub_ = v1::StatsService::NewStub(stats_->NewChannel());
+  v1::Indicators x = AwaitTownIndicators([&](const v1::Indicators& i) {
+    return i.reports() == kInnocent + 1 && i.dispatched() == kInnocent;
+  });
+  EXPECT_EQ(x.reports(), kInnocent + 1);  // the hotline case counts too
+  EXPECT_EQ(x.registered(), kInnocent);
+  EXPECT_EQ(x.dispatched(), kInnocent);
+  EXPECT_EQ(x.supervised(), 1);
+
+  // Nothing stays pending in either group.
+  auto pending = [&]() -> int64_t {
+    int64_t n = 0;
+    for (int s = 0; s < kShards; ++s) {
+      for (const char* group : {"stats", "dispatch"}) {
+        auto r = redis->Command({"XPENDING", cases::EventsKey(s), group});
+        if (!r.ok()) return -1;
+        n += r->elements()[0].integer();
+      }
+    }
+    return n;
+  };
+  absl::Time until = absl::Now() + absl::Seconds(20);
+  while (pending() != 0 && absl::Now() < until) {
+    absl::SleepFor(absl::Milliseconds(100));
+  }
+  EXPECT_EQ(pending(), 0);
+
+  // The poison, once per group, with the error and its own fields.
+  ASSERT_OK_AND_ASSIGN(
+      redis::Reply dead,
+      redis->Command({"XRANGE", cases::DeadEventsKey(shard), "-", "+"}));
+  // group/entry → fields
+  std::map<std::string, std::map<std::string, std::string>> letters;
+  for (const redis::Reply& entry : dead.elements()) {
+    std::map<std::string, std::string> f;
+    const auto& kv = entry.elements()[1].elements();
+    for (size_t i = 0; i + 1 < kv.size(); i += 2) {
+      f[kv[i].str()] = kv[i + 1].str();
+    }
+    letters[absl::StrCat(f["group"], "/", f["entry"])] = f;
+  }
+  EXPECT_EQ(dead.elements().size(), 3u);
+  for (const char* group : {"stats", "dispatch"}) {
+    auto& f = letters[absl::StrCat(group, "/", poison.str())];
+    EXPECT_EQ(f["code"], "DATA_LOSS") << group;
+    EXPECT_EQ(f["case"], corrupt) << group;
+    EXPECT_EQ(f["pb"], std::string("\x0a\xff\x1f\x00", 4)) << group;
+  }
+  auto& f = letters[absl::StrCat("stats/", held.str())];
+  EXPECT_EQ(f["code"], "DATA_LOSS");
+  EXPECT_EQ(f["case"], unreadable);
+  EXPECT_EQ(f["pb"], supervised.SerializeAsString());
+  for (auto [process, group, n] :
+       {std::tuple{stats_.get(), "stats", 2},
+        std::tuple{dispatch_.get(), "dispatch", 1}}) {
+    absl::StatusOr<std::string> m =
+        ::gridcase::testing::HttpGet(process->admin_port(), "/metrics");
+    ASSERT_OK(m.status());
+    EXPECT_THAT(*m, HasSubstr(absl::StrCat(
+                        "gridcase_events_dead_lettered_total{group=\"", group,
+                        "\",reason=\"permanent_error\"} ", n, "\n")));
+  }
+
+  // The rebuild finishes and reports the entry it cannot read.
+  ASSERT_OK(
+      redis->Command({"RPUSH", cases::TimelineKey(shard, ids[0]), "torn-entry"})
+          .status());
+  ASSERT_OK_AND_ASSIGN(auto dir, TempDir::Create());
+  std::vector<std::string> argv = {GRIDCASE_STATS_BIN, "rebuild"};
+  for (std::string& a : ::gridcase::testing::LoopbackServiceArgs(
+           redis_->address(), dir.File("ready"))) {
+    argv.push_back(std::move(a));
+  }
+  ASSERT_OK_AND_ASSIGN(auto rebuild, ::gridcase::testing::Subprocess::Spawn(
+                                         {.argv = argv,
+                                          .stdout_path = dir.File("out"),
+                                          .stderr_path = dir.File("err")}));
+  ASSERT_OK_AND_ASSIGN(int status, rebuild->Wait(absl::Seconds(60)));
+  std::string out = ::gridcase::testing::ReadFile(dir.File("out"));
+  std::string err = ::gridcase::testing::ReadFile(dir.File("err"));
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << err;
+  EXPECT_THAT(out, HasSubstr(absl::StrCat("\"cases\":", kInnocent + 1, ",")));
+  EXPECT_THAT(out, HasSubstr("\"skipped_entries\":1,\"skipped_cases\":0"));
+  EXPECT_THAT(err, HasSubstr("rebuild skips a timeline entry"));
+  ASSERT_OK_AND_ASSIGN(v1::SummaryResponse after,
+                       Summary(v1::SCOPE_KIND_REGION, kTown));
+  EXPECT_EQ(after.indicators().reports(), kInnocent + 1);
+  EXPECT_EQ(after.indicators().dispatched(), kInnocent);
 }
 
 }  // namespace

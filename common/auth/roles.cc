@@ -31,6 +31,13 @@ bool HasRole(const v1::Actor& actor, v1::Role role) {
   return false;
 }
 
+bool IsPublic(const v1::Actor& actor) {
+  for (int r : actor.roles()) {
+    if (r != v1::ROLE_CITIZEN) return false;
+  }
+  return true;
+}
+
 absl::Status RequireAnyRole(const v1::Actor& actor,
                             absl::Span<const v1::Role> roles,
                             absl::string_view action) {

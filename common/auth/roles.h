@@ -13,6 +13,10 @@ namespace gridcase::auth {
 
 bool HasRole(const v1::Actor& actor, v1::Role role);
 
+// A member of the public: no role but CITIZEN (a channel's end users
+// included). Rate limits and the daily report quota tell them from staff.
+bool IsPublic(const v1::Actor& actor);
+
 // OK if the actor holds any of `roles`.
 absl::Status RequireAnyRole(const v1::Actor& actor,
                             absl::Span<const v1::Role> roles,

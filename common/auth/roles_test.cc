@@ -37,5 +37,11 @@ TEST(Roles, StaffIsAnyRoleButCitizen) {
                        "ListMembers is for staff; caller m-1 has CITIZEN"));
 }
 
+TEST(Roles, ThePublicHasNoRoleButCitizen) {
+  EXPECT_TRUE(IsPublic(With({v1::ROLE_CITIZEN})));
+  EXPECT_FALSE(IsPublic(With({v1::ROLE_CITIZEN, v1::ROLE_GRID_MANAGER})));
+  EXPECT_FALSE(IsPublic(With({v1::ROLE_SYSTEM})));
+}
+
 }  // namespace
 }  // namespace gridcase::auth

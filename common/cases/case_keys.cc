@@ -33,11 +33,22 @@ std::string FollowersKey(int shard, absl::string_view id) {
 std::string IdempotencyKey(int shard, absl::string_view scope) {
   return absl::StrCat(Tag(shard), ":idem:", scope);
 }
+std::string IdempotencyScope(absl::string_view subject,
+                             absl::string_view request_id) {
+  return absl::StrCat(subject.size(), ":", subject, ":", request_id);
+}
 std::string SequenceKey(int shard, absl::string_view division,
                         absl::string_view yyyymmdd) {
   return absl::StrCat(Tag(shard), ":seq:", division, ":", yyyymmdd);
 }
+std::string SequenceRunKey(int shard, absl::string_view division,
+                           absl::string_view yyyymmdd) {
+  return absl::StrCat(Tag(shard), ":seqrun:", division, ":", yyyymmdd);
+}
 std::string EventsKey(int shard) { return absl::StrCat(Tag(shard), ":events"); }
+std::string DeadEventsKey(int shard) {
+  return absl::StrCat(Tag(shard), ":events:dead");
+}
 std::string GeoOpenKey(int shard, absl::string_view category) {
   return absl::StrCat(Tag(shard), ":geo:open:", category);
 }
@@ -47,6 +58,11 @@ std::string GeoCasesKey(int shard) {
 std::string IndexKey(int shard, absl::string_view kind,
                      absl::string_view value) {
   return absl::StrCat(Tag(shard), ":idx:", kind, ":", value);
+}
+
+CaseDay CaseDayOf(absl::Time now, absl::TimeZone tz) {
+  absl::CivilDay day = absl::ToCivilDay(now, tz);
+  return {absl::FormatTime("%Y%m%d", now, tz), absl::FromCivil(day, tz)};
 }
 
 std::string FormatCaseId(absl::string_view division, absl::string_view yyyymmdd,

@@ -1,5 +1,8 @@
 #include "common/cases/case_keys.h"
 
+#include <string>
+#include <vector>
+
 #include "common/status/status_matchers.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -9,6 +12,12 @@ namespace {
 
 using ::gridcase::testing::StatusIs;
 using ::testing::HasSubstr;
+
+TEST(CaseKeys, IdempotencyScopesOfDifferentCallersNeverCollide) {
+  EXPECT_NE(IdempotencyScope("wx:a", "b:c"), IdempotencyScope("wx:a:b", "c"));
+  EXPECT_NE(IdempotencyScope("a", "1:b:c"), IdempotencyScope("a:1:b", "c"));
+  EXPECT_EQ(IdempotencyScope("wx:a", "r-1"), "4:wx:a:r-1");
+}
 
 TEST(CaseKeys, ShardIsStableAndInRange) {
   EXPECT_EQ(ShardOf("330483101", 16), ShardOf("330483101", 16));
@@ -20,6 +29,7 @@ TEST(CaseKeys, ShardIsStableAndInRange) {
   EXPECT_EQ(ShardOf("330483101", 1), 0);
   EXPECT_EQ(CaseKey(7, "x"), "{s:7}:case:x");
   EXPECT_EQ(EventsKey(3), "{s:3}:events");
+  EXPECT_EQ(DeadEventsKey(3), "{s:3}:events:dead");
 }
 
 TEST(CaseKeys, IdsCarryTheirShard) {
@@ -32,6 +42,58 @@ TEST(CaseKeys, IdsCarryTheirShard) {
   EXPECT_EQ(parsed.shard, 7);
   EXPECT_EQ(FormatCaseId("330483", "20260630", 1234567),
             "330483-20260630-1234567");
+}
+
+TEST(CaseKeys, IdsAfterARestoreStillParseAndCarryTheirShard) {
+  // A counter at 123 jumps by the gap ...
+  int64_t gap_jump = 123 + kCounterGapAfterRestart + 1;
+  std::string id = FormatCaseId("330483", "20260630", gap_jump * 16 + 7);
+  EXPECT_EQ(id, "330483-20260630-1601991");
+  ASSERT_OK_AND_ASSIGN(CaseId parsed, ParseCaseId(id, 16));
+  EXPECT_EQ(parsed.sequence, 1601991);
+  EXPECT_EQ(parsed.shard, 7);
+  EXPECT_EQ(parsed.sequence / 16, gap_jump);
+  // ... or to the clock: 10:00:00.003 is 36,000,003 ms into the day.
+  ASSERT_OK_AND_ASSIGN(
+      CaseId clock,
+      ParseCaseId(FormatCaseId("330483", "20260630", 36000003LL * 16 + 7), 16));
+  EXPECT_EQ(clock.shard, 7);
+  // Ids issued before the gap existed still parse.
+  ASSERT_OK_AND_ASSIGN(CaseId old, ParseCaseId("330483-20260630-000087", 16));
+  EXPECT_EQ(old.sequence, 87);
+  // A dozen digits hold the clock's largest (86,400,000 ms plus a day of
+  // skew) at 1,024 shards, and 9,765 gap jumps in one day.
+  for (int64_t counter : std::vector<int64_t>{
+           2 * 86400000LL, 9765 * (kCounterGapAfterRestart + 1)}) {
+    std::string most =
+        FormatCaseId("330483", "20260630", counter * 1024 + 1023);
+    absl::StatusOr<CaseId> big = ParseCaseId(most, 1024);
+    ASSERT_OK(big.status()) << most;
+    EXPECT_EQ(big->shard, 1023);
+  }
+  EXPECT_THAT(
+      ParseCaseId("330483-20260630-1000000000000", 16),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("case_id")));
+}
+
+TEST(CaseKeys, CounterKeysShareTheShardTag) {
+  EXPECT_EQ(SequenceKey(3, "330483", "20260630"), "{s:3}:seq:330483:20260630");
+  EXPECT_EQ(SequenceRunKey(3, "330483", "20260630"),
+            "{s:3}:seqrun:330483:20260630");
+}
+
+TEST(CaseKeys, CaseDayIsTheLocalDateAndItsMidnight) {
+  absl::TimeZone shanghai;
+  ASSERT_TRUE(absl::LoadTimeZone("Asia/Shanghai", &shanghai));
+  // 2026-06-30 00:30 in Shanghai is still 2026-06-29 in UTC.
+  absl::Time t =
+      absl::FromCivil(absl::CivilSecond(2026, 6, 30, 0, 30, 0), shanghai);
+  CaseDay day = CaseDayOf(t, shanghai);
+  EXPECT_EQ(day.yyyymmdd, "20260630");
+  EXPECT_EQ(day.start, t - absl::Minutes(30));
+  EXPECT_EQ(CaseDayOf(day.start, shanghai).yyyymmdd, "20260630");
+  EXPECT_EQ(CaseDayOf(day.start - absl::Nanoseconds(1), shanghai).yyyymmdd,
+            "20260629");
 }
 
 TEST(CaseKeys, MalformedIdsNameTheField) {

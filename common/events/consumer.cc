@@ -26,9 +26,16 @@ bool Loops::Sleep(absl::Duration d) const {
   return !stop_;
 }
 
-void Consume(
-    EventSource* source, const ConsumerOptions& options, const Loops& loops,
-    const std::function<void(const std::vector<StreamEntry>&)>& handle) {
+void Consume(EventSource* source, const ConsumerOptions& options,
+             DeadLetterMetrics* dead_letters, const Loops& loops,
+             const BatchHandler& handle) {
+  Quarantine quarantine(
+      source, dead_letters,
+      {.consumer = options.consumer, .max_deliveries = options.max_deliveries});
+  auto deliver = [&](std::vector<StreamEntry> entries) {
+    if (entries.empty()) return;
+    quarantine.Settle(entries, handle(entries));
+  };
   while (!loops.stopping()) {
     absl::Status s = source->EnsureGroups();
     if (s.ok()) break;
@@ -41,7 +48,7 @@ void Consume(
     if (absl::Now() >= next_claim) {
       absl::StatusOr<std::vector<StreamEntry>> claimed =
           source->Claim(options.consumer, options.claim_idle, options.batch);
-      if (claimed.ok() && !claimed->empty()) handle(*claimed);
+      if (claimed.ok()) deliver(quarantine.Screen(*std::move(claimed)));
       next_claim = absl::Now() +
                    std::max(options.claim_idle / 2, absl::Milliseconds(200));
     }
@@ -53,7 +60,7 @@ void Consume(
       if (!loops.Sleep(absl::Milliseconds(500))) return;
       continue;
     }
-    if (!read->empty()) handle(*read);
+    deliver(*std::move(read));
   }
 }
 

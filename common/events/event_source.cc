@@ -4,6 +4,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/cases/case_keys.h"
+#include "common/redis/script.h"
 #include "common/status/status_macros.h"
 
 namespace gridcase::events {
@@ -31,9 +32,52 @@ void ParseEntries(int shard, const redis::Reply& entries,
 
 int ShardOfKey(const std::string& key) {  // "{s:N}:events"
   int shard = 0;
+  // A key we asked for; a mismatch leaves shard 0 and cannot happen.
   (void)absl::SimpleAtoi(key.substr(3, key.find('}') - 3), &shard);
   return shard;
 }
+
+// Copies a pending entry to the dead-letter stream and acknowledges it, if
+// it is still pending on the consumer (else another consumer owns it now).
+// KEYS: 1 the shard's event stream, 2 its dead-letter stream.
+// ARGV: 1 group, 2 entry id, 3 consumer, 4 deliveries, 5 error code name,
+//       6 error message, 7 dead-letter MAXLEN, then the entry's fields as
+//       the consumer read them (stored if the entry is gone from the
+//       stream). Returns 1 if moved, 0 if not pending on the consumer.
+const redis::Script& DeadLetterScript() {
+  static const auto* script = new redis::Script("events_dead_letter", R"lua(
+local p = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[2], ARGV[2], 1)
+if #p == 0 or p[1][2] ~= ARGV[3] then return 0 end
+local fields = {'group', ARGV[1], 'entry', ARGV[2], 'consumer', ARGV[3],
+                'deliveries', ARGV[4], 'code', ARGV[5], 'error', ARGV[6]}
+local e = redis.call('XRANGE', KEYS[1], ARGV[2], ARGV[2])
+if #e == 1 then
+  for _, v in ipairs(e[1][2]) do fields[#fields + 1] = v end
+else
+  for i = 8, #ARGV do fields[#fields + 1] = ARGV[i] end
+end
+redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[7], '*', unpack(fields))
+redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
+return 1
+)lua");
+  return *script;
+}
+
+// Sets the delivery count of an entry if it is pending on the consumer.
+// KEYS: 1 the shard's event stream. ARGV: 1 group, 2 entry id, 3 consumer,
+// 4 delivery count. Returns 1 if set.
+const redis::Script& SetDeliveriesScript() {
+  static const auto* script = new redis::Script("events_set_deliveries", R"lua(
+local p = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[2], ARGV[2], 1)
+if #p == 0 or p[1][2] ~= ARGV[3] then return 0 end
+redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[3], 0, ARGV[2],
+           'RETRYCOUNT', ARGV[4], 'JUSTID')
+return 1
+)lua");
+  return *script;
+}
+
+constexpr size_t kMaxErrorBytes = 1024;
 
 }  // namespace
 
@@ -98,6 +142,22 @@ absl::StatusOr<std::vector<StreamEntry>> RedisEventSource::Claim(
       ParseEntries(shard, reply.elements()[1], &out);
     }
   }
+  if (out.empty()) return out;
+  // XAUTOCLAIM counted the delivery; XPENDING tells the count.
+  std::vector<redis::Args> counts;
+  for (const StreamEntry& e : out) {
+    counts.push_back(
+        {"XPENDING", cases::EventsKey(e.shard), group_, e.id, e.id, "1"});
+  }
+  ASSIGN_OR_RETURN(std::vector<redis::Reply> replies, redis_->Pipeline(counts));
+  for (size_t i = 0; i < out.size(); ++i) {
+    RETURN_IF_ERROR(replies[i].ToStatus());
+    const auto& rows = replies[i].elements();
+    // [[id, consumer, idle ms, deliveries]]; none if acked meanwhile.
+    if (rows.size() == 1 && rows[0].elements().size() == 4) {
+      out[i].deliveries = rows[0].elements()[3].integer();
+    }
+  }
   return out;
 }
 
@@ -113,6 +173,30 @@ absl::Status RedisEventSource::Ack(const std::vector<StreamEntry>& entries) {
     commands.push_back({"XACK", cases::EventsKey(e.shard), group_, e.id});
   }
   return redis_->Pipeline(commands).status();
+}
+
+absl::StatusOr<bool> RedisEventSource::DeadLetter(const std::string& consumer,
+                                                  const StreamEntry& e,
+                                                  const absl::Status& error) {
+  std::string message(error.message().substr(0, kMaxErrorBytes));
+  ASSIGN_OR_RETURN(
+      redis::Reply r,
+      redis_->Eval(DeadLetterScript(),
+                   {cases::EventsKey(e.shard), cases::DeadEventsKey(e.shard)},
+                   {group_, e.id, consumer, absl::StrCat(e.deliveries),
+                    absl::StatusCodeToString(error.code()), message,
+                    absl::StrCat(kDeadLetterMaxLen), "type", e.type, "case",
+                    e.case_id, "related", e.related_case_id, "pb", e.pb}));
+  return r.integer() == 1;
+}
+
+absl::Status RedisEventSource::SetDeliveries(const std::string& consumer,
+                                             const StreamEntry& e,
+                                             int64_t deliveries) {
+  return redis_
+      ->Eval(SetDeliveriesScript(), {cases::EventsKey(e.shard)},
+             {group_, e.id, consumer, absl::StrCat(deliveries)})
+      .status();
 }
 
 absl::StatusOr<std::pair<int64_t, int64_t>> RedisEventSource::Backlog() {

@@ -3,11 +3,14 @@
 // entry goes to one of them; an entry is acknowledged after it was handled,
 // and entries left pending by a crashed consumer are claimed (XAUTOCLAIM) by
 // another after `min_idle`. Delivery is at-least-once: handlers must be
-// idempotent.
+// idempotent. An entry the group cannot handle is moved to the shard's
+// dead-letter stream (quarantine.h decides when).
 #ifndef GRIDCASE_COMMON_EVENTS_EVENT_SOURCE_H_
 #define GRIDCASE_COMMON_EVENTS_EVENT_SOURCE_H_
 
+#include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -25,6 +28,9 @@ struct StreamEntry {
   std::string case_id;
   std::string related_case_id;
   std::string pb;  // CaseEvent without id, case_id, related_case_id, shard
+  // How often the group has delivered the entry, this delivery included: 1
+  // when read new; each claim adds one (the stream's delivery counter).
+  int64_t deliveries = 1;
 };
 
 // The full event of an entry; DATA_LOSS when its pb is corrupt.
@@ -44,10 +50,30 @@ class EventSource {
   virtual absl::Status Ack(const StreamEntry& entry) = 0;
   // Acknowledges a batch in one round trip.
   virtual absl::Status Ack(const std::vector<StreamEntry>& entries) = 0;
+  // Quarantines an entry the group cannot handle, atomically: copies it to
+  // its shard's dead-letter stream (cases::DeadEventsKey) with the group,
+  // `consumer`, its delivery count and `error`, and acknowledges it. False
+  // (and nothing done) when the entry is no longer pending on `consumer`:
+  // acknowledged, or claimed by another consumer, meanwhile.
+  virtual absl::StatusOr<bool> DeadLetter(const std::string& consumer,
+                                          const StreamEntry& entry,
+                                          const absl::Status& error) = 0;
+  // Sets the delivery count of an entry pending on `consumer` (XCLAIM
+  // RETRYCOUNT), e.g. to not count a delivery that failed for a transient
+  // reason.
+  virtual absl::Status SetDeliveries(const std::string& consumer,
+                                     const StreamEntry& entry,
+                                     int64_t deliveries) = 0;
   // Entries not yet delivered to the group, and delivered but not acked,
   // over all shards.
   virtual absl::StatusOr<std::pair<int64_t, int64_t>> Backlog() = 0;
+  // The consumer group, e.g. "stats".
+  virtual const std::string& group() const = 0;
 };
+
+// Dead-letter streams are trimmed to about this many entries per shard
+// (XADD MAXLEN ~).
+inline constexpr int64_t kDeadLetterMaxLen = 100000;
 
 class RedisEventSource final : public EventSource {
  public:
@@ -63,7 +89,14 @@ class RedisEventSource final : public EventSource {
                                                  int count) override;
   absl::Status Ack(const StreamEntry& entry) override;
   absl::Status Ack(const std::vector<StreamEntry>& entries) override;
+  absl::StatusOr<bool> DeadLetter(const std::string& consumer,
+                                  const StreamEntry& entry,
+                                  const absl::Status& error) override;
+  absl::Status SetDeliveries(const std::string& consumer,
+                             const StreamEntry& entry,
+                             int64_t deliveries) override;
   absl::StatusOr<std::pair<int64_t, int64_t>> Backlog() override;
+  const std::string& group() const override { return group_; }
 
  private:
   redis::RedisClient* redis_;

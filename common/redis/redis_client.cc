@@ -1,5 +1,6 @@
 #include "common/redis/redis_client.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/strings/match.h"
@@ -22,6 +23,23 @@ Args EvalArgs(absl::string_view verb, absl::string_view script_or_sha,
   return out;
 }
 
+// The script's reply, or its error as a status.
+absl::StatusOr<Reply> ScriptResult(const Script& script, Reply reply) {
+  if (reply.is_error()) {
+    absl::Status status = reply.ToStatus();
+    if (status.code() == absl::StatusCode::kInternal) {
+      return absl::InternalError(
+          absl::StrCat("script ", script.name(), ": ", status.message()));
+    }
+    return status;
+  }
+  return reply;
+}
+
+bool IsNoScript(const Reply& reply) {
+  return reply.is_error() && absl::StartsWith(reply.str(), "NOSCRIPT");
+}
+
 }  // namespace
 
 absl::StatusOr<Reply> RedisClient::Command(Args args) {
@@ -38,19 +56,35 @@ absl::StatusOr<Reply> RedisClient::Eval(const Script& script,
   Args evalsha = EvalArgs("EVALSHA", script.sha1(), keys, args);
   ASSIGN_OR_RETURN(std::vector<Reply> replies,
                    Pipeline(absl::MakeConstSpan(&evalsha, 1)));
-  Reply reply = std::move(replies.front());
-  if (reply.is_error() && absl::StartsWith(reply.str(), "NOSCRIPT")) {
+  if (IsNoScript(replies.front())) {
     Args eval = EvalArgs("EVAL", script.body(), keys, args);
     ASSIGN_OR_RETURN(replies, Pipeline(absl::MakeConstSpan(&eval, 1)));
-    reply = std::move(replies.front());
   }
-  if (reply.is_error()) {
-    absl::Status status = reply.ToStatus();
-    if (status.code() == absl::StatusCode::kInternal) {
-      return absl::InternalError(
-          absl::StrCat("script ", script.name(), ": ", status.message()));
-    }
-    return status;
+  return ScriptResult(script, std::move(replies.front()));
+}
+
+absl::StatusOr<Reply> RedisClient::Eval(const Script& script,
+                                        const std::vector<std::string>& keys,
+                                        const std::vector<std::string>& args,
+                                        const WaitReplicas& wait) {
+  if (wait.count <= 0) return Eval(script, keys, args);
+  int64_t timeout_ms =
+      std::max<int64_t>(1, absl::ToInt64Milliseconds(wait.timeout));
+  std::vector<Args> commands = {
+      EvalArgs("EVALSHA", script.sha1(), keys, args),
+      {"WAIT", absl::StrCat(wait.count), absl::StrCat(timeout_ms)}};
+  ASSIGN_OR_RETURN(std::vector<Reply> replies, Pipeline(commands));
+  if (IsNoScript(replies.front())) {
+    commands.front() = EvalArgs("EVAL", script.body(), keys, args);
+    ASSIGN_OR_RETURN(replies, Pipeline(commands));
+  }
+  ASSIGN_OR_RETURN(Reply reply, ScriptResult(script, std::move(replies[0])));
+  ASSIGN_OR_RETURN(int64_t acknowledged, replies[1].AsInteger());
+  if (acknowledged < wait.count) {
+    return absl::UnavailableError(absl::StrCat(
+        "redis: ", acknowledged, " of ", wait.count,
+        " replicas acknowledged the writes of ", script.name(), " within ",
+        absl::FormatDuration(wait.timeout), "; they are on the primary only"));
   }
   return reply;
 }

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "absl/types/span.h"
 #include "common/redis/reply.h"
 #include "common/redis/script.h"
@@ -20,6 +21,12 @@ namespace gridcase::redis {
 
 // One command and its arguments, binary-safe ({"SET", "k", "v"}).
 using Args = std::vector<std::string>;
+
+// Replicas that must hold a write before it counts as done (Redis WAIT).
+struct WaitReplicas {
+  int count = 0;  // 0: do not wait
+  absl::Duration timeout = absl::Milliseconds(500);
+};
 
 class RedisClient {
  public:
@@ -45,6 +52,16 @@ class RedisClient {
   absl::StatusOr<Reply> Eval(const Script& script,
                              const std::vector<std::string>& keys,
                              const std::vector<std::string>& args);
+
+  // Eval, then WAIT on the same connection until `wait.count` replicas hold
+  // every write made on it so far, the script's included. UNAVAILABLE when
+  // fewer did within `wait.timeout`: the script's effects are then on the
+  // primary only (a failover may lose them), and running it again must be
+  // safe. Keep the timeout below the command timeout.
+  absl::StatusOr<Reply> Eval(const Script& script,
+                             const std::vector<std::string>& keys,
+                             const std::vector<std::string>& args,
+                             const WaitReplicas& wait);
 
  protected:
   RedisClient() = default;

@@ -119,6 +119,45 @@ TEST_F(RedisPoolTest, ScriptErrorsCarryTheirCode) {
               StatusIs(absl::StatusCode::kInternal, HasSubstr("broken")));
 }
 
+TEST_F(RedisPoolTest, EvalThatWaitsForAReplicaIsUnavailableWithoutOne) {
+  Script incr("incr_by", "return redis.call('INCRBY', KEYS[1], ARGV[1])");
+  EXPECT_THAT(
+      pool_->Eval(incr, {"counter"}, {"5"},
+                  {.count = 1, .timeout = absl::Milliseconds(50)}),
+      StatusIs(absl::StatusCode::kUnavailable,
+               HasSubstr("0 of 1 replicas acknowledged the writes of incr_by "
+                         "within 50ms")));
+  // The write is on the primary: running it again must be safe.
+  ASSERT_OK_AND_ASSIGN(Reply value, pool_->Command({"GET", "counter"}));
+  EXPECT_EQ(value.str(), "5");
+  // Without a wait, as before; a script error is the script's.
+  ASSERT_OK_AND_ASSIGN(Reply plain,
+                       pool_->Eval(incr, {"counter"}, {"1"}, {.count = 0}));
+  EXPECT_EQ(plain.integer(), 6);
+  EXPECT_THAT(pool_->Eval(incr, {"counter"}, {"x"},
+                          {.count = 1, .timeout = absl::Milliseconds(50)}),
+              StatusIs(absl::StatusCode::kInternal, HasSubstr("incr_by")));
+}
+
+TEST(RedisPoolReplicaTest, EvalReturnsOnceTheReplicaHoldsTheWrite) {
+  ASSERT_OK_AND_ASSIGN(auto primary, RedisServer::Start({.tcp = true}));
+  ASSERT_OK_AND_ASSIGN(auto replica, RedisServer::StartReplicaOf(*primary));
+  ASSERT_OK_AND_ASSIGN(auto pool,
+                       RedisPool::Create({.address = primary->address()}));
+  ASSERT_OK_AND_ASSIGN(auto on_replica,
+                       RedisPool::Create({.address = replica->address()}));
+  Script incr("incr_by", "return redis.call('INCRBY', KEYS[1], ARGV[1])");
+  for (int i = 1; i <= 3; ++i) {
+    // The first call loads the script (NOSCRIPT, then EVAL and WAIT again).
+    ASSERT_OK_AND_ASSIGN(Reply r,
+                         pool->Eval(incr, {"counter"}, {"5"},
+                                    {.count = 1, .timeout = absl::Seconds(1)}));
+    EXPECT_EQ(r.integer(), 5 * i);
+    ASSERT_OK_AND_ASSIGN(Reply copy, on_replica->Command({"GET", "counter"}));
+    EXPECT_EQ(copy.str(), absl::StrCat(5 * i));
+  }
+}
+
 TEST_F(RedisPoolTest, ManyThreadsShareASmallPool) {
   constexpr int kThreads = 16;
   constexpr int kPerThread = 200;

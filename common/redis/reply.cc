@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 
@@ -108,6 +109,11 @@ absl::Status StatusFromErrorReply(absl::string_view error) {
   };
   for (const Known& k : kScriptCodes) {
     if (word == k.name) return absl::Status(k.code, rest);
+  }
+  // maxmemory reached with noeviction (also inside a script's error): the
+  // store takes no writes until operators free or add memory.
+  if (word == "OOM" || absl::StrContains(error, "OOM command not allowed")) {
+    return absl::ResourceExhaustedError(kStoreFull);
   }
   static constexpr absl::string_view kUnavailable[] = {
       "LOADING", "BUSY", "MASTERDOWN", "READONLY", "TRYAGAIN", "CLUSTERDOWN"};

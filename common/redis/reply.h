@@ -61,8 +61,14 @@ class Reply final {
 //   gets that code and the rest of the text as message.
 // - LOADING, BUSY, MASTERDOWN, READONLY, TRYAGAIN and CLUSTERDOWN mean the
 //   server cannot serve now: UNAVAILABLE.
+// - OOM (maxmemory reached under noeviction, also as a script's error):
+//   RESOURCE_EXHAUSTED with kStoreFull, which names no Redis detail.
 // - Anything else is a bug on our side (bad command, bad script): INTERNAL.
 absl::Status StatusFromErrorReply(absl::string_view error);
+
+inline constexpr char kStoreFull[] =
+    "storage is full: nothing new can be stored until operators free or add "
+    "memory (nothing acknowledged was lost); retry later";
 
 }  // namespace gridcase::redis
 

@@ -48,6 +48,12 @@ INSTANTIATE_TEST_SUITE_P(
                   absl::StatusCode::kFailedPrecondition, "case is CLOSED"},
         ErrorCase{"ABORTED version 3 != 4", absl::StatusCode::kAborted,
                   "version 3 != 4"},
+        ErrorCase{"OOM command not allowed when used memory > 'maxmemory'.",
+                  absl::StatusCode::kResourceExhausted, kStoreFull},
+        ErrorCase{"ERR Error running script (call to f_1): @user_script:3: "
+                  "@user_script: 3: -OOM command not allowed when used "
+                  "memory > 'maxmemory'.",
+                  absl::StatusCode::kResourceExhausted, kStoreFull},
         ErrorCase{"NOT_FOUND", absl::StatusCode::kNotFound, ""},
         ErrorCase{"LOADING Redis is loading the dataset in memory",
                   absl::StatusCode::kUnavailable,

@@ -15,6 +15,7 @@
 #include "common/auth/call_gate.h"
 #include "common/config/env_flags.h"
 #include "common/log/log.h"
+#include "common/server/rate_limit_flags.h"
 #include "common/server/security_flags.h"
 #include "common/server/signals.h"
 #include "common/status/status_macros.h"
@@ -182,6 +183,9 @@ Bootstrap Bootstrap::FromFlags(int argc, char** argv,
   LogSecurity(*security);
   boot.ready_file_ = absl::GetFlag(FLAGS_ready_file);
   boot.metrics_ = std::make_shared<prometheus::Registry>();
+  boot.authenticator_ =
+      RateLimitedFromFlags(std::move(boot.authenticator_), boot.redis_.get(),
+                           *boot.metrics_, service_name);
   return boot;
 }
 

@@ -43,6 +43,8 @@ class Bootstrap final {
   // `reply_timeout` must exceed the longest BLOCK it sends.
   std::unique_ptr<redis::RedisPool> DedicatedRedis(
       absl::Duration reply_timeout) const;
+  // Identifies callers (--auth_mode) and charges each call to their rate
+  // limits (--rate_limit_*; rate_limit_flags.h).
   const auth::Authenticator& authenticator() const { return *authenticator_; }
   // How this service identifies itself to other gridcase services. In jwt
   // mode it needs --service_token_file: without one, the first call stops

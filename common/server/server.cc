@@ -15,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/log/log.h"
 #include "common/server/gated_credentials.h"
+#include "common/server/request_errors.h"
 #include "grpc/health/v1/health.pb.h"
 
 namespace gridcase::server {
@@ -210,6 +211,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
   std::vector<
       std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
       interceptors;
+  interceptors.push_back(RequestErrorsInterceptorFactory());
   interceptors.push_back(self->grpc_metrics_.InterceptorFactory());
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
   self->server_ = builder.BuildAndStart();

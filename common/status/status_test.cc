@@ -3,7 +3,9 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/match.h"
 #include "common/status/grpc_status.h"
+#include "common/status/retry_delay.h"
 #include "common/status/status_macros.h"
 #include "common/status/status_matchers.h"
 #include "gmock/gmock.h"
@@ -87,6 +89,47 @@ TEST(GrpcStatus, KeepsTheMessage) {
 TEST(GrpcStatus, UnknownWireCodesBecomeUnknown) {
   grpc::Status odd(static_cast<grpc::StatusCode>(99), "odd");
   EXPECT_THAT(FromGrpcStatus(odd), StatusIs(absl::StatusCode::kUnknown, "odd"));
+}
+
+TEST(GrpcStatus, HidesNetworkAddresses) {
+  EXPECT_EQ(PublicMessage("registry unavailable: ipv4:127.0.0.1:40123: "
+                          "connection refused"),
+            "registry unavailable: ipv4:<address>: connection refused");
+  EXPECT_EQ(PublicMessage("redis 10.0.0.12:6379 and [::1]:8080, "
+                          "localhost:6379, unix:/tmp/r.sock down"),
+            "redis <address> and <address>, <address>, <address> down");
+  // Versions, dates, case ids and coordinates are not addresses.
+  for (const char* kept :
+       {"version 1.2.3 of 2026-12-04", "case 330483-20261204-000123",
+        "point (30.684300, 120.628300)", "grid 330483101002002"}) {
+    EXPECT_EQ(PublicMessage(kept), kept);
+  }
+}
+
+TEST(GrpcStatus, CutsLongMessagesAtACharacterBoundary) {
+  std::string input = "case_id: malformed id '";
+  for (int i = 0; i < 2500; ++i) input += "濮";  // 3 bytes each
+  grpc::Status wire = ToGrpcStatus(absl::InvalidArgumentError(input));
+  EXPECT_LE(wire.error_message().size(), kMaxPublicMessageBytes + 3);
+  EXPECT_TRUE(absl::StartsWith(wire.error_message(), "case_id: malformed"));
+  EXPECT_TRUE(absl::EndsWith(wire.error_message(), "濮…"));
+}
+
+TEST(RetryDelay, TravelsWithTheStatusInWholeMilliseconds) {
+  absl::Status refused = WithRetryDelay(
+      absl::ResourceExhaustedError("rate limit"), absl::Microseconds(2001));
+  EXPECT_EQ(RetryDelayMillis(refused), 3);  // rounded up
+  EXPECT_THAT(refused,
+              StatusIs(absl::StatusCode::kResourceExhausted, "rate limit"));
+  // Never 0: a delay of nothing still says "wait, then retry".
+  EXPECT_EQ(RetryDelayMillis(WithRetryDelay(absl::ResourceExhaustedError("x"),
+                                            absl::ZeroDuration())),
+            1);
+  EXPECT_EQ(RetryDelayMillis(WithRetryDelay(absl::ResourceExhaustedError("x"),
+                                            absl::Hours(5))),
+            5 * 3600 * 1000);
+  EXPECT_EQ(RetryDelayMillis(absl::ResourceExhaustedError("x")), std::nullopt);
+  EXPECT_EQ(RetryDelayMillis(absl::OkStatus()), std::nullopt);
 }
 
 }  // namespace

@@ -31,7 +31,12 @@ std::vector<std::string> LoopbackServiceArgs(const std::string& redis,
   std::vector<std::string> args = {
       "--grpc_address=127.0.0.1:0", "--admin_address=127.0.0.1:0",
       absl::StrCat("--ready_file=", ready_file), "--health_interval=100ms",
-      "--redis_timeout=500ms"};
+      "--redis_timeout=500ms",
+      // Tests act as a handful of subjects at machine speed: rate limits
+      // would make them depend on timing. A test of the limits sets its
+      // own (a later flag wins).
+      "--rate_limit_caller=0", "--rate_limit_staff=0",
+      "--rate_limit_channel=0"};
   if (!redis.empty()) args.push_back(absl::StrCat("--redis=", redis));
   if (insecure_dev) {
     args.push_back("--auth_mode=insecure-dev");

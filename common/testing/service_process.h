@@ -53,8 +53,9 @@ class ServiceProcess final {
 };
 
 // The common arguments that put a service on loopback port 0 with fast
-// health checks, in jwt mode trusting the test keys (JwtServiceArgs) unless
-// `insecure_dev`; exposed for tests that spawn binaries themselves.
+// health checks and no rate limits, in jwt mode trusting the test keys
+// (JwtServiceArgs) unless `insecure_dev`; exposed for tests that spawn
+// binaries themselves.
 std::vector<std::string> LoopbackServiceArgs(const std::string& redis,
                                              const std::string& ready_file,
                                              bool insecure_dev = false);

@@ -120,5 +120,31 @@ TEST(RedisServer, ServesOnItsOwnSocketAndCleansUp) {
   EXPECT_FALSE(Alive(pid)) << "redis-server " << pid << " still running";
 }
 
+// The faults of tests/fault: a hung server (SIGSTOP) answers nothing until
+// SIGCONT; a crashed one (SIGKILL) comes back from its AOF with what it
+// acknowledged.
+TEST(RedisServer, HangsOnSigstopAndRestartsFromItsAofAfterSigkill) {
+  ASSERT_OK_AND_ASSIGN(
+      auto redis, RedisServer::Start({.extra_args = {"--appendonly", "yes"}}));
+  ASSERT_OK_AND_ASSIGN(
+      auto pool,
+      redis::RedisPool::Create({.address = redis->address(),
+                                .command_timeout = absl::Milliseconds(300)}));
+  ASSERT_OK(pool->Command({"SET", "k", "v"}).status());
+  ASSERT_OK(redis->Signal(SIGSTOP));
+  EXPECT_FALSE(pool->Command({"PING"}).ok());
+  ASSERT_OK(redis->Signal(SIGCONT));
+  ASSERT_OK_AND_ASSIGN(redis::Reply pong, pool->Command({"PING"}));
+  EXPECT_EQ(pong.str(), "PONG");
+  EXPECT_TRUE(Exists(redis->aof_dir()));
+
+  ASSERT_OK(redis->Signal(SIGKILL));
+  ASSERT_OK(redis->Restart());
+  ASSERT_OK_AND_ASSIGN(redis::Reply v, pool->Command({"GET", "k"}));
+  EXPECT_EQ(v.str(), "v");
+  ASSERT_OK(redis->Stop());
+  EXPECT_FALSE(redis->Signal(SIGKILL).ok());
+}
+
 }  // namespace
 }  // namespace gridcase::testing

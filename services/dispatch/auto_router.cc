@@ -1,12 +1,29 @@
 #include "services/dispatch/auto_router.h"
 
+#include "common/clock/timestamp.h"
 #include "common/status/status_macros.h"
 #include "services/dispatch/routing.h"
 
 namespace gridcase::dispatch {
 
-AutoRouter::AutoRouter(Transitions* transitions)
-    : transitions_(transitions), actor_(SystemActor("system:dispatch")) {}
+AutoRouter::AutoRouter(Transitions* transitions,
+                       absl::Duration self_handle_grace)
+    : transitions_(transitions),
+      self_handle_grace_(self_handle_grace),
+      actor_(SystemActor("system:dispatch")) {}
+
+absl::StatusOr<int> AutoRouter::RouteDeferred(int shard) {
+  ASSIGN_OR_RETURN(std::vector<std::string> due,
+                   transitions_->store().DueDeferred(
+                       shard, transitions_->clock().Now(), 100));
+  int handled = 0;
+  for (const std::string& case_id : due) {
+    RETURN_IF_ERROR(HandleReported(case_id).status());
+    RETURN_IF_ERROR(transitions_->store().DropDeferred(case_id));
+    ++handled;
+  }
+  return handled;
+}
 
 absl::StatusOr<std::string> AutoRouter::HandleReported(
     const std::string& case_id) {
@@ -31,6 +48,16 @@ absl::StatusOr<std::string> AutoRouter::HandleReported(
     if (half_done) return std::string("skipped");
     RETURN_IF_ERROR(transitions_->store().SetReview(rec->c, decision.reason));
     return std::string("manual");
+  }
+  if (!half_done && self_handle_grace_ > absl::ZeroDuration() &&
+      rec->c.reporter().kind() == v1::REPORTER_KIND_GRID_MANAGER &&
+      !rec->c.urgent()) {
+    absl::Time until = FromTimestamp(rec->c.reported_at()) + self_handle_grace_;
+    if (transitions_->clock().Now() < until) {
+      RETURN_IF_ERROR(
+          transitions_->store().Defer(case_id, absl::ToUnixMillis(until)));
+      return std::string("deferred");
+    }
   }
   int64_t version = rec->c.version();
   if (!half_done) {

@@ -73,6 +73,9 @@ struct Alarm {
 struct Gauges {
   std::map<std::pair<v1::CaseState, std::string>, int64_t> open;  // state, town
   std::map<std::string, int64_t> overdue;  // department ("" none) → count
+  // Redis memory (INFO memory): used_memory and maxmemory (0: no limit).
+  int64_t redis_used_memory = 0;
+  int64_t redis_maxmemory = 0;
 };
 
 class CaseStore {
@@ -109,6 +112,15 @@ class CaseStore {
   virtual absl::Status DropAlarm(const Alarm& alarm) = 0;
   // Moves an alarm that is not due yet to its current score.
   virtual absl::Status MoveAlarm(const Alarm& alarm, int64_t score) = 0;
+  // Holds a new report back from automatic routing until `until` (ms):
+  // the grid manager who reported it may close it themselves meanwhile.
+  virtual absl::Status Defer(const std::string& case_id, int64_t until) = 0;
+  // Cases held back whose time came at `now` on `shard`, oldest first.
+  virtual absl::StatusOr<std::vector<std::string>> DueDeferred(int shard,
+                                                               absl::Time now,
+                                                               int count) = 0;
+  // Forgets a held-back case (routed, or no longer REPORTED).
+  virtual absl::Status DropDeferred(const std::string& case_id) = 0;
   virtual absl::StatusOr<Gauges> ReadGauges() = 0;
   // The routing policy (version 0: never set).
   virtual absl::StatusOr<v1::RoutingPolicy> GetRouting() = 0;

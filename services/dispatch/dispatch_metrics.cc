@@ -59,12 +59,26 @@ DispatchMetrics::DispatchMetrics(prometheus::Registry& r)
               .Name("gridcase_dispatch_scanner_last_run_timestamp_seconds")
               .Help("Unix time of the scanner's last completed pass.")
               .Register(r)
-              .Add({})) {
+              .Add({})),
+      redis_used_memory_(
+          prometheus::BuildGauge()
+              .Name("gridcase_redis_used_memory_bytes")
+              .Help("Redis used_memory (INFO memory), read with the "
+                    "dashboard gauges; writes fail RESOURCE_EXHAUSTED once it "
+                    "reaches maxmemory.")
+              .Register(r)
+              .Add({})),
+      redis_maxmemory_(prometheus::BuildGauge()
+                           .Name("gridcase_redis_maxmemory_bytes")
+                           .Help("Redis maxmemory (0: no limit).")
+                           .Register(r)
+                           .Add({})),
+      dead_letters_(r, "dispatch") {
   for (int t = v1::CaseEventType_MIN + 1; t <= v1::CaseEventType_MAX; ++t) {
     transitions_.Add({{"type", TypeLabel(static_cast<v1::CaseEventType>(t))}});
   }
-  for (const char* o :
-       {"auto_dispatched", "manual", "no_rule", "skipped", "error"}) {
+  for (const char* o : {"auto_dispatched", "manual", "no_rule", "deferred",
+                        "skipped", "error"}) {
     consumed_.Add({{"outcome", o}});
   }
 }
@@ -89,6 +103,8 @@ void DispatchMetrics::SetLag(int64_t lag, int64_t pending) {
 
 void DispatchMetrics::SetGauges(const Gauges& g) {
   absl::MutexLock lock(&mu_);
+  redis_used_memory_.Set(static_cast<double>(g.redis_used_memory));
+  redis_maxmemory_.Set(static_cast<double>(g.redis_maxmemory));
   // Series seen before and now absent drop to zero rather than vanish.
   for (auto& [key, gauge] : open_gauges_) gauge->Set(0);
   for (auto& [dept, gauge] : overdue_gauges_) gauge->Set(0);

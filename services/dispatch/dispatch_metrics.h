@@ -7,6 +7,8 @@
 //                                                   delivered to the group
 //   gridcase_dispatch_consumer_pending_entries      delivered, not acked
 //   gridcase_dispatch_consumed_total{outcome}       reported events handled
+//   gridcase_events_dead_lettered_total{group="dispatch", reason}
+//                                                   entries quarantined
 //   gridcase_dispatch_scanner_runs_total            scanner passes
 //   gridcase_dispatch_scanner_last_run_timestamp_seconds
 // Labels are bounded: event types, states, towns and departments.
@@ -17,6 +19,7 @@
 #include <string>
 
 #include "absl/synchronization/mutex.h"
+#include "common/events/quarantine.h"
 #include "gridcase/v1/common.pb.h"
 #include "prometheus/counter.h"
 #include "prometheus/gauge.h"
@@ -37,6 +40,7 @@ class DispatchMetrics final {
   void ScannerRan(double unix_seconds);
   void SetGauges(const Gauges& gauges);
   void SetLag(int64_t lag, int64_t pending);
+  events::DeadLetterMetrics& dead_letters() { return dead_letters_; }
 
  private:
   prometheus::Family<prometheus::Counter>& transitions_;
@@ -47,6 +51,9 @@ class DispatchMetrics final {
   prometheus::Gauge& pending_;
   prometheus::Counter& scanner_runs_;
   prometheus::Gauge& scanner_last_run_;
+  prometheus::Gauge& redis_used_memory_;
+  prometheus::Gauge& redis_maxmemory_;
+  events::DeadLetterMetrics dead_letters_;
   absl::Mutex mu_;
   std::map<std::pair<v1::CaseState, std::string>, prometheus::Gauge*>
       open_gauges_ ABSL_GUARDED_BY(mu_);

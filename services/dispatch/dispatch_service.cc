@@ -13,6 +13,7 @@
 #include "common/cases/fingerprint.h"
 #include "common/cases/stage_clock.h"
 #include "common/clock/timestamp.h"
+#include "common/geo/region_code.h"
 #include "common/paging/page_token.h"
 #include "common/privacy/visibility.h"
 #include "common/status/status_macros.h"
@@ -70,7 +71,7 @@ grpc::Status DispatchServiceImpl::Transition(grpc::ServerContext* context,
                                              int min_attachments) {
   return auth::ServeAs(
       context, *authenticator_,
-      absl::StrCat("gridcase.v1.DispatchService/", RuleFor(action).rpc),
+      absl::StrCat("gridcase.v1.DispatchService/", RuleFor(action).rpc), req,
       [&](const v1::Actor& actor) -> absl::Status {
         RETURN_IF_ERROR(ValidateCommon(req, text.field, text.value,
                                        text.required, min_attachments));
@@ -156,7 +157,7 @@ grpc::Status DispatchServiceImpl::RequestExtension(
     t.input.requested_deadline = FromTimestamp(req->requested_deadline());
   } else {
     return auth::ServeAs(
-        ctx, *authenticator_, kRequestExtension, [](const v1::Actor&) {
+        ctx, *authenticator_, kRequestExtension, *req, [](const v1::Actor&) {
           return FieldError("requested",
                             "one of extra or requested_deadline is required");
         });
@@ -164,7 +165,7 @@ grpc::Status DispatchServiceImpl::RequestExtension(
   if (req->has_extra() && (req->extra().amount() <= 0 ||
                            req->extra().unit() == v1::TIME_UNIT_UNSPECIFIED)) {
     return auth::ServeAs(
-        ctx, *authenticator_, kRequestExtension, [](const v1::Actor&) {
+        ctx, *authenticator_, kRequestExtension, *req, [](const v1::Actor&) {
           return FieldError("extra", "amount must be > 0 and unit set");
         });
   }
@@ -227,7 +228,7 @@ grpc::Status DispatchServiceImpl::GetTimeline(grpc::ServerContext* ctx,
                                               const v1::GetTimelineRequest* req,
                                               v1::GetTimelineResponse* resp) {
   return auth::ServeAs(
-      ctx, *authenticator_, "gridcase.v1.DispatchService/GetTimeline",
+      ctx, *authenticator_, "gridcase.v1.DispatchService/GetTimeline", *req,
       [&](const v1::Actor& actor) -> absl::Status {
         if (req->case_id().empty()) return FieldError("case_id", "is required");
         ASSIGN_OR_RETURN(CaseRecord rec,
@@ -253,7 +254,7 @@ grpc::Status DispatchServiceImpl::ListQueue(grpc::ServerContext* ctx,
                                             const v1::ListQueueRequest* req,
                                             v1::ListQueueResponse* resp) {
   return auth::ServeAs(
-      ctx, *authenticator_, "gridcase.v1.DispatchService/ListQueue",
+      ctx, *authenticator_, "gridcase.v1.DispatchService/ListQueue", *req,
       [&](const v1::Actor& actor) { return DoListQueue(actor, *req, resp); });
 }
 
@@ -358,6 +359,11 @@ absl::Status DispatchServiceImpl::DoListQueue(const v1::Actor& actor,
     default:
       return FieldError("queue", "is required");
   }
+  if (!req.region_code().empty() && !geo::LevelOfCode(req.region_code())) {
+    return FieldError("region_code",
+                      "must be a city, town, community or grid code (6, 9, "
+                      "12 or 15 digits)");
+  }
   ASSIGN_OR_RETURN(int size, paging::PageSize(req.page_size(), kQueuePage));
   std::string filter =
       absl::StrCat(req.queue(), "|", owner, "|", req.region_code());
@@ -442,10 +448,10 @@ absl::Status DispatchServiceImpl::DoListQueue(const v1::Actor& actor,
 }
 
 grpc::Status DispatchServiceImpl::GetRoutingPolicy(
-    grpc::ServerContext* ctx, const v1::GetRoutingPolicyRequest*,
+    grpc::ServerContext* ctx, const v1::GetRoutingPolicyRequest* req,
     v1::GetRoutingPolicyResponse* resp) {
   return auth::ServeAs(ctx, *authenticator_,
-                       "gridcase.v1.DispatchService/GetRoutingPolicy",
+                       "gridcase.v1.DispatchService/GetRoutingPolicy", *req,
                        [&](const v1::Actor& actor) -> absl::Status {
                          ASSIGN_OR_RETURN(v1::RoutingPolicy p,
                                           transitions_->store().GetRouting());
@@ -460,7 +466,7 @@ grpc::Status DispatchServiceImpl::UpdateRoutingPolicy(
     v1::UpdateRoutingPolicyResponse* resp) {
   return auth::ServeAs(
       ctx, *authenticator_, "gridcase.v1.DispatchService/UpdateRoutingPolicy",
-      [&](const v1::Actor& actor) -> absl::Status {
+      *req, [&](const v1::Actor& actor) -> absl::Status {
         if (req->expected_version() < 0) {
           return FieldError("expected_version", "must be >= 0");
         }

@@ -126,6 +126,9 @@ absl::Status FakeCaseStore::SetReview(const v1::Case& c,
   }
   it->second.review_reason = reason;
   queues_["q:review"][QueueMemberOf(c)] = QueueScoreOf(c);
+  AlarmTimes a = AlarmsOf(c, {});
+  if (a.warn_ms >= 0) alarms_.emplace(c.id() + "|w", a.warn_ms);
+  if (a.due_ms >= 0) alarms_.emplace(c.id() + "|d", a.due_ms);
   return absl::OkStatus();
 }
 
@@ -148,6 +151,34 @@ absl::StatusOr<std::vector<QueueHit>> FakeCaseStore::ScanQueue(
   });
   if (static_cast<int>(all.size()) > count) all.resize(count);
   return all;
+}
+
+absl::Status FakeCaseStore::Defer(const std::string& case_id, int64_t until) {
+  absl::MutexLock lock(&mu_);
+  deferred_[case_id] = until;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<std::string>> FakeCaseStore::DueDeferred(
+    int shard, absl::Time now, int count) {
+  absl::MutexLock lock(&mu_);
+  std::vector<std::pair<int64_t, std::string>> due;
+  for (const auto& [id, ms] : deferred_) {
+    if (ms <= absl::ToUnixMillis(now)) due.emplace_back(ms, id);
+  }
+  std::sort(due.begin(), due.end());
+  std::vector<std::string> out;
+  for (const auto& [ms, id] : due) {
+    if (static_cast<int>(out.size()) == count) break;
+    out.push_back(id);
+  }
+  return out;
+}
+
+absl::Status FakeCaseStore::DropDeferred(const std::string& case_id) {
+  absl::MutexLock lock(&mu_);
+  deferred_.erase(case_id);
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::vector<Alarm>> FakeCaseStore::DueAlarms(int shard,

@@ -37,6 +37,11 @@ class FakeCaseStore final : public CaseStore {
                                                int count) override;
   absl::Status DropAlarm(const Alarm& alarm) override;
   absl::Status MoveAlarm(const Alarm& alarm, int64_t score) override;
+  absl::Status Defer(const std::string& case_id, int64_t until) override;
+  absl::StatusOr<std::vector<std::string>> DueDeferred(int shard,
+                                                       absl::Time now,
+                                                       int count) override;
+  absl::Status DropDeferred(const std::string& case_id) override;
   absl::StatusOr<Gauges> ReadGauges() override;
   absl::StatusOr<v1::RoutingPolicy> GetRouting() override;
   absl::StatusOr<v1::RoutingPolicy> PutRouting(
@@ -58,6 +63,7 @@ class FakeCaseStore final : public CaseStore {
       ABSL_GUARDED_BY(mu_);
   // "<case>|w" / "<case>|d" → ms
   std::map<std::string, int64_t> alarms_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, int64_t> deferred_ ABSL_GUARDED_BY(mu_);
   v1::RoutingPolicy routing_ ABSL_GUARDED_BY(mu_);
   std::vector<std::string> routing_audit_ ABSL_GUARDED_BY(mu_);
   int64_t next_event_ ABSL_GUARDED_BY(mu_) = 1;

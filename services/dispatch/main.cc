@@ -35,6 +35,14 @@ ABSL_FLAG(absl::Duration, scan_interval, absl::Seconds(1),
 ABSL_FLAG(absl::Duration, claim_idle, absl::Seconds(30),
           "Stream entries pending this long on a consumer (e.g. a crashed "
           "replica) are claimed by another.");
+ABSL_FLAG(absl::Duration, self_handle_grace, absl::Minutes(3),
+          "How long a grid manager's own (non-urgent) report waits before "
+          "automatic routing, so that they can close it themselves "
+          "(SelfCloseCase, 自行处置); 0 routes it at once.");
+ABSL_FLAG(int32_t, max_deliveries, 10,
+          "Deliveries after which a stream entry whose handling keeps "
+          "failing (not for an outage) is moved to the dead-letter stream "
+          "{s:N}:events:dead; 1-1000.");
 ABSL_FLAG(std::string, consumer, "",
           "Consumer name in the 'dispatch' group; unique per replica. Empty: "
           "<hostname>-<pid>.");
@@ -65,6 +73,17 @@ int main(int argc, char** argv) {
           absl::InvalidArgumentError(absl::StrCat(name, ": must be positive")));
     }
   }
+  if (absl::GetFlag(FLAGS_self_handle_grace) < absl::ZeroDuration()) {
+    gridcase::config::DieWithConfigError(
+        argv[0], absl::InvalidArgumentError(
+                     "--self_handle_grace: must not be negative"));
+  }
+  int max_deliveries = absl::GetFlag(FLAGS_max_deliveries);
+  if (max_deliveries < 1 || max_deliveries > 1000) {
+    gridcase::config::DieWithConfigError(
+        argv[0],
+        absl::InvalidArgumentError("--max_deliveries: must be 1-1000"));
+  }
   std::string consumer = absl::GetFlag(FLAGS_consumer);
   if (consumer.empty()) consumer = gridcase::events::DefaultConsumerName();
 
@@ -87,7 +106,9 @@ int main(int argc, char** argv) {
       {.shards = shards,
        .consumer = consumer,
        .claim_idle = absl::GetFlag(FLAGS_claim_idle),
-       .scan_interval = absl::GetFlag(FLAGS_scan_interval)});
+       .max_deliveries = max_deliveries,
+       .scan_interval = absl::GetFlag(FLAGS_scan_interval),
+       .self_handle_grace = absl::GetFlag(FLAGS_self_handle_grace)});
   gridcase::dispatch::DispatchServiceImpl service(&transitions, &registry,
                                                   &boot.authenticator());
   workers.Start();

@@ -101,13 +101,18 @@ return {'ok', ev}
   return *script;
 }
 
-// KEYS: 1 case, 2 review queue. ARGV: 1 version, 2 member, 3 score,
-// 4 reason, 5 now ms.
+// KEYS: 1 case, 2 review queue, 3 alarms. ARGV: 1 version, 2 member,
+// 3 score, 4 reason, 5 now ms, 6 case id, 7 warn ms, 8 due ms ("" = none).
+// The alarms are added unless present: a case waiting for review goes
+// yellow and overdue like any other (Apply already set them for a case
+// dispatch has written).
 const redis::Script& ReviewScript() {
   static const auto* script = new redis::Script("dispatch_review", R"lua(
 if redis.call('HGET', KEYS[1], 'version') ~= ARGV[1] then return 0 end
 redis.call('ZADD', KEYS[2], ARGV[3], ARGV[2])
 redis.call('HSET', KEYS[1], 'review_reason', ARGV[4], 'queued_ms', ARGV[5])
+if ARGV[7] ~= '' then redis.call('ZADD', KEYS[3], 'NX', ARGV[7], ARGV[6] .. '|w') end
+if ARGV[8] ~= '' then redis.call('ZADD', KEYS[3], 'NX', ARGV[8], ARGV[6] .. '|d') end
 return 1
 )lua");
   return *script;
@@ -419,12 +424,16 @@ absl::StatusOr<Committed> RedisCaseStore::Apply(const Commit& m) {
 absl::Status RedisCaseStore::SetReview(const v1::Case& c,
                                        const std::string& reason) {
   ASSIGN_OR_RETURN(int shard, ShardOfCase(c.id()));
+  AlarmTimes alarms = AlarmsOf(c, {});
+  auto ms = [](int64_t v) { return v < 0 ? std::string() : absl::StrCat(v); };
   return redis_
       ->Eval(ReviewScript(),
-             {cases::CaseKey(shard, c.id()), Key(shard, "q:review")},
+             {cases::CaseKey(shard, c.id()), Key(shard, "q:review"),
+              Key(shard, "alarms")},
              {absl::StrCat(c.version()), QueueMemberOf(c),
               absl::StrCat(QueueScoreOf(c)), reason,
-              absl::StrCat(absl::ToUnixMillis(absl::Now()))})
+              absl::StrCat(absl::ToUnixMillis(absl::Now())), c.id(),
+              ms(alarms.warn_ms), ms(alarms.due_ms)})
       .status();
 }
 
@@ -506,15 +515,51 @@ absl::Status RedisCaseStore::MoveAlarm(const Alarm& a, int64_t score) {
       .status();
 }
 
+absl::Status RedisCaseStore::Defer(const std::string& case_id, int64_t until) {
+  ASSIGN_OR_RETURN(int shard, ShardOfCase(case_id));
+  return redis_
+      ->Command({"ZADD", Key(shard, "deferred"), absl::StrCat(until), case_id})
+      .status();
+}
+
+absl::StatusOr<std::vector<std::string>> RedisCaseStore::DueDeferred(
+    int shard, absl::Time now, int count) {
+  ASSIGN_OR_RETURN(
+      redis::Reply reply,
+      redis_->Command({"ZRANGE", Key(shard, "deferred"), "-inf",
+                       absl::StrCat(absl::ToUnixMillis(now)), "BYSCORE",
+                       "LIMIT", "0", absl::StrCat(count)}));
+  std::vector<std::string> out;
+  for (const redis::Reply& e : reply.elements()) out.push_back(e.str());
+  return out;
+}
+
+absl::Status RedisCaseStore::DropDeferred(const std::string& case_id) {
+  ASSIGN_OR_RETURN(int shard, ShardOfCase(case_id));
+  return redis_->Command({"ZREM", Key(shard, "deferred"), case_id}).status();
+}
+
 absl::StatusOr<Gauges> RedisCaseStore::ReadGauges() {
   std::vector<redis::Args> commands;
   for (int shard = 0; shard < options_.shards; ++shard) {
     commands.push_back({"HGETALL", Key(shard, "open")});
     commands.push_back({"HGETALL", Key(shard, "overdue")});
   }
+  commands.push_back({"INFO", "memory"});
   ASSIGN_OR_RETURN(std::vector<redis::Reply> replies,
                    redis_->Pipeline(commands));
   Gauges g;
+  RETURN_IF_ERROR(replies.back().ToStatus());
+  for (absl::string_view line : absl::StrSplit(replies.back().str(), "\r\n")) {
+    std::pair<absl::string_view, absl::string_view> kv =
+        absl::StrSplit(line, absl::MaxSplits(':', 1));
+    if (kv.first == "used_memory") {
+      g.redis_used_memory = IntOf(std::string(kv.second));
+    }
+    if (kv.first == "maxmemory")
+      g.redis_maxmemory = IntOf(std::string(kv.second));
+  }
+  replies.pop_back();
   for (size_t r = 0; r < replies.size(); ++r) {
     RETURN_IF_ERROR(replies[r].ToStatus());
     const auto& e = replies[r].elements();

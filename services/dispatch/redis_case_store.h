@@ -1,6 +1,8 @@
 // RedisCaseStore: CaseStore on the shared Redis, under each case's shard tag.
 // Keys it adds to intake's (common/cases/case_keys.h):
 //   {s:N}:alarms          zset "<case>|w" / "<case>|d" → warn / due ms
+//   {s:N}:deferred        zset case → ms until which automatic routing
+//                         waits (a grid manager's own report, auto_router.h)
 //   {s:N}:q:<queue>       work queues (queues.h)
 //   {s:N}:open            hash "<state>|<town>" → open cases (with intake)
 //   {s:N}:overdue         hash "<department or ->" → open overdue cases
@@ -42,6 +44,11 @@ class RedisCaseStore final : public CaseStore {
                                                int count) override;
   absl::Status DropAlarm(const Alarm& alarm) override;
   absl::Status MoveAlarm(const Alarm& alarm, int64_t score) override;
+  absl::Status Defer(const std::string& case_id, int64_t until) override;
+  absl::StatusOr<std::vector<std::string>> DueDeferred(int shard,
+                                                       absl::Time now,
+                                                       int count) override;
+  absl::Status DropDeferred(const std::string& case_id) override;
   absl::StatusOr<Gauges> ReadGauges() override;
   absl::StatusOr<v1::RoutingPolicy> GetRouting() override;
   absl::StatusOr<v1::RoutingPolicy> PutRouting(

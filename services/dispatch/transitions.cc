@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "common/calendar/calendar_proto.h"
+#include "common/cases/case_keys.h"
 #include "common/cases/stage_clock.h"
 #include "common/cases/stage_limits.h"
 #include "common/clock/timestamp.h"
@@ -117,7 +118,8 @@ absl::StatusOr<Committed> Transitions::Run(Action action,
                                            TransitionRequest req) {
   std::string scope;
   if (!req.request_id.empty()) {
-    scope = absl::StrCat("dispatch:", actor.subject(), ":", req.request_id);
+    scope = absl::StrCat(
+        "dispatch:", cases::IdempotencyScope(actor.subject(), req.request_id));
     ASSIGN_OR_RETURN(std::optional<Committed> replay,
                      store_->Replay(req.case_id, scope, req.fingerprint));
     if (replay.has_value()) return *std::move(replay);

@@ -10,13 +10,13 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/calendar/calendar_proto.h"
+#include "common/cases/deadlines.h"
 #include "common/cases/stage_clock.h"
 #include "common/cases/stage_limits.h"
 #include "common/clock/timestamp.h"
 #include "common/status/status_matchers.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "services/dispatch/deadlines.h"
 #include "services/dispatch/fake_case_store.h"
 
 namespace gridcase::dispatch {
@@ -160,9 +160,9 @@ class TransitionsTest : public ::testing::Test {
     *c.mutable_reported_at() = ToTimestamp(clock_.Now());
     calendar::WorkingCalendar cal =
         *calendar::FromProto(calendar::DefaultCalendarProto());
-    EXPECT_THAT(StartStage(&c, v1::STAGE_REGISTER,
-                           Limit(30, v1::TIME_UNIT_WORKING_MINUTES),
-                           clock_.Now(), cal, 0.8),
+    EXPECT_THAT(cases::StartStage(&c, v1::STAGE_REGISTER,
+                                  Limit(30, v1::TIME_UNIT_WORKING_MINUTES),
+                                  clock_.Now(), cal, 0.8),
                 IsOk());
     return c;
   }

@@ -10,7 +10,7 @@ Workers::Workers(Transitions* transitions, events::EventSource* events,
       events_(events),
       metrics_(metrics),
       options_(std::move(options)),
-      router_(transitions) {}
+      router_(transitions, options_.self_handle_grace) {}
 
 Workers::~Workers() { Stop(); }
 
@@ -19,8 +19,10 @@ void Workers::Start() {
     events::Consume(events_,
                     {.consumer = options_.consumer,
                      .block = options_.block,
-                     .claim_idle = options_.claim_idle},
-                    loops_, [this](const auto& entries) { Handle(entries); });
+                     .claim_idle = options_.claim_idle,
+                     .max_deliveries = options_.max_deliveries},
+                    &metrics_->dead_letters(), loops_,
+                    [this](const auto& entries) { return Handle(entries); });
   });
   loops_.Run([this] { ScanLoop(); });
   loops_.Run([this] { GaugeLoop(); });
@@ -28,24 +30,26 @@ void Workers::Start() {
 
 void Workers::Stop() { loops_.Stop(); }
 
-void Workers::Handle(const std::vector<events::StreamEntry>& entries) {
-  for (const events::StreamEntry& e : entries) {
-    if (e.type != "case.reported") {
-      (void)events_->Ack(e);
-      continue;
-    }
+std::vector<absl::Status> Workers::Handle(
+    const std::vector<events::StreamEntry>& entries) {
+  std::vector<absl::Status> out(entries.size());
+  for (size_t i = 0; i < entries.size(); ++i) {
+    const events::StreamEntry& e = entries[i];
+    if (e.type != "case.reported") continue;
     absl::StatusOr<std::string> outcome = router_.HandleReported(e.case_id);
     if (!outcome.ok()) {
-      // Left pending: this consumer retries it at its next claim.
+      // Retried at a later claim, or quarantined if it cannot be handled.
       metrics_->Consumed("error");
       log::Warn("auto-routing failed; will retry",
                 {{"case_id", e.case_id},
+                 {"deliveries", e.deliveries},
                  {"error", std::string(outcome.status().message())}});
+      out[i] = outcome.status();
       continue;
     }
     metrics_->Consumed(*outcome);
-    (void)events_->Ack(e);
   }
+  return out;
 }
 
 void Workers::ScanLoop() {
@@ -59,6 +63,13 @@ void Workers::ScanLoop() {
         log::Warn("scanner pass failed",
                   {{"shard", std::to_string(shard)},
                    {"error", std::string(n.status().message())}});
+      }
+      absl::StatusOr<int> routed = router_.RouteDeferred(shard);
+      if (!routed.ok()) {
+        ok = false;
+        log::Warn("routing held-back reports failed; will retry",
+                  {{"shard", std::to_string(shard)},
+                   {"error", std::string(routed.status().message())}});
       }
     }
     if (ok)

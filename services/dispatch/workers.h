@@ -1,7 +1,9 @@
 // Workers: dispatch's background threads. The consumer reads the shard
 // streams through the "dispatch" consumer group and routes new reports
-// (AutoRouter), acknowledging each entry after it was handled and claiming
-// entries a crashed replica left pending. The scanner emits deadline
+// (AutoRouter); each entry is acknowledged after it was handled, retried
+// after a failure, or quarantined when it cannot be handled
+// (common/events/quarantine.h), and entries a crashed replica left pending
+// are claimed. The scanner emits deadline
 // warnings and overdue events. A third loop refreshes the gauges. Every loop
 // stops within one blocking read when the Workers are destroyed.
 #ifndef GRIDCASE_SERVICES_DISPATCH_WORKERS_H_
@@ -24,7 +26,11 @@ struct WorkerOptions {
   std::string consumer;  // unique per replica, e.g. the pod name
   absl::Duration block = absl::Seconds(1);
   absl::Duration claim_idle = absl::Seconds(30);
+  int max_deliveries = 10;  // see events::QuarantineOptions
   absl::Duration scan_interval = absl::Seconds(1);
+  // How long a grid manager's own report waits before automatic routing
+  // (auto_router.h); zero: not at all.
+  absl::Duration self_handle_grace = absl::ZeroDuration();
   absl::Duration gauge_interval = absl::Seconds(5);
 };
 
@@ -42,7 +48,9 @@ class Workers {
  private:
   void ScanLoop();
   void GaugeLoop();
-  void Handle(const std::vector<events::StreamEntry>& entries);
+  // One status per entry (OK: routed, or nothing to do).
+  std::vector<absl::Status> Handle(
+      const std::vector<events::StreamEntry>& entries);
 
   Transitions* transitions_;
   events::EventSource* events_;

@@ -1,16 +1,22 @@
 #include "services/dispatch/workflow.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/cases/deadlines.h"
 #include "common/cases/stage_clock.h"
 #include "common/clock/timestamp.h"
 #include "common/status/status_macros.h"
 #include "google/protobuf/util/time_util.h"
-#include "services/dispatch/deadlines.h"
 
 namespace gridcase::dispatch {
 namespace {
 
 using google::protobuf::util::TimeUtil;
+using ::gridcase::cases::CompleteStage;
+using ::gridcase::cases::Extend;
+using ::gridcase::cases::MoveDeadline;
+using ::gridcase::cases::PauseStage;
+using ::gridcase::cases::ResumeStage;
+using ::gridcase::cases::StartStage;
 
 std::string Rfc3339(absl::Time t) {
   return absl::FormatTime("%Y-%m-%dT%H:%M:%E*S%Ez", t, absl::UTCTimeZone());

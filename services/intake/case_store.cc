@@ -17,16 +17,37 @@ namespace gridcase::intake {
 namespace {
 
 // KEYS: 1 idempotency, 2 sequence, 3 events stream, 4 open-cases geo set of
-//       the category, 5 geo set of all reported cases, 6.. index sorted sets
-//       (score: reported ms).
+//       the category, 5 geo set of all reported cases, 6 run_id of the Redis
+//       process that last moved the sequence, 7.. index sorted sets (score:
+//       reported ms).
 // ARGV: 1 tag, 2 division, 3 date, 4 shards, 5 shard, 6 fingerprint,
 //       7 now ms, 8 lng, 9 lat, 10 radius m, 11 window ms, 12 case pb,
 //       13 reported event pb, 14 merged event pb, 15 idempotency ttl s,
 //       16 stream maxlen, 17 reporter id, 18 town code (open-case counts
-//       "<state>|<town>" in {s:N}:open, shared with dispatch).
+//       "<state>|<town>" in {s:N}:open, shared with dispatch), 19 the
+//       counter's gap after a restore, 20 when the id's day began (Unix
+//       ms), 21 the clock skew margin (ms) between intake and Redis.
 // Returns {"replay", id} | {"created", id, ""} | {"merged", id, original}.
+// The merged event gets data["distance_m"] (metres to the original, one
+// decimal) appended as one encoded CaseEvent.data map entry (field 18):
+// parsing concatenated protobuf encodings merges them.
 const redis::Script& ReportScript() {
   static const auto* script = new redis::Script("intake_report", R"lua(
+local function varint(n)
+  local out = ''
+  while n >= 128 do
+    out = out .. string.char(n % 128 + 128)
+    n = math.floor(n / 128)
+  end
+  return out .. string.char(n)
+end
+local function bytes_field(tag, s)
+  return string.char(tag) .. varint(#s) .. s
+end
+local function data_entry(key, value)
+  local entry = bytes_field(10, key) .. bytes_field(18, value)
+  return string.char(146, 1) .. varint(#entry) .. entry
+end
 local idem = redis.call('GET', KEYS[1])
 if idem then
   local sep = string.find(idem, '|', 1, true)
@@ -35,23 +56,53 @@ if idem then
     return redis.error_reply('ALREADY_EXISTS request_id was already used ' ..
       'for a different request (case ' .. id .. ')')
   end
+  -- Set the key's expiry to what it is: a no-op that is replicated, so a
+  -- WAIT after a replay covers the write that stored the case even when it
+  -- came through another connection (WAIT counts a connection's writes).
+  local at = redis.call('PEXPIRETIME', KEYS[1])
+  if at > 0 then redis.call('PEXPIREAT', KEYS[1], at) end
   return {'replay', id}
 end
 local tag = ARGV[1]
 local now = tonumber(ARGV[7])
 local target = false
+local distance = 0
 local near = redis.call('GEOSEARCH', KEYS[4], 'FROMLONLAT', ARGV[8], ARGV[9],
-                        'BYRADIUS', ARGV[10], 'm', 'ASC')
-for _, cid in ipairs(near) do
+                        'BYRADIUS', ARGV[10], 'm', 'ASC', 'WITHDIST')
+for _, hit in ipairs(near) do
+  local cid = hit[1]
   local f = redis.call('HMGET', tag .. ':case:' .. cid, 'state', 'reported_ms')
   local st = tonumber(f[1] or '0')
   local open = (st >= 1 and st <= 5) or st == 8
   if open and tonumber(f[2] or '0') >= now - tonumber(ARGV[11]) then
     target = cid
+    distance = tonumber(hit[2])
     break
   end
 end
-local seq = redis.call('INCR', KEYS[2])
+-- The counter jumps when a restore may have set it back: when another Redis
+-- process moved it last, or none has yet and this one may have started
+-- after the day began (common/cases/case_keys.h, "Counters and restores").
+local info = redis.call('INFO', 'server')
+local run = string.match(info, 'run_id:(%x+)')
+if not run then return redis.error_reply('INTERNAL INFO has no run_id') end
+local seq
+if redis.call('GET', KEYS[6]) == run then
+  seq = redis.call('INCR', KEYS[2])
+else
+  local t = redis.call('TIME')
+  local since_ms = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) -
+                   tonumber(ARGV[20])
+  local up_ms = tonumber(string.match(info, 'uptime_in_seconds:(%d+)')) * 1000
+  local at = redis.call('GET', KEYS[2])
+  if at or up_ms < since_ms + tonumber(ARGV[21]) then
+    seq = math.max(tonumber(at or '0') + 1 + tonumber(ARGV[19]), since_ms)
+  else
+    seq = 1
+  end
+  redis.call('SET', KEYS[2], string.format('%d', seq))
+  redis.call('SET', KEYS[6], run, 'EX', 172800)
+end
 redis.call('EXPIRE', KEYS[2], 172800)
 local n = seq * tonumber(ARGV[4]) + tonumber(ARGV[5])
 local id = ARGV[2] .. '-' .. ARGV[3] .. '-' .. string.format('%06d', n)
@@ -60,7 +111,7 @@ if target then state = 9 end
 redis.call('HSET', tag .. ':case:' .. id, 'pb', ARGV[12], 'state', state,
            'version', 1, 'report_count', 1, 'follower_count', 0,
            'reported_ms', ARGV[7], 'merged_into', target or '')
-for i = 6, #KEYS do redis.call('ZADD', KEYS[i], now, id) end
+for i = 7, #KEYS do redis.call('ZADD', KEYS[i], now, id) end
 redis.call('ZADD', tag .. ':idx:state:' .. state, now, id)
 local event_pb = ARGV[13]
 local type = 'case.reported'
@@ -70,7 +121,8 @@ if target then
   if redis.call('SADD', tag .. ':followers:' .. target, ARGV[17]) == 1 then
     redis.call('HINCRBY', tk, 'follower_count', 1)
   end
-  event_pb = ARGV[14]
+  event_pb = ARGV[14] ..
+    data_entry('distance_m', string.format('%.1f', distance))
   type = 'case.merged'
 else
   redis.call('HINCRBY', tag .. ':open', '1|' .. ARGV[18], 1)
@@ -104,6 +156,9 @@ if idem then
     return redis.error_reply('ALREADY_EXISTS request_id was already used ' ..
       'for a different follow-up')
   end
+  -- A replicated no-op, so a WAIT after a replay covers the original write.
+  local at = redis.call('PEXPIRETIME', KEYS[1])
+  if at > 0 then redis.call('PEXPIREAT', KEYS[1], at) end
   return {'replay', string.sub(idem, b + 1)}
 end
 local f = redis.call('HMGET', KEYS[2], 'state', 'merged_into', 'version')
@@ -178,8 +233,11 @@ absl::StatusOr<ReportResult> RedisCaseStore::Report(const NewReport& r) {
   int shard = r.shard;
   std::vector<std::string> keys = {
       cases::IdempotencyKey(shard, r.idempotency_scope),
-      cases::SequenceKey(shard, r.division, r.date), cases::EventsKey(shard),
-      cases::GeoOpenKey(shard, r.category_code), cases::GeoCasesKey(shard)};
+      cases::SequenceKey(shard, r.division, r.date),
+      cases::EventsKey(shard),
+      cases::GeoOpenKey(shard, r.category_code),
+      cases::GeoCasesKey(shard),
+      cases::SequenceRunKey(shard, r.division, r.date)};
   for (const std::string& entry : r.index_entries) {
     size_t colon = entry.find(':');
     keys.push_back(cases::IndexKey(shard, entry.substr(0, colon),
@@ -203,9 +261,12 @@ absl::StatusOr<ReportResult> RedisCaseStore::Report(const NewReport& r) {
       absl::StrCat(absl::ToInt64Seconds(options_.idempotency_ttl)),
       absl::StrCat(options_.stream_max_length),
       r.reporter_id,
-      r.case_template.town_code()};
+      r.case_template.town_code(),
+      absl::StrCat(cases::kCounterGapAfterRestart),
+      absl::StrCat(absl::ToUnixMillis(r.day_start)),
+      absl::StrCat(absl::ToInt64Milliseconds(options_.clock_skew_margin))};
   ASSIGN_OR_RETURN(redis::Reply reply,
-                   redis_->Eval(ReportScript(), keys, args));
+                   redis_->Eval(ReportScript(), keys, args, options_.wait));
   const auto& e = reply.elements();
   if (e.size() < 2) {
     return absl::InternalError(
@@ -324,7 +385,8 @@ absl::StatusOr<FollowUpResult> RedisCaseStore::FollowUp(const NewFollowUp& f) {
           {f.fingerprint, f.event.SerializeAsString(),
            absl::StrCat(absl::ToInt64Seconds(options_.idempotency_ttl)),
            absl::StrCat(options_.stream_max_length), f.reporter_id,
-           f.me_too ? "1" : "0", f.case_id, absl::StrCat(f.expected_version)}));
+           f.me_too ? "1" : "0", f.case_id, absl::StrCat(f.expected_version)},
+          options_.wait));
   const auto& e = reply.elements();
   if (e.empty()) return absl::InternalError("intake_follow_up: bad reply");
   if (e[0].str() == "retry") {

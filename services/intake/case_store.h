@@ -34,6 +34,7 @@ struct NewReport {
   std::string fingerprint;
   std::string division;          // 6 digits, first part of the id
   std::string date;              // YYYYMMDD (Asia/Shanghai), second part
+  absl::Time day_start;          // when that date began
   v1::Case case_template;        // the case as REPORTED, without id
   v1::CaseEvent reported_event;  // "case.reported", without ids
   v1::CaseEvent merged_event;    // "case.merged", without ids
@@ -148,6 +149,14 @@ class RedisCaseStore final : public CaseStore {
     int shards = 16;
     absl::Duration idempotency_ttl = absl::Hours(24);
     int64_t stream_max_length = 1000000;
+    // Most that the clocks of intake and Redis may disagree by. A missing
+    // case counter is new (starts at 1) only if Redis has been up since at
+    // least this long before the counter's day began.
+    absl::Duration clock_skew_margin = absl::Minutes(10);
+    // Replicas that must hold a report or follow-up before it is
+    // acknowledged; UNAVAILABLE (retry with the same request_id) if fewer
+    // do in time.
+    redis::WaitReplicas wait;
   };
   RedisCaseStore(redis::RedisClient* redis, Options options)
       : redis_(redis), options_(options) {}

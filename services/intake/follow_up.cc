@@ -42,7 +42,7 @@ grpc::Status IntakeServiceImpl::AddFollowUp(
     grpc::ServerContext* context, const v1::AddFollowUpRequest* request,
     v1::AddFollowUpResponse* response) {
   return auth::ServeAs(context, *authenticator_,
-                       "gridcase.v1.IntakeService/AddFollowUp",
+                       "gridcase.v1.IntakeService/AddFollowUp", *request,
                        [&](const auto& actor) {
                          return DoAddFollowUp(actor, *request, response);
                        });
@@ -76,7 +76,8 @@ absl::Status IntakeServiceImpl::DoAddFollowUp(const v1::Actor& actor,
     NewFollowUp f;
     f.case_id = req.case_id();
     f.expected_version = c.version();
-    f.idempotency_scope = absl::StrCat(actor.subject(), ":", req.request_id());
+    f.idempotency_scope =
+        cases::IdempotencyScope(actor.subject(), req.request_id());
     f.fingerprint = cases::RequestFingerprint(req);
     f.reporter_id = reporter;
     f.me_too = req.kind() == v1::FOLLOW_UP_KIND_ME_TOO;

@@ -10,6 +10,8 @@
 //                                              behind (client resumes)
 //   gridcase_intake_watch_read_errors_total    failed reads of the shard
 //                                              readers (retried)
+//   gridcase_rate_limited_total{kind="quota"}  reports refused by the daily
+//                                              quota (common/limits)
 // Labels are bounded: 6 sources, 2 families, a fixed list of fields, 2
 // limits.
 #ifndef GRIDCASE_SERVICES_INTAKE_INTAKE_METRICS_H_
@@ -19,6 +21,7 @@
 #include <string>
 
 #include "absl/strings/string_view.h"
+#include "common/limits/limit_metrics.h"
 #include "gridcase/v1/common.pb.h"
 #include "gridcase/v1/registry.pb.h"
 #include "prometheus/counter.h"
@@ -40,6 +43,7 @@ class IntakeMetrics final {
   void Rejected(absl::string_view message);
   void Replayed() { replays_.Increment(); }
   prometheus::Histogram& report_seconds() { return report_seconds_; }
+  const limits::LimitMetrics& limits() const { return limits_; }
 
   void SetWatchStreams(int open) { watch_streams_.Set(open); }
   // `limit` is "max_streams" or "max_per_caller".
@@ -52,6 +56,7 @@ class IntakeMetrics final {
   std::map<std::string, prometheus::Counter*> rejections_;
   prometheus::Counter& replays_;
   prometheus::Histogram& report_seconds_;
+  const limits::LimitMetrics limits_;
   prometheus::Gauge& watch_streams_;
   prometheus::Family<prometheus::Counter>& watch_refused_;
   prometheus::Counter& watch_refused_total_;

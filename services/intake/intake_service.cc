@@ -11,6 +11,7 @@
 #include "common/calendar/calendar.h"
 #include "common/calendar/calendar_proto.h"
 #include "common/cases/case_keys.h"
+#include "common/cases/deadlines.h"
 #include "common/cases/fingerprint.h"
 #include "common/cases/stage_limits.h"
 #include "common/clock/timestamp.h"
@@ -112,7 +113,7 @@ grpc::Status IntakeServiceImpl::ReportCase(grpc::ServerContext* context,
   absl::Time start = absl::Now();
   grpc::Status status = auth::ServeAs(
       context, *authenticator_, "gridcase.v1.IntakeService/ReportCase",
-      [&](const auto& actor) {
+      *request, [&](const auto& actor) {
         absl::Status s = DoReportCase(actor, *request, response);
         if (s.code() == absl::StatusCode::kInvalidArgument) {
           metrics_->Rejected(s.message());
@@ -134,14 +135,16 @@ grpc::Status IntakeServiceImpl::GetCase(grpc::ServerContext* context,
                                         const v1::GetCaseRequest* request,
                                         v1::GetCaseResponse* response) {
   return auth::ServeAs(
-      context, *authenticator_, "gridcase.v1.IntakeService/GetCase",
+      context, *authenticator_, "gridcase.v1.IntakeService/GetCase", *request,
       [&](const auto& actor) { return DoGetCase(actor, *request, response); });
 }
 
 absl::Status IntakeServiceImpl::DoReportCase(const v1::Actor& actor,
                                              const v1::ReportCaseRequest& req,
                                              v1::ReportCaseResponse* resp) {
-  absl::Time now = clock_->Now();
+  // Millisecond precision: ListCases orders by reported_at in ms (the index
+  // score), so reported_at carries no finer part that would disagree.
+  absl::Time now = absl::FromUnixMillis(absl::ToUnixMillis(clock_->Now()));
   RETURN_IF_ERROR(ValidateReport(req, now));
   ASSIGN_OR_RETURN(v1::Reporter reporter,
                    AuthorizeReporter(actor, req.source(), req.reporter()));
@@ -172,13 +175,11 @@ absl::Status IntakeServiceImpl::DoReportCase(const v1::Actor& actor,
   // DISPATCH and HANDLE (Open311 expected_datetime).
   std::vector<v1::StageLimit> limits =
       cases::EffectiveLimits(*category, nullptr);
-  absl::Time register_due = now;
   absl::Time expected = now;
   for (int i = 0; i < 3; ++i) {
     ASSIGN_OR_RETURN(calendar::Limit limit,
                      calendar::FromProto(limits[i].limit()));
     ASSIGN_OR_RETURN(expected, calendar::Deadline(expected, limit, calendar));
-    if (i == 0) register_due = expected;
   }
 
   v1::Case c;
@@ -202,13 +203,9 @@ absl::Status IntakeServiceImpl::DoReportCase(const v1::Actor& actor,
   c.set_urgent(category->urgent());
   *c.mutable_expected_at() = ToTimestamp(expected);
   c.set_light(v1::TRAFFIC_LIGHT_GREEN);
-  v1::StageDeadline* reg = c.add_deadlines();
-  reg->set_stage(v1::STAGE_REGISTER);
-  *reg->mutable_limit() = limits[0].limit();
-  *reg->mutable_started_at() = ToTimestamp(now);
-  *reg->mutable_original_deadline() = ToTimestamp(register_due);
-  *reg->mutable_effective_deadline() = ToTimestamp(register_due);
-  reg->set_light(v1::TRAFFIC_LIGHT_GREEN);
+  // REGISTER attempt 1, with its warning instant, as dispatch starts stages.
+  RETURN_IF_ERROR(cases::StartStage(&c, v1::STAGE_REGISTER, limits[0].limit(),
+                                    now, calendar, options_.warn_share));
 
   absl::CivilDay day = absl::ToCivilDay(now, calendar.time_zone());
   v1::CaseEvent reported;
@@ -218,8 +215,6 @@ absl::Status IntakeServiceImpl::DoReportCase(const v1::Actor& actor,
   reported.set_to_state(v1::CASE_STATE_REPORTED);
   reported.set_case_version(1);
   reported.set_light(v1::TRAFFIC_LIGHT_GREEN);
-  reported.set_stage(v1::STAGE_REGISTER);
-  *reported.mutable_stage_deadline() = *reg;
   v1::CaseDimensions* dims = reported.mutable_dimensions();
   dims->set_grid_code(c.grid_code());
   dims->set_community_code(c.community_code());
@@ -235,18 +230,18 @@ absl::Status IntakeServiceImpl::DoReportCase(const v1::Actor& actor,
   v1::CaseEvent merged = reported;
   merged.set_type(v1::CASE_EVENT_TYPE_MERGED);
   merged.set_to_state(v1::CASE_STATE_MERGED);
-  merged.clear_stage();
-  merged.clear_stage_deadline();
   merged.clear_light();
 
   NewReport report;
   report.shards = options_.shards;
   report.shard = cases::ShardOf(c.town_code(), options_.shards);
   report.idempotency_scope =
-      absl::StrCat(actor.subject(), ":", req.request_id());
+      cases::IdempotencyScope(actor.subject(), req.request_id());
   report.fingerprint = cases::RequestFingerprint(req);
   report.division = c.city_code();
-  report.date = absl::FormatTime("%Y%m%d", now, calendar.time_zone());
+  cases::CaseDay case_day = cases::CaseDayOf(now, calendar.time_zone());
+  report.date = case_day.yyyymmdd;
+  report.day_start = case_day.start;
   report.case_template = c;
   report.reported_event = reported;
   report.merged_event = merged;
@@ -270,7 +265,27 @@ absl::Status IntakeServiceImpl::DoReportCase(const v1::Actor& actor,
                           absl::StrCat("reporter:", reporter.id()),
                           "all:cases"};
   report.now = now;
+  bool quota = options_.report_quota != nullptr &&
+               options_.report_quota_per_day > 0 && auth::IsPublic(actor);
+  if (quota) {
+    absl::Status allowed =
+        CheckReportQuota(*options_.report_quota, options_.report_quota_per_day,
+                         report, calendar.time_zone());
+    if (allowed.code() == absl::StatusCode::kResourceExhausted) {
+      metrics_->limits().Refused(limits::LimitKind::kQuota);
+    }
+    RETURN_IF_ERROR(allowed);
+  }
   ASSIGN_OR_RETURN(ReportResult result, store_->Report(report));
+  if (quota && !result.replayed) {
+    // The report is stored and acknowledged whatever happens here.
+    if (absl::Status counted =
+            options_.report_quota->Add(reporter.id(), report.date);
+        !counted.ok()) {
+      log::Warn("report not counted against the daily quota",
+                {{"case_id", result.case_id}, {"error", counted.ToString()}});
+    }
+  }
 
   ASSIGN_OR_RETURN(v1::Case stored, store_->GetCase(result.case_id));
   bool merged_case = stored.state() == v1::CASE_STATE_MERGED;

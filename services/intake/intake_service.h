@@ -16,11 +16,19 @@
 #include "services/intake/case_store.h"
 #include "services/intake/intake_metrics.h"
 #include "services/intake/watch_hub.h"
+#include "services/intake/report_quota.h"
 
 namespace gridcase::intake {
 
 struct IntakeOptions {
   int shards = 16;
+  // Share of the REGISTER limit after which a new report's light turns
+  // yellow (dispatch's --warn_share for the later stages).
+  double warn_share = 0.8;
+  // The daily report quota (report_quota.h): new reports a member of the
+  // public may make per local date. None when 0 or without a store.
+  int64_t report_quota_per_day = 0;
+  ReportQuota* report_quota = nullptr;
 };
 
 class IntakeServiceImpl final : public v1::IntakeService::Service {

@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "common/cases/case_keys.h"
@@ -176,6 +177,9 @@ TEST_F(IntakeServiceTest, ReportThenGetWithTimeline) {
   EXPECT_EQ(got.timeline(0).case_id(), c.id());
   EXPECT_FALSE(got.timeline(0).id().empty());
   EXPECT_EQ(got.timeline(0).dimensions().report_date(), "2026-06-30");
+  // case.reported completes no stage (CaseEvent.stage's contract).
+  EXPECT_EQ(got.timeline(0).stage(), v1::STAGE_UNSPECIFIED);
+  EXPECT_FALSE(got.timeline(0).has_stage_deadline());
 
   ASSERT_OK_AND_ASSIGN(redis::Reply events,
                        pool_->Command({"XLEN", cases::EventsKey(id.shard)}));
@@ -187,9 +191,17 @@ TEST_F(IntakeServiceTest, ReadsShowTheLightOfNow) {
   ASSERT_OK_AND_ASSIGN(v1::ReportCaseResponse r,
                        Report(testdata::GoodReport("r-1")));
   EXPECT_EQ(r.case_().light(), v1::TRAFFIC_LIGHT_GREEN);
-  clock_.Advance(absl::Minutes(29));
+  // REGISTER is attempt 1 and warns at 80% of its 30 minutes, as dispatch
+  // numbers and warns every later stage.
+  ASSERT_EQ(r.case_().deadlines_size(), 1);
+  EXPECT_EQ(r.case_().deadlines(0).stage(), v1::STAGE_REGISTER);
+  EXPECT_EQ(r.case_().deadlines(0).attempt(), 1);
+  clock_.Advance(absl::Minutes(23));
   ASSERT_OK_AND_ASSIGN(v1::GetCaseResponse early, Get(r.case_().id()));
   EXPECT_EQ(early.case_().light(), v1::TRAFFIC_LIGHT_GREEN);
+  clock_.Advance(absl::Minutes(6));  // past 24 of the 30 minutes
+  ASSERT_OK_AND_ASSIGN(v1::GetCaseResponse warned, Get(r.case_().id()));
+  EXPECT_EQ(warned.case_().light(), v1::TRAFFIC_LIGHT_YELLOW);
   clock_.Advance(absl::Minutes(2));  // past the 30 minutes to register
   ASSERT_OK_AND_ASSIGN(v1::GetCaseResponse late, Get(r.case_().id()));
   EXPECT_EQ(late.case_().light(), v1::TRAFFIC_LIGHT_RED);
@@ -219,6 +231,17 @@ TEST_F(IntakeServiceTest, RetryReturnsTheSameCaseAndStoresNothingNew) {
                        Report(testdata::GoodReport("r-1"), kOtherCitizen));
   EXPECT_FALSE(bob.replayed());
   EXPECT_NE(bob.case_().id(), first.case_().id());
+}
+
+// Subjects may contain ':' (channel users "wx:…"), and so may request ids:
+// ("wx:a", "b:c") and ("wx:a:b", "c") are two callers' keys, not one.
+TEST_F(IntakeServiceTest, IdempotencyKeysOfCallersWithColonsDoNotCollide) {
+  ASSERT_OK_AND_ASSIGN(v1::ReportCaseResponse a,
+                       Report(At("b:c", 0), "subject=wx:a; roles=citizen"));
+  ASSERT_OK_AND_ASSIGN(v1::ReportCaseResponse b,
+                       Report(At("c", 200), "subject=wx:a:b; roles=citizen"));
+  EXPECT_FALSE(b.replayed());
+  EXPECT_NE(b.case_().id(), a.case_().id());
 }
 
 TEST_F(IntakeServiceTest, EightConcurrentRetriesMakeOneCase) {
@@ -264,11 +287,29 @@ TEST_F(IntakeServiceTest, DuplicateWithinTheRadiusIsMergedJustOutsideIsNot) {
   ASSERT_EQ(merged.timeline_size(), 1);
   EXPECT_EQ(merged.timeline(0).type(), v1::CASE_EVENT_TYPE_MERGED);
   EXPECT_EQ(merged.timeline(0).related_case_id(), first.case_().id());
+  // case.merged carries data["distance_m"], the metres to the original.
+  ASSERT_TRUE(merged.timeline(0).data().contains("distance_m"));
+  double distance = 0;
+  ASSERT_TRUE(
+      absl::SimpleAtod(merged.timeline(0).data().at("distance_m"), &distance));
+  EXPECT_NEAR(distance, 45, 1);
 
   // Outside the 72 h window the old case is no longer a candidate.
   clock_.Advance(absl::Hours(73));
   ASSERT_OK_AND_ASSIGN(v1::ReportCaseResponse later, Report(At("d", 0)));
   EXPECT_EQ(later.outcome(), v1::REPORT_OUTCOME_CREATED);
+}
+
+// ListCases orders by reported_at in milliseconds (its index score), so
+// reported_at itself is stored at that precision: the order is exactly
+// reported_at descending, then id descending.
+TEST_F(IntakeServiceTest, ReportedAtHasTheMillisecondsListCasesOrdersBy) {
+  clock_.Advance(absl::Microseconds(1500));
+  ASSERT_OK_AND_ASSIGN(v1::ReportCaseResponse r,
+                       Report(testdata::GoodReport("r-ms")));
+  EXPECT_EQ(FromTimestamp(r.case_().reported_at()),
+            kStart + absl::Milliseconds(1));
+  EXPECT_EQ(r.case_().reported_at().nanos() % 1000000, 0);
 }
 
 TEST_F(IntakeServiceTest, RegistryOutageIsUnavailableAndStoresNothing) {
@@ -449,6 +490,18 @@ TEST_F(IntakeServiceTest,
   EXPECT_THAT(
       Call(&v1::IntakeService::Stub::ListCases, bad, kDispatcher),
       StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("region_code")));
+  // Filter ids name index keys: no control characters.
+  v1::ListCasesRequest separator;
+  separator.set_reporter_id("hot\x1fline");
+  EXPECT_THAT(Call(&v1::IntakeService::Stub::ListCases, separator, kDispatcher),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("reporter_id: must not contain control")));
+  v1::ListCasesRequest department;
+  department.set_department_id(std::string("works\0", 6));
+  EXPECT_THAT(
+      Call(&v1::IntakeService::Stub::ListCases, department, kDispatcher),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               HasSubstr("department_id: must not contain control")));
 }
 
 TEST_F(IntakeServiceTest, ListNearbyFindsOpenCasesNearestFirst) {

@@ -13,6 +13,7 @@
 #include "common/clock/timestamp.h"
 #include "common/paging/page_token.h"
 #include "common/status/status_macros.h"
+#include "common/validation/ids.h"
 
 namespace gridcase::intake {
 namespace {
@@ -33,6 +34,13 @@ bool AllDigits(absl::string_view s) {
 }
 
 absl::StatusOr<Plan> PlanFor(const v1::ListCasesRequest& r, int shards) {
+  // The filter ids name index keys (and are echoed in errors).
+  for (const auto& [field, value] : {std::pair<const char*, const std::string&>{
+                                         "reporter_id", r.reporter_id()},
+                                     {"department_id", r.department_id()},
+                                     {"category_code", r.category_code()}}) {
+    RETURN_IF_ERROR(validation::ValidateId(field, value));
+  }
   Plan plan;
   const std::string& region = r.region_code();
   if (!region.empty() &&

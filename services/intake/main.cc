@@ -3,6 +3,7 @@
 #include <memory>
 #include <vector>
 
+#include "absl/flags/declare.h"
 #include "absl/flags/flag.h"
 #include "absl/status/status.h"
 #include "common/clock/clock.h"
@@ -13,6 +14,9 @@
 #include "services/intake/intake_metrics.h"
 #include "services/intake/intake_service.h"
 #include "services/intake/watch_hub.h"
+#include "services/intake/report_quota.h"
+
+ABSL_DECLARE_FLAG(absl::Duration, redis_timeout);  // common/server
 
 ABSL_FLAG(std::string, registry, "127.0.0.1:8080",
           "gRPC target of gridcase-registry; on Kubernetes "
@@ -23,9 +27,25 @@ ABSL_FLAG(absl::Duration, registry_timeout, absl::Seconds(1),
           "UNAVAILABLE instead of hanging.");
 ABSL_FLAG(absl::Duration, registry_cache_ttl, absl::Seconds(30),
           "How long categories and the calendar are cached.");
+ABSL_FLAG(int32_t, redis_wait_replicas, 0,
+          "Acknowledge a report or follow-up only once this many Redis "
+          "replicas hold it (WAIT after the script); 0 acknowledges once the "
+          "primary has it. Fewer in time: UNAVAILABLE, retry with the same "
+          "request_id.");
+ABSL_FLAG(absl::Duration, redis_wait_timeout, absl::Milliseconds(500),
+          "With --redis_wait_replicas: how long a write waits for the "
+          "replicas; below --redis_timeout.");
 ABSL_FLAG(int32_t, shards, 16,
           "Number of case shards ({s:0} .. {s:N-1}). Fixed for the life of a "
           "deployment: every service must use the same value.");
+ABSL_FLAG(double, warn_share, 0.8,
+          "Share of a new report's REGISTER limit after which its light turns "
+          "yellow (0 < x < 1); use the same value as gridcase-dispatch's "
+          "--warn_share.");
+ABSL_FLAG(int32_t, report_quota_per_day, 50,
+          "New reports a member of the public (a citizen, a channel's end "
+          "user) may make per local date; grid managers and other staff are "
+          "not counted, replays never. 0 disables.");
 ABSL_FLAG(int32_t, watch_max_streams, 2048,
           "Most WatchCases streams this process serves at once; more are "
           "refused RESOURCE_EXHAUSTED.");
@@ -47,6 +67,32 @@ int main(int argc, char** argv) {
     gridcase::config::DieWithConfigError(
         argv[0], absl::InvalidArgumentError("--shards: must be 1-1024"));
   }
+  double warn_share = absl::GetFlag(FLAGS_warn_share);
+  if (!(warn_share > 0 && warn_share < 1)) {
+    gridcase::config::DieWithConfigError(
+        argv[0], absl::InvalidArgumentError("--warn_share: must be in (0, 1)"));
+  }
+  gridcase::redis::WaitReplicas wait{
+      .count = absl::GetFlag(FLAGS_redis_wait_replicas),
+      .timeout = absl::GetFlag(FLAGS_redis_wait_timeout)};
+  if (wait.count < 0 || wait.count > 16) {
+    gridcase::config::DieWithConfigError(
+        argv[0],
+        absl::InvalidArgumentError("--redis_wait_replicas: must be 0-16"));
+  }
+  if (wait.count > 0 && (wait.timeout <= absl::ZeroDuration() ||
+                         wait.timeout >= absl::GetFlag(FLAGS_redis_timeout))) {
+    gridcase::config::DieWithConfigError(
+        argv[0], absl::InvalidArgumentError(
+                     "--redis_wait_timeout: must be positive and below "
+                     "--redis_timeout"));
+  }
+  int32_t report_quota_per_day = absl::GetFlag(FLAGS_report_quota_per_day);
+  if (report_quota_per_day < 0) {
+    gridcase::config::DieWithConfigError(
+        argv[0], absl::InvalidArgumentError(
+                     "--report_quota_per_day: must be 0 (no quota) or more"));
+  }
   if (absl::GetFlag(FLAGS_registry_timeout) <= absl::ZeroDuration()) {
     gridcase::config::DieWithConfigError(
         argv[0],
@@ -63,7 +109,9 @@ int main(int argc, char** argv) {
   }
 
   gridcase::intake::IntakeMetrics metrics(*boot.metrics());
-  gridcase::intake::RedisCaseStore store(&boot.redis(), {.shards = shards});
+  gridcase::intake::RedisCaseStore store(&boot.redis(),
+                                         {.shards = shards, .wait = wait});
+  gridcase::intake::RedisReportQuota quota(&boot.redis());
   // WatchCases: one reader per shard, each on a Redis connection of its own.
   std::vector<std::unique_ptr<gridcase::redis::RedisPool>> reader_redis;
   std::vector<std::unique_ptr<gridcase::intake::RedisCaseStore>> readers;
@@ -92,7 +140,11 @@ int main(int argc, char** argv) {
       &boot.outbound_identity());
   gridcase::intake::IntakeServiceImpl service(
       &store, &registry, &boot.authenticator(), gridcase::RealClock::Get(),
-      &metrics, &watch_hub, {.shards = shards});
+      &metrics, &watch_hub,
+      {.shards = shards,
+       .warn_share = warn_share,
+       .report_quota_per_day = report_quota_per_day,
+       .report_quota = &quota});
   return boot.Serve(
       {{&service, gridcase::v1::IntakeService::service_full_name()}});
 }

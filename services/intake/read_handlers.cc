@@ -35,7 +35,7 @@ grpc::Status IntakeServiceImpl::ListCases(grpc::ServerContext* context,
                                           const v1::ListCasesRequest* request,
                                           v1::ListCasesResponse* response) {
   return auth::ServeAs(context, *authenticator_,
-                       "gridcase.v1.IntakeService/ListCases",
+                       "gridcase.v1.IntakeService/ListCases", *request,
                        [&](const auto& actor) {
                          return DoListCases(actor, *request, response);
                        });
@@ -45,7 +45,7 @@ grpc::Status IntakeServiceImpl::ListNearby(grpc::ServerContext* context,
                                            const v1::ListNearbyRequest* request,
                                            v1::ListNearbyResponse* response) {
   return auth::ServeAs(context, *authenticator_,
-                       "gridcase.v1.IntakeService/ListNearby",
+                       "gridcase.v1.IntakeService/ListNearby", *request,
                        [&](const auto& actor) {
                          return DoListNearby(actor, *request, response);
                        });

@@ -13,6 +13,7 @@
 #include "absl/strings/strip.h"
 #include "common/clock/timestamp.h"
 #include "common/validation/field_errors.h"
+#include "common/validation/ids.h"
 
 namespace gridcase::intake {
 namespace {
@@ -127,8 +128,9 @@ absl::Status ValidateReport(const v1::ReportCaseRequest& r, absl::Time now) {
     }
   }
   const v1::Reporter& reporter = r.reporter();
-  if (reporter.id().size() > 128) {
-    return FieldError("reporter.id", "must be at most 128 characters");
+  if (absl::Status s = validation::ValidateId("reporter.id", reporter.id());
+      !s.ok()) {
+    return s;
   }
   if (absl::Status s =
           ValidateText("reporter.name", reporter.name(), 64, false);

@@ -137,7 +137,31 @@ INSTANTIATE_TEST_SUITE_P(
                   [](auto& r) {
                     r.mutable_reporter()->set_name(std::string(65, 'x'));
                   },
-                  "reporter.name: must be at most 64 characters"}),
+                  "reporter.name: must be at most 64 characters"},
+        // Ids end up in Redis keys and in stats' case records: no control
+        // characters (a \x1f once broke stats' record encoding), valid
+        // UTF-8, at most 128 characters.
+        BadReport{"reporter_id_unit_separator",
+                  [](auto& r) { r.mutable_reporter()->set_id("hot\x1fline"); },
+                  "reporter.id: must not contain control characters"},
+        BadReport{"reporter_id_nul",
+                  [](auto& r) {
+                    r.mutable_reporter()->set_id(std::string("a\0b", 3));
+                  },
+                  "reporter.id: must not contain control characters"},
+        BadReport{"reporter_id_newline",
+                  [](auto& r) { r.mutable_reporter()->set_id("a\nb"); },
+                  "reporter.id: must not contain control characters"},
+        BadReport{"reporter_id_bad_utf8",
+                  [](auto& r) {
+                    r.mutable_reporter()->set_id(std::string("a\xc0\x9f"));
+                  },
+                  "reporter.id: must be valid UTF-8"},
+        BadReport{"long_reporter_id",
+                  [](auto& r) {
+                    r.mutable_reporter()->set_id(std::string(129, 'x'));
+                  },
+                  "reporter.id: must be at most 128 characters (got 129)"}),
     [](const auto& info) { return std::string(info.param.name); });
 
 TEST(ValidateReport, AcceptsAGoodReport) {

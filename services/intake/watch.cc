@@ -105,7 +105,7 @@ grpc::Status IntakeServiceImpl::WatchCases(
     grpc::ServerContext* context, const v1::WatchCasesRequest* request,
     grpc::ServerWriter<v1::WatchCasesResponse>* writer) {
   return auth::ServeAs(context, *authenticator_,
-                       "gridcase.v1.IntakeService/WatchCases",
+                       "gridcase.v1.IntakeService/WatchCases", *request,
                        [&](const auto& actor) {
                          return DoWatchCases(actor, *request, context, writer);
                        });

@@ -59,6 +59,7 @@ RegistryServiceImpl::RegistryServiceImpl(
                                          v1::Name##Response* response) {      \
     return auth::ServeAs(                                                     \
         context, *authenticator_, "gridcase.v1.RegistryService/" #Name,       \
+        *request,                                                             \
         [&](const v1::Actor& a) { return Do##Name(a, *request, response); }); \
   }
 GRIDCASE_REGISTRY_RPC(ImportGrids)

@@ -2,12 +2,14 @@
 
 #include <vector>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/civil_time.h"
 #include "common/clock/timestamp.h"
+#include "services/stats/case_record.pb.h"
 #include "services/stats/counters.h"
 #include "services/stats/dimensions.h"
 
@@ -200,30 +202,27 @@ bool CaseRecord::operator==(const CaseRecord& o) const {
   return Encode(*this) == Encode(o);
 }
 
-std::string Encode(const CaseRecord& r) {
-  const v1::CaseDimensions& d = r.dims;
-  std::string flags =
-      absl::StrCat(r.handle_overdue ? "h" : "", r.closed_ever ? "c" : "");
-  return absl::StrJoin(
-      {absl::StrCat(r.version), absl::StrCat(static_cast<int>(r.state)),
-       absl::StrCat(static_cast<int>(r.closure)),
-       absl::StrCat(static_cast<int>(r.light)), flags, d.grid_code(),
-       d.community_code(), d.town_code(), d.city_code(), d.category_code(),
-       d.category_major_code(), absl::StrCat(static_cast<int>(d.source())),
-       d.department_id(), d.reporter_id(),
-       absl::StrCat(static_cast<int>(d.reporter_kind())), d.report_date()},
-      "\x1f");
-}
+namespace {
 
-absl::StatusOr<CaseRecord> DecodeRecord(const std::string& raw) {
-  std::vector<std::string> f = absl::StrSplit(raw, '\x1f');
-  int n[6] = {0};
+// The first byte of a record says its format. Records of this release are
+// kRecordFormat followed by a StoredCaseRecord; older releases wrote 16
+// fields joined by \x1f (legacy, starting with the version's digits), which
+// a field holding \x1f corrupted. Both are read; only the first is written.
+constexpr char kRecordFormat = '\x02';
+constexpr char kLegacySeparator = '\x1f';
+constexpr size_t kLegacyFields = 16;
+
+absl::StatusOr<CaseRecord> DecodeLegacy(absl::string_view raw) {
+  std::vector<absl::string_view> f = absl::StrSplit(raw, kLegacySeparator);
+  int n[5] = {0};
   CaseRecord r;
-  if (f.size() != 16 || !absl::SimpleAtoi(f[0], &r.version) ||
+  if (f.size() != kLegacyFields || !absl::SimpleAtoi(f[0], &r.version) ||
       !absl::SimpleAtoi(f[1], &n[0]) || !absl::SimpleAtoi(f[2], &n[1]) ||
       !absl::SimpleAtoi(f[3], &n[2]) || !absl::SimpleAtoi(f[11], &n[3]) ||
       !absl::SimpleAtoi(f[14], &n[4])) {
-    return absl::DataLossError("stats case record is malformed");
+    return absl::DataLossError(absl::StrCat(
+        "stats case record is malformed: the old format needs ", kLegacyFields,
+        " fields separated by \\x1f, got ", f.size()));
   }
   r.state = static_cast<v1::CaseState>(n[0]);
   r.closure = static_cast<v1::ClosureType>(n[1]);
@@ -231,17 +230,80 @@ absl::StatusOr<CaseRecord> DecodeRecord(const std::string& raw) {
   r.handle_overdue = absl::StrContains(f[4], 'h');
   r.closed_ever = absl::StrContains(f[4], 'c');
   v1::CaseDimensions& d = r.dims;
-  d.set_grid_code(f[5]);
-  d.set_community_code(f[6]);
-  d.set_town_code(f[7]);
-  d.set_city_code(f[8]);
-  d.set_category_code(f[9]);
-  d.set_category_major_code(f[10]);
+  d.set_grid_code(std::string(f[5]));
+  d.set_community_code(std::string(f[6]));
+  d.set_town_code(std::string(f[7]));
+  d.set_city_code(std::string(f[8]));
+  d.set_category_code(std::string(f[9]));
+  d.set_category_major_code(std::string(f[10]));
   d.set_source(static_cast<v1::Source>(n[3]));
-  d.set_department_id(f[12]);
-  d.set_reporter_id(f[13]);
+  d.set_department_id(std::string(f[12]));
+  d.set_reporter_id(std::string(f[13]));
   d.set_reporter_kind(static_cast<v1::ReporterKind>(n[4]));
-  d.set_report_date(f[15]);
+  d.set_report_date(std::string(f[15]));
+  return r;
+}
+
+}  // namespace
+
+std::string Encode(const CaseRecord& r) {
+  StoredCaseRecord stored;
+  stored.set_version(r.version);
+  stored.set_state(r.state);
+  stored.set_closure(r.closure);
+  stored.set_light(r.light);
+  stored.set_handle_overdue(r.handle_overdue);
+  stored.set_closed_ever(r.closed_ever);
+  const v1::CaseDimensions& d = r.dims;
+  stored.set_grid_code(d.grid_code());
+  stored.set_community_code(d.community_code());
+  stored.set_town_code(d.town_code());
+  stored.set_city_code(d.city_code());
+  stored.set_category_code(d.category_code());
+  stored.set_category_major_code(d.category_major_code());
+  stored.set_source(d.source());
+  stored.set_department_id(d.department_id());
+  stored.set_reporter_id(d.reporter_id());
+  stored.set_reporter_kind(d.reporter_kind());
+  stored.set_report_date(d.report_date());
+  std::string out(1, kRecordFormat);
+  stored.AppendToString(&out);
+  return out;
+}
+
+absl::StatusOr<CaseRecord> DecodeRecord(absl::string_view raw) {
+  if (!raw.empty() && absl::ascii_isdigit(static_cast<unsigned char>(raw[0]))) {
+    return DecodeLegacy(raw);
+  }
+  StoredCaseRecord stored;
+  if (raw.empty() || raw[0] != kRecordFormat) {
+    return absl::DataLossError(
+        "stats case record is malformed: unknown format");
+  }
+  raw.remove_prefix(1);
+  if (!stored.ParseFromArray(raw.data(), static_cast<int>(raw.size()))) {
+    return absl::DataLossError(
+        "stats case record is malformed: not a StoredCaseRecord");
+  }
+  CaseRecord r;
+  r.version = stored.version();
+  r.state = stored.state();
+  r.closure = stored.closure();
+  r.light = stored.light();
+  r.handle_overdue = stored.handle_overdue();
+  r.closed_ever = stored.closed_ever();
+  v1::CaseDimensions& d = r.dims;
+  d.set_grid_code(stored.grid_code());
+  d.set_community_code(stored.community_code());
+  d.set_town_code(stored.town_code());
+  d.set_city_code(stored.city_code());
+  d.set_category_code(stored.category_code());
+  d.set_category_major_code(stored.category_major_code());
+  d.set_source(stored.source());
+  d.set_department_id(stored.department_id());
+  d.set_reporter_id(stored.reporter_id());
+  d.set_reporter_kind(stored.reporter_kind());
+  d.set_report_date(stored.report_date());
   return r;
 }
 

@@ -29,6 +29,7 @@
 #include <utility>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "gridcase/v1/common.pb.h"
 
@@ -57,9 +58,14 @@ struct CaseRecord {
   bool operator==(const CaseRecord& o) const;
 };
 
+// The stored form of a record: a format byte, then a StoredCaseRecord
+// (case_record.proto). Binary-safe: every field round-trips whatever bytes
+// it holds.
 std::string Encode(const CaseRecord& r);
-// DATA_LOSS when malformed.
-absl::StatusOr<CaseRecord> DecodeRecord(const std::string& raw);
+// Reads what Encode writes and the \x1f-separated records of older
+// releases; DATA_LOSS when malformed (e.g. an old record one of whose
+// fields held \x1f).
+absl::StatusOr<CaseRecord> DecodeRecord(absl::string_view raw);
 
 // The record after applying `event` (in any order relative to others).
 CaseRecord Merge(std::optional<CaseRecord> record, const v1::CaseEvent& event);

@@ -2,7 +2,12 @@
 #include "services/stats/contributions.h"
 
 #include <algorithm>
+#include <string>
+#include <vector>
 
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "common/clock/timestamp.h"
 #include "common/status/status_matchers.h"
 #include "gmock/gmock.h"
@@ -139,10 +144,144 @@ TEST(Contributions, RecordsMergeToTheSameResultInAnyOrder) {
   EXPECT_EQ(At(d, "now:dp", "works|red"), 0);
 }
 
-TEST(Contributions, MalformedRecordsAreDataLoss) {
+// A report left waiting for review past its REGISTER limit (issue #16,
+// finding 1): dispatch's scanner emits case.overdue at stage REGISTER, and
+// the open REPORTED case counts in 超期未处置数 (red now) for its town.
+TEST(Contributions, AReportOverdueInReviewIsOpenAndRedNow) {
+  v1::CaseEvent reported = Event(v1::CASE_EVENT_TYPE_REPORTED, 2, 1);
+  reported.set_to_state(v1::CASE_STATE_REPORTED);
+  reported.set_light(v1::TRAFFIC_LIGHT_GREEN);
+  v1::CaseEvent overdue = Event(v1::CASE_EVENT_TYPE_OVERDUE, 2, 2);
+  overdue.set_to_state(v1::CASE_STATE_REPORTED);
+  overdue.set_stage(v1::STAGE_REGISTER);
+  overdue.set_light(v1::TRAFFIC_LIGHT_RED);
+  CaseRecord r = Merge(Merge(std::nullopt, reported), overdue);
+  Deltas d = RecordDeltas(r);
+  EXPECT_EQ(At(d, "now:tn", "330483101|op"), 1);
+  EXPECT_EQ(At(d, "now:tn", "330483101|red"), 1);
+  // Before the scanner's event it is open but not overdue.
+  Deltas before = RecordDeltas(Merge(std::nullopt, reported));
+  EXPECT_EQ(At(before, "now:tn", "330483101|red"), 0);
+}
+
+// The dimensions a record keeps, for comparison.
+std::vector<std::string> Fields(const v1::CaseDimensions& d) {
+  return {d.grid_code(),
+          d.community_code(),
+          d.town_code(),
+          d.city_code(),
+          d.category_code(),
+          d.category_major_code(),
+          absl::StrCat(d.source()),
+          d.department_id(),
+          d.reporter_id(),
+          absl::StrCat(d.reporter_kind()),
+          d.report_date()};
+}
+
+// Every string of a record holds whatever bytes it is given: the old
+// encoding joined fields with \x1f, so a reporter id holding one shifted
+// every later field and made the record unreadable.
+TEST(CaseRecords, EveryFieldRoundTripsHostileBytes) {
+  const std::vector<std::string> hostile = {"\x1f",
+                                            std::string("a\0b", 3),
+                                            "|",
+                                            ":",
+                                            "a\x1f"
+                                            "b\x1f"
+                                            "c\x1f"
+                                            "d",
+                                            "\x1e\x1f\n\r\t",
+                                            std::string("\xff\xfe\x00\x02", 4),
+                                            "\x02",
+                                            "7",
+                                            "E01|x:y",
+                                            std::string(300, '\x1f'),
+                                            ""};
+  using Setter = void (v1::CaseDimensions::*)(const std::string&);
+  const std::vector<Setter> setters = {
+      &v1::CaseDimensions::set_grid_code,
+      &v1::CaseDimensions::set_community_code,
+      &v1::CaseDimensions::set_town_code,
+      &v1::CaseDimensions::set_city_code,
+      &v1::CaseDimensions::set_category_code,
+      &v1::CaseDimensions::set_category_major_code,
+      &v1::CaseDimensions::set_department_id,
+      &v1::CaseDimensions::set_reporter_id,
+      &v1::CaseDimensions::set_report_date};
+  for (const std::string& value : hostile) {
+    for (Setter set : setters) {
+      CaseRecord r;
+      r.version = 9;
+      r.state = v1::CASE_STATE_CLOSED;
+      r.closure = v1::CLOSURE_TYPE_OVERDUE;
+      r.light = v1::TRAFFIC_LIGHT_RED;
+      r.handle_overdue = true;
+      r.dims = Event(v1::CASE_EVENT_TYPE_CLOSED, 2, 9).dimensions();
+      r.dims.set_source(v1::SOURCE_HOTLINE);
+      r.dims.set_reporter_kind(v1::REPORTER_KIND_STAFF);
+      (r.dims.*set)(value);
+      ASSERT_OK_AND_ASSIGN(CaseRecord back, DecodeRecord(Encode(r)));
+      EXPECT_EQ(back.version, 9);
+      EXPECT_EQ(back.state, v1::CASE_STATE_CLOSED);
+      EXPECT_EQ(back.closure, v1::CLOSURE_TYPE_OVERDUE);
+      EXPECT_EQ(back.light, v1::TRAFFIC_LIGHT_RED);
+      EXPECT_TRUE(back.handle_overdue);
+      EXPECT_FALSE(back.closed_ever);
+      EXPECT_EQ(Fields(back.dims), Fields(r.dims)) << absl::CHexEscape(value);
+      EXPECT_TRUE(back == r);
+    }
+  }
+}
+
+// Records written by earlier releases stay readable; the next write stores
+// them in the new format.
+TEST(CaseRecords, ReadsTheOldSeparatedFormat) {
+  const std::string old = absl::StrJoin(
+      {"8", "3", "2", "1", "hc", "330483101002002", "330483101002", "330483101",
+       "330483", "E0102", "E01", "5", "works", "gm-1", "2", "2026-11-02"},
+      "\x1f");
+  ASSERT_OK_AND_ASSIGN(CaseRecord r, DecodeRecord(old));
+  EXPECT_EQ(r.version, 8);
+  EXPECT_EQ(r.state, v1::CASE_STATE_DISPATCHED);
+  EXPECT_EQ(r.closure, static_cast<v1::ClosureType>(2));
+  EXPECT_EQ(r.light, static_cast<v1::TrafficLight>(1));
+  EXPECT_TRUE(r.handle_overdue);
+  EXPECT_TRUE(r.closed_ever);
+  EXPECT_EQ(r.dims.grid_code(), "330483101002002");
+  EXPECT_EQ(r.dims.community_code(), "330483101002");
+  EXPECT_EQ(r.dims.town_code(), "330483101");
+  EXPECT_EQ(r.dims.city_code(), "330483");
+  EXPECT_EQ(r.dims.category_code(), "E0102");
+  EXPECT_EQ(r.dims.category_major_code(), "E01");
+  EXPECT_EQ(r.dims.source(), static_cast<v1::Source>(5));
+  EXPECT_EQ(r.dims.department_id(), "works");
+  EXPECT_EQ(r.dims.reporter_id(), "gm-1");
+  EXPECT_EQ(r.dims.reporter_kind(), static_cast<v1::ReporterKind>(2));
+  EXPECT_EQ(r.dims.report_date(), "2026-11-02");
+  std::string again = Encode(r);
+  EXPECT_EQ(again[0], '\x02');
+  ASSERT_OK_AND_ASSIGN(CaseRecord back, DecodeRecord(again));
+  EXPECT_TRUE(back == r);
+}
+
+TEST(CaseRecords, MalformedRecordsAreDataLoss) {
+  using ::gridcase::testing::StatusIs;
+  using ::testing::HasSubstr;
   EXPECT_THAT(DecodeRecord("garbage"),
-              ::gridcase::testing::StatusIs(absl::StatusCode::kDataLoss,
-                                            ::testing::HasSubstr("malformed")));
+              StatusIs(absl::StatusCode::kDataLoss, HasSubstr("malformed")));
+  EXPECT_THAT(DecodeRecord(""),
+              StatusIs(absl::StatusCode::kDataLoss, HasSubstr("malformed")));
+  EXPECT_THAT(DecodeRecord(std::string("\x02\xff\xff\xff", 4)),
+              StatusIs(absl::StatusCode::kDataLoss,
+                       HasSubstr("not a StoredCaseRecord")));
+  // An old record that a \x1f in the reporter id split into 17 fields.
+  const std::string split = absl::StrJoin(
+      {"1", "1", "0", "1", "", "330483101002002", "330483101002", "330483101",
+       "330483", "E0102", "E01", "5", "", "hot", "line", "3", "2026-11-02"},
+      "\x1f");
+  EXPECT_THAT(DecodeRecord(split),
+              StatusIs(absl::StatusCode::kDataLoss, HasSubstr("got 17")));
 }
 
 }  // namespace

@@ -46,6 +46,10 @@ ABSL_FLAG(absl::Duration, claim_idle, absl::Seconds(30),
           "replica) are claimed by another.");
 ABSL_FLAG(absl::Duration, gauge_interval, absl::Seconds(15),
           "How often the dashboard gauges are refreshed.");
+ABSL_FLAG(int32_t, max_deliveries, 10,
+          "Deliveries after which a stream entry whose handling keeps "
+          "failing (not for an outage) is moved to the dead-letter stream "
+          "{s:N}:events:dead; 1-1000.");
 ABSL_FLAG(std::string, consumer, "",
           "Consumer name in the 'stats' group; unique per replica. Empty: "
           "<hostname>-<pid>.");
@@ -85,6 +89,10 @@ int main(int argc, char** argv) {
       Die(argv[0], absl::StrCat(name, ": must be positive"));
     }
   }
+  int max_deliveries = absl::GetFlag(FLAGS_max_deliveries);
+  if (max_deliveries < 1 || max_deliveries > 1000) {
+    Die(argv[0], "--max_deliveries: must be 1-1000");
+  }
   gridcase::stats::Weights weights = gridcase::stats::DefaultWeights();
   if (std::string w = absl::GetFlag(FLAGS_composite_weights); !w.empty()) {
     absl::StatusOr<gridcase::stats::Weights> parsed =
@@ -107,10 +115,20 @@ int main(int argc, char** argv) {
     }
     std::printf(
         "{\"generation\":%lld,\"cases\":%lld,\"events\":%lld,"
-        "\"deleted_keys\":%lld}\n",
+        "\"deleted_keys\":%lld,\"skipped_entries\":%lld,"
+        "\"skipped_cases\":%lld}\n",
         static_cast<long long>(r->generation), static_cast<long long>(r->cases),
         static_cast<long long>(r->events),
-        static_cast<long long>(r->deleted_keys));
+        static_cast<long long>(r->deleted_keys),
+        static_cast<long long>(r->skipped_entries),
+        static_cast<long long>(r->skipped_cases));
+    if (r->skipped_entries > 0 || r->skipped_cases > 0) {
+      std::fprintf(stderr,
+                   "rebuild skipped %lld timeline entries and %lld cases it "
+                   "could not read; see the log lines above\n",
+                   static_cast<long long>(r->skipped_entries),
+                   static_cast<long long>(r->skipped_cases));
+    }
     return 0;
   }
 
@@ -129,7 +147,8 @@ int main(int argc, char** argv) {
       &aggregates, &events, &metrics, clock,
       {.consumer = consumer,
        .claim_idle = absl::GetFlag(FLAGS_claim_idle),
-       .gauge_interval = absl::GetFlag(FLAGS_gauge_interval)});
+       .gauge_interval = absl::GetFlag(FLAGS_gauge_interval),
+       .max_deliveries = max_deliveries});
   gridcase::stats::StatsQueries queries(&aggregates, &directory, clock,
                                         weights);
   gridcase::stats::StatsServiceImpl service(&queries, &boot.authenticator());

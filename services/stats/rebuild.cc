@@ -1,5 +1,6 @@
 #include "services/stats/rebuild.h"
 
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -8,6 +9,8 @@
 #include "absl/strings/str_cat.h"
 #include "common/cases/case_keys.h"
 #include "common/cases/timeline_entry.h"
+#include "common/events/quarantine.h"
+#include "common/log/log.h"
 #include "common/status/status_macros.h"
 #include "services/stats/stats_keys.h"
 
@@ -54,11 +57,47 @@ return 1
   return *script;
 }
 
-// Replays the timelines of `ids` into `generation`; returns the event count.
-absl::StatusOr<int64_t> Replay(redis::RedisClient* redis,
-                               RedisAggregates* aggregates, int shard,
-                               const std::vector<std::string>& ids,
-                               int64_t generation) {
+// Only what is wrong with the data itself (DATA_LOSS, INVALID_ARGUMENT,
+// OUT_OF_RANGE) skips a case; any other error (Redis down, out of memory,
+// another rebuild took over) fails the rebuild, to be run again.
+bool Fatal(const absl::Status& s) {
+  return events::Classify(s) != events::Failure::kPermanent;
+}
+
+// Applies `events` to `generation`; when that fails for one bad case, each
+// case on its own, skipping (logging and counting) those that fail.
+absl::Status ApplyOrSkip(RedisAggregates* aggregates,
+                         const std::vector<v1::CaseEvent>& events,
+                         int64_t generation, RebuildResult* result) {
+  absl::StatusOr<ApplyResult> all = aggregates->ApplyTo(events, generation);
+  if (all.ok()) {
+    result->events += static_cast<int64_t>(events.size());
+    return absl::OkStatus();
+  }
+  if (Fatal(all.status())) return all.status();
+  std::map<std::string, std::vector<v1::CaseEvent>> by_case;
+  for (const v1::CaseEvent& e : events) by_case[e.case_id()].push_back(e);
+  for (const auto& [id, mine] : by_case) {
+    absl::StatusOr<ApplyResult> one = aggregates->ApplyTo(mine, generation);
+    if (one.ok()) {
+      result->events += static_cast<int64_t>(mine.size());
+      continue;
+    }
+    if (Fatal(one.status())) return one.status();
+    ++result->skipped_cases;
+    log::Error("rebuild skips a case whose events cannot be applied",
+               {{"case_id", id},
+                {"shard", mine.front().shard()},
+                {"events", mine.size()},
+                {"error", one.status().ToString()}});
+  }
+  return absl::OkStatus();
+}
+
+// Replays the timelines of `ids` into `generation`.
+absl::Status Replay(redis::RedisClient* redis, RedisAggregates* aggregates,
+                    int shard, const std::vector<std::string>& ids,
+                    int64_t generation, RebuildResult* result) {
   std::vector<redis::Args> reads;
   for (const std::string& id : ids) {
     reads.push_back({"LRANGE", cases::TimelineKey(shard, id), "0", "-1"});
@@ -67,14 +106,23 @@ absl::StatusOr<int64_t> Replay(redis::RedisClient* redis,
   std::vector<v1::CaseEvent> events;
   for (size_t i = 0; i < ids.size(); ++i) {
     RETURN_IF_ERROR(timelines[i].ToStatus());
-    for (const redis::Reply& raw : timelines[i].elements()) {
-      ASSIGN_OR_RETURN(v1::CaseEvent e,
-                       cases::ParseTimelineEntry(raw.str(), ids[i], shard));
-      events.push_back(std::move(e));
+    const auto& entries = timelines[i].elements();
+    for (size_t k = 0; k < entries.size(); ++k) {
+      absl::StatusOr<v1::CaseEvent> e =
+          cases::ParseTimelineEntry(entries[k].str(), ids[i], shard);
+      if (!e.ok()) {
+        ++result->skipped_entries;
+        log::Error("rebuild skips a timeline entry that does not parse",
+                   {{"case_id", ids[i]},
+                    {"shard", shard},
+                    {"index", k},
+                    {"error", e.status().ToString()}});
+        continue;
+      }
+      events.push_back(*std::move(e));
     }
   }
-  RETURN_IF_ERROR(aggregates->ApplyTo(events, generation).status());
-  return static_cast<int64_t>(events.size());
+  return ApplyOrSkip(aggregates, events, generation, result);
 }
 
 // Deletes the keys of every generation of `shard` other than `keep`.
@@ -116,8 +164,7 @@ absl::Status Build(redis::RedisClient* redis, RedisAggregates* aggregates,
       std::vector<std::string> batch(
           ids.begin() + i,
           ids.begin() + std::min(ids.size(), i + kCasesPerBatch));
-      ASSIGN_OR_RETURN(int64_t n, Replay(redis, aggregates, shard, batch, gen));
-      result->events += n;
+      RETURN_IF_ERROR(Replay(redis, aggregates, shard, batch, gen, result));
     }
   }
   return absl::OkStatus();

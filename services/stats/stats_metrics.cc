@@ -17,6 +17,7 @@ StatsMetrics::StatsMetrics(prometheus::Registry& registry)
                   .Help("Case events taken from the streams, by outcome: "
                         "applied, duplicate (already applied), error.")
                   .Register(registry)),
+      dead_letters_(registry, "stats"),
       lag_(GaugeFamily(registry, "gridcase_stats_consumer_lag_entries",
                        "Stream entries not yet delivered to the stats group.")
                .Add({})),

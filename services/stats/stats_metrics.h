@@ -1,6 +1,7 @@
 // StatsMetrics: stats' Prometheus series. Labels are bounded (town,
 // department, state), never grid or case.
 //   gridcase_stats_events_total{outcome}  (applied, duplicate, error)
+//   gridcase_events_dead_lettered_total{group="stats", reason}
 //   gridcase_stats_consumer_lag_entries, _pending_entries
 //   gridcase_stats_open_cases{town,state}
 //   gridcase_stats_open_overdue_cases{town}
@@ -17,6 +18,7 @@
 #include <string>
 
 #include "absl/synchronization/mutex.h"
+#include "common/events/quarantine.h"
 #include "prometheus/counter.h"
 #include "prometheus/gauge.h"
 #include "prometheus/registry.h"
@@ -33,6 +35,7 @@ class StatsMetrics final {
   StatsMetrics& operator=(const StatsMetrics&) = delete;
 
   void Events(int applied, int duplicates, int errors);
+  events::DeadLetterMetrics& dead_letters() { return dead_letters_; }
   void SetLag(int64_t lag, int64_t pending);
 
   struct Dashboard {
@@ -51,6 +54,7 @@ class StatsMetrics final {
                const Series& values) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   prometheus::Family<prometheus::Counter>& events_;
+  events::DeadLetterMetrics dead_letters_;
   prometheus::Gauge& lag_;
   prometheus::Gauge& pending_;
   prometheus::Family<prometheus::Gauge>& open_;

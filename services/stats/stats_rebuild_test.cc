@@ -4,20 +4,25 @@
 // second time; `Rebuild` then recomputes everything from the timelines into
 // a new generation, and every aggregate key and field must be equal. A
 // second test rebuilds while events are still arriving and being consumed.
+#include <algorithm>
 #include <map>
 #include <random>
+#include <set>
 #include <thread>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "common/cases/case_keys.h"
 #include "common/clock/clock.h"
 #include "common/events/event_source.h"
 #include "common/redis/redis_pool.h"
+#include "common/status/status_macros.h"
 #include "common/status/status_matchers.h"
 #include "common/testing/redis_server.h"
 #include "gtest/gtest.h"
 #include "prometheus/registry.h"
+#include "services/stats/contributions.h"
 #include "services/stats/history_for_test.h"
 #include "services/stats/rebuild.h"
 #include "services/stats/redis_aggregates.h"
@@ -194,6 +199,144 @@ TEST_F(StatsRebuildTest, RebuildWhileConsumingLosesAndDoublesNothing) {
     if (live[key] != fields) ++differing;
   }
   EXPECT_EQ(differing, 0u) << "of " << quiet.size() << " keys";
+}
+
+// One case whose stored record cannot be read (as an older release left
+// records whose reporter id held \x1f): its events are quarantined, every
+// other event is applied and acknowledged, nothing stays pending, and a
+// rebuild recomputes the case from its timeline.
+TEST_F(StatsRebuildTest, AnUnreadableRecordHoldsBackOnlyItsOwnEvents) {
+  std::vector<GeneratedCase> cases =
+      GenerateHistory({.cases = 200, .seed = 7, .shards = kShards});
+  const GeneratedCase& victim = cases[0];
+  const std::string old_record = absl::StrJoin(
+      {"1", "1", "0", "1", "", "330483101002002", "330483101002", "330483101",
+       "330483", "E0102", "E01", "4", "", "hot", "line", "3", "2026-03-01"},
+      "\x1f");
+  ASSERT_OK(pool_
+                ->Command({"HSET",
+                           absl::StrCat(GenerationPrefix(victim.shard, 1),
+                                        kCasesSuffix),
+                           victim.id, old_record})
+                .status());
+  ASSERT_OK(StoreHistory(pool_.get(), &cases));
+  StartConsumers();
+  Drain();
+  workers_.clear();
+
+  ASSERT_OK_AND_ASSIGN(
+      redis::Reply dead,
+      pool_->Command({"XRANGE", cases::DeadEventsKey(victim.shard), "-", "+"}));
+  ASSERT_EQ(dead.elements().size(), victim.events.size());
+  std::set<std::string> quarantined;
+  for (const redis::Reply& entry : dead.elements()) {
+    std::map<std::string, std::string> f;
+    const auto& kv = entry.elements()[1].elements();
+    for (size_t i = 0; i + 1 < kv.size(); i += 2)
+      f[kv[i].str()] = kv[i + 1].str();
+    EXPECT_EQ(f["group"], "stats");
+    EXPECT_EQ(f["code"], "DATA_LOSS");
+    EXPECT_EQ(f["case"], victim.id);
+    quarantined.insert(f["entry"]);
+  }
+  std::set<std::string> victims;
+  for (const v1::CaseEvent& e : victim.events) victims.insert(e.id());
+  EXPECT_EQ(quarantined, victims);
+  double counted = 0;
+  for (const auto& family : registry_.Collect()) {
+    if (family.name != "gridcase_events_dead_lettered_total") continue;
+    for (const auto& m : family.metric) counted += m.counter.value;
+  }
+  EXPECT_EQ(counted, static_cast<double>(victim.events.size()));
+
+  // Every other case's record is what a rebuild computes; the victim's is
+  // repaired by it.
+  ASSERT_OK_AND_ASSIGN(Snapshot incremental, Dump(pool_.get(), 1));
+  ASSERT_OK_AND_ASSIGN(RebuildResult rebuilt,
+                       Rebuild(pool_.get(), aggregates_.get()));
+  EXPECT_EQ(rebuilt.skipped_entries, 0);
+  EXPECT_EQ(rebuilt.skipped_cases, 0);
+  ASSERT_OK_AND_ASSIGN(Snapshot fresh, Dump(pool_.get(), rebuilt.generation));
+  size_t records = 0;
+  for (int shard = 0; shard < kShards; ++shard) {
+    std::string key = absl::StrCat(shard, "/", kCasesSuffix);
+    for (const auto& [id, record] : fresh[key]) {
+      ++records;
+      if (id == victim.id) {
+        EXPECT_EQ(incremental[key][id], old_record);
+        ASSERT_OK(DecodeRecord(record).status());
+      } else {
+        EXPECT_EQ(incremental[key][id], record) << id;
+      }
+    }
+  }
+  EXPECT_EQ(records, cases.size());
+}
+
+// What the rebuild cannot read it skips, logs and counts; it still
+// finishes: a timeline entry that does not parse, and a case whose record in
+// the new generation is unreadable. A reporter id holding \x1f (which once
+// made every later event of its case fail) is no trouble at all.
+TEST_F(StatsRebuildTest, RebuildSkipsAndCountsWhatItCannotRead) {
+  std::vector<GeneratedCase> cases =
+      GenerateHistory({.cases = 100, .seed = 11, .shards = kShards});
+  GeneratedCase& hotline = cases[1];
+  for (v1::CaseEvent& e : hotline.events) {
+    e.mutable_dimensions()->set_reporter_id("hot\x1fline");
+    e.mutable_dimensions()->set_reporter_kind(v1::REPORTER_KIND_STAFF);
+  }
+  ASSERT_OK(StoreHistory(pool_.get(), &cases));
+  int64_t events = 0;
+  for (const GeneratedCase& c : cases) {
+    events += static_cast<int64_t>(c.events.size());
+  }
+  const GeneratedCase& torn = cases[2];
+  ASSERT_OK(pool_
+                ->Command({"RPUSH", cases::TimelineKey(torn.shard, torn.id),
+                           "not-a-timeline-entry"})
+                .status());
+  // The first rebuild builds generation 2; an older replica left a record
+  // there that this release cannot read.
+  const GeneratedCase& unreadable = cases[3];
+  ASSERT_OK(pool_
+                ->Command({"HSET",
+                           absl::StrCat(GenerationPrefix(unreadable.shard, 2),
+                                        kCasesSuffix),
+                           unreadable.id,
+                           "7\x1f"
+                           "broken"})
+                .status());
+
+  ASSERT_OK_AND_ASSIGN(RebuildResult r,
+                       Rebuild(pool_.get(), aggregates_.get()));
+  EXPECT_EQ(r.generation, 2);
+  EXPECT_EQ(r.cases, 100);
+  EXPECT_EQ(r.skipped_entries, 1);
+  EXPECT_EQ(r.skipped_cases, 1);
+  EXPECT_EQ(r.events, events - static_cast<int64_t>(unreadable.events.size()));
+  auto record = [&](const GeneratedCase& c) -> absl::StatusOr<CaseRecord> {
+    ASSIGN_OR_RETURN(
+        redis::Reply raw,
+        pool_->Command(
+            {"HGET", absl::StrCat(GenerationPrefix(c.shard, 2), kCasesSuffix),
+             c.id}));
+    return DecodeRecord(raw.str());
+  };
+  auto latest = [](const GeneratedCase& c) {
+    int64_t v = 0;
+    for (const v1::CaseEvent& e : c.events) v = std::max(v, e.case_version());
+    return v;
+  };
+  ASSERT_OK_AND_ASSIGN(CaseRecord hot, record(hotline));
+  EXPECT_EQ(hot.dims.reporter_id(), "hot\x1fline");
+  EXPECT_EQ(hot.version, latest(hotline));
+  ASSERT_OK_AND_ASSIGN(CaseRecord rest, record(torn));
+  EXPECT_EQ(rest.version, latest(torn));
+  ASSERT_OK_AND_ASSIGN(auto gens, aggregates_->Generations());
+  for (const auto& [cur, build] : gens) {
+    EXPECT_EQ(cur, 2);
+    EXPECT_EQ(build, 0);
+  }
 }
 
 }  // namespace

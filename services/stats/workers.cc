@@ -75,40 +75,74 @@ void Workers::Start() {
                     {.consumer = options_.consumer,
                      .batch = options_.batch,
                      .block = options_.block,
-                     .claim_idle = options_.claim_idle},
-                    loops_, [this](const auto& entries) { Handle(entries); });
+                     .claim_idle = options_.claim_idle,
+                     .max_deliveries = options_.max_deliveries},
+                    &metrics_->dead_letters(), loops_,
+                    [this](const auto& entries) { return Handle(entries); });
   });
   loops_.Run([this] { GaugeLoop(); });
 }
 
 void Workers::Stop() { loops_.Stop(); }
 
-void Workers::Handle(const std::vector<events::StreamEntry>& entries) {
+std::vector<absl::Status> Workers::Handle(
+    const std::vector<events::StreamEntry>& entries) {
+  std::vector<absl::Status> out(entries.size());
   std::vector<v1::CaseEvent> batch;
-  int corrupt = 0;
-  for (const events::StreamEntry& entry : entries) {
-    absl::StatusOr<v1::CaseEvent> event = events::ToCaseEvent(entry);
+  std::vector<size_t> at;  // index in `entries` of each batch event
+  int failed = 0;
+  for (size_t i = 0; i < entries.size(); ++i) {
+    absl::StatusOr<v1::CaseEvent> event = events::ToCaseEvent(entries[i]);
     if (!event.ok()) {
-      // Never applicable; acknowledged so it does not block the group. A
-      // rebuild from the case records is the recovery.
-      ++corrupt;
-      log::Error("skipping a corrupt stream entry",
-                 {{"id", entry.id}, {"shard", absl::StrCat(entry.shard)}});
+      out[i] = event.status();  // DATA_LOSS: never applicable
+      ++failed;
       continue;
     }
     batch.push_back(*std::move(event));
+    at.push_back(i);
   }
   absl::StatusOr<ApplyResult> result = aggregates_->Apply(batch);
-  if (!result.ok()) {
-    // Left pending: claimed again after claim_idle, here or elsewhere.
-    metrics_->Events(0, 0, static_cast<int>(batch.size()) + corrupt);
-    log::Warn("applying events failed; will retry",
-              {{"events", absl::StrCat(batch.size())},
-               {"error", std::string(result.status().message())}});
-    return;
+  if (result.ok()) {
+    metrics_->Events(result->applied, result->duplicates, failed);
+    return out;
   }
-  metrics_->Events(result->applied, result->duplicates, corrupt);
-  (void)events_->Ack(entries);
+  if (events::Classify(result.status()) == events::Failure::kTransient) {
+    // Redis is down or busy: everything waits for the next claim.
+    log::Warn("applying events failed; will retry",
+              {{"events", batch.size()},
+               {"error", std::string(result.status().message())}});
+    for (size_t i : at) out[i] = result.status();
+    metrics_->Events(0, 0, static_cast<int>(entries.size()));
+    return out;
+  }
+  // One bad event fails the whole batch: apply them one at a time, so that
+  // only the bad one is held back. What the batch applied before failing
+  // counts as duplicates now.
+  int applied = 0;
+  int duplicates = 0;
+  for (size_t k = 0; k < batch.size(); ++k) {
+    absl::StatusOr<ApplyResult> one = aggregates_->Apply({batch[k]});
+    if (one.ok()) {
+      applied += one->applied;
+      duplicates += one->duplicates;
+      continue;
+    }
+    log::Warn("applying an event failed",
+              {{"id", batch[k].id()},
+               {"case_id", batch[k].case_id()},
+               {"error", std::string(one.status().message())}});
+    out[at[k]] = one.status();
+    ++failed;
+    if (events::Classify(one.status()) == events::Failure::kTransient) {
+      for (size_t rest = k + 1; rest < batch.size(); ++rest) {
+        out[at[rest]] = one.status();
+        ++failed;
+      }
+      break;
+    }
+  }
+  metrics_->Events(applied, duplicates, failed);
+  return out;
 }
 
 void Workers::GaugeLoop() {

@@ -1,8 +1,10 @@
 // Workers: stats' background threads. The consumer reads every shard stream
-// through the "stats" consumer group, applies each batch exactly once
-// (RedisAggregates::Apply) and acknowledges it; a failed batch stays
-// pending and is claimed again after `claim_idle`. The gauge loop refreshes
-// the dashboard gauges and the consumer backlog.
+// through the "stats" consumer group and applies each batch exactly once
+// (RedisAggregates::Apply). When a batch fails for any reason but an outage,
+// its events are applied one by one, so one bad event holds back only
+// itself: the others are acknowledged, and the bad one is retried or
+// quarantined (common/events/quarantine.h). The gauge loop refreshes the
+// dashboard gauges and the consumer backlog.
 #ifndef GRIDCASE_SERVICES_STATS_WORKERS_H_
 #define GRIDCASE_SERVICES_STATS_WORKERS_H_
 
@@ -26,6 +28,7 @@ struct WorkerOptions {
   absl::Duration block = absl::Seconds(1);
   absl::Duration claim_idle = absl::Seconds(30);
   absl::Duration gauge_interval = absl::Seconds(15);
+  int max_deliveries = 10;  // see events::QuarantineOptions
 };
 
 // The dashboard gauges as of `now`.
@@ -45,7 +48,9 @@ class Workers {
 
  private:
   void GaugeLoop();
-  void Handle(const std::vector<events::StreamEntry>& entries);
+  // One status per entry (OK: applied or already applied).
+  std::vector<absl::Status> Handle(
+      const std::vector<events::StreamEntry>& entries);
 
   RedisAggregates* aggregates_;
   events::EventSource* events_;

@@ -165,9 +165,7 @@ int Watch(const Invocation& in, v1::IntakeService::Stub* stub,
     ++seen;
     const v1::CaseEvent& e = message.event();
     if (in.Has("json")) {
-      std::string line;
-      (void)google::protobuf::util::MessageToJsonString(message, &line);
-      std::printf("%s\n", line.c_str());
+      PrintJson(message, /*one_line=*/true);
     } else {
       std::printf(
           "%s  %s  %-20s %s\n", e.id().c_str(), e.case_id().c_str(),

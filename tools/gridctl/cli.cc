@@ -156,7 +156,7 @@ std::unique_ptr<grpc::ClientContext> Context(const Invocation& in) {
     absl::Status s = AttachActor(actor, context.get());
     if (!s.ok()) {
       std::fprintf(stderr, "error: --actor: %s\n",
-                   std::string(s.message()).c_str());
+                   std::string(s.message().data(), s.message().size()).c_str());
       std::exit(2);
     }
   }
@@ -189,13 +189,20 @@ std::string Pad(const std::string& s, int width) {
   return columns >= width ? s : s + std::string(width - columns, ' ');
 }
 
-void PrintJson(const google::protobuf::Message& m) {
+void PrintJson(const google::protobuf::Message& m, bool one_line) {
   std::string out;
   google::protobuf::util::JsonPrintOptions options;
-  options.add_whitespace = true;
+  options.add_whitespace = !one_line;
   options.preserve_proto_field_names = true;
-  (void)google::protobuf::util::MessageToJsonString(m, &out, options);
-  std::printf("%s", out.c_str());
+  auto s = google::protobuf::util::MessageToJsonString(m, &out, options);
+  if (!s.ok()) {
+    // Nothing half-printed: the answer holds a value JSON cannot carry
+    // (e.g. a timestamp out of range), so say so and fail.
+    std::fprintf(stderr, "gridctl: the answer cannot be printed as JSON: %s\n",
+                 std::string(s.message().data(), s.message().size()).c_str());
+    std::exit(1);
+  }
+  std::printf(one_line ? "%s\n" : "%s", out.c_str());
 }
 
 }  // namespace gridcase::gridctl

@@ -70,7 +70,9 @@ int Columns(const std::string& s);
 std::string Pad(const std::string& s, int width);
 
 // Prints `m` as indented JSON with proto field names (for --json).
-void PrintJson(const google::protobuf::Message& m);
+// Prints `m` as JSON (proto field names; one line if `one_line`), or, if it
+// cannot be converted, says why on stderr and exits 1 with nothing printed.
+void PrintJson(const google::protobuf::Message& m, bool one_line = false);
 
 }  // namespace gridcase::gridctl
 

@@ -1,4 +1,4 @@
-#include "services/dispatch/deadlines.h"
+#include "common/cases/deadlines.h"
 
 #include <algorithm>
 #include <cmath>
@@ -10,7 +10,7 @@
 #include "common/status/status_macros.h"
 #include "google/protobuf/util/time_util.h"
 
-namespace gridcase::dispatch {
+namespace gridcase::cases {
 namespace {
 
 using google::protobuf::util::TimeUtil;
@@ -161,4 +161,4 @@ absl::StatusOr<absl::Time> Extend(const v1::StageDeadline& d,
   return calendar::Deadline(FromTimestamp(d.effective_deadline()), l, cal);
 }
 
-}  // namespace gridcase::dispatch
+}  // namespace gridcase::cases

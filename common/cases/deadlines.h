@@ -2,15 +2,15 @@
 // completing it, pausing it while the case is SUSPENDED, moving it by the
 // suspended working time on resume, and extending it. Pure functions over the
 // Case message; the caller supplies `now` and the calendar.
-#ifndef GRIDCASE_SERVICES_DISPATCH_DEADLINES_H_
-#define GRIDCASE_SERVICES_DISPATCH_DEADLINES_H_
+#ifndef GRIDCASE_COMMON_CASES_DEADLINES_H_
+#define GRIDCASE_COMMON_CASES_DEADLINES_H_
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "common/calendar/calendar.h"
 #include "gridcase/v1/common.pb.h"
 
-namespace gridcase::dispatch {
+namespace gridcase::cases {
 
 // Appends attempt n+1 of `stage`, started at `now`: original and effective
 // deadline = now + limit on the calendar; warn_at = the instant `warn_share`
@@ -48,6 +48,6 @@ absl::StatusOr<absl::Time> Extend(const v1::StageDeadline& d,
                                   const v1::TimeLimit& extra,
                                   const calendar::WorkingCalendar& cal);
 
-}  // namespace gridcase::dispatch
+}  // namespace gridcase::cases
 
-#endif  // GRIDCASE_SERVICES_DISPATCH_DEADLINES_H_
+#endif  // GRIDCASE_COMMON_CASES_DEADLINES_H_

@@ -1,0 +1,40 @@
+// RedisRateLimiter: the RateLimiter shared by every replica of a service.
+// Each bucket is one Redis key (limit_keys.h) holding the GCRA state (the
+// generic cell rate algorithm: the bucket's theoretical arrival time), and
+// each charge is one Lua script on that key, so replicas cannot race. The
+// key expires once the bucket is full again, so idle callers cost nothing.
+//
+// "Now" comes from the injected clock: replicas' clocks must agree (NTP);
+// a replica whose clock runs d ahead lets through about d × rate extra
+// calls. Tests drive a FakeClock.
+#ifndef GRIDCASE_COMMON_LIMITS_REDIS_RATE_LIMITER_H_
+#define GRIDCASE_COMMON_LIMITS_REDIS_RATE_LIMITER_H_
+
+#include <string>
+
+#include "common/clock/clock.h"
+#include "common/limits/rate_limiter.h"
+#include "common/redis/redis_client.h"
+
+namespace gridcase::limits {
+
+class RedisRateLimiter final : public RateLimiter {
+ public:
+  // `scope` keeps one service's buckets apart from another's ("intake"):
+  // each service has its own limits.
+  RedisRateLimiter(redis::RedisClient* redis, const Clock* clock,
+                   std::string scope)
+      : redis_(redis), clock_(clock), scope_(std::move(scope)) {}
+
+  absl::StatusOr<RateDecision> Charge(absl::string_view bucket,
+                                      const Rate& rate) override;
+
+ private:
+  redis::RedisClient* redis_;
+  const Clock* clock_;
+  const std::string scope_;
+};
+
+}  // namespace gridcase::limits
+
+#endif  // GRIDCASE_COMMON_LIMITS_REDIS_RATE_LIMITER_H_

@@ -1,0 +1,79 @@
+#include "services/intake/report_quota.h"
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
+#include "common/cases/case_keys.h"
+#include "common/limits/limit_keys.h"
+#include "common/redis/script.h"
+#include "common/status/retry_delay.h"
+#include "common/status/status_macros.h"
+
+namespace gridcase::intake {
+namespace {
+
+// Long enough to outlive the local date in any zone.
+constexpr absl::Duration kCountTtl = absl::Hours(48);
+
+// KEYS: 1 the (reporter, date) counter. ARGV: 1 ttl s. Returns the count.
+const redis::Script& AddScript() {
+  static const auto* script = new redis::Script("intake_quota_add", R"lua(
+local n = redis.call('INCR', KEYS[1])
+if n == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+return n
+)lua");
+  return *script;
+}
+
+}  // namespace
+
+absl::StatusOr<int64_t> RedisReportQuota::Used(const std::string& reporter_id,
+                                               const std::string& date) {
+  ASSIGN_OR_RETURN(
+      redis::Reply reply,
+      redis_->Command({"GET", limits::ReportQuotaKey(reporter_id, date)}));
+  if (reply.is_nil()) return 0;
+  int64_t used = 0;
+  if (!absl::SimpleAtoi(reply.str(), &used)) {
+    return absl::InternalError(
+        absl::StrCat("report quota: bad count ", reply.DebugString()));
+  }
+  return used;
+}
+
+absl::Status RedisReportQuota::Add(const std::string& reporter_id,
+                                   const std::string& date) {
+  return redis_
+      ->Eval(AddScript(), {limits::ReportQuotaKey(reporter_id, date)},
+             {absl::StrCat(absl::ToInt64Seconds(kCountTtl))})
+      .status();
+}
+
+absl::StatusOr<bool> RedisReportQuota::Acknowledged(int shard,
+                                                    const std::string& scope) {
+  ASSIGN_OR_RETURN(
+      redis::Reply reply,
+      redis_->Command({"EXISTS", cases::IdempotencyKey(shard, scope)}));
+  return reply.integer() > 0;
+}
+
+absl::Status CheckReportQuota(ReportQuota& quota, int64_t per_day,
+                              const NewReport& report, absl::TimeZone zone) {
+  ASSIGN_OR_RETURN(int64_t used, quota.Used(report.reporter_id, report.date));
+  if (used < per_day) return absl::OkStatus();
+  ASSIGN_OR_RETURN(bool replay,
+                   quota.Acknowledged(report.shard, report.idempotency_scope));
+  if (replay) return absl::OkStatus();
+  absl::CivilDay today = absl::ToCivilDay(report.now, zone);
+  absl::Duration wait = absl::FromCivil(today + 1, zone) - report.now;
+  return WithRetryDelay(
+      absl::ResourceExhaustedError(absl::StrCat(
+          "report quota: reporter ", report.reporter_id, " has made ", used,
+          " new reports on ", absl::FormatCivilTime(today), " (", zone.name(),
+          "); the quota is ", per_day, " a day; retry after ",
+          absl::ToInt64Milliseconds(absl::Ceil(wait, absl::Milliseconds(1))),
+          " ms")),
+      wait);
+}
+
+}  // namespace gridcase::intake
