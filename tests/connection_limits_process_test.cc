@@ -130,7 +130,7 @@ absl::StatusOr<std::string> Health(const std::shared_ptr<grpc::Channel>& c,
   return server::CheckHealth(c, {.wait = wait});
 }
 
-class LimitsProcessTest : public ::testing::Test {
+class ConnectionLimitsProcessTest : public ::testing::Test {
  protected:
   void SetUp() override { ASSERT_OK_AND_ASSIGN(redis_, RedisServer::Start()); }
 
@@ -148,7 +148,7 @@ class LimitsProcessTest : public ::testing::Test {
   std::unique_ptr<ServiceProcess> registry_;
 };
 
-TEST_F(LimitsProcessTest, IdleConnectionsAreClosedAfterTheIdleLimit) {
+TEST_F(ConnectionLimitsProcessTest, IdleConnectionsAreClosedAfterTheIdleLimit) {
   StartRegistry({"--grpc_max_connection_idle=1s"});
   ASSERT_THAT(Health(registry_->NewChannel(), absl::Seconds(10)),
               IsOkAndHolds(std::string("SERVING")));
@@ -171,7 +171,7 @@ TEST_F(LimitsProcessTest, IdleConnectionsAreClosedAfterTheIdleLimit) {
               IsOkAndHolds(std::string("SERVING")));
 }
 
-TEST_F(LimitsProcessTest, ConnectionsBeyondTheCapAreRefusedUntilOnesClose) {
+TEST_F(ConnectionLimitsProcessTest, ConnectionsBeyondTheCapAreRefusedUntilOnesClose) {
   StartRegistry({"--grpc_max_connections=10"});
   std::vector<std::shared_ptr<grpc::Channel>> channels;
   for (int i = 0; i < 10; ++i) {
@@ -196,7 +196,7 @@ TEST_F(LimitsProcessTest, ConnectionsBeyondTheCapAreRefusedUntilOnesClose) {
 // gRPC 1.51's own listener stops accepting for good once accept() fails
 // with EMFILE (grpc/grpc#20418): the registry, limited to 400 descriptors,
 // gets 600 connections, they all close, and it must accept again.
-TEST_F(LimitsProcessTest, RunningOutOfDescriptorsDoesNotStopTheListener) {
+TEST_F(ConnectionLimitsProcessTest, RunningOutOfDescriptorsDoesNotStopTheListener) {
   StartRegistry({"--grpc_max_connections=64", "--grpc_handshake_timeout=60s"},
                 /*max_open_files=*/400);
   ASSERT_THAT(Health(registry_->NewChannel(), absl::Seconds(10)),
@@ -217,7 +217,7 @@ TEST_F(LimitsProcessTest, RunningOutOfDescriptorsDoesNotStopTheListener) {
 // Issue #16: eight 60 MB ImportGrids without a token, each refused only
 // after it was read, took the registry from 20 MB to a 334 MB peak. The
 // caller is now checked before the body is read.
-TEST_F(LimitsProcessTest, CallersWhoMayNotImportCannotMakeTheRegistryHoldMB) {
+TEST_F(ConnectionLimitsProcessTest, CallersWhoMayNotImportCannotMakeTheRegistryHoldMB) {
   StartRegistry({});
   ASSERT_THAT(Health(registry_->NewChannel(), absl::Seconds(10)),
               IsOkAndHolds(std::string("SERVING")));
@@ -276,7 +276,7 @@ TEST_F(LimitsProcessTest, CallersWhoMayNotImportCannotMakeTheRegistryHoldMB) {
 
 // A GeoJSON file above the 4 MiB message limit imports with gridctl, which
 // streams it in chunks (UploadGrids).
-TEST_F(LimitsProcessTest, GridctlImportsAFileAboveTheMessageLimit) {
+TEST_F(ConnectionLimitsProcessTest, GridctlImportsAFileAboveTheMessageLimit) {
   StartRegistry({});
   nlohmann::json grids = nlohmann::json::parse(
       ReadFile(std::string(GRIDCASE_SOURCE_DIR) +
