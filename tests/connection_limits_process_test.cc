@@ -171,7 +171,8 @@ TEST_F(ConnectionLimitsProcessTest, IdleConnectionsAreClosedAfterTheIdleLimit) {
               IsOkAndHolds(std::string("SERVING")));
 }
 
-TEST_F(ConnectionLimitsProcessTest, ConnectionsBeyondTheCapAreRefusedUntilOnesClose) {
+TEST_F(ConnectionLimitsProcessTest,
+       ConnectionsBeyondTheCapAreRefusedUntilOnesClose) {
   StartRegistry({"--grpc_max_connections=10"});
   std::vector<std::shared_ptr<grpc::Channel>> channels;
   for (int i = 0; i < 10; ++i) {
@@ -196,7 +197,8 @@ TEST_F(ConnectionLimitsProcessTest, ConnectionsBeyondTheCapAreRefusedUntilOnesCl
 // gRPC 1.51's own listener stops accepting for good once accept() fails
 // with EMFILE (grpc/grpc#20418): the registry, limited to 400 descriptors,
 // gets 600 connections, they all close, and it must accept again.
-TEST_F(ConnectionLimitsProcessTest, RunningOutOfDescriptorsDoesNotStopTheListener) {
+TEST_F(ConnectionLimitsProcessTest,
+       RunningOutOfDescriptorsDoesNotStopTheListener) {
   StartRegistry({"--grpc_max_connections=64", "--grpc_handshake_timeout=60s"},
                 /*max_open_files=*/400);
   ASSERT_THAT(Health(registry_->NewChannel(), absl::Seconds(10)),
@@ -217,7 +219,8 @@ TEST_F(ConnectionLimitsProcessTest, RunningOutOfDescriptorsDoesNotStopTheListene
 // Issue #16: eight 60 MB ImportGrids without a token, each refused only
 // after it was read, took the registry from 20 MB to a 334 MB peak. The
 // caller is now checked before the body is read.
-TEST_F(ConnectionLimitsProcessTest, CallersWhoMayNotImportCannotMakeTheRegistryHoldMB) {
+TEST_F(ConnectionLimitsProcessTest,
+       CallersWhoMayNotImportCannotMakeTheRegistryHoldMB) {
   StartRegistry({});
   ASSERT_THAT(Health(registry_->NewChannel(), absl::Seconds(10)),
               IsOkAndHolds(std::string("SERVING")));

@@ -501,6 +501,43 @@ TEST_F(IntakeProcessTest, WatchesBeyondTheCallersLimitAreResourceExhausted) {
   EXPECT_TRUE(other.AwaitMessages(1, absl::Seconds(10)));
 }
 
+TEST_F(IntakeProcessTest, WatchesBeyondTheReplicasLimitAreResourceExhausted) {
+  StartIntake({"--watch_max_streams=3"});
+  auto request = [](const std::string& reporter) {
+    v1::WatchCasesRequest r;
+    r.set_reporter_id(reporter);
+    return r;
+  };
+  std::vector<std::unique_ptr<WatchStream>> open;
+  for (int i = 0; i < 3; ++i) {
+    std::string subject = absl::StrCat("wx-", i);
+    open.push_back(std::make_unique<WatchStream>(
+        stub_.get(), absl::StrCat("subject=", subject, "; roles=citizen"),
+        request(subject)));
+    ASSERT_TRUE(open.back()->AwaitMessages(1, absl::Seconds(10)));
+  }
+  WatchStream fourth(stub_.get(), "subject=wx-3; roles=citizen",
+                     request("wx-3"));
+  std::optional<grpc::Status> refused = fourth.Finished(absl::Seconds(10));
+  ASSERT_TRUE(refused.has_value()) << "the fourth stream is still open";
+  EXPECT_EQ(refused->error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_THAT(refused->error_message(), HasSubstr("watch_max_streams = 3"));
+  // A stream that ends frees its place, once the server notices the
+  // cancellation (within a second): a new stream is admitted within 10 s.
+  open.pop_back();
+  bool admitted = false;
+  for (absl::Time until = absl::Now() + absl::Seconds(10);
+       !admitted && absl::Now() < until;) {
+    WatchStream again(stub_.get(), "subject=wx-3; roles=citizen",
+                      request("wx-3"));
+    admitted = again.AwaitMessages(1, absl::Seconds(10));
+    if (!admitted) absl::SleepFor(absl::Milliseconds(200));
+  }
+  EXPECT_TRUE(admitted);
+  // Reports and reads still answer.
+  ASSERT_OK(Report(Good("with-watchers")));
+}
+
 // Readiness pings Redis on a connection of its own: with every pooled
 // connection stuck (writes paused in Redis), health stays SERVING.
 TEST_F(IntakeProcessTest, HealthDoesNotWaitForAPoolSlot) {

@@ -14,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
+#include "common/redis/redis_pool.h"
 #include "common/server/health_client.h"
 #include "common/server/server.h"
 #include "common/status/status_matchers.h"
@@ -159,6 +160,31 @@ TEST_F(ServicesProcessTest, HealthFlipsWhenRedisStopsAndReturns) {
   EXPECT_THAT(AwaitHealth(channel, "SERVING"), IsOkAndHolds("SERVING"))
       << svc->Stderr();
   EXPECT_THAT(svc->Stderr(), HasSubstr("health: NOT_SERVING"));
+}
+
+// Issue #16: with Redis at maxmemory (noeviction) every write fails, yet
+// Redis still answers PING; readiness reports the service NOT_SERVING until
+// memory is freed.
+TEST_F(ServicesProcessTest, HealthIsNotServingWhileRedisIsFull) {
+  ASSERT_OK_AND_ASSIGN(auto svc, Run(kBinaries[0]));
+  auto channel = svc->NewChannel();
+  ASSERT_THAT(AwaitHealth(channel, "SERVING"), IsOkAndHolds("SERVING"));
+  ASSERT_OK_AND_ASSIGN(
+      auto admin, redis::RedisPool::Create({.address = redis_->address()}));
+  ASSERT_OK(admin->Command({"CONFIG", "SET", "maxmemory-policy", "noeviction"})
+                .status());
+  ASSERT_OK(admin->Command({"CONFIG", "SET", "maxmemory", "1"}).status());
+  EXPECT_THAT(AwaitHealth(channel, "NOT_SERVING"), IsOkAndHolds("NOT_SERVING"))
+      << svc->Stderr();
+  EXPECT_THAT(HealthOf(channel, kBinaries[0].service),
+              IsOkAndHolds("NOT_SERVING"));
+  // Liveness stays SERVING: a restart would not free Redis' memory.
+  EXPECT_THAT(HealthOf(channel, server::kLivenessService),
+              IsOkAndHolds("SERVING"));
+  ASSERT_OK(admin->Command({"CONFIG", "SET", "maxmemory", "0"}).status());
+  EXPECT_THAT(AwaitHealth(channel, "SERVING"), IsOkAndHolds("SERVING"))
+      << svc->Stderr();
+  EXPECT_THAT(svc->Stderr(), HasSubstr("storage is full"));
 }
 
 TEST_F(ServicesProcessTest, SigtermDrainsWithinTheDeadlineAndExitsZero) {

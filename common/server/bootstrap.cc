@@ -15,6 +15,7 @@
 #include "common/auth/call_gate.h"
 #include "common/config/env_flags.h"
 #include "common/log/log.h"
+#include "common/redis/memory.h"
 #include "common/server/rate_limit_flags.h"
 #include "common/server/security_flags.h"
 #include "common/server/signals.h"
@@ -170,7 +171,9 @@ Bootstrap Bootstrap::FromFlags(int argc, char** argv,
   absl::StatusOr<Security> security = SecurityFromFlags(service_name);
   if (!security.ok()) config::DieWithConfigError(program, security.status());
   boot.authenticator_ = std::move(security->authenticator);
-  // Callers are checked before their requests are read (issue #16).
+  // Callers are checked before their requests are read (issue #16). The
+  // gate uses the authenticator before the rate-limit wrapper below (which
+  // then owns it), so a call is charged once, by its handler's ServeAs.
   boot.options_.call_gate =
       std::make_shared<auth::CallGate>(boot.authenticator_.get());
   boot.outbound_ = std::move(security->outbound);
@@ -226,8 +229,9 @@ int Bootstrap::Serve(std::vector<ServiceBinding> services) {
   // slot under load would report a healthy process NOT_SERVING (issue #16).
   std::shared_ptr<redis::RedisPool> health_redis =
       DedicatedRedis(pool_options_.command_timeout);
+  // A full Redis (OOM under noeviction) refuses every write: not ready.
   HealthProbe probe = [health_redis, checks = readiness_checks_] {
-    RETURN_IF_ERROR(health_redis->Command({"PING"}).status());
+    RETURN_IF_ERROR(redis::CheckNotFull(*health_redis));
     for (const HealthProbe& check : checks) RETURN_IF_ERROR(check());
     return absl::OkStatus();
   };

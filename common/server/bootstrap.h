@@ -62,9 +62,10 @@ class Bootstrap final {
   ServerOptions& mutable_options() { return options_; }
 
   // Adds a condition to readiness: health is SERVING only while Redis
-  // answers PING and every such check returns OK (its message is logged).
-  // The PING goes over a connection of its own, so a busy pool never makes
-  // a healthy process report NOT_SERVING.
+  // answers INFO memory, is not full (redis/memory.h: it would refuse every
+  // write), and every such check returns OK (its message is logged). The
+  // probe uses a Redis connection of its own, so a busy pool never makes a
+  // healthy process report NOT_SERVING.
   void AddReadinessCheck(HealthProbe check) {
     readiness_checks_.push_back(std::move(check));
   }

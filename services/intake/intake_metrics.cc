@@ -42,7 +42,6 @@ IntakeMetrics::IntakeMetrics(prometheus::Registry& r)
                                prometheus::Histogram::BucketBoundaries{
                                    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
                                    0.25, 0.5, 1, 2.5})),
-      limits_(r),
       watch_streams_(prometheus::BuildGauge()
                          .Name("gridcase_intake_watch_streams")
                          .Help("WatchCases streams open in this process.")
@@ -69,7 +68,8 @@ IntakeMetrics::IntakeMetrics(prometheus::Registry& r)
                              .Help("Failed reads of the per-shard event "
                                    "readers behind WatchCases (retried).")
                              .Register(r)
-                             .Add({})) {
+                             .Add({})),
+      limits_(r) {
   auto& reports = prometheus::BuildCounter()
                       .Name("gridcase_intake_reports_total")
                       .Help(

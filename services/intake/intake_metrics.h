@@ -56,13 +56,13 @@ class IntakeMetrics final {
   std::map<std::string, prometheus::Counter*> rejections_;
   prometheus::Counter& replays_;
   prometheus::Histogram& report_seconds_;
-  const limits::LimitMetrics limits_;
   prometheus::Gauge& watch_streams_;
   prometheus::Family<prometheus::Counter>& watch_refused_;
   prometheus::Counter& watch_refused_total_;
   prometheus::Counter& watch_refused_caller_;
   prometheus::Counter& watch_overflows_;
   prometheus::Counter& watch_read_errors_;
+  const limits::LimitMetrics limits_;
 };
 
 }  // namespace gridcase::intake

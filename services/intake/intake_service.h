@@ -15,8 +15,8 @@
 #include "gridcase/v1/intake.grpc.pb.h"
 #include "services/intake/case_store.h"
 #include "services/intake/intake_metrics.h"
-#include "services/intake/watch_hub.h"
 #include "services/intake/report_quota.h"
+#include "services/intake/watch_hub.h"
 
 namespace gridcase::intake {
 

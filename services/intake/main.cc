@@ -13,8 +13,8 @@
 #include "services/intake/case_store.h"
 #include "services/intake/intake_metrics.h"
 #include "services/intake/intake_service.h"
-#include "services/intake/watch_hub.h"
 #include "services/intake/report_quota.h"
+#include "services/intake/watch_hub.h"
 
 ABSL_DECLARE_FLAG(absl::Duration, redis_timeout);  // common/server
 
@@ -38,14 +38,6 @@ ABSL_FLAG(absl::Duration, redis_wait_timeout, absl::Milliseconds(500),
 ABSL_FLAG(int32_t, shards, 16,
           "Number of case shards ({s:0} .. {s:N-1}). Fixed for the life of a "
           "deployment: every service must use the same value.");
-ABSL_FLAG(double, warn_share, 0.8,
-          "Share of a new report's REGISTER limit after which its light turns "
-          "yellow (0 < x < 1); use the same value as gridcase-dispatch's "
-          "--warn_share.");
-ABSL_FLAG(int32_t, report_quota_per_day, 50,
-          "New reports a member of the public (a citizen, a channel's end "
-          "user) may make per local date; grid managers and other staff are "
-          "not counted, replays never. 0 disables.");
 ABSL_FLAG(int32_t, watch_max_streams, 2048,
           "Most WatchCases streams this process serves at once; more are "
           "refused RESOURCE_EXHAUSTED.");
@@ -56,6 +48,14 @@ ABSL_FLAG(int32_t, watch_buffer_events, 1000,
           "Events a WatchCases stream may have queued for a slow client; a "
           "stream further behind is ended ABORTED and the client resumes "
           "with its last resume_token.");
+ABSL_FLAG(double, warn_share, 0.8,
+          "Share of a new report's REGISTER limit after which its light turns "
+          "yellow (0 < x < 1); use the same value as gridcase-dispatch's "
+          "--warn_share.");
+ABSL_FLAG(int32_t, report_quota_per_day, 50,
+          "New reports a member of the public (a citizen, a channel's end "
+          "user) may make per local date; grid managers and other staff are "
+          "not counted, replays never. 0 disables.");
 
 int main(int argc, char** argv) {
   auto boot = gridcase::server::Bootstrap::FromFlags(
