@@ -576,6 +576,35 @@ TEST_F(IntakeProcessTest, HealthDoesNotWaitForAPoolSlot) {
   EXPECT_GE(answers.size(), 5u);
 }
 
+// --grpc_max_concurrent_streams bounds the calls in flight on one
+// connection (HTTP/2 MAX_CONCURRENT_STREAMS): with 2, a third WatchCases
+// stream on the same connection waits in the client until one of the first
+// two ends, instead of taking another server thread.
+TEST_F(IntakeProcessTest, StreamsBeyondAConnectionsLimitWaitForOneToEnd) {
+  StartIntake({"--grpc_max_concurrent_streams=2"});
+  grpc::ChannelArguments args;
+  args.SetInt("gridcase.test.channel", 1);  // a connection of its own
+  auto stub = v1::IntakeService::NewStub(grpc::CreateCustomChannel(
+      intake_->target(), grpc::InsecureChannelCredentials(), args));
+  auto watch = [&](const std::string& subject) {
+    v1::WatchCasesRequest request;
+    request.set_reporter_id(subject);
+    return std::make_unique<WatchStream>(
+        stub.get(), absl::StrCat("subject=", subject, "; roles=citizen"),
+        request);
+  };
+  std::unique_ptr<WatchStream> first = watch("wx-1");
+  std::unique_ptr<WatchStream> second = watch("wx-2");
+  ASSERT_TRUE(first->AwaitMessages(1, absl::Seconds(10)));
+  ASSERT_TRUE(second->AwaitMessages(1, absl::Seconds(10)));
+  std::unique_ptr<WatchStream> third = watch("wx-3");
+  // Not sent while two streams are open (a stream that started answers
+  // within milliseconds, as the first two did).
+  EXPECT_FALSE(third->AwaitMessages(1, absl::Seconds(2)));
+  first.reset();  // cancels the first stream
+  EXPECT_TRUE(third->AwaitMessages(1, absl::Seconds(10)));
+}
+
 TEST_F(IntakeProcessTest, RegistryDownIsUnavailableQuickly) {
   ASSERT_OK(Report(Good("warm-up")));  // categories and calendar cached
   ASSERT_OK(registry_->process().Signal(SIGKILL));
