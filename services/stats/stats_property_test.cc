@@ -454,7 +454,9 @@ TEST_F(StatsPropertyTest, QueriesAnswerFromTheBruteForceNumbers) {
                      absl::CivilDay(2026, 3, 31));
     EXPECT_EQ(e.ratio().numerator(), c[C::kClosedOnTime]) << e.key();
     EXPECT_EQ(e.ratio().denominator(), c[C::kDueToClose]) << e.key();
-    if (i > 0) EXPECT_GE(r.entries(i - 1).value(), e.value());
+    if (i > 0) {
+      EXPECT_GE(r.entries(i - 1).value(), e.value());
+    }
   }
 
   v1::TrendRequest trend;
