@@ -57,9 +57,25 @@ using CvFn = void (*)(absl::CondVar*, absl::Mutex*);
 using CvTimeoutFn = bool (*)(absl::CondVar*, absl::Mutex*, absl::Duration);
 using CvDeadlineFn = bool (*)(absl::CondVar*, absl::Mutex*, absl::Time);
 
+// The library's functions call each other through the PLT too (for
+// example LockWhenWithTimeout calls LockWhenWithDeadline): only the
+// outermost call on a thread is annotated.
+thread_local int nesting = 0;
+class Outermost {
+ public:
+  Outermost() : outer_(nesting++ == 0) {}
+  ~Outermost() { --nesting; }
+  explicit operator bool() const { return outer_; }
+
+ private:
+  bool outer_;
+};
+
 // A call that releases `mu` and holds it again on return (waits).
 template <typename F>
 auto Released(absl::Mutex* mu, unsigned flags, F call) {
+  Outermost outer;
+  if (!outer) return call();
   __tsan_mutex_pre_unlock(mu, flags);
   __tsan_mutex_post_unlock(mu, flags);
   auto result = call();
@@ -71,6 +87,8 @@ auto Released(absl::Mutex* mu, unsigned flags, F call) {
 // A call that returns with `mu` held.
 template <typename F>
 auto Acquired(absl::Mutex* mu, unsigned flags, F call) {
+  Outermost outer;
+  if (!outer) return call();
   __tsan_mutex_pre_lock(mu, flags);
   auto result = call();
   __tsan_mutex_post_lock(mu, flags, 0);
@@ -103,6 +121,8 @@ void Mutex::ReaderLock() {
 
 bool Mutex::TryLock() {
   GRIDCASE_REAL(MuBoolFn, "5Mutex7TryLockEv");
+  Outermost outer;
+  if (!outer) return real(this);
   __tsan_mutex_pre_lock(this, kTry);
   bool locked = real(this);
   __tsan_mutex_post_lock(this, kTry | (locked ? 0 : kTryFailed), 0);
@@ -111,6 +131,8 @@ bool Mutex::TryLock() {
 
 bool Mutex::ReaderTryLock() {
   GRIDCASE_REAL(MuBoolFn, "5Mutex13ReaderTryLockEv");
+  Outermost outer;
+  if (!outer) return real(this);
   __tsan_mutex_pre_lock(this, kRead | kTry);
   bool locked = real(this);
   __tsan_mutex_post_lock(this, kRead | kTry | (locked ? 0 : kTryFailed), 0);
@@ -119,6 +141,8 @@ bool Mutex::ReaderTryLock() {
 
 void Mutex::Unlock() {
   GRIDCASE_REAL(MuFn, "5Mutex6UnlockEv");
+  Outermost outer;
+  if (!outer) return real(this);
   __tsan_mutex_pre_unlock(this, 0);
   real(this);
   __tsan_mutex_post_unlock(this, 0);
@@ -126,6 +150,8 @@ void Mutex::Unlock() {
 
 void Mutex::ReaderUnlock() {
   GRIDCASE_REAL(MuFn, "5Mutex12ReaderUnlockEv");
+  Outermost outer;
+  if (!outer) return real(this);
   __tsan_mutex_pre_unlock(this, kRead);
   real(this);
   __tsan_mutex_post_unlock(this, kRead);
