@@ -61,6 +61,9 @@ endfunction()
 # gridcase_sanitize_test(<test> <target>): a test added with add_test() that
 # runs only <target> in its own process; it joins the sanitizer runs.
 function(gridcase_sanitize_test test target)
+  if(NOT GRIDCASE_SANITIZE)
+    return()
+  endif()
   set_property(TEST ${test} APPEND PROPERTY LABELS sanitize)
   set_property(GLOBAL APPEND PROPERTY GRIDCASE_SANITIZE_TESTS ${target})
   if(TARGET gridcase_tsan_absl)
