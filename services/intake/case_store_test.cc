@@ -125,11 +125,14 @@ TEST(CaseStoreWaitTest, ARetryIsAcknowledgedOnlyOnceTheReplicaHoldsTheCase) {
   ASSERT_OK_AND_ASSIGN(auto replica, RedisServer::StartReplicaOf(*primary));
   RedisCaseStore::Options options{
       .shards = kShards,
-      .wait = {.count = 1, .timeout = absl::Milliseconds(100)}};
-  ASSERT_OK_AND_ASSIGN(
-      auto pool_a, redis::RedisPool::Create({.address = primary->address()}));
-  ASSERT_OK_AND_ASSIGN(
-      auto pool_b, redis::RedisPool::Create({.address = primary->address()}));
+      // Long enough for an acknowledgement on a loaded machine (100 ms was
+      // missed in a sanitizer run); a stopped replica costs this much. The
+      // command timeout is longer, so that the WAIT is what times out.
+      .wait = {.count = 1, .timeout = absl::Seconds(2)}};
+  redis::PoolOptions pool_options{.address = primary->address(),
+                                  .command_timeout = absl::Seconds(10)};
+  ASSERT_OK_AND_ASSIGN(auto pool_a, redis::RedisPool::Create(pool_options));
+  ASSERT_OK_AND_ASSIGN(auto pool_b, redis::RedisPool::Create(pool_options));
   RedisCaseStore intake_a(pool_a.get(), options);
   RedisCaseStore intake_b(pool_b.get(), options);
   NewReport r;
