@@ -32,10 +32,10 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
 #include "common/auth/authenticator.h"
-#include "common/cases/case_keys.h"
 #include "common/clock/clock.h"
 #include "common/clock/timestamp.h"
 #include "common/redis/redis_pool.h"
+#include "common/store/keys.h"
 #include "common/testing/in_process_server.h"
 #include "common/testing/redis_server.h"
 #include "gridcase/v1/stats.grpc.pb.h"
@@ -43,7 +43,6 @@
 #include "services/stats/directory.h"
 #include "services/stats/queries.h"
 #include "services/stats/redis_aggregates.h"
-#include "services/stats/stats_keys.h"
 #include "services/stats/stats_service.h"
 
 ABSL_FLAG(int, cases, 1000000, "synthetic cases");
@@ -238,7 +237,7 @@ void Fill(
   absl::TimeZone zone = Zone();
   for (int i = from; i < to; ++i) {
     std::vector<v1::CaseEvent> events = maker.Make();
-    int shard = cases::ShardOf(events[0].dimensions().town_code(), shards);
+    int shard = store::ShardOf(events[0].dimensions().town_code(), shards);
     std::optional<CaseRecord> record;
     Deltas total;
     for (const v1::CaseEvent& e : events) {
@@ -305,7 +304,7 @@ int Run() {
     for (auto& [key, f] : sums_b[s]) {
       for (auto& [field, v] : f) sums_a[s][key][field] += v;
     }
-    std::string prefix = GenerationPrefix(s, 1);
+    std::string prefix = store::StatsGenerationPrefix(s, 1);
     std::vector<redis::Args> batch;
     auto flush = [&] {
       if (batch.empty()) return;
@@ -329,13 +328,14 @@ int Run() {
       if (batch.size() >= 50) flush();
     }
     for (auto* recs : {&rec_a[s], &rec_b[s]}) {
-      redis::Args args = {"HSET", prefix + std::string(kCasesSuffix)};
+      redis::Args args = {"HSET",
+                          prefix + std::string(store::kStatsCasesSuffix)};
       for (auto& [id, r] : *recs) {
         args.push_back(id);
         args.push_back(r);
         if (args.size() >= 2002) {
           batch.push_back(std::move(args));
-          args = {"HSET", prefix + std::string(kCasesSuffix)};
+          args = {"HSET", prefix + std::string(store::kStatsCasesSuffix)};
           if (batch.size() >= 50) flush();
         }
       }
@@ -357,9 +357,10 @@ int Run() {
   }
   int64_t record_bytes = 0;
   for (int s = 0; s < shards; ++s) {
-    auto m = (*pool)->Command(
-        {"MEMORY", "USAGE", GenerationPrefix(s, 1) + std::string(kCasesSuffix),
-         "SAMPLES", "0"});
+    auto m = (*pool)->Command({"MEMORY", "USAGE",
+                               store::StatsGenerationPrefix(s, 1) +
+                                   std::string(store::kStatsCasesSuffix),
+                               "SAMPLES", "0"});
     if (m.ok()) record_bytes += m->integer();
   }
   std::printf("case records: %.1f MB (%.0f bytes per case)\n",

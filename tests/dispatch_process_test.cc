@@ -7,8 +7,9 @@
 #include <thread>
 #include <vector>
 
-#include "common/cases/case_keys.h"
 #include "common/redis/redis_pool.h"
+#include "common/store/case_id.h"
+#include "common/store/keys.h"
 #include "tests/case_stack.h"
 
 namespace gridcase {
@@ -554,10 +555,10 @@ TEST_F(DispatchProcessTest, GridctlReportsAndReadsCases) {
 // cut-off JSON.
 TEST_F(DispatchProcessTest, GridctlJsonFailsCleanlyOnAnUnprintableCase) {
   std::string id = Report(/*patrol=*/false, "E0101", 3, "-json");
-  ASSERT_OK_AND_ASSIGN(cases::CaseId parsed, cases::ParseCaseId(id, 16));
+  ASSERT_OK_AND_ASSIGN(store::CaseId parsed, store::ParseCaseId(id, 16));
   ASSERT_OK_AND_ASSIGN(
       auto redis, redis::RedisPool::Create({.address = redis_->address()}));
-  std::string key = cases::CaseKey(parsed.shard, id);
+  std::string key = store::CaseKey(parsed.shard, id);
   ASSERT_OK_AND_ASSIGN(redis::Reply pb, redis->Command({"HGET", key, "pb"}));
   v1::Case c;
   ASSERT_TRUE(c.ParseFromString(pb.str()));

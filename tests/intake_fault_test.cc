@@ -25,9 +25,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
-#include "common/cases/case_keys.h"
 #include "common/redis/redis_pool.h"
 #include "common/status/status_matchers.h"
+#include "common/store/case_id.h"
+#include "common/store/keys.h"
 #include "common/testing/redis_server.h"
 #include "common/testing/service_process.h"
 #include "common/testing/test_identity.h"
@@ -150,11 +151,11 @@ class IntakeFaultTest : public ::testing::Test {
   // The stored description of case `id`, or "" if there is no such case.
   std::string StoredDescription(redis::RedisClient& redis,
                                 const std::string& id) {
-    absl::StatusOr<cases::CaseId> parsed = cases::ParseCaseId(id, kShards);
+    absl::StatusOr<store::CaseId> parsed = store::ParseCaseId(id, kShards);
     EXPECT_OK(parsed.status());
     if (!parsed.ok()) return "";
     absl::StatusOr<redis::Reply> pb =
-        redis.Command({"HGET", cases::CaseKey(parsed->shard, id), "pb"});
+        redis.Command({"HGET", store::CaseKey(parsed->shard, id), "pb"});
     EXPECT_OK(pb.status());
     v1::Case c;
     if (!pb.ok() || pb->is_nil() || !c.ParseFromString(pb->str())) return "";
@@ -211,19 +212,19 @@ class IntakeFaultTest : public ::testing::Test {
     int events = 0;
     for (int shard = 0; shard < kShards; ++shard) {
       ASSERT_OK_AND_ASSIGN(redis::Reply n,
-                           pool->Command({"XLEN", cases::EventsKey(shard)}));
+                           pool->Command({"XLEN", store::EventsKey(shard)}));
       events += static_cast<int>(n.integer());
     }
     for (const std::string& id : ids) {
-      ASSERT_OK_AND_ASSIGN(cases::CaseId parsed,
-                           cases::ParseCaseId(id, kShards));
+      ASSERT_OK_AND_ASSIGN(store::CaseId parsed,
+                           store::ParseCaseId(id, kShards));
       ASSERT_OK_AND_ASSIGN(
           redis::Reply exists,
-          pool->Command({"EXISTS", cases::CaseKey(parsed.shard, id)}));
+          pool->Command({"EXISTS", store::CaseKey(parsed.shard, id)}));
       EXPECT_EQ(exists.integer(), 1) << id << " was acknowledged but is lost";
       ASSERT_OK_AND_ASSIGN(
           redis::Reply timeline,
-          pool->Command({"LLEN", cases::TimelineKey(parsed.shard, id)}));
+          pool->Command({"LLEN", store::TimelineKey(parsed.shard, id)}));
       EXPECT_EQ(timeline.integer(), 1) << id;
       ++cases;
     }

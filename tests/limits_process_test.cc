@@ -17,12 +17,12 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
-#include "common/limits/limit_keys.h"
 #include "common/redis/redis_pool.h"
 #include "common/status/grpc_status.h"
 #include "common/status/retry_delay.h"
 #include "common/status/status_macros.h"
 #include "common/status/status_matchers.h"
+#include "common/store/keys.h"
 #include "common/testing/in_process_server.h"
 #include "common/testing/redis_server.h"
 #include "common/testing/service_process.h"
@@ -303,7 +303,7 @@ TEST_F(LimitsProcessTest, AReporterMayMakeNNewReportsADay) {
   ASSERT_TRUE(absl::LoadTimeZone("Asia/Shanghai", &shanghai));
   ASSERT_OK_AND_ASSIGN(
       auto redis, redis::RedisPool::Create({.address = redis_->address()}));
-  std::string key = limits::ReportQuotaKey(
+  std::string key = store::ReportQuotaKey(
       "wx-1", absl::FormatTime("%Y%m%d", absl::Now(), shanghai));
   ASSERT_OK_AND_ASSIGN(redis::Reply count, redis->Command({"GET", key}));
   EXPECT_EQ(count.str(), "3");

@@ -16,8 +16,9 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/civil_time.h"
-#include "common/cases/case_keys.h"
 #include "common/redis/redis_pool.h"
+#include "common/store/case_id.h"
+#include "common/store/keys.h"
 #include "common/testing/in_process_server.h"
 #include "common/testing/subprocess.h"
 #include "common/testing/temp_dir.h"
@@ -413,7 +414,7 @@ TEST_F(StatsProcessTest, KillNineOfAReplicaNeitherLosesNorDoublesEvents) {
 // saying so. Intake itself refuses such a reporter id.
 TEST_F(StatsProcessTest, APoisonEventIsQuarantinedAndEverythingElseCounted) {
   constexpr int kShards = 16;  // the services' default
-  const int shard = cases::ShardOf(kTown, kShards);
+  const int shard = store::ShardOf(kTown, kShards);
   ASSERT_OK_AND_ASSIGN(
       auto redis, redis::RedisPool::Create({.address = redis_->address()}));
   stats_.reset();  // consumes nothing until it starts again below
@@ -440,7 +441,7 @@ TEST_F(StatsProcessTest, APoisonEventIsQuarantinedAndEverythingElseCounted) {
   absl::TimeZone shanghai;
   ASSERT_TRUE(absl::LoadTimeZone("Asia/Shanghai", &shanghai));
   const std::string hotline =
-      cases::FormatCaseId("330483", "20260101", shard + kShards * 7001);
+      store::FormatCaseId("330483", "20260101", shard + kShards * 7001);
   v1::CaseEvent event;
   event.set_type(v1::CASE_EVENT_TYPE_REPORTED);
   event.set_to_state(v1::CASE_STATE_REPORTED);
@@ -465,43 +466,43 @@ TEST_F(StatsProcessTest, APoisonEventIsQuarantinedAndEverythingElseCounted) {
                                 std::pair{"case.supervised", supervised}}) {
     ASSERT_OK_AND_ASSIGN(
         redis::Reply id,
-        redis->Command({"XADD", cases::EventsKey(shard), "*", "type", type,
+        redis->Command({"XADD", store::EventsKey(shard), "*", "type", type,
                         "case", hotline, "related", "", "pb",
                         e.SerializeAsString()}));
     // Its timeline and index entry, for the rebuild.
     ASSERT_OK(
         redis
-            ->Command({"RPUSH", cases::TimelineKey(shard, hotline),
+            ->Command({"RPUSH", store::TimelineKey(shard, hotline),
                        absl::StrCat(id.str(), " - ", e.SerializeAsString())})
             .status());
   }
   ASSERT_OK(redis
-                ->Command({"ZADD", cases::IndexKey(shard, "all", "cases"), "1",
+                ->Command({"ZADD", store::IndexKey(shard, "all", "cases"), "1",
                            hotline})
                 .status());
 
   // (b) A corrupt event of a corrupt case.
   const std::string corrupt =
-      cases::FormatCaseId("330483", "20260101", shard + kShards * 7002);
+      store::FormatCaseId("330483", "20260101", shard + kShards * 7002);
   ASSERT_OK(redis
-                ->Command({"HSET", cases::CaseKey(shard, corrupt), "pb",
+                ->Command({"HSET", store::CaseKey(shard, corrupt), "pb",
                            std::string("\xff\xff\xff", 3), "state", "1",
                            "version", "1"})
                 .status());
   ASSERT_OK_AND_ASSIGN(
       redis::Reply poison,
-      redis->Command({"XADD", cases::EventsKey(shard), "*", "type",
+      redis->Command({"XADD", store::EventsKey(shard), "*", "type",
                       "case.reported", "case", corrupt, "related", "", "pb",
                       std::string("\x0a\xff\x1f\x00", 4)}));
 
   // (c) An event of a case whose statistics record an older release left
   // unreadable (its reporter id held \x1f): it fails the batch it is in.
   const std::string unreadable =
-      cases::FormatCaseId("330483", "20260101", shard + kShards * 7003);
+      store::FormatCaseId("330483", "20260101", shard + kShards * 7003);
   ASSERT_OK(
       redis
           ->Command(
-              {"HSET", absl::StrCat(cases::Tag(shard), ":st:1:cases"),
+              {"HSET", absl::StrCat(store::Tag(shard), ":st:1:cases"),
                unreadable,
                absl::StrJoin({"1", "1", "0", "1", "", kGrid, "330483101002",
                               kTown, "330483", "E0101", "E01", "4", "", "hot",
@@ -511,7 +512,7 @@ TEST_F(StatsProcessTest, APoisonEventIsQuarantinedAndEverythingElseCounted) {
   supervised.set_case_version(3);
   ASSERT_OK_AND_ASSIGN(
       redis::Reply held,
-      redis->Command({"XADD", cases::EventsKey(shard), "*", "type",
+      redis->Command({"XADD", store::EventsKey(shard), "*", "type",
                       "case.supervised", "case", unreadable, "related", "",
                       "pb", supervised.SerializeAsString()}));
 
@@ -546,7 +547,7 @@ TEST_F(StatsProcessTest, APoisonEventIsQuarantinedAndEverythingElseCounted) {
     int64_t n = 0;
     for (int s = 0; s < kShards; ++s) {
       for (const char* group : {"stats", "dispatch"}) {
-        auto r = redis->Command({"XPENDING", cases::EventsKey(s), group});
+        auto r = redis->Command({"XPENDING", store::EventsKey(s), group});
         if (!r.ok()) return -1;
         n += r->elements()[0].integer();
       }
@@ -562,7 +563,7 @@ TEST_F(StatsProcessTest, APoisonEventIsQuarantinedAndEverythingElseCounted) {
   // The poison, once per group, with the error and its own fields.
   ASSERT_OK_AND_ASSIGN(
       redis::Reply dead,
-      redis->Command({"XRANGE", cases::DeadEventsKey(shard), "-", "+"}));
+      redis->Command({"XRANGE", store::DeadEventsKey(shard), "-", "+"}));
   // group/entry → fields
   std::map<std::string, std::map<std::string, std::string>> letters;
   for (const redis::Reply& entry : dead.elements()) {
@@ -597,7 +598,7 @@ TEST_F(StatsProcessTest, APoisonEventIsQuarantinedAndEverythingElseCounted) {
 
   // The rebuild finishes and reports the entry it cannot read.
   ASSERT_OK(
-      redis->Command({"RPUSH", cases::TimelineKey(shard, ids[0]), "torn-entry"})
+      redis->Command({"RPUSH", store::TimelineKey(shard, ids[0]), "torn-entry"})
           .status());
   ASSERT_OK_AND_ASSIGN(auto dir, TempDir::Create());
   std::vector<std::string> argv = {GRIDCASE_STATS_BIN, "rebuild"};

@@ -18,10 +18,8 @@
 
 namespace gridcase::audit {
 
-// The streams, each in the hash slot of the data it audits (Redis Cluster):
-// the registry's and the routing policy's.
-inline constexpr char kRegistryStream[] = "{reg}:audit";
-inline constexpr char kRoutingStream[] = "{disp}:audit";
+// The streams are store::kRegistryAuditKey and store::kRoutingAuditKey
+// (common/store/keys.h), each in the hash slot of the data it audits.
 // Approximate length each stream is trimmed to (XADD MAXLEN ~).
 inline constexpr int kMaxRecords = 100000;
 

@@ -3,38 +3,21 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "common/cases/case_keys.h"
 #include "common/redis/script.h"
 #include "common/status/status_macros.h"
+#include "common/store/keys.h"
 
 namespace gridcase::events {
 namespace {
 
-// Entries of one stream from an XREADGROUP / XAUTOCLAIM entry array.
+// Entries of one stream from an XREADGROUP / XAUTOCLAIM entry array; an
+// entry deleted while pending (nil fields) is skipped.
 void ParseEntries(int shard, const redis::Reply& entries,
                   std::vector<StreamEntry>* out) {
-  for (const redis::Reply& entry : entries.elements()) {
-    const auto& pair = entry.elements();
-    if (pair.size() != 2) continue;  // deleted entry (nil fields)
-    StreamEntry e;
-    e.shard = shard;
-    e.id = pair[0].str();
-    const auto& fields = pair[1].elements();
-    for (size_t i = 0; i + 1 < fields.size(); i += 2) {
-      if (fields[i].str() == "type") e.type = fields[i + 1].str();
-      if (fields[i].str() == "case") e.case_id = fields[i + 1].str();
-      if (fields[i].str() == "related") e.related_case_id = fields[i + 1].str();
-      if (fields[i].str() == "pb") e.pb = fields[i + 1].str();
-    }
-    out->push_back(std::move(e));
+  for (const redis::Reply& element : entries.elements()) {
+    absl::StatusOr<StreamEntry> e = store::DecodeStreamEntry(shard, element);
+    if (e.ok()) out->push_back(*std::move(e));
   }
-}
-
-int ShardOfKey(const std::string& key) {  // "{s:N}:events"
-  int shard = 0;
-  // A key we asked for; a mismatch leaves shard 0 and cannot happen.
-  (void)absl::SimpleAtoi(key.substr(3, key.find('}') - 3), &shard);
-  return shard;
 }
 
 // Copies a pending entry to the dead-letter stream and acknowledges it, if
@@ -81,24 +64,10 @@ constexpr size_t kMaxErrorBytes = 1024;
 
 }  // namespace
 
-absl::StatusOr<v1::CaseEvent> ToCaseEvent(const StreamEntry& entry) {
-  v1::CaseEvent event;
-  if (!event.ParseFromString(entry.pb)) {
-    return absl::DataLossError(absl::StrCat("stream entry ", entry.id,
-                                            " of shard ", entry.shard,
-                                            " has a corrupt event"));
-  }
-  event.set_id(entry.id);
-  event.set_shard(entry.shard);
-  event.set_case_id(entry.case_id);
-  event.set_related_case_id(entry.related_case_id);
-  return event;
-}
-
 absl::Status RedisEventSource::EnsureGroups() {
   for (int shard = 0; shard < shards_; ++shard) {
     absl::StatusOr<redis::Reply> r = redis_->Command(
-        {"XGROUP", "CREATE", cases::EventsKey(shard), group_, "0", "MKSTREAM"});
+        {"XGROUP", "CREATE", store::EventsKey(shard), group_, "0", "MKSTREAM"});
     if (!r.ok() && !absl::StrContains(r.status().message(), "BUSYGROUP")) {
       return r.status();
     }
@@ -115,7 +84,7 @@ absl::StatusOr<std::vector<StreamEntry>> RedisEventSource::Read(
       "BLOCK",      absl::StrCat(absl::ToInt64Milliseconds(block)),
       "STREAMS"};
   for (int shard = 0; shard < shards_; ++shard) {
-    args.push_back(cases::EventsKey(shard));
+    args.push_back(store::EventsKey(shard));
   }
   for (int shard = 0; shard < shards_; ++shard) args.push_back(">");
   ASSIGN_OR_RETURN(redis::Reply reply, redis_->Command(std::move(args)));
@@ -123,7 +92,8 @@ absl::StatusOr<std::vector<StreamEntry>> RedisEventSource::Read(
   for (const redis::Reply& stream : reply.elements()) {
     const auto& kv = stream.elements();
     if (kv.size() != 2) continue;
-    ParseEntries(ShardOfKey(kv[0].str()), kv[1], &out);
+    // A key we asked for; a mismatch cannot happen.
+    ParseEntries(store::ShardOfEventsKey(kv[0].str()).value_or(0), kv[1], &out);
   }
   return out;
 }
@@ -134,7 +104,7 @@ absl::StatusOr<std::vector<StreamEntry>> RedisEventSource::Claim(
   for (int shard = 0; shard < shards_; ++shard) {
     ASSIGN_OR_RETURN(
         redis::Reply reply,
-        redis_->Command({"XAUTOCLAIM", cases::EventsKey(shard), group_,
+        redis_->Command({"XAUTOCLAIM", store::EventsKey(shard), group_,
                          consumer,
                          absl::StrCat(absl::ToInt64Milliseconds(min_idle)),
                          "0-0", "COUNT", absl::StrCat(count)}));
@@ -147,7 +117,7 @@ absl::StatusOr<std::vector<StreamEntry>> RedisEventSource::Claim(
   std::vector<redis::Args> counts;
   for (const StreamEntry& e : out) {
     counts.push_back(
-        {"XPENDING", cases::EventsKey(e.shard), group_, e.id, e.id, "1"});
+        {"XPENDING", store::EventsKey(e.shard), group_, e.id, e.id, "1"});
   }
   ASSIGN_OR_RETURN(std::vector<redis::Reply> replies, redis_->Pipeline(counts));
   for (size_t i = 0; i < out.size(); ++i) {
@@ -162,7 +132,7 @@ absl::StatusOr<std::vector<StreamEntry>> RedisEventSource::Claim(
 }
 
 absl::Status RedisEventSource::Ack(const StreamEntry& e) {
-  return redis_->Command({"XACK", cases::EventsKey(e.shard), group_, e.id})
+  return redis_->Command({"XACK", store::EventsKey(e.shard), group_, e.id})
       .status();
 }
 
@@ -170,7 +140,7 @@ absl::Status RedisEventSource::Ack(const std::vector<StreamEntry>& entries) {
   if (entries.empty()) return absl::OkStatus();
   std::vector<redis::Args> commands;
   for (const StreamEntry& e : entries) {
-    commands.push_back({"XACK", cases::EventsKey(e.shard), group_, e.id});
+    commands.push_back({"XACK", store::EventsKey(e.shard), group_, e.id});
   }
   return redis_->Pipeline(commands).status();
 }
@@ -182,7 +152,7 @@ absl::StatusOr<bool> RedisEventSource::DeadLetter(const std::string& consumer,
   ASSIGN_OR_RETURN(
       redis::Reply r,
       redis_->Eval(DeadLetterScript(),
-                   {cases::EventsKey(e.shard), cases::DeadEventsKey(e.shard)},
+                   {store::EventsKey(e.shard), store::DeadEventsKey(e.shard)},
                    {group_, e.id, consumer, absl::StrCat(e.deliveries),
                     absl::StatusCodeToString(error.code()), message,
                     absl::StrCat(kDeadLetterMaxLen), "type", e.type, "case",
@@ -194,7 +164,7 @@ absl::Status RedisEventSource::SetDeliveries(const std::string& consumer,
                                              const StreamEntry& e,
                                              int64_t deliveries) {
   return redis_
-      ->Eval(SetDeliveriesScript(), {cases::EventsKey(e.shard)},
+      ->Eval(SetDeliveriesScript(), {store::EventsKey(e.shard)},
              {group_, e.id, consumer, absl::StrCat(deliveries)})
       .status();
 }
@@ -202,7 +172,7 @@ absl::Status RedisEventSource::SetDeliveries(const std::string& consumer,
 absl::StatusOr<std::pair<int64_t, int64_t>> RedisEventSource::Backlog() {
   std::vector<redis::Args> commands;
   for (int shard = 0; shard < shards_; ++shard) {
-    commands.push_back({"XINFO", "GROUPS", cases::EventsKey(shard)});
+    commands.push_back({"XINFO", "GROUPS", store::EventsKey(shard)});
   }
   ASSIGN_OR_RETURN(std::vector<redis::Reply> replies,
                    redis_->Pipeline(commands));

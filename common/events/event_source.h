@@ -16,25 +16,14 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "common/redis/redis_client.h"
+#include "common/store/stream_entry.h"
 #include "gridcase/v1/common.pb.h"
 
 namespace gridcase::events {
 
-// One stream entry: fields "type", "case", "related" and "pb".
-struct StreamEntry {
-  int shard = 0;
-  std::string id;    // stream entry id
-  std::string type;  // e.g. "case.reported"
-  std::string case_id;
-  std::string related_case_id;
-  std::string pb;  // CaseEvent without id, case_id, related_case_id, shard
-  // How often the group has delivered the entry, this delivery included: 1
-  // when read new; each claim adds one (the stream's delivery counter).
-  int64_t deliveries = 1;
-};
-
-// The full event of an entry; DATA_LOSS when its pb is corrupt.
-absl::StatusOr<v1::CaseEvent> ToCaseEvent(const StreamEntry& entry);
+// One stream entry (the codec: common/store/stream_entry.h); its event is
+// store::ToCaseEvent(entry).
+using StreamEntry = store::StreamEntry;
 
 class EventSource {
  public:
@@ -51,7 +40,7 @@ class EventSource {
   // Acknowledges a batch in one round trip.
   virtual absl::Status Ack(const std::vector<StreamEntry>& entries) = 0;
   // Quarantines an entry the group cannot handle, atomically: copies it to
-  // its shard's dead-letter stream (cases::DeadEventsKey) with the group,
+  // its shard's dead-letter stream (store::DeadEventsKey) with the group,
   // `consumer`, its delivery count and `error`, and acknowledges it. False
   // (and nothing done) when the entry is no longer pending on `consumer`:
   // acknowledged, or claimed by another consumer, meanwhile.

@@ -13,11 +13,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
-#include "common/cases/case_keys.h"
 #include "common/events/consumer.h"
 #include "common/events/event_source.h"
 #include "common/redis/redis_pool.h"
 #include "common/status/status_matchers.h"
+#include "common/store/keys.h"
 #include "common/testing/redis_server.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -49,7 +49,7 @@ class QuarantineTest : public ::testing::Test {
   std::string Add(int shard, const std::string& case_id,
                   const std::string& pb = "pb") {
     absl::StatusOr<redis::Reply> r = pool_->Command(
-        {"XADD", cases::EventsKey(shard), "*", "type", "case.reported", "case",
+        {"XADD", store::EventsKey(shard), "*", "type", "case.reported", "case",
          case_id, "related", "", "pb", pb});
     EXPECT_OK(r.status());
     return r.ok() ? r->str() : "";
@@ -72,7 +72,7 @@ class QuarantineTest : public ::testing::Test {
 
   int64_t Pending(int shard) {
     absl::StatusOr<redis::Reply> r =
-        pool_->Command({"XPENDING", cases::EventsKey(shard), kGroup});
+        pool_->Command({"XPENDING", store::EventsKey(shard), kGroup});
     EXPECT_OK(r.status());
     return r.ok() ? r->elements()[0].integer() : -1;
   }
@@ -81,7 +81,7 @@ class QuarantineTest : public ::testing::Test {
   std::vector<std::map<std::string, std::string>> DeadLetters(int shard) {
     std::vector<std::map<std::string, std::string>> out;
     absl::StatusOr<redis::Reply> r =
-        pool_->Command({"XRANGE", cases::DeadEventsKey(shard), "-", "+"});
+        pool_->Command({"XRANGE", store::DeadEventsKey(shard), "-", "+"});
     EXPECT_OK(r.status());
     if (!r.ok()) return out;
     for (const redis::Reply& entry : r->elements()) {

@@ -5,9 +5,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "common/limits/limit_keys.h"
 #include "common/redis/script.h"
 #include "common/status/status_macros.h"
+#include "common/store/keys.h"
 
 namespace gridcase::limits {
 namespace {
@@ -45,7 +45,7 @@ absl::StatusOr<RateDecision> RedisRateLimiter::Charge(absl::string_view bucket,
   ASSIGN_OR_RETURN(
       redis::Reply reply,
       redis_->Eval(
-          ChargeScript(), {RateKey(scope_, bucket)},
+          ChargeScript(), {store::RateKey(scope_, bucket)},
           {absl::StrCat(absl::ToUnixMicros(clock_->Now())),
            absl::StrFormat("%.3f", interval_us), absl::StrCat(rate.burst)}));
   const std::vector<redis::Reply>& e = reply.elements();

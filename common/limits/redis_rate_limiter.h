@@ -1,8 +1,9 @@
 // RedisRateLimiter: the RateLimiter shared by every replica of a service.
-// Each bucket is one Redis key (limit_keys.h) holding the GCRA state (the
-// generic cell rate algorithm: the bucket's theoretical arrival time), and
-// each charge is one Lua script on that key, so replicas cannot race. The
-// key expires once the bucket is full again, so idle callers cost nothing.
+// Each bucket is one Redis key (store::RateKey, common/store/keys.h) holding
+// the GCRA state (the generic cell rate algorithm: the bucket's theoretical
+// arrival time), and each charge is one Lua script on that key, so replicas
+// cannot race. The key expires once the bucket is full again, so idle callers
+// cost nothing.
 //
 // "Now" comes from the injected clock: replicas' clocks must agree (NTP);
 // a replica whose clock runs d ahead lets through about d × rate extra

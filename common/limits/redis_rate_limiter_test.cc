@@ -6,9 +6,9 @@
 #include <string>
 
 #include "common/clock/clock.h"
-#include "common/limits/limit_keys.h"
 #include "common/redis/redis_pool.h"
 #include "common/status/status_matchers.h"
+#include "common/store/keys.h"
 #include "common/testing/redis_server.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -128,7 +128,7 @@ TEST_F(RedisRateLimiterTest, TheKeyExpiresWhenTheBucketIsFullAgain) {
   EXPECT_EQ(AllowedOf(limiter, "caller:wx:a", 3), 3);  // 600 ms of credit used
   ASSERT_OK_AND_ASSIGN(
       redis::Reply ttl,
-      pool_->Command({"PTTL", RateKey("intake", "caller:wx:a")}));
+      pool_->Command({"PTTL", store::RateKey("intake", "caller:wx:a")}));
   EXPECT_GT(ttl.integer(), 0);
   EXPECT_LE(ttl.integer(), 600);
 }

@@ -17,21 +17,15 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "common/store/case_hash.h"
 #include "gridcase/v1/common.pb.h"
 #include "gridcase/v1/dispatch.pb.h"
 
 namespace gridcase::dispatch {
 
-// A case as stored, with dispatch's bookkeeping.
-struct CaseRecord {
-  v1::Case c;  // id, state, version and counters set
-  // Alerts already emitted, as markers "<stage>:<attempt>:<1 warn|2 overdue>".
-  std::set<std::string> alerts;
-  // Why the case waits in the review queue ("" if not said).
-  std::string review_reason;
-  // When the case entered its current queue (ms; 0 if unknown).
-  int64_t queued_ms = 0;
-};
+// A case as stored, with dispatch's bookkeeping (alerts, review reason,
+// queued time): the case-hash codec's record.
+using CaseRecord = store::StoredCase;
 
 // One transition to commit.
 struct Commit {
@@ -126,7 +120,7 @@ class CaseStore {
   virtual absl::StatusOr<v1::RoutingPolicy> GetRouting() = 0;
   // ABORTED when expected_version (non-zero) differs from the stored one.
   // `audit` (a serialized v1::AuditRecord, empty: none) is appended to
-  // audit::kRoutingStream in the same atomic step.
+  // store::kRoutingAuditKey in the same atomic step.
   virtual absl::StatusOr<v1::RoutingPolicy> PutRouting(
       const v1::RoutingPolicy& policy, int64_t expected_version,
       const std::string& audit) = 0;

@@ -15,8 +15,9 @@
 #include "common/clock/timestamp.h"
 #include "common/geo/region_code.h"
 #include "common/paging/page_token.h"
-#include "common/privacy/visibility.h"
 #include "common/status/status_macros.h"
+#include "common/store/keys.h"
+#include "common/store/visibility.h"
 #include "common/validation/content.h"
 #include "common/validation/field_errors.h"
 #include "services/dispatch/queues.h"
@@ -84,10 +85,10 @@ grpc::Status DispatchServiceImpl::Transition(grpc::ServerContext* context,
         t.input.attachments = req.attachments();
         ASSIGN_OR_RETURN(Committed done,
                          transitions_->Run(action, actor, std::move(t)));
-        privacy::ReporterFacts facts = privacy::ReporterFacts::Of(done.c);
-        *resp->mutable_case_() = privacy::PresentCase(std::move(done.c), actor);
+        store::ReporterFacts facts = store::ReporterFacts::Of(done.c);
+        *resp->mutable_case_() = store::PresentCase(std::move(done.c), actor);
         *resp->mutable_event() =
-            privacy::PresentEvent(std::move(done.event), actor, facts);
+            store::PresentEvent(std::move(done.event), actor, facts);
         resp->set_replayed(done.replayed);
         return absl::OkStatus();
       });
@@ -233,8 +234,8 @@ grpc::Status DispatchServiceImpl::GetTimeline(grpc::ServerContext* ctx,
         if (req->case_id().empty()) return FieldError("case_id", "is required");
         ASSIGN_OR_RETURN(CaseRecord rec,
                          transitions_->store().Get(req->case_id()));
-        privacy::ReporterFacts facts = privacy::ReporterFacts::Of(rec.c);
-        if (privacy::AudienceOf(actor, facts) == privacy::Audience::kPublic) {
+        store::ReporterFacts facts = store::ReporterFacts::Of(rec.c);
+        if (!store::MayReadTimeline(actor, facts)) {
           return absl::PermissionDeniedError(
               "GetTimeline: a citizen may read only the timelines of their "
               "own reports");
@@ -242,8 +243,7 @@ grpc::Status DispatchServiceImpl::GetTimeline(grpc::ServerContext* ctx,
         ASSIGN_OR_RETURN(std::vector<v1::CaseEvent> events,
                          transitions_->store().Timeline(req->case_id()));
         for (v1::CaseEvent& e : events) {
-          *resp->add_events() =
-              privacy::PresentEvent(std::move(e), actor, facts);
+          *resp->add_events() = store::PresentEvent(std::move(e), actor, facts);
         }
         resp->set_case_version(rec.c.version());
         return absl::OkStatus();
@@ -276,7 +276,7 @@ absl::Status DispatchServiceImpl::DoListQueue(const v1::Actor& actor,
             std::vector<v1::Role>{v1::ROLE_ACCEPTOR, v1::ROLE_DISPATCHER},
             "ListQueue(QUEUE_REVIEW)"));
       }
-      names = {"q:review"};
+      names = {store::ReviewQueue()};
       break;
     }
     case v1::QUEUE_DEPARTMENT: {
@@ -291,7 +291,7 @@ absl::Status DispatchServiceImpl::DoListQueue(const v1::Actor& actor,
             "ListQueue(QUEUE_DEPARTMENT): only staff of department '", owner,
             "', dispatchers and duty chiefs may read its queue"));
       }
-      names = {absl::StrCat("q:dept:", owner)};
+      names = {store::DepartmentQueue(owner)};
       stage = v1::STAGE_HANDLE;
       break;
     }
@@ -325,10 +325,10 @@ absl::Status DispatchServiceImpl::DoListQueue(const v1::Actor& actor,
               actor, std::vector<v1::Role>{v1::ROLE_DISPATCHER},
               "ListQueue(QUEUE_VERIFICATION)"));
         }
-        names = {"q:verify"};
+        names = {store::VerifyQueue()};
       }
       for (const std::string& g : grids) {
-        names.push_back(absl::StrCat("q:verify:", g));
+        names.push_back(store::GridVerifyQueue(g));
       }
       break;
     }
@@ -340,7 +340,7 @@ absl::Status DispatchServiceImpl::DoListQueue(const v1::Actor& actor,
             "ListQueue(QUEUE_APPROVALS): only duty chiefs read the approvals "
             "queue");
       }
-      names = {"q:approvals"};
+      names = {store::ApprovalsQueue()};
       stage = v1::STAGE_HANDLE;
       break;
     case v1::QUEUE_SUPERVISION: {
@@ -352,8 +352,8 @@ absl::Status DispatchServiceImpl::DoListQueue(const v1::Actor& actor,
             "the supervision list; department staff only their own "
             "department's (owner_id = their department)");
       }
-      names = {owner.empty() ? std::string("q:sup")
-                             : absl::StrCat("q:sup:", owner)};
+      names = {owner.empty() ? store::SupervisionQueue()
+                             : store::DepartmentSupervisionQueue(owner)};
       break;
     }
     default:
@@ -435,7 +435,7 @@ absl::Status DispatchServiceImpl::DoListQueue(const v1::Actor& actor,
             rec.queued_ms > 0 ? ToTimestamp(absl::FromUnixMillis(rec.queued_ms))
                               : c.updated_at();
       }
-      *item->mutable_case_() = privacy::PresentCase(std::move(c), actor);
+      *item->mutable_case_() = store::PresentCase(std::move(c), actor);
       last = absl::StrCat(h.score, " ", h.member);
       if (resp->items_size() == size) break;
     }

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "common/store/keys.h"
 #include "services/dispatch/queues.h"
 
 namespace gridcase::dispatch {
@@ -13,7 +14,8 @@ void FakeCaseStore::Put(v1::Case c) {
   CaseRecord r;
   r.c = c;
   for (const std::string& q : QueueNamesOf(c)) {
-    if (q != "q:review") queues_[q][QueueMemberOf(c)] = QueueScoreOf(c);
+    if (q != store::ReviewQueue())
+      queues_[q][QueueMemberOf(c)] = QueueScoreOf(c);
   }
   AlarmTimes a = AlarmsOf(c, {});
   if (a.warn_ms >= 0) alarms_[c.id() + "|w"] = a.warn_ms;
@@ -125,7 +127,7 @@ absl::Status FakeCaseStore::SetReview(const v1::Case& c,
     return absl::OkStatus();
   }
   it->second.review_reason = reason;
-  queues_["q:review"][QueueMemberOf(c)] = QueueScoreOf(c);
+  queues_[store::ReviewQueue()][QueueMemberOf(c)] = QueueScoreOf(c);
   AlarmTimes a = AlarmsOf(c, {});
   if (a.warn_ms >= 0) alarms_.emplace(c.id() + "|w", a.warn_ms);
   if (a.due_ms >= 0) alarms_.emplace(c.id() + "|d", a.due_ms);

@@ -3,6 +3,8 @@
 #include "absl/strings/str_cat.h"
 #include "common/cases/stage_clock.h"
 #include "common/clock/timestamp.h"
+#include "common/store/case_hash.h"
+#include "common/store/keys.h"
 
 namespace gridcase::dispatch {
 
@@ -16,25 +18,25 @@ std::vector<std::string> QueueNamesOf(const v1::Case& c) {
   switch (c.state()) {
     case v1::CASE_STATE_REPORTED:
     case v1::CASE_STATE_REGISTERED:
-      out.push_back("q:review");
+      out.push_back(store::ReviewQueue());
       break;
     case v1::CASE_STATE_DISPATCHED:
     case v1::CASE_STATE_IN_PROGRESS:
-      out.push_back(absl::StrCat("q:dept:", c.department_id()));
+      out.push_back(store::DepartmentQueue(c.department_id()));
       break;
     case v1::CASE_STATE_HANDLED:
-      out.push_back("q:verify");
-      out.push_back(absl::StrCat("q:verify:", c.grid_code()));
+      out.push_back(store::VerifyQueue());
+      out.push_back(store::GridVerifyQueue(c.grid_code()));
       break;
     default:
       break;
   }
-  if (c.has_pending_extension()) out.push_back("q:approvals");
+  if (c.has_pending_extension()) out.push_back(store::ApprovalsQueue());
   if (cases::IsOpen(c.state()) && (c.supervised() || StoredOverdue(c) ||
                                    c.state() == v1::CASE_STATE_SUSPENDED)) {
-    out.push_back("q:sup");
+    out.push_back(store::SupervisionQueue());
     if (!c.department_id().empty()) {
-      out.push_back(absl::StrCat("q:sup:", c.department_id()));
+      out.push_back(store::DepartmentSupervisionQueue(c.department_id()));
     }
   }
   return out;
@@ -54,20 +56,15 @@ absl::string_view CaseIdOfMember(absl::string_view member) {
   return member.empty() ? member : member.substr(1);
 }
 
-std::string AlertMarker(const v1::StageDeadline& d, bool overdue) {
-  return absl::StrCat(static_cast<int>(d.stage()), ":", d.attempt(), ":",
-                      overdue ? 2 : 1);
-}
-
 AlarmTimes AlarmsOf(const v1::Case& c, const std::set<std::string>& alerts) {
   AlarmTimes out;
   const v1::StageDeadline* d = cases::CurrentDeadline(c);
   if (d == nullptr || c.state() == v1::CASE_STATE_SUSPENDED) return out;
-  bool overdue_sent = alerts.count(AlertMarker(*d, true)) > 0;
+  bool overdue_sent = alerts.count(store::AlertMarker(*d, true)) > 0;
   if (!overdue_sent) {
     out.due_ms = absl::ToUnixMillis(FromTimestamp(d->effective_deadline()));
   }
-  if (!overdue_sent && alerts.count(AlertMarker(*d, false)) == 0 &&
+  if (!overdue_sent && alerts.count(store::AlertMarker(*d, false)) == 0 &&
       d->has_warn_at() &&
       FromTimestamp(d->warn_at()) < FromTimestamp(d->effective_deadline())) {
     out.warn_ms = absl::ToUnixMillis(FromTimestamp(d->warn_at()));

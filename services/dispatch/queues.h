@@ -2,7 +2,8 @@
 // and its place in them. Each queue is a sorted set per shard, scored by the
 // current stage's effective deadline (ms) with members "<0|1><case id>" (0 for
 // urgent cases), so a range read gives deadline order, then urgent first,
-// then case id — the order ListQueue promises.
+// then case id — the order ListQueue promises. The names are those of
+// common/store/keys.h:
 //
 //   q:review            REPORTED (manual routing) and REGISTERED cases
 //   q:dept:<dept>       DISPATCHED and IN_PROGRESS cases of a department
@@ -42,16 +43,12 @@ absl::string_view CaseIdOfMember(absl::string_view member);
 // Deadline alarms of a case: when the scanner must look at it next for a
 // warning and for an overdue event (ms; -1: no alarm). None while no stage
 // runs or the case is SUSPENDED, and none for an alert already emitted for
-// the running attempt (`alerts` holds AlertMarker values).
+// the running attempt (`alerts` holds store::AlertMarker values).
 struct AlarmTimes {
   int64_t warn_ms = -1;
   int64_t due_ms = -1;
 };
 AlarmTimes AlarmsOf(const v1::Case& c, const std::set<std::string>& alerts);
-
-// "<stage>:<attempt>:<1|2>": the record that an attempt's warning (1) or
-// overdue (2) event was emitted.
-std::string AlertMarker(const v1::StageDeadline& d, bool overdue);
 
 }  // namespace gridcase::dispatch
 

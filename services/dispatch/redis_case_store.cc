@@ -9,11 +9,13 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "common/audit/audit_record.h"
-#include "common/cases/case_keys.h"
 #include "common/cases/stage_clock.h"
-#include "common/cases/timeline_entry.h"
 #include "common/redis/script.h"
 #include "common/status/status_macros.h"
+#include "common/store/case_hash.h"
+#include "common/store/case_id.h"
+#include "common/store/keys.h"
+#include "common/store/stream_entry.h"
 #include "services/dispatch/queues.h"
 
 namespace gridcase::dispatch {
@@ -148,105 +150,36 @@ return v + 1
   return *script;
 }
 
-constexpr char kRoutingKey[] = "{disp}:routing";
-
 int64_t IntOf(const std::string& s) {
   int64_t n = 0;
   (void)absl::SimpleAtoi(s, &n);
   return n;
 }
 
-std::string Key(int shard, absl::string_view name) {
-  return absl::StrCat(cases::Tag(shard), ":", name);
-}
-
-// The case from an HGETALL reply.
-absl::StatusOr<CaseRecord> ParseRecord(const std::string& case_id,
-                                       const redis::Reply& reply) {
-  const auto& e = reply.elements();
-  if (e.empty()) {
-    return absl::NotFoundError(absl::StrCat("case ", case_id, " not found"));
-  }
-  CaseRecord r;
-  std::string pb;
-  for (size_t i = 0; i + 1 < e.size(); i += 2) {
-    const std::string& f = e[i].str();
-    const std::string& v = e[i + 1].str();
-    if (f == "pb") {
-      pb = v;
-    } else if (f == "state") {
-      r.c.set_state(static_cast<v1::CaseState>(IntOf(v)));
-    } else if (f == "version") {
-      r.c.set_version(IntOf(v));
-    } else if (f == "report_count") {
-      r.c.set_report_count(static_cast<int32_t>(IntOf(v)));
-    } else if (f == "follower_count") {
-      r.c.set_follower_count(static_cast<int32_t>(IntOf(v)));
-    } else if (f == "merged_into") {
-      r.c.set_merged_into(v);
-    } else if (f == "alerts") {
-      for (absl::string_view a : absl::StrSplit(v, ' ', absl::SkipEmpty())) {
-        r.alerts.insert(std::string(a));
-      }
-    } else if (f == "review_reason") {
-      r.review_reason = v;
-    } else if (f == "queued_ms") {
-      r.queued_ms = IntOf(v);
-    }
-  }
-  v1::Case overlay = r.c;
-  if (!r.c.ParseFromString(pb)) {
-    return absl::DataLossError(absl::StrCat("case ", case_id, " is corrupt"));
-  }
-  r.c.MergeFrom(overlay);
-  r.c.set_state(overlay.state());
-  r.c.set_id(case_id);
-  return r;
-}
-
-// The case as stored in "pb": without the fields kept beside it.
-std::string StoredPb(v1::Case c) {
-  c.clear_id();
-  c.clear_state();
-  c.clear_version();
-  c.clear_report_count();
-  c.clear_follower_count();
-  c.clear_merged_into();
-  return c.SerializeAsString();
-}
-
-// "case.registered" for CASE_EVENT_TYPE_REGISTERED: the stream's type field.
-std::string EventTypeName(v1::CaseEventType t) {
-  return absl::StrCat("case.",
-                      absl::AsciiStrToLower(absl::StripPrefix(
-                          v1::CaseEventType_Name(t), "CASE_EVENT_TYPE_")));
-}
-
 std::string OpenField(const v1::Case& c) {
   if (!cases::IsOpen(c.state())) return "";
-  return absl::StrCat(static_cast<int>(c.state()), "|", c.town_code());
+  return store::OpenCountField(c.state(), c.town_code());
 }
 
 std::string OverdueField(const v1::Case& c) {
   if (!cases::IsOpen(c.state()) || !StoredOverdue(c)) return "";
-  return c.department_id().empty() ? "-" : c.department_id();
+  return store::OverdueCountField(c.department_id());
 }
 
 }  // namespace
 
 absl::StatusOr<int> RedisCaseStore::ShardOfCase(
     const std::string& case_id) const {
-  ASSIGN_OR_RETURN(cases::CaseId id,
-                   cases::ParseCaseId(case_id, options_.shards));
+  ASSIGN_OR_RETURN(store::CaseId id,
+                   store::ParseCaseId(case_id, options_.shards));
   return id.shard;
 }
 
 absl::StatusOr<CaseRecord> RedisCaseStore::Get(const std::string& case_id) {
   ASSIGN_OR_RETURN(int shard, ShardOfCase(case_id));
-  ASSIGN_OR_RETURN(
-      redis::Reply reply,
-      redis_->Command({"HGETALL", cases::CaseKey(shard, case_id)}));
-  return ParseRecord(case_id, reply);
+  ASSIGN_OR_RETURN(redis::Reply reply,
+                   redis_->Command(store::ReadCaseCommand(shard, case_id)));
+  return store::DecodeCase(case_id, reply);
 }
 
 absl::StatusOr<std::vector<CaseRecord>> RedisCaseStore::GetMany(
@@ -254,14 +187,13 @@ absl::StatusOr<std::vector<CaseRecord>> RedisCaseStore::GetMany(
   std::vector<redis::Args> commands;
   for (const std::string& id : case_ids) {
     ASSIGN_OR_RETURN(int shard, ShardOfCase(id));
-    commands.push_back({"HGETALL", cases::CaseKey(shard, id)});
+    commands.push_back(store::ReadCaseCommand(shard, id));
   }
   ASSIGN_OR_RETURN(std::vector<redis::Reply> replies,
                    redis_->Pipeline(commands));
   std::vector<CaseRecord> out;
   for (size_t i = 0; i < replies.size(); ++i) {
-    RETURN_IF_ERROR(replies[i].ToStatus());
-    absl::StatusOr<CaseRecord> r = ParseRecord(case_ids[i], replies[i]);
+    absl::StatusOr<CaseRecord> r = store::DecodeCase(case_ids[i], replies[i]);
     if (r.status().code() == absl::StatusCode::kNotFound) continue;
     RETURN_IF_ERROR(r.status());
     out.push_back(*std::move(r));
@@ -275,11 +207,11 @@ absl::StatusOr<std::vector<v1::CaseEvent>> RedisCaseStore::Timeline(
   ASSIGN_OR_RETURN(
       redis::Reply reply,
       redis_->Command(
-          {"LRANGE", cases::TimelineKey(shard, case_id), "0", "-1"}));
+          {"LRANGE", store::TimelineKey(shard, case_id), "0", "-1"}));
   std::vector<v1::CaseEvent> events;
   for (const redis::Reply& entry : reply.elements()) {
     ASSIGN_OR_RETURN(v1::CaseEvent e,
-                     cases::ParseTimelineEntry(entry.str(), case_id, shard));
+                     store::ParseTimelineEntry(entry.str(), case_id, shard));
     events.push_back(std::move(e));
   }
   return events;
@@ -291,8 +223,8 @@ absl::StatusOr<std::optional<Committed>> RedisCaseStore::Replay(
   ASSIGN_OR_RETURN(int shard, ShardOfCase(case_id));
   ASSIGN_OR_RETURN(
       redis::Reply reply,
-      redis_->Command({"HMGET", cases::IdempotencyKey(shard, scope), "fp",
-                       "case", "event", "event_id"}));
+      redis_->Command({"HMGET", store::DispatchIdempotencyKey(shard, scope),
+                       "fp", "case", "event", "event_id"}));
   const auto& f = reply.elements();
   if (f.size() != 4 || f[0].is_nil()) return std::nullopt;
   if (f[0].str() != fingerprint) {
@@ -316,46 +248,44 @@ absl::StatusOr<Committed> RedisCaseStore::Apply(const Commit& m) {
   const std::string& id = m.before.id();
   ASSIGN_OR_RETURN(int shard, ShardOfCase(id));
   std::vector<std::string> keys = {
-      cases::CaseKey(shard, id),
-      cases::TimelineKey(shard, id),
-      cases::EventsKey(shard),
-      cases::IdempotencyKey(shard, m.idempotency_scope.empty()
-                                       ? std::string("-")
-                                       : m.idempotency_scope),
-      Key(shard, "alarms"),
-      Key(shard, "open"),
-      Key(shard, "overdue")};
+      store::CaseKey(shard, id),
+      store::TimelineKey(shard, id),
+      store::EventsKey(shard),
+      store::DispatchIdempotencyKey(shard, m.idempotency_scope.empty()
+                                               ? std::string("-")
+                                               : m.idempotency_scope),
+      store::AlarmsKey(shard),
+      store::OpenCountsKey(shard),
+      store::OverdueCountsKey(shard)};
   // Queues: leave all old ones, join all new ones (the score may change).
   std::vector<std::string> q_old = QueueNamesOf(m.before);
   std::vector<std::string> q_new = QueueNamesOf(m.after);
-  for (const auto& q : q_old) keys.push_back(Key(shard, q));
-  for (const auto& q : q_new) keys.push_back(Key(shard, q));
+  for (const auto& q : q_old) keys.push_back(store::QueueKey(shard, q));
+  for (const auto& q : q_new) keys.push_back(store::QueueKey(shard, q));
   // Indices that follow the state and the category.
   std::vector<std::string> i_old, i_new, g_old, g_new;
   if (m.before.state() != m.after.state()) {
-    i_old.push_back(cases::IndexKey(
-        shard, "state", absl::StrCat(static_cast<int>(m.before.state()))));
-    i_new.push_back(cases::IndexKey(
-        shard, "state", absl::StrCat(static_cast<int>(m.after.state()))));
+    i_old.push_back(store::StateIndexKey(shard, m.before.state()));
+    i_new.push_back(store::StateIndexKey(shard, m.after.state()));
   }
   if (m.before.category_code() != m.after.category_code()) {
-    i_old.push_back(
-        cases::IndexKey(shard, "category", m.before.category_code()));
+    i_old.push_back(store::IndexKey(shard, store::kCategoryIndex,
+                                    m.before.category_code()));
     i_new.push_back(
-        cases::IndexKey(shard, "category", m.after.category_code()));
+        store::IndexKey(shard, store::kCategoryIndex, m.after.category_code()));
     if (m.before.category_major_code() != m.after.category_major_code()) {
-      i_old.push_back(
-          cases::IndexKey(shard, "category", m.before.category_major_code()));
-      i_new.push_back(
-          cases::IndexKey(shard, "category", m.after.category_major_code()));
+      i_old.push_back(store::IndexKey(shard, store::kCategoryIndex,
+                                      m.before.category_major_code()));
+      i_new.push_back(store::IndexKey(shard, store::kCategoryIndex,
+                                      m.after.category_major_code()));
     }
-    g_old.push_back(cases::GeoOpenKey(shard, m.before.category_code()));
+    g_old.push_back(store::GeoOpenKey(shard, m.before.category_code()));
     if (cases::IsOpen(m.after.state())) {
-      g_new.push_back(cases::GeoOpenKey(shard, m.after.category_code()));
+      g_new.push_back(store::GeoOpenKey(shard, m.after.category_code()));
     }
   } else if (cases::IsOpen(m.before.state()) &&
              !cases::IsOpen(m.after.state())) {
-    g_old.push_back(cases::GeoOpenKey(shard, m.before.category_code()));
+    g_old.push_back(store::GeoOpenKey(shard, m.before.category_code()));
   }
   for (auto* group : {&i_old, &i_new, &g_old, &g_new}) {
     keys.insert(keys.end(), group->begin(), group->end());
@@ -373,10 +303,10 @@ absl::StatusOr<Committed> RedisCaseStore::Apply(const Commit& m) {
   v1::Case snapshot = m.after;
   std::vector<std::string> args = {
       absl::StrCat(m.before.version()),
-      StoredPb(m.after),
+      store::StoredCasePb(m.after),
       absl::StrCat(static_cast<int>(m.after.state())),
       m.event.SerializeAsString(),
-      EventTypeName(m.event.type()),
+      store::EventTypeName(m.event.type()),
       id,
       absl::StrCat(options_.stream_max_length),
       absl::StrCat(absl::ToInt64Seconds(options_.idempotency_ttl)),
@@ -428,8 +358,9 @@ absl::Status RedisCaseStore::SetReview(const v1::Case& c,
   auto ms = [](int64_t v) { return v < 0 ? std::string() : absl::StrCat(v); };
   return redis_
       ->Eval(ReviewScript(),
-             {cases::CaseKey(shard, c.id()), Key(shard, "q:review"),
-              Key(shard, "alarms")},
+             {store::CaseKey(shard, c.id()),
+              store::QueueKey(shard, store::ReviewQueue()),
+              store::AlarmsKey(shard)},
              {absl::StrCat(c.version()), QueueMemberOf(c),
               absl::StrCat(QueueScoreOf(c)), reason,
               absl::StrCat(absl::ToUnixMillis(absl::Now())), c.id(),
@@ -443,7 +374,7 @@ absl::StatusOr<std::vector<QueueHit>> RedisCaseStore::ScanQueue(
   std::vector<QueueHit> all;
   for (const std::string& name : names) {
     for (int shard = 0; shard < options_.shards; ++shard) {
-      std::string key = Key(shard, name);
+      std::string key = store::QueueKey(shard, name);
       int offset = 0;
       int got = 0;
       // Members with the cursor's own score come first; skip those at or
@@ -484,41 +415,41 @@ absl::StatusOr<std::vector<Alarm>> RedisCaseStore::DueAlarms(int shard,
                                                              int count) {
   ASSIGN_OR_RETURN(
       redis::Reply reply,
-      redis_->Command({"ZRANGE", Key(shard, "alarms"), "-inf",
+      redis_->Command({"ZRANGE", store::AlarmsKey(shard), "-inf",
                        absl::StrCat(absl::ToUnixMillis(now)), "BYSCORE",
                        "LIMIT", "0", absl::StrCat(count), "WITHSCORES"}));
   std::vector<Alarm> out;
   const auto& e = reply.elements();
   for (size_t i = 0; i + 1 < e.size(); i += 2) {
-    const std::string& member = e[i].str();
-    size_t bar = member.rfind('|');
-    if (bar == std::string::npos) continue;
-    out.push_back({shard, member.substr(0, bar), member.substr(bar + 1) == "d",
-                   IntOf(e[i + 1].str())});
+    std::optional<store::AlarmOf> alarm = store::ParseAlarmMember(e[i].str());
+    if (!alarm.has_value()) continue;
+    out.push_back(
+        {shard, alarm->case_id, alarm->overdue, IntOf(e[i + 1].str())});
   }
   return out;
 }
 
 absl::Status RedisCaseStore::DropAlarm(const Alarm& a) {
   return redis_
-      ->Eval(AlarmScript(), {Key(a.shard, "alarms")},
-             {absl::StrCat(a.case_id, a.overdue ? "|d" : "|w"),
-              absl::StrCat(a.score), ""})
+      ->Eval(
+          AlarmScript(), {store::AlarmsKey(a.shard)},
+          {store::AlarmMember(a.case_id, a.overdue), absl::StrCat(a.score), ""})
       .status();
 }
 
 absl::Status RedisCaseStore::MoveAlarm(const Alarm& a, int64_t score) {
   return redis_
-      ->Eval(AlarmScript(), {Key(a.shard, "alarms")},
-             {absl::StrCat(a.case_id, a.overdue ? "|d" : "|w"),
-              absl::StrCat(a.score), absl::StrCat(score)})
+      ->Eval(AlarmScript(), {store::AlarmsKey(a.shard)},
+             {store::AlarmMember(a.case_id, a.overdue), absl::StrCat(a.score),
+              absl::StrCat(score)})
       .status();
 }
 
 absl::Status RedisCaseStore::Defer(const std::string& case_id, int64_t until) {
   ASSIGN_OR_RETURN(int shard, ShardOfCase(case_id));
   return redis_
-      ->Command({"ZADD", Key(shard, "deferred"), absl::StrCat(until), case_id})
+      ->Command(
+          {"ZADD", store::DeferredKey(shard), absl::StrCat(until), case_id})
       .status();
 }
 
@@ -526,7 +457,7 @@ absl::StatusOr<std::vector<std::string>> RedisCaseStore::DueDeferred(
     int shard, absl::Time now, int count) {
   ASSIGN_OR_RETURN(
       redis::Reply reply,
-      redis_->Command({"ZRANGE", Key(shard, "deferred"), "-inf",
+      redis_->Command({"ZRANGE", store::DeferredKey(shard), "-inf",
                        absl::StrCat(absl::ToUnixMillis(now)), "BYSCORE",
                        "LIMIT", "0", absl::StrCat(count)}));
   std::vector<std::string> out;
@@ -536,14 +467,14 @@ absl::StatusOr<std::vector<std::string>> RedisCaseStore::DueDeferred(
 
 absl::Status RedisCaseStore::DropDeferred(const std::string& case_id) {
   ASSIGN_OR_RETURN(int shard, ShardOfCase(case_id));
-  return redis_->Command({"ZREM", Key(shard, "deferred"), case_id}).status();
+  return redis_->Command({"ZREM", store::DeferredKey(shard), case_id}).status();
 }
 
 absl::StatusOr<Gauges> RedisCaseStore::ReadGauges() {
   std::vector<redis::Args> commands;
   for (int shard = 0; shard < options_.shards; ++shard) {
-    commands.push_back({"HGETALL", Key(shard, "open")});
-    commands.push_back({"HGETALL", Key(shard, "overdue")});
+    commands.push_back({"HGETALL", store::OpenCountsKey(shard)});
+    commands.push_back({"HGETALL", store::OverdueCountsKey(shard)});
   }
   commands.push_back({"INFO", "memory"});
   ASSIGN_OR_RETURN(std::vector<redis::Reply> replies,
@@ -566,11 +497,10 @@ absl::StatusOr<Gauges> RedisCaseStore::ReadGauges() {
     for (size_t i = 0; i + 1 < e.size(); i += 2) {
       int64_t n = IntOf(e[i + 1].str());
       if (r % 2 == 0) {
-        std::pair<std::string, std::string> f =
-            absl::StrSplit(e[i].str(), absl::MaxSplits('|', 1));
-        g.open[{static_cast<v1::CaseState>(IntOf(f.first)), f.second}] += n;
+        store::OpenCountOf f = store::ParseOpenCountField(e[i].str());
+        g.open[{f.state, f.town_code}] += n;
       } else {
-        g.overdue[e[i].str() == "-" ? "" : e[i].str()] += n;
+        g.overdue[store::DepartmentOfOverdueField(e[i].str())] += n;
       }
     }
   }
@@ -579,7 +509,8 @@ absl::StatusOr<Gauges> RedisCaseStore::ReadGauges() {
 
 absl::StatusOr<v1::RoutingPolicy> RedisCaseStore::GetRouting() {
   ASSIGN_OR_RETURN(redis::Reply reply,
-                   redis_->Command({"HMGET", kRoutingKey, "pb", "version"}));
+                   redis_->Command({"HMGET", std::string(store::kRoutingKey),
+                                    "pb", "version"}));
   const auto& f = reply.elements();
   v1::RoutingPolicy policy;
   if (f.size() != 2 || f[0].is_nil()) return policy;
@@ -595,11 +526,12 @@ absl::StatusOr<v1::RoutingPolicy> RedisCaseStore::PutRouting(
     const std::string& audit) {
   v1::RoutingPolicy stored = policy;
   stored.clear_version();
-  ASSIGN_OR_RETURN(
-      redis::Reply reply,
-      redis_->Eval(
-          RoutingScript(), {kRoutingKey, audit::kRoutingStream},
-          {absl::StrCat(expected_version), stored.SerializeAsString(), audit}));
+  ASSIGN_OR_RETURN(redis::Reply reply,
+                   redis_->Eval(RoutingScript(),
+                                {std::string(store::kRoutingKey),
+                                 std::string(store::kRoutingAuditKey)},
+                                {absl::StrCat(expected_version),
+                                 stored.SerializeAsString(), audit}));
   stored.set_version(reply.integer());
   return stored;
 }

@@ -6,11 +6,12 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "common/calendar/calendar_proto.h"
-#include "common/cases/case_keys.h"
 #include "common/cases/stage_clock.h"
 #include "common/cases/stage_limits.h"
 #include "common/clock/timestamp.h"
 #include "common/status/status_macros.h"
+#include "common/store/case_hash.h"
+#include "common/store/keys.h"
 #include "services/dispatch/queues.h"
 
 namespace gridcase::dispatch {
@@ -118,8 +119,7 @@ absl::StatusOr<Committed> Transitions::Run(Action action,
                                            TransitionRequest req) {
   std::string scope;
   if (!req.request_id.empty()) {
-    scope = absl::StrCat(
-        "dispatch:", cases::IdempotencyScope(actor.subject(), req.request_id));
+    scope = store::IdempotencyScope(actor.subject(), req.request_id);
     ASSIGN_OR_RETURN(std::optional<Committed> replay,
                      store_->Replay(req.case_id, scope, req.fingerprint));
     if (replay.has_value()) return *std::move(replay);
@@ -202,7 +202,7 @@ absl::StatusOr<int> Transitions::ScanShard(int shard) {
     ASSIGN_OR_RETURN(Change change, Alert(rec->c, alarm.overdue, *scanner, now,
                                           absl::FixedTimeZone(8 * 3600)));
     Commit commit;
-    commit.alert = AlertMarker(*d, alarm.overdue);
+    commit.alert = store::AlertMarker(*d, alarm.overdue);
     commit.before = std::move(change.before);
     commit.after = std::move(change.after);
     commit.event = std::move(change.event);

@@ -1,6 +1,7 @@
 #include "services/dispatch/workers.h"
 
 #include "common/log/log.h"
+#include "common/store/event_type.h"
 
 namespace gridcase::dispatch {
 
@@ -35,7 +36,7 @@ std::vector<absl::Status> Workers::Handle(
   std::vector<absl::Status> out(entries.size());
   for (size_t i = 0; i < entries.size(); ++i) {
     const events::StreamEntry& e = entries[i];
-    if (e.type != "case.reported") continue;
+    if (e.type != store::EventTypeName(v1::CASE_EVENT_TYPE_REPORTED)) continue;
     absl::StatusOr<std::string> outcome = router_.HandleReported(e.case_id);
     if (!outcome.ok()) {
       // Retried at a later claim, or quarantined if it cannot be handled.

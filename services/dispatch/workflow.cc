@@ -5,6 +5,7 @@
 #include "common/cases/stage_clock.h"
 #include "common/clock/timestamp.h"
 #include "common/status/status_macros.h"
+#include "common/store/dimensions.h"
 #include "google/protobuf/util/time_util.h"
 
 namespace gridcase::dispatch {
@@ -146,24 +147,6 @@ absl::Status ApplyExtensionDecision(v1::Case* c, v1::CaseEvent* e,
 }
 
 }  // namespace
-
-v1::CaseDimensions DimensionsOf(const v1::Case& c, const absl::TimeZone& zone) {
-  v1::CaseDimensions d;
-  d.set_grid_code(c.grid_code());
-  d.set_community_code(c.community_code());
-  d.set_town_code(c.town_code());
-  d.set_city_code(c.city_code());
-  d.set_category_code(c.category_code());
-  d.set_category_major_code(c.category_major_code());
-  d.set_source(c.source());
-  d.set_department_id(c.department_id());
-  d.set_reporter_id(c.reporter().id());
-  d.set_reporter_kind(c.reporter().kind());
-  d.set_reporter_anonymous(c.reporter().anonymous());
-  d.set_report_date(absl::FormatCivilTime(
-      absl::ToCivilDay(FromTimestamp(c.reported_at()), zone)));
-  return d;
-}
 
 absl::StatusOr<Change> Apply(Action action, const v1::Case& before,
                              const v1::Actor& actor, const ActionInput& in,
@@ -331,7 +314,7 @@ absl::StatusOr<Change> Apply(Action action, const v1::Case& before,
       *e.mutable_stage_deadline() = *d;
     }
   }
-  *e.mutable_dimensions() = DimensionsOf(c, cal.time_zone());
+  *e.mutable_dimensions() = store::DimensionsOf(c, cal.time_zone());
   return change;
 }
 
@@ -364,7 +347,7 @@ absl::StatusOr<Change> Alert(const v1::Case& before, bool overdue,
   *e.mutable_stage_deadline() = *d;
   e.set_case_version(c.version());
   e.set_light(c.light());
-  *e.mutable_dimensions() = DimensionsOf(c, zone);
+  *e.mutable_dimensions() = store::DimensionsOf(c, zone);
   return change;
 }
 

@@ -71,9 +71,6 @@ absl::StatusOr<Change> Alert(const v1::Case& c, bool overdue,
                              const v1::Actor& actor, absl::Time now,
                              const absl::TimeZone& zone);
 
-// The dimensions of `c` as carried on its events.
-v1::CaseDimensions DimensionsOf(const v1::Case& c, const absl::TimeZone& zone);
-
 }  // namespace gridcase::dispatch
 
 #endif  // GRIDCASE_SERVICES_DISPATCH_WORKFLOW_H_

@@ -1,17 +1,20 @@
 #include "services/intake/case_store.h"
 
 #include <algorithm>
+#include <optional>
 #include <utility>
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "common/cases/case_keys.h"
-#include "common/cases/timeline_entry.h"
 #include "common/redis/script.h"
 #include "common/redis/stream_id.h"
 #include "common/status/status_macros.h"
+#include "common/store/case_hash.h"
+#include "common/store/case_id.h"
+#include "common/store/keys.h"
+#include "common/store/stream_entry.h"
 
 namespace gridcase::intake {
 namespace {
@@ -195,56 +198,24 @@ int64_t IntField(const std::string& s) {
   return n;
 }
 
-// The fields GetCase reads, in order.
-redis::Args CaseFields(int shard, const std::string& case_id) {
-  return {"HMGET",
-          cases::CaseKey(shard, case_id),
-          "pb",
-          "state",
-          "version",
-          "report_count",
-          "follower_count",
-          "merged_into"};
-}
-
-// The case from an HMGET reply of CaseFields; NOT_FOUND if absent.
-absl::StatusOr<v1::Case> ParseCase(const std::string& case_id,
-                                   const redis::Reply& reply) {
-  const auto& f = reply.elements();
-  if (f.size() != 6 || f[0].is_nil()) {
-    return absl::NotFoundError(absl::StrCat("case ", case_id, " not found"));
-  }
-  v1::Case c;
-  if (!c.ParseFromString(f[0].str())) {
-    return absl::DataLossError(absl::StrCat("case ", case_id, " is corrupt"));
-  }
-  c.set_id(case_id);
-  c.set_state(static_cast<v1::CaseState>(IntField(f[1].str())));
-  c.set_version(IntField(f[2].str()));
-  c.set_report_count(static_cast<int32_t>(IntField(f[3].str())));
-  c.set_follower_count(static_cast<int32_t>(IntField(f[4].str())));
-  c.set_merged_into(f[5].str());
-  return c;
-}
-
 }  // namespace
 
 absl::StatusOr<ReportResult> RedisCaseStore::Report(const NewReport& r) {
   int shard = r.shard;
   std::vector<std::string> keys = {
-      cases::IdempotencyKey(shard, r.idempotency_scope),
-      cases::SequenceKey(shard, r.division, r.date),
-      cases::EventsKey(shard),
-      cases::GeoOpenKey(shard, r.category_code),
-      cases::GeoCasesKey(shard),
-      cases::SequenceRunKey(shard, r.division, r.date)};
+      store::IdempotencyKey(shard, r.idempotency_scope),
+      store::SequenceKey(shard, r.division, r.date),
+      store::EventsKey(shard),
+      store::GeoOpenKey(shard, r.category_code),
+      store::GeoCasesKey(shard),
+      store::SequenceRunKey(shard, r.division, r.date)};
   for (const std::string& entry : r.index_entries) {
     size_t colon = entry.find(':');
-    keys.push_back(cases::IndexKey(shard, entry.substr(0, colon),
+    keys.push_back(store::IndexKey(shard, entry.substr(0, colon),
                                    entry.substr(colon + 1)));
   }
   std::vector<std::string> args = {
-      cases::Tag(shard),
+      store::Tag(shard),
       r.division,
       r.date,
       absl::StrCat(options_.shards),
@@ -262,7 +233,7 @@ absl::StatusOr<ReportResult> RedisCaseStore::Report(const NewReport& r) {
       absl::StrCat(options_.stream_max_length),
       r.reporter_id,
       r.case_template.town_code(),
-      absl::StrCat(cases::kCounterGapAfterRestart),
+      absl::StrCat(store::kCounterGapAfterRestart),
       absl::StrCat(absl::ToUnixMillis(r.day_start)),
       absl::StrCat(absl::ToInt64Milliseconds(options_.clock_skew_margin))};
   ASSIGN_OR_RETURN(redis::Reply reply,
@@ -281,29 +252,31 @@ absl::StatusOr<ReportResult> RedisCaseStore::Report(const NewReport& r) {
 }
 
 absl::StatusOr<v1::Case> RedisCaseStore::GetCase(const std::string& case_id) {
-  ASSIGN_OR_RETURN(cases::CaseId id,
-                   cases::ParseCaseId(case_id, options_.shards));
+  ASSIGN_OR_RETURN(store::CaseId id,
+                   store::ParseCaseId(case_id, options_.shards));
   ASSIGN_OR_RETURN(redis::Reply reply,
-                   redis_->Command(CaseFields(id.shard, case_id)));
-  return ParseCase(case_id, reply);
+                   redis_->Command(store::ReadCaseCommand(id.shard, case_id)));
+  ASSIGN_OR_RETURN(store::StoredCase stored, store::DecodeCase(case_id, reply));
+  return std::move(stored.c);
 }
 
 absl::StatusOr<std::vector<v1::Case>> RedisCaseStore::GetCases(
     const std::vector<std::string>& case_ids) {
   std::vector<redis::Args> commands;
   for (const std::string& case_id : case_ids) {
-    ASSIGN_OR_RETURN(cases::CaseId id,
-                     cases::ParseCaseId(case_id, options_.shards));
-    commands.push_back(CaseFields(id.shard, case_id));
+    ASSIGN_OR_RETURN(store::CaseId id,
+                     store::ParseCaseId(case_id, options_.shards));
+    commands.push_back(store::ReadCaseCommand(id.shard, case_id));
   }
   ASSIGN_OR_RETURN(std::vector<redis::Reply> replies,
                    redis_->Pipeline(commands));
   std::vector<v1::Case> out;
   for (size_t i = 0; i < replies.size(); ++i) {
-    absl::StatusOr<v1::Case> c = ParseCase(case_ids[i], replies[i]);
+    absl::StatusOr<store::StoredCase> c =
+        store::DecodeCase(case_ids[i], replies[i]);
     if (c.status().code() == absl::StatusCode::kNotFound) continue;
     RETURN_IF_ERROR(c.status());
-    out.push_back(*std::move(c));
+    out.push_back(std::move(c->c));
   }
   return out;
 }
@@ -320,7 +293,7 @@ absl::StatusOr<std::vector<IndexEntry>> RedisCaseStore::ScanIndex(
     int want = count - static_cast<int>(out.size());
     ASSIGN_OR_RETURN(
         redis::Reply reply,
-        redis_->Command({"ZRANGE", cases::IndexKey(shard, kind, value), max,
+        redis_->Command({"ZRANGE", store::IndexKey(shard, kind, value), max,
                          "-inf", "BYSCORE", "REV", "LIMIT",
                          absl::StrCat(offset), absl::StrCat(want),
                          "WITHSCORES"}));
@@ -344,7 +317,7 @@ absl::StatusOr<std::vector<NearbyEntry>> RedisCaseStore::Nearby(
     double latitude, double longitude, int radius_m) {
   std::vector<redis::Args> commands;
   for (int shard = 0; shard < options_.shards; ++shard) {
-    commands.push_back({"GEOSEARCH", cases::GeoCasesKey(shard), "FROMLONLAT",
+    commands.push_back({"GEOSEARCH", store::GeoCasesKey(shard), "FROMLONLAT",
                         absl::StrFormat("%.7f", longitude),
                         absl::StrFormat("%.7f", latitude), "BYRADIUS",
                         absl::StrCat(radius_m), "m", "ASC", "WITHDIST"});
@@ -371,17 +344,17 @@ absl::StatusOr<std::vector<NearbyEntry>> RedisCaseStore::Nearby(
 }
 
 absl::StatusOr<FollowUpResult> RedisCaseStore::FollowUp(const NewFollowUp& f) {
-  ASSIGN_OR_RETURN(cases::CaseId id,
-                   cases::ParseCaseId(f.case_id, options_.shards));
+  ASSIGN_OR_RETURN(store::CaseId id,
+                   store::ParseCaseId(f.case_id, options_.shards));
   int shard = id.shard;
   ASSIGN_OR_RETURN(
       redis::Reply reply,
       redis_->Eval(
           FollowUpScript(),
-          {cases::IdempotencyKey(shard, f.idempotency_scope),
-           cases::CaseKey(shard, f.case_id),
-           cases::FollowersKey(shard, f.case_id), cases::EventsKey(shard),
-           cases::TimelineKey(shard, f.case_id)},
+          {store::IdempotencyKey(shard, f.idempotency_scope),
+           store::CaseKey(shard, f.case_id),
+           store::FollowersKey(shard, f.case_id), store::EventsKey(shard),
+           store::TimelineKey(shard, f.case_id)},
           {f.fingerprint, f.event.SerializeAsString(),
            absl::StrCat(absl::ToInt64Seconds(options_.idempotency_ttl)),
            absl::StrCat(options_.stream_max_length), f.reporter_id,
@@ -406,7 +379,7 @@ absl::StatusOr<std::map<int, std::string>> RedisCaseStore::StreamTails(
   std::vector<redis::Args> commands;
   for (int shard : shards) {
     commands.push_back(
-        {"XREVRANGE", cases::EventsKey(shard), "+", "-", "COUNT", "1"});
+        {"XREVRANGE", store::EventsKey(shard), "+", "-", "COUNT", "1"});
   }
   ASSIGN_OR_RETURN(std::vector<redis::Reply> replies,
                    redis_->Pipeline(commands));
@@ -423,7 +396,7 @@ absl::StatusOr<std::map<int, std::string>> RedisCaseStore::StreamTails(
 absl::Status RedisCaseStore::CheckRetained(int shard,
                                            const std::string& after_id) {
   absl::StatusOr<redis::Reply> info =
-      redis_->Command({"XINFO", "STREAM", cases::EventsKey(shard)});
+      redis_->Command({"XINFO", "STREAM", store::EventsKey(shard)});
   if (!info.ok()) {
     // No stream yet: nothing was ever trimmed.
     if (absl::StrContains(info.status().message(), "no such key")) {
@@ -446,38 +419,24 @@ absl::Status RedisCaseStore::CheckRetained(int shard,
 
 namespace {
 
-// One entry of a stream reply ([id, [field, value, ...]]) of `shard`.
-StreamEvent ParseEntry(int shard, const redis::Reply& entry) {
+// One element of a stream reply ([id, [field, value, ...]]) of `shard`.
+StreamEvent ToStreamEvent(int shard, const redis::Reply& element) {
   StreamEvent se;
   se.shard = shard;
   se.event.set_shard(shard);
-  const auto& pair = entry.elements();
-  if (pair.size() != 2) {
+  absl::StatusOr<store::StreamEntry> entry =
+      store::DecodeStreamEntry(shard, element);
+  if (!entry.ok()) {
     se.corrupt = true;
     return se;
   }
-  se.event.set_id(pair[0].str());
-  std::string pb;
-  std::string case_id;
-  std::string related;
-  const auto& fields = pair[1].elements();
-  for (size_t i = 0; i + 1 < fields.size(); i += 2) {
-    const std::string& name = fields[i].str();
-    if (name == "pb") pb = fields[i + 1].str();
-    if (name == "case") case_id = fields[i + 1].str();
-    if (name == "related") related = fields[i + 1].str();
-  }
-  if (!se.event.ParseFromString(pb)) {
-    se.event.Clear();
-    se.event.set_id(pair[0].str());
-    se.event.set_shard(shard);
+  absl::StatusOr<v1::CaseEvent> event = store::ToCaseEvent(*entry);
+  if (!event.ok()) {
+    se.event.set_id(entry->id);
     se.corrupt = true;
     return se;
   }
-  se.event.set_case_id(case_id);
-  se.event.set_related_case_id(related);
-  se.event.set_id(pair[0].str());
-  se.event.set_shard(shard);
+  se.event = *std::move(event);
   return se;
 }
 
@@ -493,7 +452,7 @@ absl::StatusOr<std::vector<StreamEvent>> RedisCaseStore::ReadEvents(
                       absl::StrCat(absl::ToInt64Milliseconds(block)),
                       "STREAMS"};
   for (const auto& [shard, id] : positions) {
-    args.push_back(cases::EventsKey(shard));
+    args.push_back(store::EventsKey(shard));
   }
   for (const auto& [shard, id] : positions) args.push_back(id);
   ASSIGN_OR_RETURN(redis::Reply reply, redis_->Command(std::move(args)));
@@ -501,11 +460,10 @@ absl::StatusOr<std::vector<StreamEvent>> RedisCaseStore::ReadEvents(
   for (const redis::Reply& stream : reply.elements()) {
     const auto& kv = stream.elements();
     if (kv.size() != 2) continue;
-    const std::string& key = kv[0].str();  // "{s:N}:events"
-    int shard = 0;
-    (void)absl::SimpleAtoi(key.substr(3, key.find('}') - 3), &shard);
+    std::optional<int> shard = store::ShardOfEventsKey(kv[0].str());
+    if (!shard.has_value()) continue;  // not a key we asked for
     for (const redis::Reply& entry : kv[1].elements()) {
-      out.push_back(ParseEntry(shard, entry));
+      out.push_back(ToStreamEvent(*shard, entry));
     }
   }
   return out;
@@ -515,28 +473,28 @@ absl::StatusOr<std::vector<StreamEvent>> RedisCaseStore::ReadRange(
     int shard, const std::string& after_id, const std::string& through_id,
     int count) {
   ASSIGN_OR_RETURN(redis::Reply reply,
-                   redis_->Command({"XRANGE", cases::EventsKey(shard),
+                   redis_->Command({"XRANGE", store::EventsKey(shard),
                                     absl::StrCat("(", after_id), through_id,
                                     "COUNT", absl::StrCat(count)}));
   std::vector<StreamEvent> out;
   for (const redis::Reply& entry : reply.elements()) {
-    out.push_back(ParseEntry(shard, entry));
+    out.push_back(ToStreamEvent(shard, entry));
   }
   return out;
 }
 
 absl::StatusOr<std::vector<v1::CaseEvent>> RedisCaseStore::Timeline(
     const std::string& case_id) {
-  ASSIGN_OR_RETURN(cases::CaseId id,
-                   cases::ParseCaseId(case_id, options_.shards));
+  ASSIGN_OR_RETURN(store::CaseId id,
+                   store::ParseCaseId(case_id, options_.shards));
   ASSIGN_OR_RETURN(
       redis::Reply reply,
       redis_->Command(
-          {"LRANGE", cases::TimelineKey(id.shard, case_id), "0", "-1"}));
+          {"LRANGE", store::TimelineKey(id.shard, case_id), "0", "-1"}));
   std::vector<v1::CaseEvent> events;
   for (const redis::Reply& entry : reply.elements()) {
     ASSIGN_OR_RETURN(v1::CaseEvent event,
-                     cases::ParseTimelineEntry(entry.str(), case_id, id.shard));
+                     store::ParseTimelineEntry(entry.str(), case_id, id.shard));
     events.push_back(std::move(event));
   }
   return events;

@@ -11,9 +11,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "common/cases/case_keys.h"
 #include "common/redis/redis_pool.h"
 #include "common/status/status_matchers.h"
+#include "common/store/case_id.h"
+#include "common/store/keys.h"
 #include "common/testing/redis_server.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -61,8 +62,8 @@ class CaseNumberTest : public ::testing::Test {
     EXPECT_OK(result.status());
     if (!result.ok()) return -1;
     EXPECT_FALSE(result->replayed);
-    absl::StatusOr<cases::CaseId> id =
-        cases::ParseCaseId(result->case_id, kShards);
+    absl::StatusOr<store::CaseId> id =
+        store::ParseCaseId(result->case_id, kShards);
     EXPECT_OK(id.status());
     if (!id.ok()) return -1;
     EXPECT_EQ(id->shard, kShard);
@@ -98,9 +99,9 @@ TEST_F(CaseNumberTest, MovedByAnotherRedisProcessJumpsByTheGap) {
   EXPECT_EQ(Report(tomorrow), 2);
   // As if the counter came back from another process' AOF or replica.
   ASSERT_OK(pool_->Command(
-      {"SET", cases::SequenceRunKey(kShard, "330483", kDate), "another-run"}));
-  EXPECT_EQ(Report(tomorrow), 2 + cases::kCounterGapAfterRestart + 1);
-  EXPECT_EQ(Report(tomorrow), 2 + cases::kCounterGapAfterRestart + 2);
+      {"SET", store::SequenceRunKey(kShard, "330483", kDate), "another-run"}));
+  EXPECT_EQ(Report(tomorrow), 2 + store::kCounterGapAfterRestart + 1);
+  EXPECT_EQ(Report(tomorrow), 2 + store::kCounterGapAfterRestart + 2);
 }
 
 TEST_F(CaseNumberTest, RestartsThatLoseTheCounterNeverReissueANumber) {
@@ -169,12 +170,12 @@ TEST(CaseStoreWaitTest, ARetryIsAcknowledgedOnlyOnceTheReplicaHoldsTheCase) {
   EXPECT_TRUE(retried.replayed);
   ASSERT_OK_AND_ASSIGN(auto on_replica, redis::RedisPool::Create(
                                             {.address = replica->address()}));
-  ASSERT_OK_AND_ASSIGN(cases::CaseId id,
-                       cases::ParseCaseId(retried.case_id, kShards));
+  ASSERT_OK_AND_ASSIGN(store::CaseId id,
+                       store::ParseCaseId(retried.case_id, kShards));
   ASSERT_OK_AND_ASSIGN(
       redis::Reply exists,
       on_replica->Command(
-          {"EXISTS", cases::CaseKey(id.shard, retried.case_id)}));
+          {"EXISTS", store::CaseKey(id.shard, retried.case_id)}));
   EXPECT_EQ(exists.integer(), 1);
 }
 

@@ -8,10 +8,14 @@
 #include "absl/strings/strip.h"
 #include "common/auth/roles.h"
 #include "common/auth/serve.h"
-#include "common/cases/case_keys.h"
+#include "common/calendar/calendar.h"
 #include "common/cases/fingerprint.h"
 #include "common/clock/timestamp.h"
 #include "common/status/status_macros.h"
+#include "common/store/case_id.h"
+#include "common/store/dimensions.h"
+#include "common/store/keys.h"
+#include "common/store/visibility.h"
 #include "services/intake/intake_service.h"
 #include "services/intake/report_validation.h"
 
@@ -51,7 +55,7 @@ grpc::Status IntakeServiceImpl::AddFollowUp(
 absl::Status IntakeServiceImpl::DoAddFollowUp(const v1::Actor& actor,
                                               const v1::AddFollowUpRequest& req,
                                               v1::AddFollowUpResponse* resp) {
-  RETURN_IF_ERROR(cases::ParseCaseId(req.case_id(), options_.shards).status());
+  RETURN_IF_ERROR(store::ParseCaseId(req.case_id(), options_.shards).status());
   RETURN_IF_ERROR(ValidateFollowUp(req));
   std::string reporter =
       req.reporter().id().empty() ? actor.subject() : req.reporter().id();
@@ -64,20 +68,17 @@ absl::Status IntakeServiceImpl::DoAddFollowUp(const v1::Actor& actor,
         absl::StrCat("reporter.id: you follow up as yourself (",
                      actor.subject(), "), not as '", reporter, "'"));
   }
+  // Report dates are in the one zone v1 supports (calendar.h), as on every
+  // event.
+  const absl::TimeZone zone = calendar::WorkingCalendar::Default().time_zone();
   absl::StatusOr<FollowUpResult> result;
   for (int attempt = 0; attempt < kAttempts; ++attempt) {
     ASSIGN_OR_RETURN(v1::Case c, store_->GetCase(req.case_id()));
-    // The id carries the report date (Asia/Shanghai, as on every event).
-    ASSIGN_OR_RETURN(cases::CaseId id,
-                     cases::ParseCaseId(c.id(), options_.shards));
-    std::string report_date =
-        absl::StrCat(id.date.substr(0, 4), "-", id.date.substr(4, 2), "-",
-                     id.date.substr(6, 2));
     NewFollowUp f;
     f.case_id = req.case_id();
     f.expected_version = c.version();
     f.idempotency_scope =
-        cases::IdempotencyScope(actor.subject(), req.request_id());
+        store::IdempotencyScope(actor.subject(), req.request_id());
     f.fingerprint = cases::RequestFingerprint(req);
     f.reporter_id = reporter;
     f.me_too = req.kind() == v1::FOLLOW_UP_KIND_ME_TOO;
@@ -95,33 +96,20 @@ absl::Status IntakeServiceImpl::DoAddFollowUp(const v1::Actor& actor,
     (*e.mutable_data())["kind"] = std::string(absl::StripPrefix(
         v1::FollowUpKind_Name(req.kind()), "FOLLOW_UP_KIND_"));
     (*e.mutable_data())["reporter_id"] = reporter;
-    v1::CaseDimensions* d = e.mutable_dimensions();
-    d->set_grid_code(c.grid_code());
-    d->set_community_code(c.community_code());
-    d->set_town_code(c.town_code());
-    d->set_city_code(c.city_code());
-    d->set_category_code(c.category_code());
-    d->set_category_major_code(c.category_major_code());
-    d->set_source(c.source());
-    d->set_department_id(c.department_id());
-    d->set_reporter_id(c.reporter().id());
-    d->set_reporter_kind(c.reporter().kind());
-    d->set_reporter_anonymous(c.reporter().anonymous());
-    d->set_report_date(report_date);
+    *e.mutable_dimensions() = store::DimensionsOf(c, zone);
     result = store_->FollowUp(f);
     if (result.status().code() != absl::StatusCode::kAborted) break;
   }
   RETURN_IF_ERROR(result.status());
   ASSIGN_OR_RETURN(v1::Case now, store_->GetCase(req.case_id()));
-  privacy::ReporterFacts facts = privacy::ReporterFacts::Of(now);
+  store::ReporterFacts facts = store::ReporterFacts::Of(now);
   *resp->mutable_case_() = Present(std::move(now), actor);
   resp->set_replayed(result->replayed);
   ASSIGN_OR_RETURN(std::vector<v1::CaseEvent> timeline,
                    store_->Timeline(req.case_id()));
   for (v1::CaseEvent& e : timeline) {
     if (e.id() == result->event_id) {
-      *resp->mutable_event() =
-          privacy::PresentEvent(std::move(e), actor, facts);
+      *resp->mutable_event() = store::PresentEvent(std::move(e), actor, facts);
     }
   }
   return absl::OkStatus();

@@ -6,11 +6,11 @@
 #include <set>
 #include <string>
 
-#include "common/cases/case_keys.h"
 #include "common/status/grpc_status.h"
 #include "common/status/retry_delay.h"
 #include "common/status/status_macros.h"
 #include "common/status/status_matchers.h"
+#include "common/store/keys.h"
 #include "common/testing/in_process_server.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -224,7 +224,7 @@ TEST_F(ReportQuotaTest, RefusesANewReportPastTheQuotaUntilMidnight) {
 
 TEST_F(ReportQuotaTest, AnswersAReplayPastTheQuotaWithoutCountingIt) {
   quota_.counts["wx-1|20260630"] = 2;
-  quota_.acknowledged.insert(cases::IdempotencyScope("wx-1", "r-1"));
+  quota_.acknowledged.insert(store::IdempotencyScope("wx-1", "r-1"));
   ExpectStored("330483-20260630-000023", /*replayed=*/true);
   EXPECT_OK(Report(testdata::GoodReport("r-1")));
   EXPECT_EQ(quota_.counts["wx-1|20260630"], 2);

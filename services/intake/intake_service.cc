@@ -10,7 +10,6 @@
 #include "common/auth/serve.h"
 #include "common/calendar/calendar.h"
 #include "common/calendar/calendar_proto.h"
-#include "common/cases/case_keys.h"
 #include "common/cases/deadlines.h"
 #include "common/cases/fingerprint.h"
 #include "common/cases/stage_limits.h"
@@ -18,6 +17,10 @@
 #include "common/log/log.h"
 #include "common/status/grpc_status.h"
 #include "common/status/status_macros.h"
+#include "common/store/case_id.h"
+#include "common/store/dimensions.h"
+#include "common/store/keys.h"
+#include "common/store/visibility.h"
 #include "services/intake/report_validation.h"
 
 namespace gridcase::intake {
@@ -207,7 +210,6 @@ absl::Status IntakeServiceImpl::DoReportCase(const v1::Actor& actor,
   RETURN_IF_ERROR(cases::StartStage(&c, v1::STAGE_REGISTER, limits[0].limit(),
                                     now, calendar, options_.warn_share));
 
-  absl::CivilDay day = absl::ToCivilDay(now, calendar.time_zone());
   v1::CaseEvent reported;
   reported.set_type(v1::CASE_EVENT_TYPE_REPORTED);
   *reported.mutable_actor() = actor;
@@ -215,18 +217,7 @@ absl::Status IntakeServiceImpl::DoReportCase(const v1::Actor& actor,
   reported.set_to_state(v1::CASE_STATE_REPORTED);
   reported.set_case_version(1);
   reported.set_light(v1::TRAFFIC_LIGHT_GREEN);
-  v1::CaseDimensions* dims = reported.mutable_dimensions();
-  dims->set_grid_code(c.grid_code());
-  dims->set_community_code(c.community_code());
-  dims->set_town_code(c.town_code());
-  dims->set_city_code(c.city_code());
-  dims->set_category_code(c.category_code());
-  dims->set_category_major_code(c.category_major_code());
-  dims->set_source(c.source());
-  dims->set_reporter_id(reporter.id());
-  dims->set_reporter_kind(reporter.kind());
-  dims->set_reporter_anonymous(reporter.anonymous());
-  dims->set_report_date(absl::FormatCivilTime(day));
+  *reported.mutable_dimensions() = store::DimensionsOf(c, calendar.time_zone());
   v1::CaseEvent merged = reported;
   merged.set_type(v1::CASE_EVENT_TYPE_MERGED);
   merged.set_to_state(v1::CASE_STATE_MERGED);
@@ -234,12 +225,12 @@ absl::Status IntakeServiceImpl::DoReportCase(const v1::Actor& actor,
 
   NewReport report;
   report.shards = options_.shards;
-  report.shard = cases::ShardOf(c.town_code(), options_.shards);
+  report.shard = store::ShardOf(c.town_code(), options_.shards);
   report.idempotency_scope =
-      cases::IdempotencyScope(actor.subject(), req.request_id());
+      store::IdempotencyScope(actor.subject(), req.request_id());
   report.fingerprint = cases::RequestFingerprint(req);
   report.division = c.city_code();
-  cases::CaseDay case_day = cases::CaseDayOf(now, calendar.time_zone());
+  store::CaseDay case_day = store::CaseDayOf(now, calendar.time_zone());
   report.date = case_day.yyyymmdd;
   report.day_start = case_day.start;
   report.case_template = c;
@@ -322,9 +313,9 @@ absl::Status IntakeServiceImpl::DoGetCase(const v1::Actor& actor,
   if (req.include_timeline()) {
     ASSIGN_OR_RETURN(std::vector<v1::CaseEvent> events,
                      store_->Timeline(req.case_id()));
-    privacy::ReporterFacts facts = privacy::ReporterFacts::Of(c);
+    store::ReporterFacts facts = store::ReporterFacts::Of(c);
     for (v1::CaseEvent& e : events) {
-      *resp->add_timeline() = privacy::PresentEvent(std::move(e), actor, facts);
+      *resp->add_timeline() = store::PresentEvent(std::move(e), actor, facts);
     }
   }
   return absl::OkStatus();

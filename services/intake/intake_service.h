@@ -10,8 +10,8 @@
 #include "absl/status/status.h"
 #include "common/auth/authenticator.h"
 #include "common/clock/clock.h"
-#include "common/privacy/visibility.h"
 #include "common/registry_client/registry_client.h"
+#include "common/store/visibility.h"
 #include "gridcase/v1/intake.grpc.pb.h"
 #include "services/intake/case_store.h"
 #include "services/intake/intake_metrics.h"
@@ -79,7 +79,7 @@ class IntakeServiceImpl final : public v1::IntakeService::Service {
                             grpc::ServerContext* context,
                             grpc::ServerWriter<v1::WatchCasesResponse>* writer);
 
-  // The case as `viewer` may see it (privacy::PresentCase), with its lights
+  // The case as `viewer` may see it (store::PresentCase), with its lights
   // as of now: stored lights are as of the last write.
   v1::Case Present(v1::Case c, const v1::Actor& viewer) const;
 
@@ -98,7 +98,7 @@ absl::StatusOr<v1::Reporter> AuthorizeReporter(const v1::Actor& actor,
                                                v1::Source source,
                                                const v1::Reporter& requested);
 
-using privacy::OnlyCitizen;
+using store::OnlyCitizen;
 
 }  // namespace gridcase::intake
 

@@ -13,12 +13,13 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
-#include "common/cases/case_keys.h"
 #include "common/clock/timestamp.h"
 #include "common/redis/redis_pool.h"
 #include "common/status/grpc_status.h"
 #include "common/status/status_macros.h"
 #include "common/status/status_matchers.h"
+#include "common/store/case_id.h"
+#include "common/store/keys.h"
 #include "common/testing/in_process_server.h"
 #include "common/testing/redis_server.h"
 #include "gmock/gmock.h"
@@ -153,8 +154,8 @@ TEST_F(IntakeServiceTest, ReportThenGetWithTimeline) {
   EXPECT_EQ(r.report_count(), 1);
   const v1::Case& c = r.case_();
   EXPECT_THAT(c.id(), StartsWith("330483-20260630-"));
-  ASSERT_OK_AND_ASSIGN(cases::CaseId id, cases::ParseCaseId(c.id(), 16));
-  EXPECT_EQ(id.shard, cases::ShardOf("330483101", 16));
+  ASSERT_OK_AND_ASSIGN(store::CaseId id, store::ParseCaseId(c.id(), 16));
+  EXPECT_EQ(id.shard, store::ShardOf("330483101", 16));
   EXPECT_EQ(c.state(), v1::CASE_STATE_REPORTED);
   EXPECT_EQ(c.version(), 1);
   EXPECT_EQ(c.grid_code(), "330483101002002");
@@ -182,7 +183,7 @@ TEST_F(IntakeServiceTest, ReportThenGetWithTimeline) {
   EXPECT_FALSE(got.timeline(0).has_stage_deadline());
 
   ASSERT_OK_AND_ASSIGN(redis::Reply events,
-                       pool_->Command({"XLEN", cases::EventsKey(id.shard)}));
+                       pool_->Command({"XLEN", store::EventsKey(id.shard)}));
   EXPECT_EQ(events.integer(), 1);
 }
 
@@ -215,9 +216,9 @@ TEST_F(IntakeServiceTest, RetryReturnsTheSameCaseAndStoresNothingNew) {
                        Report(testdata::GoodReport("r-1")));
   EXPECT_TRUE(again.replayed());
   EXPECT_EQ(again.case_().id(), first.case_().id());
-  int shard = cases::ShardOf("330483101", 16);
+  int shard = store::ShardOf("330483101", 16);
   ASSERT_OK_AND_ASSIGN(redis::Reply events,
-                       pool_->Command({"XLEN", cases::EventsKey(shard)}));
+                       pool_->Command({"XLEN", store::EventsKey(shard)}));
   EXPECT_EQ(events.integer(), 1);
   // The same key with another request is refused.
   v1::ReportCaseRequest other = testdata::GoodReport("r-1");
@@ -262,9 +263,9 @@ TEST_F(IntakeServiceTest, EightConcurrentRetriesMakeOneCase) {
   for (auto& t : threads) t.join();
   EXPECT_EQ(failures.load(), 0);
   EXPECT_EQ(std::set<std::string>(ids.begin(), ids.end()).size(), 1u);
-  int shard = cases::ShardOf("330483101", 16);
+  int shard = store::ShardOf("330483101", 16);
   ASSERT_OK_AND_ASSIGN(redis::Reply events,
-                       pool_->Command({"XLEN", cases::EventsKey(shard)}));
+                       pool_->Command({"XLEN", store::EventsKey(shard)}));
   EXPECT_EQ(events.integer(), 1);
 }
 

@@ -9,10 +9,10 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "common/cases/case_keys.h"
 #include "common/clock/timestamp.h"
 #include "common/paging/page_token.h"
 #include "common/status/status_macros.h"
+#include "common/store/keys.h"
 #include "common/validation/ids.h"
 
 namespace gridcase::intake {
@@ -61,7 +61,7 @@ absl::StatusOr<Plan> PlanFor(const v1::ListCasesRequest& r, int shards) {
   }
   bool one_shard = region.size() >= 9;
   if (one_shard) {
-    plan.shards = {cases::ShardOf(region.substr(0, 9), shards)};
+    plan.shards = {store::ShardOf(region.substr(0, 9), shards)};
   } else {
     for (int s = 0; s < shards; ++s) plan.shards.push_back(s);
   }

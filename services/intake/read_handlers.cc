@@ -7,6 +7,7 @@
 #include "common/cases/stage_clock.h"
 #include "common/clock/timestamp.h"
 #include "common/status/status_macros.h"
+#include "common/store/visibility.h"
 #include "services/intake/intake_service.h"
 #include "services/intake/list_cases.h"
 
@@ -28,7 +29,7 @@ bool Open(v1::CaseState s) {
 
 v1::Case IntakeServiceImpl::Present(v1::Case c, const v1::Actor& viewer) const {
   cases::RefreshLights(&c, clock_->Now());
-  return privacy::PresentCase(std::move(c), viewer);
+  return store::PresentCase(std::move(c), viewer);
 }
 
 grpc::Status IntakeServiceImpl::ListCases(grpc::ServerContext* context,
@@ -63,13 +64,10 @@ absl::Status IntakeServiceImpl::DoListCases(const v1::Actor& actor,
   ASSIGN_OR_RETURN(*resp, intake::ListCases(*store_, req, options_.shards));
   // Listing someone's reports must not reveal which anonymous reports are
   // theirs to a reader who may not see anonymous reporters.
-  bool probe =
-      !req.reporter_id().empty() && req.reporter_id() != actor.subject();
   google::protobuf::RepeatedPtrField<v1::Case> shown;
   for (v1::Case& c : *resp->mutable_cases()) {
-    if (probe && c.reporter().anonymous() &&
-        privacy::AudienceOf(actor, privacy::ReporterFacts::Of(c)) !=
-            privacy::Audience::kCentre) {
+    if (!store::MayListByReporter(actor, store::ReporterFacts::Of(c),
+                                  req.reporter_id())) {
       continue;
     }
     *shown.Add() = Present(std::move(c), actor);

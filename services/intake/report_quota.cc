@@ -3,11 +3,10 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
-#include "common/cases/case_keys.h"
-#include "common/limits/limit_keys.h"
 #include "common/redis/script.h"
 #include "common/status/retry_delay.h"
 #include "common/status/status_macros.h"
+#include "common/store/keys.h"
 
 namespace gridcase::intake {
 namespace {
@@ -31,7 +30,7 @@ absl::StatusOr<int64_t> RedisReportQuota::Used(const std::string& reporter_id,
                                                const std::string& date) {
   ASSIGN_OR_RETURN(
       redis::Reply reply,
-      redis_->Command({"GET", limits::ReportQuotaKey(reporter_id, date)}));
+      redis_->Command({"GET", store::ReportQuotaKey(reporter_id, date)}));
   if (reply.is_nil()) return 0;
   int64_t used = 0;
   if (!absl::SimpleAtoi(reply.str(), &used)) {
@@ -44,7 +43,7 @@ absl::StatusOr<int64_t> RedisReportQuota::Used(const std::string& reporter_id,
 absl::Status RedisReportQuota::Add(const std::string& reporter_id,
                                    const std::string& date) {
   return redis_
-      ->Eval(AddScript(), {limits::ReportQuotaKey(reporter_id, date)},
+      ->Eval(AddScript(), {store::ReportQuotaKey(reporter_id, date)},
              {absl::StrCat(absl::ToInt64Seconds(kCountTtl))})
       .status();
 }
@@ -53,7 +52,7 @@ absl::StatusOr<bool> RedisReportQuota::Acknowledged(int shard,
                                                     const std::string& scope) {
   ASSIGN_OR_RETURN(
       redis::Reply reply,
-      redis_->Command({"EXISTS", cases::IdempotencyKey(shard, scope)}));
+      redis_->Command({"EXISTS", store::IdempotencyKey(shard, scope)}));
   return reply.integer() > 0;
 }
 

@@ -5,7 +5,7 @@
 // 100+ a day on patrol) and are not counted.
 //
 // A (reporter, date) count is a Redis counter {rq:<reporter>}:<YYYYMMDD>
-// (common/limits/limit_keys.h) that lives two days, apart from the case
+// (common/store/keys.h) that lives two days, apart from the case
 // shards: intake checks it before the report script and adds to it after
 // a new report was stored (not a replay). So reports of one reporter in
 // flight at the same moment can each pass the check (the caller rate limit

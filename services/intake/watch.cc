@@ -19,10 +19,12 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "common/auth/serve.h"
-#include "common/cases/case_keys.h"
 #include "common/log/log.h"
 #include "common/redis/stream_id.h"
 #include "common/status/status_macros.h"
+#include "common/store/case_id.h"
+#include "common/store/keys.h"
+#include "common/store/visibility.h"
 #include "services/intake/intake_service.h"
 
 namespace gridcase::intake {
@@ -118,13 +120,13 @@ absl::Status IntakeServiceImpl::DoWatchCases(
   std::vector<int> shards;
   // The watched case's reporter, as stored: authoritative over the copy on
   // its events (events written before reporter_anonymous existed lack it).
-  std::optional<privacy::ReporterFacts> watched;
+  std::optional<store::ReporterFacts> watched;
   switch (req.filter_case()) {
     case v1::WatchCasesRequest::kCaseId: {
-      ASSIGN_OR_RETURN(cases::CaseId id,
-                       cases::ParseCaseId(req.case_id(), options_.shards));
+      ASSIGN_OR_RETURN(store::CaseId id,
+                       store::ParseCaseId(req.case_id(), options_.shards));
       ASSIGN_OR_RETURN(v1::Case c, store_->GetCase(req.case_id()));
-      watched = privacy::ReporterFacts::Of(c);
+      watched = store::ReporterFacts::Of(c);
       shards = {id.shard};
       break;
     }
@@ -143,7 +145,7 @@ absl::Status IntakeServiceImpl::DoWatchCases(
             absl::StrCat("region_code: region ", region, " not found"));
       }
       RETURN_IF_ERROR(known);
-      shards = {cases::ShardOf(region.substr(0, 9), options_.shards)};
+      shards = {store::ShardOf(region.substr(0, 9), options_.shards)};
       break;
     }
     case v1::WatchCasesRequest::kReporterId:
@@ -207,8 +209,10 @@ absl::Status IntakeServiceImpl::DoWatchCases(
   absl::Time last_write = absl::Now();
   // Watching someone's reports must not reveal their anonymous ones to a
   // reader who may not see anonymous reporters.
-  bool probe = req.filter_case() == v1::WatchCasesRequest::kReporterId &&
-               req.reporter_id() != actor.subject();
+  const std::string reporter_filter =
+      req.filter_case() == v1::WatchCasesRequest::kReporterId
+          ? req.reporter_id()
+          : std::string();
 
   // Sends `se` if the watch wants it and the reader may see it; false when
   // the client has gone. Entries at or before the position were sent.
@@ -222,16 +226,13 @@ absl::Status IntakeServiceImpl::DoWatchCases(
       return true;
     }
     if (!Matches(req, se.event)) return true;
-    privacy::ReporterFacts facts =
+    store::ReporterFacts facts =
         watched.has_value() && se.event.case_id() == req.case_id()
             ? *watched
-            : privacy::ReporterFacts::Of(se.event);
-    if (probe && facts.anonymous &&
-        privacy::AudienceOf(actor, facts) != privacy::Audience::kCentre) {
-      return true;
-    }
+            : store::ReporterFacts::Of(se.event);
+    if (!store::MayListByReporter(actor, facts, reporter_filter)) return true;
     v1::WatchCasesResponse message;
-    *message.mutable_event() = privacy::PresentEvent(se.event, actor, facts);
+    *message.mutable_event() = store::PresentEvent(se.event, actor, facts);
     message.set_resume_token(EncodeToken(positions));
     if (!writer->Write(message)) return false;
     last_write = absl::Now();

@@ -8,9 +8,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "common/cases/case_keys.h"
 #include "common/redis/redis_pool.h"
 #include "common/status/status_matchers.h"
+#include "common/store/keys.h"
 #include "common/testing/redis_server.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -71,7 +71,7 @@ class WatchHubTest : public ::testing::Test {
     e.set_type(v1::CASE_EVENT_TYPE_FOLLOWED_UP);
     e.set_note(note);
     absl::StatusOr<redis::Reply> id = pool_->Command(
-        {"XADD", cases::EventsKey(shard), "*", "type", "x", "case", case_id,
+        {"XADD", store::EventsKey(shard), "*", "type", "x", "case", case_id,
          "related", "", "pb", e.SerializeAsString()});
     EXPECT_OK(id.status());
     return id.ok() ? id->str() : "";

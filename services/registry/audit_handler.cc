@@ -1,6 +1,6 @@
 // RegistryServiceImpl::ListAuditRecords: the audit records of reference
 // data and of the routing policy, newest first, merged from their two
-// streams (audit::kRegistryStream, audit::kRoutingStream) and filtered.
+// streams (store::kRegistryAuditKey, store::kRoutingAuditKey) and filtered.
 #include <algorithm>
 #include <iterator>
 #include <string>
@@ -14,6 +14,7 @@
 #include "common/audit/audit_record.h"
 #include "common/paging/page_token.h"
 #include "common/status/status_macros.h"
+#include "common/store/keys.h"
 #include "services/registry/registry_service.h"
 
 namespace gridcase::registry {
@@ -72,8 +73,8 @@ absl::Status RegistryServiceImpl::DoListAuditRecords(
                                     "\x1f", req.actor_subject());
   ASSIGN_OR_RETURN(std::string cursor,
                    paging::DecodePageToken(req.page_token(), filter));
-  Source sources[] = {{audit::kRegistryStream, "registry", "", {}, 0},
-                      {audit::kRoutingStream, "routing", "", {}, 0}};
+  Source sources[] = {{store::kRegistryAuditKey, "registry", "", {}, 0},
+                      {store::kRoutingAuditKey, "routing", "", {}, 0}};
   if (!cursor.empty()) {
     std::vector<std::string> parts = absl::StrSplit(cursor, ' ');
     if (parts.size() != 2) {

@@ -5,6 +5,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/audit/audit_record.h"
+#include "common/store/keys.h"
 
 namespace gridcase::registry {
 namespace {
@@ -114,8 +115,8 @@ absl::StatusOr<int64_t> InMemoryRegistryStore::NextRuleNumber() {
 
 void InMemoryRegistryStore::AppendAudit(const std::string& audit) {
   if (audit.empty()) return;
-  audit_[audit::kRegistryStream].emplace_back(absl::StrCat(++audit_seq_, "-0"),
-                                              audit);
+  audit_[store::kRegistryAuditKey].emplace_back(
+      absl::StrCat(++audit_seq_, "-0"), audit);
 }
 
 absl::StatusOr<std::vector<v1::AuditRecord>> InMemoryRegistryStore::ReadAudit(

@@ -7,21 +7,10 @@
 #include "common/audit/audit_record.h"
 #include "common/redis/script.h"
 #include "common/status/status_macros.h"
+#include "common/store/keys.h"
 
 namespace gridcase::registry {
 namespace {
-
-constexpr char kRegions[] = "{reg}:regions";
-constexpr char kMembers[] = "{reg}:members";
-constexpr char kDepartments[] = "{reg}:departments";
-constexpr char kCategories[] = "{reg}:categories";
-constexpr char kRules[] = "{reg}:rules";
-constexpr char kCalendar[] = "{reg}:calendar";
-constexpr char kVersion[] = "{reg}:version";
-constexpr char kRefVersion[] = "{reg}:refversion";
-constexpr char kCalVersion[] = "{reg}:calversion";
-constexpr char kUpdatedAt[] = "{reg}:updated_at";
-constexpr char kRuleSeq[] = "{reg}:rule_seq";
 
 // Upserts regions and bumps the registry version if it is still ARGV[1].
 // Every write script appends its audit record (ARGV audit, empty: none) to
@@ -96,15 +85,15 @@ return current + 1
 const char* HashOf(RecordKind kind) {
   switch (kind) {
     case RecordKind::kMember:
-      return kMembers;
+      return store::kMembersKey;
     case RecordKind::kDepartment:
-      return kDepartments;
+      return store::kDepartmentsKey;
     case RecordKind::kCategory:
-      return kCategories;
+      return store::kCategoriesKey;
     case RecordKind::kRule:
-      return kRules;
+      return store::kRulesKey;
   }
-  return kMembers;
+  return store::kMembersKey;
 }
 
 std::string Millis(absl::Time t) { return absl::StrCat(absl::ToUnixMillis(t)); }
@@ -136,8 +125,10 @@ absl::Status ParseHash(const redis::Reply& reply, const char* what,
 }  // namespace
 
 absl::StatusOr<Versions> RedisRegistryStore::GetVersions() {
-  ASSIGN_OR_RETURN(redis::Reply r, redis_->Command({"MGET", kVersion,
-                                                    kRefVersion, kCalVersion}));
+  ASSIGN_OR_RETURN(redis::Reply r,
+                   redis_->Command({"MGET", store::kRegistryVersionKey,
+                                    store::kReferenceVersionKey,
+                                    store::kCalendarVersionKey}));
   const auto& e = r.elements();
   if (e.size() != 3) return absl::InternalError("registry: bad MGET reply");
   return Versions{IntOrZero(e[0]), IntOrZero(e[1]), IntOrZero(e[2])};
@@ -147,13 +138,14 @@ absl::StatusOr<RegistryData> RedisRegistryStore::LoadAll() {
   // One MULTI/EXEC so that the versions and the data are one snapshot.
   std::vector<redis::Args> cmds = {
       {"MULTI"},
-      {"MGET", kVersion, kRefVersion, kCalVersion, kUpdatedAt},
-      {"HGETALL", kRegions},
-      {"HGETALL", kMembers},
-      {"HGETALL", kDepartments},
-      {"HGETALL", kCategories},
-      {"HGETALL", kRules},
-      {"GET", kCalendar},
+      {"MGET", store::kRegistryVersionKey, store::kReferenceVersionKey,
+       store::kCalendarVersionKey, store::kRegistryUpdatedAtKey},
+      {"HGETALL", store::kRegionsKey},
+      {"HGETALL", store::kMembersKey},
+      {"HGETALL", store::kDepartmentsKey},
+      {"HGETALL", store::kCategoriesKey},
+      {"HGETALL", store::kRulesKey},
+      {"GET", store::kCalendarKey},
       {"EXEC"}};
   ASSIGN_OR_RETURN(std::vector<redis::Reply> replies, redis_->Pipeline(cmds));
   const redis::Reply& exec = replies.back();
@@ -192,10 +184,12 @@ absl::StatusOr<int64_t> RedisRegistryStore::ImportRegions(
     args.push_back(region.code());
     args.push_back(region.SerializeAsString());
   }
-  ASSIGN_OR_RETURN(redis::Reply r, redis_->Eval(ImportScript(),
-                                                {kRegions, kVersion, kUpdatedAt,
-                                                 audit::kRegistryStream},
-                                                args));
+  ASSIGN_OR_RETURN(
+      redis::Reply r,
+      redis_->Eval(ImportScript(),
+                   {store::kRegionsKey, store::kRegistryVersionKey,
+                    store::kRegistryUpdatedAtKey, store::kRegistryAuditKey},
+                   args));
   return r.AsInteger();
 }
 
@@ -204,11 +198,12 @@ absl::StatusOr<bool> RedisRegistryStore::PutRecord(RecordKind kind,
                                                    const std::string& bytes,
                                                    absl::Time now,
                                                    const std::string& audit) {
-  ASSIGN_OR_RETURN(redis::Reply r,
-                   redis_->Eval(PutScript(),
-                                {HashOf(kind), kRefVersion, kUpdatedAt,
-                                 audit::kRegistryStream},
-                                {key, bytes, Millis(now), audit}));
+  ASSIGN_OR_RETURN(
+      redis::Reply r,
+      redis_->Eval(PutScript(),
+                   {HashOf(kind), store::kReferenceVersionKey,
+                    store::kRegistryUpdatedAtKey, store::kRegistryAuditKey},
+                   {key, bytes, Millis(now), audit}));
   ASSIGN_OR_RETURN(int64_t created, r.AsInteger());
   return created == 1;
 }
@@ -219,7 +214,8 @@ absl::Status RedisRegistryStore::DeleteRecord(RecordKind kind,
                                               const std::string& audit) {
   return redis_
       ->Eval(DeleteScript(),
-             {HashOf(kind), kRefVersion, kUpdatedAt, audit::kRegistryStream},
+             {HashOf(kind), store::kReferenceVersionKey,
+              store::kRegistryUpdatedAtKey, store::kRegistryAuditKey},
              {key, Millis(now), audit})
       .status();
 }
@@ -232,14 +228,16 @@ absl::StatusOr<int64_t> RedisRegistryStore::PutCalendar(
   ASSIGN_OR_RETURN(
       redis::Reply r,
       redis_->Eval(CalendarScript(),
-                   {kCalendar, kCalVersion, kUpdatedAt, audit::kRegistryStream},
+                   {store::kCalendarKey, store::kCalendarVersionKey,
+                    store::kRegistryUpdatedAtKey, store::kRegistryAuditKey},
                    {absl::StrCat(expected_version),
                     calendar.SerializeAsString(), Millis(now), audit}));
   return r.AsInteger();
 }
 
 absl::StatusOr<int64_t> RedisRegistryStore::NextRuleNumber() {
-  ASSIGN_OR_RETURN(redis::Reply r, redis_->Command({"INCR", kRuleSeq}));
+  ASSIGN_OR_RETURN(redis::Reply r,
+                   redis_->Command({"INCR", store::kRuleSequenceKey}));
   return r.AsInteger();
 }
 

@@ -5,6 +5,7 @@
 #include "common/audit/audit_record.h"
 #include "common/redis/redis_pool.h"
 #include "common/status/status_matchers.h"
+#include "common/store/keys.h"
 #include "common/testing/redis_server.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -110,14 +111,14 @@ TEST_F(RedisRegistryStoreTest,
                    .ok());
   ASSERT_OK_AND_ASSIGN(
       std::vector<v1::AuditRecord> newest,
-      store_->ReadAudit(audit::kRegistryStream, "registry", "", 2));
+      store_->ReadAudit(store::kRegistryAuditKey, "registry", "", 2));
   ASSERT_EQ(newest.size(), 2u);
   EXPECT_EQ(newest[0].object_id(), "d-3");
   EXPECT_EQ(newest[1].object_id(), "d-2");
   EXPECT_EQ(newest[0].stream(), "registry");
   EXPECT_FALSE(newest[0].id().empty());
   ASSERT_OK_AND_ASSIGN(std::vector<v1::AuditRecord> older,
-                       store_->ReadAudit(audit::kRegistryStream, "registry",
+                       store_->ReadAudit(store::kRegistryAuditKey, "registry",
                                          newest[1].id(), 10));
   ASSERT_EQ(older.size(), 1u);
   EXPECT_EQ(older[0].object_id(), "d-1");

@@ -46,7 +46,7 @@ struct RegistryData {
 enum class RecordKind { kMember, kDepartment, kCategory, kRule };
 
 // Every write below takes `audit`: a serialized v1::AuditRecord appended to
-// the audit stream `audit::kRegistryStream` in the same atomic step as the
+// the audit stream `store::kRegistryAuditKey` in the same atomic step as the
 // change, or empty to record nothing (a write that changes nothing).
 
 class RegistryStore {

@@ -9,6 +9,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/civil_time.h"
 #include "common/clock/timestamp.h"
+#include "common/store/keys.h"
 #include "services/stats/case_record.pb.h"
 #include "services/stats/counters.h"
 #include "services/stats/dimensions.h"
@@ -35,8 +36,8 @@ void AddDated(Deltas* out, const std::vector<Dim>& dims, absl::CivilDay day,
   std::string m = d.substr(0, 6);
   for (const Dim& dim : dims) {
     std::string field = absl::StrCat(dim.value, "|", CodeOf(counter));
-    (*out)[{absl::StrCat(dim.kind, ":", d), field}] += delta;
-    (*out)[{absl::StrCat(dim.kind, ":", m), field}] += delta;
+    (*out)[{store::StatsBucketSuffix(dim.kind, d), field}] += delta;
+    (*out)[{store::StatsBucketSuffix(dim.kind, m), field}] += delta;
   }
 }
 
@@ -45,9 +46,10 @@ void AddHotspot(Deltas* out, const v1::CaseDimensions& dims,
                 absl::string_view what, int64_t delta) {
   std::string field = absl::StrCat(dims.grid_code(), "|", category, "|",
                                    v1::Source_Name(dims.source()), "|", what);
-  std::string key = absl::StrCat("hs:", dims.town_code(), ":");
-  (*out)[{absl::StrCat(key, DayBucket(day)), field}] += delta;
-  (*out)[{absl::StrCat(key, MonthBucket(day)), field}] += delta;
+  (*out)[{store::StatsHotspotSuffix(dims.town_code(), DayBucket(day)),
+          field}] += delta;
+  (*out)[{store::StatsHotspotSuffix(dims.town_code(), MonthBucket(day)),
+          field}] += delta;
 }
 
 std::optional<absl::CivilDay> ParseDay(const std::string& date) {
@@ -358,7 +360,7 @@ Deltas RecordDeltas(const CaseRecord& r) {
   }
   if (IsOpen(r.state)) {
     for (const Dim& dim : dims) {
-      std::string key = absl::StrCat("now:", dim.kind);
+      std::string key = store::StatsNowSuffix(dim.kind);
       out[{key, absl::StrCat(dim.value, "|op")}] += 1;
       out[{key, absl::StrCat(dim.value, "|s", static_cast<int>(r.state))}] += 1;
       if (red) {

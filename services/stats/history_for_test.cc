@@ -10,10 +10,13 @@
 #include "absl/strings/strip.h"
 #include "common/calendar/calendar.h"
 #include "common/calendar/calendar_proto.h"
-#include "common/cases/case_keys.h"
 #include "common/cases/stage_clock.h"
 #include "common/clock/timestamp.h"
 #include "common/status/status_macros.h"
+#include "common/store/case_id.h"
+#include "common/store/dimensions.h"
+#include "common/store/keys.h"
+#include "common/store/stream_entry.h"
 #include "services/dispatch/workflow.h"
 
 namespace gridcase::stats {
@@ -88,9 +91,9 @@ class Simulator {
     limits_ = LimitsOf(spec);
     absl::Time t =
         options_.start + absl::Minutes(Pick(options_.days * 24 * 60));
-    out.shard = cases::ShardOf(town, options_.shards);
+    out.shard = store::ShardOf(town, options_.shards);
     std::string day = absl::FormatTime("%Y%m%d", t, cal_.time_zone());
-    out.id = cases::FormatCaseId("330483", day,
+    out.id = store::FormatCaseId("330483", day,
                                  int64_t{n} * options_.shards + out.shard);
     v1::Case c = Reported(out.id, town, community, grid, spec, t);
     bool merged = Chance(0.06);
@@ -181,7 +184,7 @@ class Simulator {
       e.set_stage(v1::STAGE_REGISTER);
       *e.mutable_stage_deadline() = c.deadlines(0);
     }
-    *e.mutable_dimensions() = dispatch::DimensionsOf(c, cal_.time_zone());
+    *e.mutable_dimensions() = store::DimensionsOf(c, cal_.time_zone());
     return e;
   }
 
@@ -335,17 +338,14 @@ absl::Status StoreHistory(redis::RedisClient* redis,
     for (size_t j = from; j < to; ++j) {
       auto [t, i, k] = order[j];
       GeneratedCase& c = (*cases)[i];
-      v1::CaseEvent stored = c.events[k];
-      std::string related = stored.related_case_id();
-      stored.clear_id();
-      stored.clear_case_id();
-      stored.clear_related_case_id();
-      stored.clear_shard();
-      std::string type = absl::AsciiStrToLower(absl::StripPrefix(
-          v1::CaseEventType_Name(stored.type()), "CASE_EVENT_TYPE_"));
-      adds.push_back({"XADD", cases::EventsKey(c.shard), "*", "type",
-                      absl::StrCat("case.", type), "case", c.id, "related",
-                      related, "pb", stored.SerializeAsString()});
+      v1::CaseEvent event = c.events[k];
+      event.set_case_id(c.id);
+      store::StreamEntry entry = store::ToStreamEntry(event);
+      redis::Args add = {"XADD", store::EventsKey(c.shard), "*"};
+      for (std::string& f : store::StreamFields(entry)) {
+        add.push_back(std::move(f));
+      }
+      adds.push_back(std::move(add));
     }
     ASSIGN_OR_RETURN(std::vector<redis::Reply> ids, redis->Pipeline(adds));
     std::vector<redis::Args> timelines;
@@ -355,9 +355,10 @@ absl::Status StoreHistory(redis::RedisClient* redis,
       RETURN_IF_ERROR(ids[j - from].ToStatus());
       c.events[k].set_id(ids[j - from].str());
       c.events[k].set_shard(c.shard);
-      timelines.push_back(
-          {"RPUSH", cases::TimelineKey(c.shard, c.id),
-           absl::StrCat(ids[j - from].str(), " - ", adds[j - from].back())});
+      v1::CaseEvent event = c.events[k];
+      event.set_case_id(c.id);
+      timelines.push_back({"RPUSH", store::TimelineKey(c.shard, c.id),
+                           store::FormatTimelineEntry(event)});
     }
     ASSIGN_OR_RETURN(std::vector<redis::Reply> done,
                      redis->Pipeline(timelines));
@@ -365,13 +366,10 @@ absl::Status StoreHistory(redis::RedisClient* redis,
   }
   std::vector<redis::Args> indices;
   for (const GeneratedCase& c : *cases) {
+    indices.push_back({"ZADD", store::AllCasesIndexKey(c.shard), "0", c.id});
     indices.push_back(
-        {"ZADD", cases::IndexKey(c.shard, "all", "cases"), "0", c.id});
-    indices.push_back({"ZADD",
-                       cases::IndexKey(c.shard, "state",
-                                       absl::StrCat(static_cast<int>(
-                                           c.events.back().to_state()))),
-                       "0", c.id});
+        {"ZADD", store::StateIndexKey(c.shard, c.events.back().to_state()), "0",
+         c.id});
   }
   ASSIGN_OR_RETURN(std::vector<redis::Reply> done, redis->Pipeline(indices));
   for (const redis::Reply& r : done) RETURN_IF_ERROR(r.ToStatus());

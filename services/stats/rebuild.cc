@@ -1,18 +1,18 @@
 #include "services/stats/rebuild.h"
 
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "common/cases/case_keys.h"
-#include "common/cases/timeline_entry.h"
 #include "common/events/quarantine.h"
 #include "common/log/log.h"
 #include "common/status/status_macros.h"
-#include "services/stats/stats_keys.h"
+#include "common/store/keys.h"
+#include "common/store/stream_entry.h"
 
 namespace gridcase::stats {
 namespace {
@@ -28,7 +28,7 @@ absl::StatusOr<int64_t> NewGeneration(redis::RedisClient* redis,
   while (true) {
     ASSIGN_OR_RETURN(
         redis::Reply r,
-        redis->Command({"INCR", std::string(kGenerationCounterKey)}));
+        redis->Command({"INCR", std::string(store::kStatsGenerationKey)}));
     if (r.integer() > floor) return r.integer();
   }
 }
@@ -39,8 +39,7 @@ absl::StatusOr<std::vector<std::string>> CasesOf(redis::RedisClient* redis,
                                                  int shard) {
   ASSIGN_OR_RETURN(
       redis::Reply r,
-      redis->Command(
-          {"ZRANGE", cases::IndexKey(shard, "all", "cases"), "0", "-1"}));
+      redis->Command({"ZRANGE", store::AllCasesIndexKey(shard), "0", "-1"}));
   std::vector<std::string> ids;
   for (const redis::Reply& id : r.elements()) ids.push_back(id.str());
   return ids;
@@ -100,7 +99,7 @@ absl::Status Replay(redis::RedisClient* redis, RedisAggregates* aggregates,
                     int64_t generation, RebuildResult* result) {
   std::vector<redis::Args> reads;
   for (const std::string& id : ids) {
-    reads.push_back({"LRANGE", cases::TimelineKey(shard, id), "0", "-1"});
+    reads.push_back({"LRANGE", store::TimelineKey(shard, id), "0", "-1"});
   }
   ASSIGN_OR_RETURN(std::vector<redis::Reply> timelines, redis->Pipeline(reads));
   std::vector<v1::CaseEvent> events;
@@ -109,7 +108,7 @@ absl::Status Replay(redis::RedisClient* redis, RedisAggregates* aggregates,
     const auto& entries = timelines[i].elements();
     for (size_t k = 0; k < entries.size(); ++k) {
       absl::StatusOr<v1::CaseEvent> e =
-          cases::ParseTimelineEntry(entries[k].str(), ids[i], shard);
+          store::ParseTimelineEntry(entries[k].str(), ids[i], shard);
       if (!e.ok()) {
         ++result->skipped_entries;
         log::Error("rebuild skips a timeline entry that does not parse",
@@ -128,7 +127,7 @@ absl::Status Replay(redis::RedisClient* redis, RedisAggregates* aggregates,
 // Deletes the keys of every generation of `shard` other than `keep`.
 absl::StatusOr<int64_t> DeleteOthers(redis::RedisClient* redis, int shard,
                                      int64_t keep) {
-  std::string prefix = absl::StrCat(cases::Tag(shard), ":st:");
+  std::string prefix = store::StatsShardPrefix(shard);
   std::string cursor = "0";
   int64_t deleted = 0;
   do {
@@ -139,11 +138,9 @@ absl::StatusOr<int64_t> DeleteOthers(redis::RedisClient* redis, int shard,
     cursor = r.elements()[0].str();
     redis::Args unlink = {"UNLINK"};
     for (const redis::Reply& key : r.elements()[1].elements()) {
-      absl::string_view rest = key.str();
-      rest.remove_prefix(prefix.size());
-      int64_t gen = 0;
-      if (!absl::SimpleAtoi(rest.substr(0, rest.find(':')), &gen)) continue;
-      if (gen != keep) unlink.push_back(key.str());
+      std::optional<int64_t> gen =
+          store::StatsGenerationOfKey(shard, key.str());
+      if (gen.has_value() && *gen != keep) unlink.push_back(key.str());
     }
     if (unlink.size() > 1) {
       deleted += static_cast<int64_t>(unlink.size() - 1);
@@ -180,23 +177,27 @@ absl::StatusOr<RebuildResult> Rebuild(redis::RedisClient* redis,
   const std::string gen = absl::StrCat(result.generation);
   for (int shard = 0; shard < shards; ++shard) {
     RETURN_IF_ERROR(
-        redis->Command({"HSET", MetaKey(shard), "build", gen}).status());
+        redis->Command({"HSET", store::StatsMetaKey(shard), "build", gen})
+            .status());
   }
   if (absl::Status s = Build(redis, aggregates, result.generation, &result);
       !s.ok()) {
     // Consumers stop feeding the abandoned generation; the next rebuild
     // deletes its keys.
     for (int shard = 0; shard < shards; ++shard) {
-      (void)redis->Eval(ClearIfScript(), {MetaKey(shard)}, {"build", gen});
+      (void)redis->Eval(ClearIfScript(), {store::StatsMetaKey(shard)},
+                        {"build", gen});
     }
     return s;
   }
   for (int shard = 0; shard < shards; ++shard) {
     RETURN_IF_ERROR(
-        redis->Command({"HSET", MetaKey(shard), "cur", gen}).status());
-    RETURN_IF_ERROR(
-        redis->Eval(ClearIfScript(), {MetaKey(shard)}, {"build", gen})
+        redis->Command({"HSET", store::StatsMetaKey(shard), "cur", gen})
             .status());
+    RETURN_IF_ERROR(redis
+                        ->Eval(ClearIfScript(), {store::StatsMetaKey(shard)},
+                               {"build", gen})
+                        .status());
   }
   for (int shard = 0; shard < shards; ++shard) {
     ASSIGN_OR_RETURN(int64_t n, DeleteOthers(redis, shard, result.generation));

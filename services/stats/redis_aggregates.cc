@@ -6,12 +6,11 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "common/cases/case_keys.h"
 #include "common/redis/script.h"
 #include "common/status/status_macros.h"
+#include "common/store/keys.h"
 #include "services/stats/contributions.h"
 #include "services/stats/dimensions.h"
-#include "services/stats/stats_keys.h"
 
 namespace gridcase::stats {
 namespace {
@@ -90,7 +89,7 @@ absl::StatusOr<std::vector<std::pair<int64_t, int64_t>>>
 RedisAggregates::Generations() {
   std::vector<redis::Args> commands;
   for (int s = 0; s < options_.shards; ++s) {
-    commands.push_back({"HMGET", MetaKey(s), "cur", "build"});
+    commands.push_back({"HMGET", store::StatsMetaKey(s), "cur", "build"});
   }
   ASSIGN_OR_RETURN(std::vector<redis::Reply> replies,
                    redis_->Pipeline(commands));
@@ -115,12 +114,12 @@ absl::StatusOr<std::vector<std::string>> RedisAggregates::Prefixes(
   int only = -1;
   if (value.has_value() && value->size() >= 9 &&
       (kind == kTown || kind == kCommunity || kind == kGrid)) {
-    only = cases::ShardOf(value->substr(0, 9), options_.shards);
+    only = store::ShardOf(value->substr(0, 9), options_.shards);
   }
   std::vector<std::string> out;
   for (int s = 0; s < options_.shards; ++s) {
     if (only < 0 || s == only)
-      out.push_back(GenerationPrefix(s, gens[s].first));
+      out.push_back(store::StatsGenerationPrefix(s, gens[s].first));
   }
   return out;
 }
@@ -179,10 +178,10 @@ redis::Args RedisAggregates::ScriptCommand(const Job& job) const {
       "EVALSHA",
       ApplyScript().sha1(),
       "2",
-      absl::StrCat(job.prefix, kCasesSuffix),
-      MetaKey(job.shard),
+      absl::StrCat(job.prefix, store::kStatsCasesSuffix),
+      store::StatsMetaKey(job.shard),
       job.prefix,
-      SeenSuffix(e.id()),
+      store::StatsSeenSuffix(e.id()),
       e.id(),
       absl::StrCat(absl::ToInt64Seconds(options_.dedup_retention)),
       e.case_id(),
@@ -233,7 +232,7 @@ absl::StatusOr<ApplyResult> RedisAggregates::ApplyToTargets(
       Job job;
       job.event = &e;
       job.shard = e.shard();
-      job.prefix = GenerationPrefix(e.shard(), gen);
+      job.prefix = store::StatsGenerationPrefix(e.shard(), gen);
       job.generation = gen;
       job.primary = primary;
       primary = false;
@@ -250,7 +249,8 @@ absl::StatusOr<ApplyResult> RedisAggregates::ApplyToTargets(
     auto key = std::make_pair(job.prefix, job.event->case_id());
     if (records.emplace(key, std::nullopt).second) {
       read_keys.push_back(key);
-      reads.push_back({"HGET", absl::StrCat(job.prefix, kCasesSuffix),
+      reads.push_back({"HGET",
+                       absl::StrCat(job.prefix, store::kStatsCasesSuffix),
                        job.event->case_id()});
     }
   }
@@ -280,7 +280,8 @@ absl::StatusOr<ApplyResult> RedisAggregates::ApplyToTargets(
       }
       ASSIGN_OR_RETURN(
           redis::Reply current,
-          redis_->Command({"HGET", absl::StrCat(job.prefix, kCasesSuffix),
+          redis_->Command({"HGET",
+                           absl::StrCat(job.prefix, store::kStatsCasesSuffix),
                            job.event->case_id()}));
       RETURN_IF_ERROR(Prepare(&job, current.is_nil()
                                         ? std::nullopt
@@ -311,7 +312,8 @@ RedisAggregates::Counters(absl::string_view kind,
   for (size_t g = 0; g < groups.size(); ++g) {
     for (const std::string& prefix : prefixes) {
       for (const std::string& bucket : groups[g]) {
-        std::string key = absl::StrCat(prefix, kind, ":", bucket);
+        std::string key =
+            absl::StrCat(prefix, store::StatsBucketSuffix(kind, bucket));
         if (value.has_value()) {
           redis::Args args = {"HMGET", key};
           for (int c = 0; c < kNumCounters; ++c) {
@@ -362,7 +364,7 @@ absl::StatusOr<std::map<std::string, NowCounts>> RedisAggregates::Now(
   }
   std::vector<redis::Args> commands;
   for (const std::string& prefix : prefixes) {
-    std::string key = absl::StrCat(prefix, "now:", kind);
+    std::string key = absl::StrCat(prefix, store::StatsNowSuffix(kind));
     if (value.has_value()) {
       redis::Args args = {"HMGET", key};
       for (const std::string& w : whats) {
@@ -399,11 +401,12 @@ absl::StatusOr<std::vector<HotspotCell>> RedisAggregates::Hotspots(
   ASSIGN_OR_RETURN(auto gens, Generations());
   std::vector<redis::Args> commands;
   for (const std::string& town : towns) {
-    int shard = cases::ShardOf(town, options_.shards);
-    std::string prefix = GenerationPrefix(shard, gens[shard].first);
+    int shard = store::ShardOf(town, options_.shards);
+    std::string prefix = store::StatsGenerationPrefix(shard, gens[shard].first);
     for (const std::string& bucket : buckets) {
       commands.push_back(
-          {"HGETALL", absl::StrCat(prefix, "hs:", town, ":", bucket)});
+          {"HGETALL",
+           absl::StrCat(prefix, store::StatsHotspotSuffix(town, bucket))});
     }
   }
   ASSIGN_OR_RETURN(std::vector<redis::Reply> replies,

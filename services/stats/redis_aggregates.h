@@ -1,4 +1,4 @@
-// RedisAggregates: the statistics in Redis (keys in stats_keys.h).
+// RedisAggregates: the statistics in Redis (keys in common/store/keys.h).
 //
 // Apply adds events exactly once: one Lua script per event and generation
 // checks the event id against the dedup set, compares the case record with

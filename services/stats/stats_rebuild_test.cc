@@ -13,12 +13,12 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "common/cases/case_keys.h"
 #include "common/clock/clock.h"
 #include "common/events/event_source.h"
 #include "common/redis/redis_pool.h"
 #include "common/status/status_macros.h"
 #include "common/status/status_matchers.h"
+#include "common/store/keys.h"
 #include "common/testing/redis_server.h"
 #include "gtest/gtest.h"
 #include "prometheus/registry.h"
@@ -26,7 +26,6 @@
 #include "services/stats/history_for_test.h"
 #include "services/stats/rebuild.h"
 #include "services/stats/redis_aggregates.h"
-#include "services/stats/stats_keys.h"
 #include "services/stats/workers.h"
 
 namespace gridcase::stats {
@@ -49,7 +48,7 @@ using Snapshot = std::map<std::string, std::map<std::string, std::string>>;
 absl::StatusOr<Snapshot> Dump(redis::RedisClient* redis, int64_t generation) {
   Snapshot out;
   for (int shard = 0; shard < kShards; ++shard) {
-    std::string prefix = GenerationPrefix(shard, generation);
+    std::string prefix = store::StatsGenerationPrefix(shard, generation);
     std::string cursor = "0";
     do {
       auto r = redis->Command({"SCAN", cursor, "MATCH",
@@ -213,12 +212,13 @@ TEST_F(StatsRebuildTest, AnUnreadableRecordHoldsBackOnlyItsOwnEvents) {
       {"1", "1", "0", "1", "", "330483101002002", "330483101002", "330483101",
        "330483", "E0102", "E01", "4", "", "hot", "line", "3", "2026-03-01"},
       "\x1f");
-  ASSERT_OK(pool_
-                ->Command({"HSET",
-                           absl::StrCat(GenerationPrefix(victim.shard, 1),
-                                        kCasesSuffix),
-                           victim.id, old_record})
-                .status());
+  ASSERT_OK(
+      pool_
+          ->Command({"HSET",
+                     absl::StrCat(store::StatsGenerationPrefix(victim.shard, 1),
+                                  store::kStatsCasesSuffix),
+                     victim.id, old_record})
+          .status());
   ASSERT_OK(StoreHistory(pool_.get(), &cases));
   StartConsumers();
   Drain();
@@ -226,7 +226,7 @@ TEST_F(StatsRebuildTest, AnUnreadableRecordHoldsBackOnlyItsOwnEvents) {
 
   ASSERT_OK_AND_ASSIGN(
       redis::Reply dead,
-      pool_->Command({"XRANGE", cases::DeadEventsKey(victim.shard), "-", "+"}));
+      pool_->Command({"XRANGE", store::DeadEventsKey(victim.shard), "-", "+"}));
   ASSERT_EQ(dead.elements().size(), victim.events.size());
   std::set<std::string> quarantined;
   for (const redis::Reply& entry : dead.elements()) {
@@ -259,7 +259,7 @@ TEST_F(StatsRebuildTest, AnUnreadableRecordHoldsBackOnlyItsOwnEvents) {
   ASSERT_OK_AND_ASSIGN(Snapshot fresh, Dump(pool_.get(), rebuilt.generation));
   size_t records = 0;
   for (int shard = 0; shard < kShards; ++shard) {
-    std::string key = absl::StrCat(shard, "/", kCasesSuffix);
+    std::string key = absl::StrCat(shard, "/", store::kStatsCasesSuffix);
     for (const auto& [id, record] : fresh[key]) {
       ++records;
       if (id == victim.id) {
@@ -292,7 +292,7 @@ TEST_F(StatsRebuildTest, RebuildSkipsAndCountsWhatItCannotRead) {
   }
   const GeneratedCase& torn = cases[2];
   ASSERT_OK(pool_
-                ->Command({"RPUSH", cases::TimelineKey(torn.shard, torn.id),
+                ->Command({"RPUSH", store::TimelineKey(torn.shard, torn.id),
                            "not-a-timeline-entry"})
                 .status());
   // The first rebuild builds generation 2; an older replica left a record
@@ -300,8 +300,9 @@ TEST_F(StatsRebuildTest, RebuildSkipsAndCountsWhatItCannotRead) {
   const GeneratedCase& unreadable = cases[3];
   ASSERT_OK(pool_
                 ->Command({"HSET",
-                           absl::StrCat(GenerationPrefix(unreadable.shard, 2),
-                                        kCasesSuffix),
+                           absl::StrCat(store::StatsGenerationPrefix(
+                                            unreadable.shard, 2),
+                                        store::kStatsCasesSuffix),
                            unreadable.id,
                            "7\x1f"
                            "broken"})
@@ -317,9 +318,10 @@ TEST_F(StatsRebuildTest, RebuildSkipsAndCountsWhatItCannotRead) {
   auto record = [&](const GeneratedCase& c) -> absl::StatusOr<CaseRecord> {
     ASSIGN_OR_RETURN(
         redis::Reply raw,
-        pool_->Command(
-            {"HGET", absl::StrCat(GenerationPrefix(c.shard, 2), kCasesSuffix),
-             c.id}));
+        pool_->Command({"HGET",
+                        absl::StrCat(store::StatsGenerationPrefix(c.shard, 2),
+                                     store::kStatsCasesSuffix),
+                        c.id}));
     return DecodeRecord(raw.str());
   };
   auto latest = [](const GeneratedCase& c) {

@@ -7,6 +7,7 @@
 #include "absl/strings/strip.h"
 #include "common/log/log.h"
 #include "common/status/status_macros.h"
+#include "common/store/stream_entry.h"
 #include "services/stats/dimensions.h"
 
 namespace gridcase::stats {
@@ -92,7 +93,7 @@ std::vector<absl::Status> Workers::Handle(
   std::vector<size_t> at;  // index in `entries` of each batch event
   int failed = 0;
   for (size_t i = 0; i < entries.size(); ++i) {
-    absl::StatusOr<v1::CaseEvent> event = events::ToCaseEvent(entries[i]);
+    absl::StatusOr<v1::CaseEvent> event = store::ToCaseEvent(entries[i]);
     if (!event.ok()) {
       out[i] = event.status();  // DATA_LOSS: never applicable
       ++failed;

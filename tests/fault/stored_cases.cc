@@ -4,8 +4,9 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "common/cases/case_keys.h"
 #include "common/status/status_macros.h"
+#include "common/store/case_id.h"
+#include "common/store/keys.h"
 
 namespace gridcase::fault {
 namespace {
@@ -19,8 +20,8 @@ std::string CaseIdOf(const std::string& key, int shards) {
   size_t at = key.find(kCaseInfix);
   if (at == std::string::npos) return "";
   std::string id = key.substr(at + sizeof(kCaseInfix) - 1);
-  absl::StatusOr<cases::CaseId> parsed = cases::ParseCaseId(id, shards);
-  if (!parsed.ok() || cases::CaseKey(parsed->shard, id) != key) return "";
+  absl::StatusOr<store::CaseId> parsed = store::ParseCaseId(id, shards);
+  if (!parsed.ok() || store::CaseKey(parsed->shard, id) != key) return "";
   return id;
 }
 
@@ -72,9 +73,9 @@ absl::StatusOr<std::vector<StoredCase>> ReadStoredCases(
   for (size_t from = 0; from < ids.size(); from += kBatch) {
     std::vector<redis::Args> commands;
     for (size_t i = from; i < ids.size() && i < from + kBatch; ++i) {
-      ASSIGN_OR_RETURN(cases::CaseId parsed,
-                       cases::ParseCaseId(ids[i], shards));
-      commands.push_back({"HGETALL", cases::CaseKey(parsed.shard, ids[i])});
+      ASSIGN_OR_RETURN(store::CaseId parsed,
+                       store::ParseCaseId(ids[i], shards));
+      commands.push_back({"HGETALL", store::CaseKey(parsed.shard, ids[i])});
     }
     ASSIGN_OR_RETURN(std::vector<redis::Reply> hashes,
                      redis->Pipeline(commands));

@@ -5,8 +5,8 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "common/cases/case_keys.h"
 #include "common/status/status_macros.h"
+#include "common/store/keys.h"
 
 namespace gridcase::fault {
 namespace {
@@ -26,7 +26,7 @@ absl::StatusOr<StreamBacklog> ReadBacklog(
     const std::vector<std::string>& groups) {
   StreamBacklog b;
   for (int shard = 0; shard < shards; ++shard) {
-    const std::string key = cases::EventsKey(shard);
+    const std::string key = store::EventsKey(shard);
     ASSIGN_OR_RETURN(redis::Reply exists, redis->Command({"EXISTS", key}));
     if (exists.integer() == 0) continue;
     ASSIGN_OR_RETURN(redis::Reply stream,

@@ -1,13 +1,16 @@
-#include "common/cases/case_keys.h"
+#include "common/store/keys.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "common/status/status_matchers.h"
+#include "common/store/case_id.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
-namespace gridcase::cases {
+namespace gridcase::store {
 namespace {
 
 using ::gridcase::testing::StatusIs;
@@ -107,5 +110,42 @@ TEST(CaseKeys, MalformedIdsNameTheField) {
   }
 }
 
+TEST(CaseKeys, AlarmMembersRoundTrip) {
+  EXPECT_EQ(AlarmMember("330483-20260630-000087", true),
+            "330483-20260630-000087|d");
+  std::optional<AlarmOf> warn = ParseAlarmMember(AlarmMember("c-1", false));
+  ASSERT_TRUE(warn.has_value());
+  EXPECT_EQ(warn->case_id, "c-1");
+  EXPECT_FALSE(warn->overdue);
+  EXPECT_FALSE(ParseAlarmMember("no-bar").has_value());
+}
+
+TEST(CaseKeys, CountFieldsRoundTrip) {
+  std::string f = OpenCountField(v1::CASE_STATE_REGISTERED, "330483101");
+  EXPECT_EQ(f, "2|330483101");
+  OpenCountOf parsed = ParseOpenCountField(f);
+  EXPECT_EQ(parsed.state, v1::CASE_STATE_REGISTERED);
+  EXPECT_EQ(parsed.town_code, "330483101");
+  EXPECT_EQ(OverdueCountField(""), "-");
+  EXPECT_EQ(DepartmentOfOverdueField(OverdueCountField("")), "");
+  EXPECT_EQ(DepartmentOfOverdueField(OverdueCountField("works")), "works");
+}
+
+TEST(CaseKeys, EventsKeysTellTheirShard) {
+  EXPECT_EQ(ShardOfEventsKey(EventsKey(12)), 12);
+  EXPECT_FALSE(ShardOfEventsKey(DeadEventsKey(12)).has_value());
+  EXPECT_FALSE(ShardOfEventsKey("{s:x}:events").has_value());
+}
+
+TEST(CaseKeys, StatsKeysTellTheirGeneration) {
+  std::string key = absl::StrCat(StatsGenerationPrefix(4, 17),
+                                 StatsBucketSuffix("tn", "20261126"));
+  EXPECT_EQ(key, "{s:4}:st:17:tn:20261126");
+  EXPECT_EQ(StatsGenerationOfKey(4, key), 17);
+  EXPECT_FALSE(StatsGenerationOfKey(4, StatsMetaKey(4)).has_value());
+  EXPECT_FALSE(StatsGenerationOfKey(5, key).has_value());
+  EXPECT_EQ(StatsSeenSuffix("1719712800000-0"), "seen:20240630");
+}
+
 }  // namespace
-}  // namespace gridcase::cases
+}  // namespace gridcase::store

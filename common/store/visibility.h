@@ -1,8 +1,9 @@
 // What a caller may see of a case and of each of its events: the one place
-// that decides it. Intake reads (GetCase, ListCases, ListNearby, the
-// ReportCase and AddFollowUp answers), WatchCases, and dispatch's answers,
-// timelines and queues all return what these functions give; gridctl shows
-// what the server gave. The rules (docs/security.md):
+// that decides it, part of the data layer. Intake reads (GetCase,
+// ListCases, ListNearby, the ReportCase and AddFollowUp answers),
+// WatchCases, and dispatch's answers, timelines and queues all return what
+// these functions give, and list, watch or refuse what they say; gridctl
+// shows what the server gave. The rules (docs/security.md, "Privacy"):
 //
 //   centre staff (ACCEPTOR, DISPATCHER, DUTY_CHIEF, ADMIN, SYSTEM)
 //       everything; contacts masked.
@@ -17,19 +18,24 @@
 //       location (about 100 m; no address), times and the department; events
 //       reduced to type, time, states and public notes.
 //
+// Listing or watching by somebody else's reporter id skips their anonymous
+// reports for everyone but centre staff, and a citizen reads the timeline
+// (GetTimeline) of their own reports only.
+//
 // Contacts are masked the same way for everybody (privacy::MaskContact).
 // Notes are public only on events that explain a state to the public:
 // voided, closed (verified, self-closed, specially closed) and suspended.
 // Everything else — dispatch instructions, return reasons, 督办 and
 // extension notes, handling notes — is internal.
-#ifndef GRIDCASE_COMMON_PRIVACY_VISIBILITY_H_
-#define GRIDCASE_COMMON_PRIVACY_VISIBILITY_H_
+#ifndef GRIDCASE_COMMON_STORE_VISIBILITY_H_
+#define GRIDCASE_COMMON_STORE_VISIBILITY_H_
 
 #include <string>
 
+#include "absl/strings/string_view.h"
 #include "gridcase/v1/common.pb.h"
 
-namespace gridcase::privacy {
+namespace gridcase::store {
 
 // Who a viewer is to one case.
 enum class Audience {
@@ -65,6 +71,18 @@ v1::Case PresentCase(v1::Case c, const v1::Actor& viewer);
 v1::CaseEvent PresentEvent(v1::CaseEvent e, const v1::Actor& viewer,
                            const ReporterFacts& reporter);
 
-}  // namespace gridcase::privacy
+// False when a list or watch filtered by `reporter_filter` (a reporter id;
+// empty: no such filter) must skip a case with `reporter`: the filter
+// names somebody else, the case's reporter is anonymous and the viewer is
+// not centre staff, so showing it would tell that this anonymous report is
+// theirs.
+bool MayListByReporter(const v1::Actor& viewer, const ReporterFacts& reporter,
+                       absl::string_view reporter_filter);
 
-#endif  // GRIDCASE_COMMON_PRIVACY_VISIBILITY_H_
+// True if `viewer` may read the case's timeline on its own (GetTimeline):
+// staff, and the citizen who reported it.
+bool MayReadTimeline(const v1::Actor& viewer, const ReporterFacts& reporter);
+
+}  // namespace gridcase::store
+
+#endif  // GRIDCASE_COMMON_STORE_VISIBILITY_H_

@@ -1,4 +1,4 @@
-#include "common/privacy/visibility.h"
+#include "common/store/visibility.h"
 
 #include <cmath>
 #include <utility>
@@ -6,7 +6,7 @@
 #include "common/auth/roles.h"
 #include "common/privacy/mask.h"
 
-namespace gridcase::privacy {
+namespace gridcase::store {
 namespace {
 
 bool Centre(const v1::Actor& viewer) {
@@ -131,7 +131,7 @@ bool PublicNote(v1::CaseEventType type) {
 v1::Case PresentCase(v1::Case c, const v1::Actor& viewer) {
   ReporterFacts facts = ReporterFacts::Of(c);
   v1::Reporter* r = c.mutable_reporter();
-  r->set_contact(MaskContact(r->contact()));
+  r->set_contact(privacy::MaskContact(r->contact()));
   bool own = !facts.id.empty() && facts.id == viewer.subject();
   switch (AudienceOf(viewer, facts)) {
     case Audience::kCentre:
@@ -199,4 +199,16 @@ v1::CaseEvent PresentEvent(v1::CaseEvent e, const v1::Actor& viewer,
   return e;
 }
 
-}  // namespace gridcase::privacy
+bool MayListByReporter(const v1::Actor& viewer, const ReporterFacts& reporter,
+                       absl::string_view reporter_filter) {
+  bool somebody_else =
+      !reporter_filter.empty() && reporter_filter != viewer.subject();
+  return !(somebody_else && reporter.anonymous &&
+           AudienceOf(viewer, reporter) != Audience::kCentre);
+}
+
+bool MayReadTimeline(const v1::Actor& viewer, const ReporterFacts& reporter) {
+  return AudienceOf(viewer, reporter) != Audience::kPublic;
+}
+
+}  // namespace gridcase::store

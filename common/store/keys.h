@@ -1,0 +1,221 @@
+// Every Redis key gridcase uses, in one place: the data layer's key schema.
+// No other file builds a key. docs/architecture.md ("Key schema and hash
+// tags") documents each one; keys_doc_test holds the two equal: every line
+// `// key: <pattern>` below is a row of that table and every row is here.
+//
+// Hash tags. Every key one case operation touches carries the case's shard
+// tag {s:N}, so each operation is one Lua script on one Redis Cluster slot.
+// N = fnv1a32(town code) mod the shard count, which is fixed for the life of
+// a deployment. The registry's data lives under {reg}, dispatch's routing
+// policy under {disp}; each limit key is its own tag.
+#ifndef GRIDCASE_COMMON_STORE_KEYS_H_
+#define GRIDCASE_COMMON_STORE_KEYS_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "absl/strings/string_view.h"
+#include "gridcase/v1/common.pb.h"
+
+namespace gridcase::store {
+
+// The shard of a town.
+int ShardOf(absl::string_view town_code, int shards);
+
+// "{s:7}"
+std::string Tag(int shard);
+
+// --- One case ---------------------------------------------------------------
+
+// key: {s:N}:case:<id>
+std::string CaseKey(int shard, absl::string_view case_id);
+// key: {s:N}:timeline:<id>
+std::string TimelineKey(int shard, absl::string_view case_id);
+// key: {s:N}:followers:<id>
+std::string FollowersKey(int shard, absl::string_view case_id);
+
+// The idempotency scope of a caller's request id: "<length of
+// subject>:<subject>:<request_id>", so that no two (subject, request_id)
+// pairs share one even when subjects contain ':' ("wx:a" + "b:c" and
+// "wx:a:b" + "c" differ).
+std::string IdempotencyScope(absl::string_view subject,
+                             absl::string_view request_id);
+// Intake's record of a report or follow-up under a scope.
+// key: {s:N}:idem:<scope>
+std::string IdempotencyKey(int shard, absl::string_view scope);
+// Dispatch's record of a transition under a scope.
+// key: {s:N}:idem:dispatch:<scope>
+std::string DispatchIdempotencyKey(int shard, absl::string_view scope);
+
+// The shard's daily case counter and the run_id of the Redis process that
+// last moved it (case_id.h, "Counters and restores").
+// key: {s:N}:seq:<division>:<date>
+std::string SequenceKey(int shard, absl::string_view division,
+                        absl::string_view yyyymmdd);
+// key: {s:N}:seqrun:<division>:<date>
+std::string SequenceRunKey(int shard, absl::string_view division,
+                           absl::string_view yyyymmdd);
+
+// --- Indices of the shard ---------------------------------------------------
+
+// Index kinds: region (town, community or grid code), category (code or
+// major class), source (the Source number), reporter (id), state (the
+// CaseState number), all ("cases": every case, merged ones included).
+inline constexpr char kRegionIndex[] = "region";
+inline constexpr char kCategoryIndex[] = "category";
+inline constexpr char kSourceIndex[] = "source";
+inline constexpr char kReporterIndex[] = "reporter";
+inline constexpr char kStateIndex[] = "state";
+inline constexpr char kAllIndex[] = "all";
+// key: {s:N}:idx:<kind>:<value>
+std::string IndexKey(int shard, absl::string_view kind,
+                     absl::string_view value);
+std::string StateIndexKey(int shard, v1::CaseState state);
+std::string AllCasesIndexKey(int shard);
+
+// Open cases of a category, for duplicate detection.
+// key: {s:N}:geo:open:<category>
+std::string GeoOpenKey(int shard, absl::string_view category_code);
+// Every reported (not merged) case with its location, for ListNearby.
+// key: {s:N}:geo:cases
+std::string GeoCasesKey(int shard);
+
+// --- Dispatch's bookkeeping of the shard ------------------------------------
+
+// Deadline alarms: members AlarmMember(case, overdue), scored in ms.
+// key: {s:N}:alarms
+std::string AlarmsKey(int shard);
+// "<case>|w" (warning) or "<case>|d" (overdue).
+std::string AlarmMember(absl::string_view case_id, bool overdue);
+// The case id and kind of an alarm member; nullopt if malformed.
+struct AlarmOf {
+  std::string case_id;
+  bool overdue = false;
+};
+std::optional<AlarmOf> ParseAlarmMember(absl::string_view member);
+
+// Reports held back from automatic routing, scored by when they may go.
+// key: {s:N}:deferred
+std::string DeferredKey(int shard);
+
+// Work queues. A queue name is shard-free; QueueKey puts it on a shard.
+// key: {s:N}:q:review
+std::string ReviewQueue();
+// key: {s:N}:q:dept:<department>
+std::string DepartmentQueue(absl::string_view department_id);
+// key: {s:N}:q:verify
+std::string VerifyQueue();
+// key: {s:N}:q:verify:<grid>
+std::string GridVerifyQueue(absl::string_view grid_code);
+// key: {s:N}:q:approvals
+std::string ApprovalsQueue();
+// key: {s:N}:q:sup
+std::string SupervisionQueue();
+// key: {s:N}:q:sup:<department>
+std::string DepartmentSupervisionQueue(absl::string_view department_id);
+std::string QueueKey(int shard, absl::string_view queue_name);
+
+// Open cases by state and town, and open overdue cases by department.
+// key: {s:N}:open
+std::string OpenCountsKey(int shard);
+// key: {s:N}:overdue
+std::string OverdueCountsKey(int shard);
+// The field of OpenCountsKey: "<state number>|<town>".
+std::string OpenCountField(v1::CaseState state, absl::string_view town_code);
+struct OpenCountOf {
+  v1::CaseState state = v1::CASE_STATE_UNSPECIFIED;
+  std::string town_code;
+};
+OpenCountOf ParseOpenCountField(absl::string_view field);
+// The field of OverdueCountsKey: the department id, "-" for none.
+std::string OverdueCountField(absl::string_view department_id);
+// The department of an OverdueCountsKey field ("" for none).
+std::string DepartmentOfOverdueField(absl::string_view field);
+
+// --- Events -----------------------------------------------------------------
+
+// key: {s:N}:events
+std::string EventsKey(int shard);
+// Entries of EventsKey(shard) a consumer group could not handle.
+// key: {s:N}:events:dead
+std::string DeadEventsKey(int shard);
+// The shard of an EventsKey; nullopt if `key` is not one.
+std::optional<int> ShardOfEventsKey(absl::string_view key);
+
+// --- Statistics (services/stats) --------------------------------------------
+
+// key: {s:N}:st:meta
+std::string StatsMetaKey(int shard);
+// key: stats:generation
+inline constexpr char kStatsGenerationKey[] = "stats:generation";
+// "{s:N}:st:": every statistics key of the shard starts with it.
+std::string StatsShardPrefix(int shard);
+// "{s:N}:st:<gen>:": every key of one generation starts with it; the
+// suffixes below complete it.
+std::string StatsGenerationPrefix(int shard, int64_t generation);
+// The generation of a key under StatsShardPrefix; nullopt for the meta key.
+std::optional<int64_t> StatsGenerationOfKey(int shard, absl::string_view key);
+// Counters of a kind (services/stats/dimensions.h) in a bucket, a day
+// (YYYYMMDD) or a calendar month (YYYYMM).
+// key: {s:N}:st:<gen>:<kind>:<bucket>
+std::string StatsBucketSuffix(absl::string_view kind, absl::string_view bucket);
+// Open cases now, by kind.
+// key: {s:N}:st:<gen>:now:<kind>
+std::string StatsNowSuffix(absl::string_view kind);
+// Hotspot cells of a town by report bucket (day or month).
+// key: {s:N}:st:<gen>:hs:<town>:<bucket>
+std::string StatsHotspotSuffix(absl::string_view town_code,
+                               absl::string_view bucket);
+// The case records.
+// key: {s:N}:st:<gen>:cases
+inline constexpr char kStatsCasesSuffix[] = "cases";
+// Ids of the events applied, by the UTC day of the stream entry id.
+// key: {s:N}:st:<gen>:seen:<YYYYMMDD>
+std::string StatsSeenSuffix(absl::string_view event_id);
+
+// --- Registry ({reg}) and dispatch's routing policy ({disp}) -----------------
+
+// key: {reg}:regions
+inline constexpr char kRegionsKey[] = "{reg}:regions";
+// key: {reg}:members
+inline constexpr char kMembersKey[] = "{reg}:members";
+// key: {reg}:departments
+inline constexpr char kDepartmentsKey[] = "{reg}:departments";
+// key: {reg}:categories
+inline constexpr char kCategoriesKey[] = "{reg}:categories";
+// key: {reg}:rules
+inline constexpr char kRulesKey[] = "{reg}:rules";
+// key: {reg}:calendar
+inline constexpr char kCalendarKey[] = "{reg}:calendar";
+// key: {reg}:version
+inline constexpr char kRegistryVersionKey[] = "{reg}:version";
+// key: {reg}:refversion
+inline constexpr char kReferenceVersionKey[] = "{reg}:refversion";
+// key: {reg}:calversion
+inline constexpr char kCalendarVersionKey[] = "{reg}:calversion";
+// key: {reg}:updated_at
+inline constexpr char kRegistryUpdatedAtKey[] = "{reg}:updated_at";
+// key: {reg}:rule_seq
+inline constexpr char kRuleSequenceKey[] = "{reg}:rule_seq";
+// key: {reg}:audit
+inline constexpr char kRegistryAuditKey[] = "{reg}:audit";
+// key: {disp}:routing
+inline constexpr char kRoutingKey[] = "{disp}:routing";
+// key: {disp}:audit
+inline constexpr char kRoutingAuditKey[] = "{disp}:audit";
+
+// --- Limits (common/limits): each key is its own tag
+// ---------------------------
+
+// A rate-limit bucket of a service ("intake"), e.g. "caller:wx:o6_1".
+// key: {rl:<scope>:<bucket>}
+std::string RateKey(absl::string_view scope, absl::string_view bucket);
+// New reports a reporter made on a local date (intake's daily quota).
+// key: {rq:<reporter>}:<YYYYMMDD>
+std::string ReportQuotaKey(absl::string_view reporter_id,
+                           absl::string_view yyyymmdd);
+
+}  // namespace gridcase::store
+
+#endif  // GRIDCASE_COMMON_STORE_KEYS_H_
