@@ -23,19 +23,8 @@ namespace gridcase::audit {
 // Approximate length each stream is trimmed to (XADD MAXLEN ~).
 inline constexpr int kMaxRecords = 100000;
 
-// Lua, for the scripts that make a change: `audit(stream, record)` appends
-// the serialized record (nothing if it is empty) to the stream, trimmed to
-// about kMaxRecords. Prepend it to the script's body.
-#define GRIDCASE_AUDIT_APPEND_LUA                                       \
-  "local function audit(stream, record)\n"                              \
-  "  if record ~= '' then\n"                                            \
-  "    redis.call('XADD', stream, 'MAXLEN', '~', '100000', '*', 'pb', " \
-  "record)\n"                                                           \
-  "  end\n"                                                             \
-  "end\n"
-static_assert(kMaxRecords == 100000,
-              "GRIDCASE_AUDIT_APPEND_LUA spells kMaxRecords out");
-
+// The scripts that make a change append the record with `audit(stream,
+// record, maxlen)` from audit.lua, passing kMaxRecords.
 // The object kinds records name (AuditRecord.object_kind), for filters.
 inline constexpr const char* kObjectKinds[] = {
     "grids", "member",   "department",    "category",

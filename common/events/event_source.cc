@@ -3,9 +3,10 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "common/redis/script.h"
 #include "common/status/status_macros.h"
 #include "common/store/keys.h"
+#include "common/store/script_call.h"
+#include "common/store/scripts.h"
 
 namespace gridcase::events {
 namespace {
@@ -18,46 +19,6 @@ void ParseEntries(int shard, const redis::Reply& entries,
     absl::StatusOr<StreamEntry> e = store::DecodeStreamEntry(shard, element);
     if (e.ok()) out->push_back(*std::move(e));
   }
-}
-
-// Copies a pending entry to the dead-letter stream and acknowledges it, if
-// it is still pending on the consumer (else another consumer owns it now).
-// KEYS: 1 the shard's event stream, 2 its dead-letter stream.
-// ARGV: 1 group, 2 entry id, 3 consumer, 4 deliveries, 5 error code name,
-//       6 error message, 7 dead-letter MAXLEN, then the entry's fields as
-//       the consumer read them (stored if the entry is gone from the
-//       stream). Returns 1 if moved, 0 if not pending on the consumer.
-const redis::Script& DeadLetterScript() {
-  static const auto* script = new redis::Script("events_dead_letter", R"lua(
-local p = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[2], ARGV[2], 1)
-if #p == 0 or p[1][2] ~= ARGV[3] then return 0 end
-local fields = {'group', ARGV[1], 'entry', ARGV[2], 'consumer', ARGV[3],
-                'deliveries', ARGV[4], 'code', ARGV[5], 'error', ARGV[6]}
-local e = redis.call('XRANGE', KEYS[1], ARGV[2], ARGV[2])
-if #e == 1 then
-  for _, v in ipairs(e[1][2]) do fields[#fields + 1] = v end
-else
-  for i = 8, #ARGV do fields[#fields + 1] = ARGV[i] end
-end
-redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[7], '*', unpack(fields))
-redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
-return 1
-)lua");
-  return *script;
-}
-
-// Sets the delivery count of an entry if it is pending on the consumer.
-// KEYS: 1 the shard's event stream. ARGV: 1 group, 2 entry id, 3 consumer,
-// 4 delivery count. Returns 1 if set.
-const redis::Script& SetDeliveriesScript() {
-  static const auto* script = new redis::Script("events_set_deliveries", R"lua(
-local p = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[2], ARGV[2], 1)
-if #p == 0 or p[1][2] ~= ARGV[3] then return 0 end
-redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[3], 0, ARGV[2],
-           'RETRYCOUNT', ARGV[4], 'JUSTID')
-return 1
-)lua");
-  return *script;
 }
 
 constexpr size_t kMaxErrorBytes = 1024;
@@ -149,23 +110,33 @@ absl::StatusOr<bool> RedisEventSource::DeadLetter(const std::string& consumer,
                                                   const StreamEntry& e,
                                                   const absl::Status& error) {
   std::string message(error.message().substr(0, kMaxErrorBytes));
-  ASSIGN_OR_RETURN(
-      redis::Reply r,
-      redis_->Eval(DeadLetterScript(),
-                   {store::EventsKey(e.shard), store::DeadEventsKey(e.shard)},
-                   {group_, e.id, consumer, absl::StrCat(e.deliveries),
-                    absl::StatusCodeToString(error.code()), message,
-                    absl::StrCat(kDeadLetterMaxLen), "type", e.type, "case",
-                    e.case_id, "related", e.related_case_id, "pb", e.pb}));
+  std::vector<std::string> fields = store::StreamFields(e);
+  ASSIGN_OR_RETURN(redis::Reply r,
+                   store::ScriptCall(store::scripts::EventsDeadLetter())
+                       .Key("events", store::EventsKey(e.shard))
+                       .Key("dead", store::DeadEventsKey(e.shard))
+                       .Arg("group", group_)
+                       .Arg("entry", e.id)
+                       .Arg("consumer", consumer)
+                       .Int("deliveries", e.deliveries)
+                       .Arg("code", absl::StatusCodeToString(error.code()))
+                       .Arg("error", message)
+                       .Int("maxlen", kDeadLetterMaxLen)
+                       .Args("fields", std::move(fields))
+                       .Run(*redis_));
   return r.integer() == 1;
 }
 
 absl::Status RedisEventSource::SetDeliveries(const std::string& consumer,
                                              const StreamEntry& e,
                                              int64_t deliveries) {
-  return redis_
-      ->Eval(SetDeliveriesScript(), {store::EventsKey(e.shard)},
-             {group_, e.id, consumer, absl::StrCat(deliveries)})
+  return store::ScriptCall(store::scripts::EventsSetDeliveries())
+      .Key("events", store::EventsKey(e.shard))
+      .Arg("group", group_)
+      .Arg("entry", e.id)
+      .Arg("consumer", consumer)
+      .Int("deliveries", deliveries)
+      .Run(*redis_)
       .status();
 }
 

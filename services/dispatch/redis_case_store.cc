@@ -10,144 +10,21 @@
 #include "absl/strings/strip.h"
 #include "common/audit/audit_record.h"
 #include "common/cases/stage_clock.h"
-#include "common/redis/script.h"
 #include "common/status/status_macros.h"
 #include "common/store/case_hash.h"
 #include "common/store/case_id.h"
 #include "common/store/keys.h"
+#include "common/store/script_call.h"
+#include "common/store/scripts.h"
 #include "common/store/stream_entry.h"
 #include "services/dispatch/queues.h"
 
 namespace gridcase::dispatch {
 namespace {
 
-// KEYS: 1 case, 2 timeline, 3 events, 4 idempotency, 5 alarms, 6 open
-//       counts, 7 overdue counts, then the variable groups counted in ARGV
-//       12..17: queue keys to leave, queue keys to join, index keys to leave,
-//       index keys to join, geo keys to leave, geo keys to join.
-// ARGV: 1 expected version, 2 case pb, 3 new state, 4 event pb, 5 event type,
-//       6 case id, 7 stream maxlen, 8 idempotency ttl s, 9 fingerprint ("" =
-//       no idempotency), 10 warn ms ("" = none), 11 due ms, 12-17 group
-//       sizes, 18 old queue member, 19 new queue member, 20 queue score,
-//       21/22 open-count field to decrement/increment ("" = none), 23/24
-//       overdue-count field to decrement/increment, 25 alert marker, 26
-//       "1" to set the review reason, 27 the reason, 28 queued ms ("" =
-//       keep), 29 snapshot of the case after (full pb, for replays).
-// Returns {"ok", event id} | {"replay"} | {"conflict", version}.
-const redis::Script& CommitScript() {
-  static const auto* script = new redis::Script("dispatch_commit", R"lua(
-local v = redis.call('HGET', KEYS[1], 'version')
-if not v then
-  return redis.error_reply('NOT_FOUND case ' .. ARGV[6] .. ' not found')
-end
-if ARGV[9] ~= '' then
-  local fp = redis.call('HGET', KEYS[4], 'fp')
-  if fp then
-    if fp ~= ARGV[9] then
-      return redis.error_reply('ALREADY_EXISTS request_id was already used ' ..
-        'for a different request on case ' .. ARGV[6])
-    end
-    return {'replay'}
-  end
-end
-if v ~= ARGV[1] then return {'conflict', v} end
-local id = ARGV[6]
-local nv = tonumber(v) + 1
-redis.call('HSET', KEYS[1], 'pb', ARGV[2], 'state', ARGV[3], 'version', nv)
-if ARGV[28] ~= '' then redis.call('HSET', KEYS[1], 'queued_ms', ARGV[28]) end
-if ARGV[26] == '1' then redis.call('HSET', KEYS[1], 'review_reason', ARGV[27]) end
-if ARGV[25] ~= '' then
-  local a = redis.call('HGET', KEYS[1], 'alerts') or ''
-  redis.call('HSET', KEYS[1], 'alerts', a .. ' ' .. ARGV[25])
-end
-local ev = redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[7], '*',
-                      'type', ARGV[5], 'case', id, 'related', '',
-                      'pb', ARGV[4])
-redis.call('RPUSH', KEYS[2], ev .. ' - ' .. ARGV[4])
-if ARGV[10] == '' then redis.call('ZREM', KEYS[5], id .. '|w')
-else redis.call('ZADD', KEYS[5], ARGV[10], id .. '|w') end
-if ARGV[11] == '' then redis.call('ZREM', KEYS[5], id .. '|d')
-else redis.call('ZADD', KEYS[5], ARGV[11], id .. '|d') end
-local k = 8
-local function group(n, fn)
-  for i = k, k + n - 1 do fn(KEYS[i]) end
-  k = k + n
-end
-group(tonumber(ARGV[12]), function(key) redis.call('ZREM', key, ARGV[18]) end)
-group(tonumber(ARGV[13]), function(key)
-  redis.call('ZADD', key, ARGV[20], ARGV[19]) end)
-local reported = redis.call('HGET', KEYS[1], 'reported_ms') or '0'
-group(tonumber(ARGV[14]), function(key) redis.call('ZREM', key, id) end)
-group(tonumber(ARGV[15]), function(key)
-  redis.call('ZADD', key, reported, id) end)
-local pos = false
-group(tonumber(ARGV[16]), function(key)
-  local p = redis.call('GEOPOS', key, id)[1]
-  if p then pos = p end
-  redis.call('ZREM', key, id)
-end)
-group(tonumber(ARGV[17]), function(key)
-  if pos then redis.call('GEOADD', key, pos[1], pos[2], id) end
-end)
-if ARGV[21] ~= '' then redis.call('HINCRBY', KEYS[6], ARGV[21], -1) end
-if ARGV[22] ~= '' then redis.call('HINCRBY', KEYS[6], ARGV[22], 1) end
-if ARGV[23] ~= '' then redis.call('HINCRBY', KEYS[7], ARGV[23], -1) end
-if ARGV[24] ~= '' then redis.call('HINCRBY', KEYS[7], ARGV[24], 1) end
-if ARGV[9] ~= '' then
-  redis.call('HSET', KEYS[4], 'fp', ARGV[9], 'case', ARGV[29],
-             'event', ARGV[4], 'event_id', ev)
-  redis.call('EXPIRE', KEYS[4], ARGV[8])
-end
-return {'ok', ev}
-)lua");
-  return *script;
-}
-
-// KEYS: 1 case, 2 review queue, 3 alarms. ARGV: 1 version, 2 member,
-// 3 score, 4 reason, 5 now ms, 6 case id, 7 warn ms, 8 due ms ("" = none).
-// The alarms are added unless present: a case waiting for review goes
-// yellow and overdue like any other (Apply already set them for a case
-// dispatch has written).
-const redis::Script& ReviewScript() {
-  static const auto* script = new redis::Script("dispatch_review", R"lua(
-if redis.call('HGET', KEYS[1], 'version') ~= ARGV[1] then return 0 end
-redis.call('ZADD', KEYS[2], ARGV[3], ARGV[2])
-redis.call('HSET', KEYS[1], 'review_reason', ARGV[4], 'queued_ms', ARGV[5])
-if ARGV[7] ~= '' then redis.call('ZADD', KEYS[3], 'NX', ARGV[7], ARGV[6] .. '|w') end
-if ARGV[8] ~= '' then redis.call('ZADD', KEYS[3], 'NX', ARGV[8], ARGV[6] .. '|d') end
-return 1
-)lua");
-  return *script;
-}
-
-// KEYS: 1 alarms. ARGV: 1 member, 2 score read, 3 new score ("" = remove).
-const redis::Script& AlarmScript() {
-  static const auto* script = new redis::Script("dispatch_alarm", R"lua(
-local s = redis.call('ZSCORE', KEYS[1], ARGV[1])
-if not s or tonumber(s) ~= tonumber(ARGV[2]) then return 0 end
-if ARGV[3] == '' then redis.call('ZREM', KEYS[1], ARGV[1])
-else redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1]) end
-return 1
-)lua");
-  return *script;
-}
-
-// KEYS: 1 routing, 2 its audit stream. ARGV: 1 expected version (0 = any),
-// 2 policy pb without version, 3 the audit record (empty: none). Returns the
-// new version.
-const redis::Script& RoutingScript() {
-  static const auto* script =
-      new redis::Script("dispatch_routing", GRIDCASE_AUDIT_APPEND_LUA R"lua(
-local v = tonumber(redis.call('HGET', KEYS[1], 'version') or '0')
-if ARGV[1] ~= '0' and tonumber(ARGV[1]) ~= v then
-  return redis.error_reply('ABORTED routing policy is at version ' .. v ..
-    ', not ' .. ARGV[1] .. '; re-read it and retry')
-end
-redis.call('HSET', KEYS[1], 'pb', ARGV[2], 'version', v + 1)
-audit(KEYS[2], ARGV[3])
-return v + 1
-)lua");
-  return *script;
+// "" for none (-1), else the number: the scripts' optional times.
+std::string Millis(int64_t ms) {
+  return ms < 0 ? std::string() : absl::StrCat(ms);
 }
 
 int64_t IntOf(const std::string& s) {
@@ -247,21 +124,14 @@ absl::StatusOr<std::optional<Committed>> RedisCaseStore::Replay(
 absl::StatusOr<Committed> RedisCaseStore::Apply(const Commit& m) {
   const std::string& id = m.before.id();
   ASSIGN_OR_RETURN(int shard, ShardOfCase(id));
-  std::vector<std::string> keys = {
-      store::CaseKey(shard, id),
-      store::TimelineKey(shard, id),
-      store::EventsKey(shard),
-      store::DispatchIdempotencyKey(shard, m.idempotency_scope.empty()
-                                               ? std::string("-")
-                                               : m.idempotency_scope),
-      store::AlarmsKey(shard),
-      store::OpenCountsKey(shard),
-      store::OverdueCountsKey(shard)};
   // Queues: leave all old ones, join all new ones (the score may change).
-  std::vector<std::string> q_old = QueueNamesOf(m.before);
-  std::vector<std::string> q_new = QueueNamesOf(m.after);
-  for (const auto& q : q_old) keys.push_back(store::QueueKey(shard, q));
-  for (const auto& q : q_new) keys.push_back(store::QueueKey(shard, q));
+  std::vector<std::string> q_old, q_new;
+  for (const auto& q : QueueNamesOf(m.before)) {
+    q_old.push_back(store::QueueKey(shard, q));
+  }
+  for (const auto& q : QueueNamesOf(m.after)) {
+    q_new.push_back(store::QueueKey(shard, q));
+  }
   // Indices that follow the state and the category.
   std::vector<std::string> i_old, i_new, g_old, g_new;
   if (m.before.state() != m.after.state()) {
@@ -287,52 +157,62 @@ absl::StatusOr<Committed> RedisCaseStore::Apply(const Commit& m) {
              !cases::IsOpen(m.after.state())) {
     g_old.push_back(store::GeoOpenKey(shard, m.before.category_code()));
   }
-  for (auto* group : {&i_old, &i_new, &g_old, &g_new}) {
-    keys.insert(keys.end(), group->begin(), group->end());
-  }
   std::set<std::string> alerts = m.before_alerts;
   if (!m.alert.empty()) alerts.insert(m.alert);
   AlarmTimes alarms = AlarmsOf(m.after, alerts);
-  auto ms = [](int64_t v) { return v < 0 ? std::string() : absl::StrCat(v); };
   std::string open_old = OpenField(m.before), open_new = OpenField(m.after);
   std::string over_old = OverdueField(m.before),
               over_new = OverdueField(m.after);
   if (open_old == open_new) open_old = open_new = "";
   if (over_old == over_new) over_old = over_new = "";
   bool moved = m.before.state() != m.after.state();
-  v1::Case snapshot = m.after;
-  std::vector<std::string> args = {
-      absl::StrCat(m.before.version()),
-      store::StoredCasePb(m.after),
-      absl::StrCat(static_cast<int>(m.after.state())),
-      m.event.SerializeAsString(),
-      store::EventTypeName(m.event.type()),
-      id,
-      absl::StrCat(options_.stream_max_length),
-      absl::StrCat(absl::ToInt64Seconds(options_.idempotency_ttl)),
-      m.idempotency_scope.empty() ? std::string() : m.fingerprint,
-      ms(alarms.warn_ms),
-      ms(alarms.due_ms),
-      absl::StrCat(q_old.size()),
-      absl::StrCat(q_new.size()),
-      absl::StrCat(i_old.size()),
-      absl::StrCat(i_new.size()),
-      absl::StrCat(g_old.size()),
-      absl::StrCat(g_new.size()),
-      QueueMemberOf(m.before),
-      QueueMemberOf(m.after),
-      absl::StrCat(QueueScoreOf(m.after)),
-      open_old,
-      open_new,
-      over_old,
-      over_new,
-      m.alert,
-      m.review_reason.has_value() ? "1" : "0",
-      m.review_reason.value_or(""),
-      moved ? absl::StrCat(absl::ToUnixMillis(m.now)) : std::string(),
-      snapshot.SerializeAsString()};
-  ASSIGN_OR_RETURN(redis::Reply reply,
-                   redis_->Eval(CommitScript(), keys, args));
+  ASSIGN_OR_RETURN(
+      redis::Reply reply,
+      store::ScriptCall(store::scripts::DispatchCommit())
+          .Key("case", store::CaseKey(shard, id))
+          .Key("timeline", store::TimelineKey(shard, id))
+          .Key("events", store::EventsKey(shard))
+          .Key("idem",
+               store::DispatchIdempotencyKey(shard, m.idempotency_scope.empty()
+                                                        ? std::string("-")
+                                                        : m.idempotency_scope))
+          .Key("alarms", store::AlarmsKey(shard))
+          .Key("open_counts", store::OpenCountsKey(shard))
+          .Key("overdue_counts", store::OverdueCountsKey(shard))
+          .Keys("queues_old", std::move(q_old))
+          .Keys("queues_new", std::move(q_new))
+          .Keys("indices_old", std::move(i_old))
+          .Keys("indices_new", std::move(i_new))
+          .Keys("geo_old", std::move(g_old))
+          .Keys("geo_new", std::move(g_new))
+          .Int("expected_version", m.before.version())
+          .Arg("case_pb", store::StoredCasePb(m.after))
+          .Int("state", static_cast<int>(m.after.state()))
+          .Arg("event_pb", m.event.SerializeAsString())
+          .Arg("event_type", store::EventTypeName(m.event.type()))
+          .Arg("case_id", id)
+          .Int("maxlen", options_.stream_max_length)
+          .Int("idem_ttl_s", absl::ToInt64Seconds(options_.idempotency_ttl))
+          .Arg("fingerprint",
+               m.idempotency_scope.empty() ? std::string() : m.fingerprint)
+          .Arg("warn_member", store::AlarmMember(id, false))
+          .Arg("warn_ms", Millis(alarms.warn_ms))
+          .Arg("due_member", store::AlarmMember(id, true))
+          .Arg("due_ms", Millis(alarms.due_ms))
+          .Arg("member_old", QueueMemberOf(m.before))
+          .Arg("member_new", QueueMemberOf(m.after))
+          .Int("score", QueueScoreOf(m.after))
+          .Arg("open_old", open_old)
+          .Arg("open_new", open_new)
+          .Arg("overdue_old", over_old)
+          .Arg("overdue_new", over_new)
+          .Arg("alert", m.alert)
+          .Arg("set_review", m.review_reason.has_value() ? "1" : "0")
+          .Arg("review_reason", m.review_reason.value_or(""))
+          .Arg("queued_ms",
+               moved ? absl::StrCat(absl::ToUnixMillis(m.now)) : std::string())
+          .Arg("snapshot", m.after.SerializeAsString())
+          .Run(*redis_));
   const auto& e = reply.elements();
   if (e.empty()) return absl::InternalError("dispatch_commit: bad reply");
   if (e[0].str() == "conflict") return absl::AbortedError(kConflict);
@@ -355,16 +235,20 @@ absl::Status RedisCaseStore::SetReview(const v1::Case& c,
                                        const std::string& reason) {
   ASSIGN_OR_RETURN(int shard, ShardOfCase(c.id()));
   AlarmTimes alarms = AlarmsOf(c, {});
-  auto ms = [](int64_t v) { return v < 0 ? std::string() : absl::StrCat(v); };
-  return redis_
-      ->Eval(ReviewScript(),
-             {store::CaseKey(shard, c.id()),
-              store::QueueKey(shard, store::ReviewQueue()),
-              store::AlarmsKey(shard)},
-             {absl::StrCat(c.version()), QueueMemberOf(c),
-              absl::StrCat(QueueScoreOf(c)), reason,
-              absl::StrCat(absl::ToUnixMillis(absl::Now())), c.id(),
-              ms(alarms.warn_ms), ms(alarms.due_ms)})
+  return store::ScriptCall(store::scripts::DispatchReview())
+      .Key("case", store::CaseKey(shard, c.id()))
+      .Key("review_queue", store::QueueKey(shard, store::ReviewQueue()))
+      .Key("alarms", store::AlarmsKey(shard))
+      .Int("version", c.version())
+      .Arg("member", QueueMemberOf(c))
+      .Int("score", QueueScoreOf(c))
+      .Arg("reason", reason)
+      .Int("now_ms", absl::ToUnixMillis(absl::Now()))
+      .Arg("warn_member", store::AlarmMember(c.id(), false))
+      .Arg("warn_ms", Millis(alarms.warn_ms))
+      .Arg("due_member", store::AlarmMember(c.id(), true))
+      .Arg("due_ms", Millis(alarms.due_ms))
+      .Run(*redis_)
       .status();
 }
 
@@ -430,18 +314,22 @@ absl::StatusOr<std::vector<Alarm>> RedisCaseStore::DueAlarms(int shard,
 }
 
 absl::Status RedisCaseStore::DropAlarm(const Alarm& a) {
-  return redis_
-      ->Eval(
-          AlarmScript(), {store::AlarmsKey(a.shard)},
-          {store::AlarmMember(a.case_id, a.overdue), absl::StrCat(a.score), ""})
+  return store::ScriptCall(store::scripts::DispatchAlarm())
+      .Key("alarms", store::AlarmsKey(a.shard))
+      .Arg("member", store::AlarmMember(a.case_id, a.overdue))
+      .Int("score_read", a.score)
+      .Arg("new_score", "")
+      .Run(*redis_)
       .status();
 }
 
 absl::Status RedisCaseStore::MoveAlarm(const Alarm& a, int64_t score) {
-  return redis_
-      ->Eval(AlarmScript(), {store::AlarmsKey(a.shard)},
-             {store::AlarmMember(a.case_id, a.overdue), absl::StrCat(a.score),
-              absl::StrCat(score)})
+  return store::ScriptCall(store::scripts::DispatchAlarm())
+      .Key("alarms", store::AlarmsKey(a.shard))
+      .Arg("member", store::AlarmMember(a.case_id, a.overdue))
+      .Int("score_read", a.score)
+      .Int("new_score", score)
+      .Run(*redis_)
       .status();
 }
 
@@ -527,11 +415,14 @@ absl::StatusOr<v1::RoutingPolicy> RedisCaseStore::PutRouting(
   v1::RoutingPolicy stored = policy;
   stored.clear_version();
   ASSIGN_OR_RETURN(redis::Reply reply,
-                   redis_->Eval(RoutingScript(),
-                                {std::string(store::kRoutingKey),
-                                 std::string(store::kRoutingAuditKey)},
-                                {absl::StrCat(expected_version),
-                                 stored.SerializeAsString(), audit}));
+                   store::ScriptCall(store::scripts::DispatchRouting())
+                       .Key("routing", store::kRoutingKey)
+                       .Key("audit", store::kRoutingAuditKey)
+                       .Int("expected_version", expected_version)
+                       .Arg("policy_pb", stored.SerializeAsString())
+                       .Arg("audit_record", audit)
+                       .Int("audit_maxlen", audit::kMaxRecords)
+                       .Run(*redis_));
   stored.set_version(reply.integer());
   return stored;
 }

@@ -8,189 +8,21 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "common/redis/script.h"
 #include "common/redis/stream_id.h"
 #include "common/status/status_macros.h"
 #include "common/store/case_hash.h"
 #include "common/store/case_id.h"
 #include "common/store/keys.h"
+#include "common/store/script_call.h"
+#include "common/store/scripts.h"
 #include "common/store/stream_entry.h"
 
 namespace gridcase::intake {
 namespace {
 
-// KEYS: 1 idempotency, 2 sequence, 3 events stream, 4 open-cases geo set of
-//       the category, 5 geo set of all reported cases, 6 run_id of the Redis
-//       process that last moved the sequence, 7.. index sorted sets (score:
-//       reported ms).
-// ARGV: 1 tag, 2 division, 3 date, 4 shards, 5 shard, 6 fingerprint,
-//       7 now ms, 8 lng, 9 lat, 10 radius m, 11 window ms, 12 case pb,
-//       13 reported event pb, 14 merged event pb, 15 idempotency ttl s,
-//       16 stream maxlen, 17 reporter id, 18 town code (open-case counts
-//       "<state>|<town>" in {s:N}:open, shared with dispatch), 19 the
-//       counter's gap after a restore, 20 when the id's day began (Unix
-//       ms), 21 the clock skew margin (ms) between intake and Redis.
-// Returns {"replay", id} | {"created", id, ""} | {"merged", id, original}.
-// The merged event gets data["distance_m"] (metres to the original, one
-// decimal) appended as one encoded CaseEvent.data map entry (field 18):
-// parsing concatenated protobuf encodings merges them.
-const redis::Script& ReportScript() {
-  static const auto* script = new redis::Script("intake_report", R"lua(
-local function varint(n)
-  local out = ''
-  while n >= 128 do
-    out = out .. string.char(n % 128 + 128)
-    n = math.floor(n / 128)
-  end
-  return out .. string.char(n)
-end
-local function bytes_field(tag, s)
-  return string.char(tag) .. varint(#s) .. s
-end
-local function data_entry(key, value)
-  local entry = bytes_field(10, key) .. bytes_field(18, value)
-  return string.char(146, 1) .. varint(#entry) .. entry
-end
-local idem = redis.call('GET', KEYS[1])
-if idem then
-  local sep = string.find(idem, '|', 1, true)
-  local id = string.sub(idem, 1, sep - 1)
-  if string.sub(idem, sep + 1) ~= ARGV[6] then
-    return redis.error_reply('ALREADY_EXISTS request_id was already used ' ..
-      'for a different request (case ' .. id .. ')')
-  end
-  -- Set the key's expiry to what it is: a no-op that is replicated, so a
-  -- WAIT after a replay covers the write that stored the case even when it
-  -- came through another connection (WAIT counts a connection's writes).
-  local at = redis.call('PEXPIRETIME', KEYS[1])
-  if at > 0 then redis.call('PEXPIREAT', KEYS[1], at) end
-  return {'replay', id}
-end
-local tag = ARGV[1]
-local now = tonumber(ARGV[7])
-local target = false
-local distance = 0
-local near = redis.call('GEOSEARCH', KEYS[4], 'FROMLONLAT', ARGV[8], ARGV[9],
-                        'BYRADIUS', ARGV[10], 'm', 'ASC', 'WITHDIST')
-for _, hit in ipairs(near) do
-  local cid = hit[1]
-  local f = redis.call('HMGET', tag .. ':case:' .. cid, 'state', 'reported_ms')
-  local st = tonumber(f[1] or '0')
-  local open = (st >= 1 and st <= 5) or st == 8
-  if open and tonumber(f[2] or '0') >= now - tonumber(ARGV[11]) then
-    target = cid
-    distance = tonumber(hit[2])
-    break
-  end
-end
--- The counter jumps when a restore may have set it back: when another Redis
--- process moved it last, or none has yet and this one may have started
--- after the day began (common/cases/case_keys.h, "Counters and restores").
-local info = redis.call('INFO', 'server')
-local run = string.match(info, 'run_id:(%x+)')
-if not run then return redis.error_reply('INTERNAL INFO has no run_id') end
-local seq
-if redis.call('GET', KEYS[6]) == run then
-  seq = redis.call('INCR', KEYS[2])
-else
-  local t = redis.call('TIME')
-  local since_ms = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) -
-                   tonumber(ARGV[20])
-  local up_ms = tonumber(string.match(info, 'uptime_in_seconds:(%d+)')) * 1000
-  local at = redis.call('GET', KEYS[2])
-  if at or up_ms < since_ms + tonumber(ARGV[21]) then
-    seq = math.max(tonumber(at or '0') + 1 + tonumber(ARGV[19]), since_ms)
-  else
-    seq = 1
-  end
-  redis.call('SET', KEYS[2], string.format('%d', seq))
-  redis.call('SET', KEYS[6], run, 'EX', 172800)
-end
-redis.call('EXPIRE', KEYS[2], 172800)
-local n = seq * tonumber(ARGV[4]) + tonumber(ARGV[5])
-local id = ARGV[2] .. '-' .. ARGV[3] .. '-' .. string.format('%06d', n)
-local state = 1
-if target then state = 9 end
-redis.call('HSET', tag .. ':case:' .. id, 'pb', ARGV[12], 'state', state,
-           'version', 1, 'report_count', 1, 'follower_count', 0,
-           'reported_ms', ARGV[7], 'merged_into', target or '')
-for i = 7, #KEYS do redis.call('ZADD', KEYS[i], now, id) end
-redis.call('ZADD', tag .. ':idx:state:' .. state, now, id)
-local event_pb = ARGV[13]
-local type = 'case.reported'
-if target then
-  local tk = tag .. ':case:' .. target
-  redis.call('HINCRBY', tk, 'report_count', 1)
-  if redis.call('SADD', tag .. ':followers:' .. target, ARGV[17]) == 1 then
-    redis.call('HINCRBY', tk, 'follower_count', 1)
-  end
-  event_pb = ARGV[14] ..
-    data_entry('distance_m', string.format('%.1f', distance))
-  type = 'case.merged'
-else
-  redis.call('HINCRBY', tag .. ':open', '1|' .. ARGV[18], 1)
-  redis.call('GEOADD', KEYS[4], ARGV[8], ARGV[9], id)
-  redis.call('GEOADD', KEYS[5], ARGV[8], ARGV[9], id)
-  redis.call('SADD', tag .. ':followers:' .. id, ARGV[17])
-end
-local ev = redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[16], '*',
-                      'type', type, 'case', id, 'related', target or '',
-                      'pb', event_pb)
-redis.call('RPUSH', tag .. ':timeline:' .. id,
-           ev .. ' ' .. (target or '-') .. ' ' .. event_pb)
-redis.call('SET', KEYS[1], id .. '|' .. ARGV[6], 'EX', ARGV[15])
-if target then return {'merged', id, target} end
-return {'created', id, ''}
-)lua");
-  return *script;
-}
-
-// KEYS: 1 idempotency, 2 case, 3 followers, 4 events, 5 timeline.
-// ARGV: 1 fingerprint, 2 event pb, 3 idempotency ttl s, 4 stream maxlen,
-//       5 reporter id, 6 "1" for me-too, 7 case id, 8 expected version.
-// Returns {"replay", event id} | {"ok", event id} | {"retry"}.
-const redis::Script& FollowUpScript() {
-  static const auto* script = new redis::Script("intake_follow_up", R"lua(
-local idem = redis.call('GET', KEYS[1])
-if idem then
-  local a = string.find(idem, '|', 1, true)
-  local b = string.find(idem, '|', a + 1, true)
-  if string.sub(idem, a + 1, b - 1) ~= ARGV[1] then
-    return redis.error_reply('ALREADY_EXISTS request_id was already used ' ..
-      'for a different follow-up')
-  end
-  -- A replicated no-op, so a WAIT after a replay covers the original write.
-  local at = redis.call('PEXPIRETIME', KEYS[1])
-  if at > 0 then redis.call('PEXPIREAT', KEYS[1], at) end
-  return {'replay', string.sub(idem, b + 1)}
-end
-local f = redis.call('HMGET', KEYS[2], 'state', 'merged_into', 'version')
-if not f[1] then
-  return redis.error_reply('NOT_FOUND case ' .. ARGV[7] .. ' not found')
-end
-if f[1] == '7' then
-  return redis.error_reply('FAILED_PRECONDITION case ' .. ARGV[7] ..
-    ' is VOIDED and takes no follow-ups')
-end
-if f[1] == '9' then
-  return redis.error_reply('FAILED_PRECONDITION case ' .. ARGV[7] ..
-    ' is MERGED into ' .. f[2] .. '; follow up on that case')
-end
-if f[3] ~= ARGV[8] then return {'retry'} end
-if ARGV[6] == '1' and redis.call('SADD', KEYS[3], ARGV[5]) == 1 then
-  redis.call('HINCRBY', KEYS[2], 'follower_count', 1)
-end
-redis.call('HINCRBY', KEYS[2], 'version', 1)
-local ev = redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[4], '*',
-                      'type', 'case.followed_up', 'case', ARGV[7],
-                      'related', '', 'pb', ARGV[2])
-redis.call('RPUSH', KEYS[5], ev .. ' - ' .. ARGV[2])
-redis.call('SET', KEYS[1], ARGV[7] .. '|' .. ARGV[1] .. '|' .. ev, 'EX',
-           ARGV[3])
-return {'ok', ev}
-)lua");
-  return *script;
-}
+// Phases of a report that may repeat before it is stored: the nearby cases
+// changed between reserving the id and storing the case.
+constexpr int kReportAttempts = 8;
 
 int64_t IntField(const std::string& s) {
   int64_t n = 0;
@@ -200,55 +32,118 @@ int64_t IntField(const std::string& s) {
 
 }  // namespace
 
+// A report is two scripts on the case's shard (common/store/lua): the
+// first checks idempotency, numbers the case and lists the open cases of
+// the category near the point; the second, with those cases' keys declared,
+// stores the case or merges it into one of them. A number reserved for a
+// report that is then replayed or not stored is a gap, which case ids
+// allow (common/store/case_id.h).
 absl::StatusOr<ReportResult> RedisCaseStore::Report(const NewReport& r) {
-  int shard = r.shard;
-  std::vector<std::string> keys = {
-      store::IdempotencyKey(shard, r.idempotency_scope),
-      store::SequenceKey(shard, r.division, r.date),
-      store::EventsKey(shard),
-      store::GeoOpenKey(shard, r.category_code),
-      store::GeoCasesKey(shard),
-      store::SequenceRunKey(shard, r.division, r.date)};
-  for (const std::string& entry : r.index_entries) {
-    size_t colon = entry.find(':');
-    keys.push_back(store::IndexKey(shard, entry.substr(0, colon),
-                                   entry.substr(colon + 1)));
-  }
-  std::vector<std::string> args = {
-      store::Tag(shard),
-      r.division,
-      r.date,
-      absl::StrCat(options_.shards),
-      absl::StrCat(shard),
-      r.fingerprint,
-      absl::StrCat(absl::ToUnixMillis(r.now)),
-      absl::StrFormat("%.7f", r.longitude),
-      absl::StrFormat("%.7f", r.latitude),
-      absl::StrCat(r.duplicate_radius_m),
-      absl::StrCat(absl::ToInt64Milliseconds(r.duplicate_window)),
-      r.case_template.SerializeAsString(),
-      r.reported_event.SerializeAsString(),
-      r.merged_event.SerializeAsString(),
-      absl::StrCat(absl::ToInt64Seconds(options_.idempotency_ttl)),
-      absl::StrCat(options_.stream_max_length),
-      r.reporter_id,
-      r.case_template.town_code(),
-      absl::StrCat(store::kCounterGapAfterRestart),
-      absl::StrCat(absl::ToUnixMillis(r.day_start)),
-      absl::StrCat(absl::ToInt64Milliseconds(options_.clock_skew_margin))};
-  ASSIGN_OR_RETURN(redis::Reply reply,
-                   redis_->Eval(ReportScript(), keys, args, options_.wait));
-  const auto& e = reply.elements();
-  if (e.size() < 2) {
+  const int shard = r.shard;
+  const std::string lng = absl::StrFormat("%.7f", r.longitude);
+  const std::string lat = absl::StrFormat("%.7f", r.latitude);
+  store::ScriptCall reserve =
+      store::ScriptCall(store::scripts::IntakeReserve())
+          .Key("idem", store::IdempotencyKey(shard, r.idempotency_scope))
+          .Key("seq", store::SequenceKey(shard, r.division, r.date))
+          .Key("seqrun", store::SequenceRunKey(shard, r.division, r.date))
+          .Key("geo_open", store::GeoOpenKey(shard, r.category_code))
+          .Arg("fingerprint", r.fingerprint)
+          .Arg("lng", lng)
+          .Arg("lat", lat)
+          .Int("radius_m", r.duplicate_radius_m)
+          .Int("counter_gap", store::kCounterGapAfterRestart)
+          .Int("day_start_ms", absl::ToUnixMillis(r.day_start))
+          .Int("skew_ms",
+               absl::ToInt64Milliseconds(options_.clock_skew_margin));
+  ASSIGN_OR_RETURN(redis::Reply reserved, reserve.Run(*redis_));
+  const auto& e = reserved.elements();
+  int64_t sequence = 0;
+  if (e.size() < 2 ||
+      (e[0].str() == "sequence" && !absl::SimpleAtoi(e[1].str(), &sequence))) {
     return absl::InternalError(
-        absl::StrCat("intake_report: bad reply ", reply.DebugString()));
+        absl::StrCat("intake_reserve: bad reply ", reserved.DebugString()));
   }
-  ReportResult result;
-  result.case_id = e[1].str();
-  result.replayed = e[0].str() == "replay";
-  result.merged = e[0].str() == "merged";
-  if (e.size() > 2) result.merged_into = e[2].str();
-  return result;
+  if (e[0].str() == "replay") {
+    // Acknowledged once the replicas hold the original: the script renews
+    // the idempotency key's expiry, a replicated no-op that WAIT (on its
+    // connection) then covers.
+    if (options_.wait.count > 0) {
+      RETURN_IF_ERROR(reserve.Run(*redis_, options_.wait).status());
+    }
+    return ReportResult{e[1].str(), true, false, ""};
+  }
+  std::vector<std::string> candidates;
+  for (size_t i = 2; i < e.size(); ++i) candidates.push_back(e[i].str());
+  const std::string id = store::FormatCaseId(
+      r.division, r.date, sequence * options_.shards + shard);
+
+  std::vector<std::string> indices;
+  for (const auto& [kind, value] : r.indices) {
+    indices.push_back(store::IndexKey(shard, kind, value));
+  }
+  for (int attempt = 0; attempt < kReportAttempts; ++attempt) {
+    std::vector<std::string> candidate_cases, candidate_followers;
+    for (const std::string& c : candidates) {
+      candidate_cases.push_back(store::CaseKey(shard, c));
+      candidate_followers.push_back(store::FollowersKey(shard, c));
+    }
+    ASSIGN_OR_RETURN(
+        redis::Reply reply,
+        store::ScriptCall(store::scripts::IntakeReport())
+            .Key("idem", store::IdempotencyKey(shard, r.idempotency_scope))
+            .Key("events", store::EventsKey(shard))
+            .Key("geo_open", store::GeoOpenKey(shard, r.category_code))
+            .Key("geo_cases", store::GeoCasesKey(shard))
+            .Key("open_counts", store::OpenCountsKey(shard))
+            .Key("case", store::CaseKey(shard, id))
+            .Key("timeline", store::TimelineKey(shard, id))
+            .Key("followers", store::FollowersKey(shard, id))
+            .Key("reported_index",
+                 store::StateIndexKey(shard, v1::CASE_STATE_REPORTED))
+            .Key("merged_index",
+                 store::StateIndexKey(shard, v1::CASE_STATE_MERGED))
+            .Keys("indices", indices)
+            .Keys("candidate_cases", std::move(candidate_cases))
+            .Keys("candidate_followers", std::move(candidate_followers))
+            .Arg("fingerprint", r.fingerprint)
+            .Arg("case_id", id)
+            .Int("now_ms", absl::ToUnixMillis(r.now))
+            .Arg("lng", lng)
+            .Arg("lat", lat)
+            .Int("radius_m", r.duplicate_radius_m)
+            .Int("window_ms", absl::ToInt64Milliseconds(r.duplicate_window))
+            .Arg("case_pb", store::StoredCasePb(r.case_template))
+            .Arg("reported_pb", r.reported_event.SerializeAsString())
+            .Arg("merged_pb", r.merged_event.SerializeAsString())
+            .Int("idem_ttl_s", absl::ToInt64Seconds(options_.idempotency_ttl))
+            .Int("maxlen", options_.stream_max_length)
+            .Arg("reporter", r.reporter_id)
+            .Arg("open_field",
+                 store::OpenCountField(v1::CASE_STATE_REPORTED,
+                                       r.case_template.town_code()))
+            .Args("candidates", candidates)
+            .Run(*redis_, options_.wait));
+    const auto& f = reply.elements();
+    if (!f.empty() && f[0].str() == "candidates") {
+      candidates.clear();
+      for (size_t i = 1; i < f.size(); ++i) candidates.push_back(f[i].str());
+      continue;
+    }
+    if (f.size() < 2) {
+      return absl::InternalError(
+          absl::StrCat("intake_report: bad reply ", reply.DebugString()));
+    }
+    ReportResult result;
+    result.case_id = f[1].str();
+    result.replayed = f[0].str() == "replay";
+    result.merged = f[0].str() == "merged";
+    if (f.size() > 2) result.merged_into = f[2].str();
+    return result;
+  }
+  return absl::AbortedError(
+      "report: the cases near the point kept changing; retry with the same "
+      "request_id");
 }
 
 absl::StatusOr<v1::Case> RedisCaseStore::GetCase(const std::string& case_id) {
@@ -349,17 +244,21 @@ absl::StatusOr<FollowUpResult> RedisCaseStore::FollowUp(const NewFollowUp& f) {
   int shard = id.shard;
   ASSIGN_OR_RETURN(
       redis::Reply reply,
-      redis_->Eval(
-          FollowUpScript(),
-          {store::IdempotencyKey(shard, f.idempotency_scope),
-           store::CaseKey(shard, f.case_id),
-           store::FollowersKey(shard, f.case_id), store::EventsKey(shard),
-           store::TimelineKey(shard, f.case_id)},
-          {f.fingerprint, f.event.SerializeAsString(),
-           absl::StrCat(absl::ToInt64Seconds(options_.idempotency_ttl)),
-           absl::StrCat(options_.stream_max_length), f.reporter_id,
-           f.me_too ? "1" : "0", f.case_id, absl::StrCat(f.expected_version)},
-          options_.wait));
+      store::ScriptCall(store::scripts::IntakeFollowUp())
+          .Key("idem", store::IdempotencyKey(shard, f.idempotency_scope))
+          .Key("case", store::CaseKey(shard, f.case_id))
+          .Key("followers", store::FollowersKey(shard, f.case_id))
+          .Key("events", store::EventsKey(shard))
+          .Key("timeline", store::TimelineKey(shard, f.case_id))
+          .Arg("fingerprint", f.fingerprint)
+          .Arg("event_pb", f.event.SerializeAsString())
+          .Int("idem_ttl_s", absl::ToInt64Seconds(options_.idempotency_ttl))
+          .Int("maxlen", options_.stream_max_length)
+          .Arg("reporter", f.reporter_id)
+          .Arg("me_too", f.me_too ? "1" : "0")
+          .Arg("case_id", f.case_id)
+          .Int("expected_version", f.expected_version)
+          .Run(*redis_, options_.wait));
   const auto& e = reply.elements();
   if (e.empty()) return absl::InternalError("intake_follow_up: bad reply");
   if (e[0].str() == "retry") {

@@ -1,20 +1,23 @@
 // CaseStore: where intake keeps cases. RedisCaseStore stores a report — the
 // case, its indices, its geo entry, the idempotency key and its event — in
-// one Lua script on the case's shard, so a crash can never leave a case
-// without its event or an event without its case.
+// one Lua script on the case's shard (after one that numbers it), so a
+// crash can never leave a case without its event or an event without its
+// case.
 //
 // A case is a hash {s:N}:case:<id> holding the serialized Case ("pb", written
 // without the fields below) and the fields that change without rewriting it:
-// state, version, report_count, follower_count, merged_into. Readers overlay
-// those (and the id) on the message. Events are stream entries with fields
+// state, version, report_count, follower_count, merged_into (the case-hash
+// codec, common/store/case_hash.h). Events are stream entries with fields
 // type, case, related and pb (the CaseEvent without id, case_id and
 // related_case_id, which come from the entry), copied to the case's timeline
-// list as "<stream id> <related case id or -> <pb>".
+// list as "<stream id> <related case id or -> <pb>" (the stream-entry codec,
+// common/store/stream_entry.h).
 #ifndef GRIDCASE_SERVICES_INTAKE_CASE_STORE_H_
 #define GRIDCASE_SERVICES_INTAKE_CASE_STORE_H_
 
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -44,9 +47,10 @@ struct NewReport {
   int duplicate_radius_m = 50;
   absl::Duration duplicate_window = absl::Hours(72);
   std::string reporter_id;
-  // Index values: region codes (town, community, grid), category, major
-  // category, source name, reporter id.
-  std::vector<std::string> index_entries;  // "kind:value"
+  // Index entries (kind, value) (store::IndexKey): region codes (town,
+  // community, grid), category, major category, source number, reporter
+  // id, every case.
+  std::vector<std::pair<std::string, std::string>> indices;
   absl::Time now;
 };
 

@@ -247,14 +247,14 @@ absl::Status IntakeServiceImpl::DoReportCase(const v1::Actor& actor,
         absl::Seconds(category->duplicate_window().seconds());
   }
   report.reporter_id = reporter.id();
-  report.index_entries = {absl::StrCat("region:", c.town_code()),
-                          absl::StrCat("region:", c.community_code()),
-                          absl::StrCat("region:", c.grid_code()),
-                          absl::StrCat("category:", c.category_code()),
-                          absl::StrCat("category:", c.category_major_code()),
-                          absl::StrCat("source:", c.source()),
-                          absl::StrCat("reporter:", reporter.id()),
-                          "all:cases"};
+  report.indices = {{store::kRegionIndex, c.town_code()},
+                    {store::kRegionIndex, c.community_code()},
+                    {store::kRegionIndex, c.grid_code()},
+                    {store::kCategoryIndex, c.category_code()},
+                    {store::kCategoryIndex, c.category_major_code()},
+                    {store::kSourceIndex, absl::StrCat(c.source())},
+                    {store::kReporterIndex, reporter.id()},
+                    {store::kAllIndex, "cases"}};
   report.now = now;
   bool quota = options_.report_quota != nullptr &&
                options_.report_quota_per_day > 0 && auth::IsPublic(actor);

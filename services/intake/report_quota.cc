@@ -3,26 +3,17 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
-#include "common/redis/script.h"
 #include "common/status/retry_delay.h"
 #include "common/status/status_macros.h"
 #include "common/store/keys.h"
+#include "common/store/script_call.h"
+#include "common/store/scripts.h"
 
 namespace gridcase::intake {
 namespace {
 
 // Long enough to outlive the local date in any zone.
 constexpr absl::Duration kCountTtl = absl::Hours(48);
-
-// KEYS: 1 the (reporter, date) counter. ARGV: 1 ttl s. Returns the count.
-const redis::Script& AddScript() {
-  static const auto* script = new redis::Script("intake_quota_add", R"lua(
-local n = redis.call('INCR', KEYS[1])
-if n == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
-return n
-)lua");
-  return *script;
-}
 
 }  // namespace
 
@@ -42,9 +33,10 @@ absl::StatusOr<int64_t> RedisReportQuota::Used(const std::string& reporter_id,
 
 absl::Status RedisReportQuota::Add(const std::string& reporter_id,
                                    const std::string& date) {
-  return redis_
-      ->Eval(AddScript(), {store::ReportQuotaKey(reporter_id, date)},
-             {absl::StrCat(absl::ToInt64Seconds(kCountTtl))})
+  return store::ScriptCall(store::scripts::IntakeQuotaAdd())
+      .Key("counter", store::ReportQuotaKey(reporter_id, date))
+      .Int("ttl_s", absl::ToInt64Seconds(kCountTtl))
+      .Run(*redis_)
       .status();
 }
 

@@ -5,82 +5,13 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/audit/audit_record.h"
-#include "common/redis/script.h"
 #include "common/status/status_macros.h"
 #include "common/store/keys.h"
+#include "common/store/script_call.h"
+#include "services/registry/scripts.h"
 
 namespace gridcase::registry {
 namespace {
-
-// Upserts regions and bumps the registry version if it is still ARGV[1].
-// Every write script appends its audit record (ARGV audit, empty: none) to
-// the audit stream, its last KEY, in the same atomic step as the change.
-
-// KEYS: regions, version, updated_at, audit. ARGV: expected version, now,
-// audit record, then code/region pairs.
-const redis::Script& ImportScript() {
-  static const auto* script =
-      new redis::Script("registry_import", GRIDCASE_AUDIT_APPEND_LUA R"lua(
-local current = tonumber(redis.call('GET', KEYS[2]) or '0')
-if current ~= tonumber(ARGV[1]) then
-  return redis.error_reply('ABORTED registry version is ' .. current ..
-                           ', expected ' .. ARGV[1])
-end
-for i = 4, #ARGV, 2 do
-  redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1])
-end
-redis.call('SET', KEYS[2], current + 1)
-redis.call('SET', KEYS[3], ARGV[2])
-audit(KEYS[4], ARGV[3])
-return current + 1
-)lua");
-  return *script;
-}
-
-// Stores one record and bumps the reference version; returns 1 if created.
-const redis::Script& PutScript() {
-  static const auto* script =
-      new redis::Script("registry_put", GRIDCASE_AUDIT_APPEND_LUA R"lua(
-local created = redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-redis.call('INCR', KEYS[2])
-redis.call('SET', KEYS[3], ARGV[3])
-audit(KEYS[4], ARGV[4])
-return created
-)lua");
-  return *script;
-}
-
-const redis::Script& DeleteScript() {
-  static const auto* script =
-      new redis::Script("registry_delete", GRIDCASE_AUDIT_APPEND_LUA R"lua(
-if redis.call('HDEL', KEYS[1], ARGV[1]) == 0 then
-  return redis.error_reply('NOT_FOUND ' .. ARGV[1])
-end
-redis.call('INCR', KEYS[2])
-redis.call('SET', KEYS[3], ARGV[2])
-audit(KEYS[4], ARGV[3])
-return 1
-)lua");
-  return *script;
-}
-
-// Replaces the calendar if its version is still ARGV[1].
-const redis::Script& CalendarScript() {
-  static const auto* script =
-      new redis::Script("registry_calendar", GRIDCASE_AUDIT_APPEND_LUA R"lua(
-local current = tonumber(redis.call('GET', KEYS[2]) or '0')
-if current ~= tonumber(ARGV[1]) then
-  return redis.error_reply('ABORTED calendar version is ' .. current ..
-                           ', expected ' .. ARGV[1])
-end
-redis.call('SET', KEYS[1], ARGV[2])
-redis.call('SET', KEYS[2], current + 1)
-redis.call('SET', KEYS[3], ARGV[3])
-audit(KEYS[4], ARGV[4])
-return current + 1
-)lua");
-  return *script;
-}
 
 const char* HashOf(RecordKind kind) {
   switch (kind) {
@@ -177,19 +108,24 @@ absl::StatusOr<RegistryData> RedisRegistryStore::LoadAll() {
 absl::StatusOr<int64_t> RedisRegistryStore::ImportRegions(
     int64_t expected_version, const std::vector<v1::Region>& regions,
     absl::Time now, const std::string& audit) {
-  std::vector<std::string> args = {absl::StrCat(expected_version), Millis(now),
-                                   audit};
-  args.reserve(3 + 2 * regions.size());
+  std::vector<std::string> pairs;
+  pairs.reserve(2 * regions.size());
   for (const v1::Region& region : regions) {
-    args.push_back(region.code());
-    args.push_back(region.SerializeAsString());
+    pairs.push_back(region.code());
+    pairs.push_back(region.SerializeAsString());
   }
-  ASSIGN_OR_RETURN(
-      redis::Reply r,
-      redis_->Eval(ImportScript(),
-                   {store::kRegionsKey, store::kRegistryVersionKey,
-                    store::kRegistryUpdatedAtKey, store::kRegistryAuditKey},
-                   args));
+  ASSIGN_OR_RETURN(redis::Reply r,
+                   store::ScriptCall(scripts::RegistryImport())
+                       .Key("regions", store::kRegionsKey)
+                       .Key("version", store::kRegistryVersionKey)
+                       .Key("updated_at", store::kRegistryUpdatedAtKey)
+                       .Key("audit", store::kRegistryAuditKey)
+                       .Int("expected_version", expected_version)
+                       .Arg("now_ms", Millis(now))
+                       .Arg("audit_record", audit)
+                       .Int("audit_maxlen", audit::kMaxRecords)
+                       .Args("regions", std::move(pairs))
+                       .Run(*redis_));
   return r.AsInteger();
 }
 
@@ -198,12 +134,18 @@ absl::StatusOr<bool> RedisRegistryStore::PutRecord(RecordKind kind,
                                                    const std::string& bytes,
                                                    absl::Time now,
                                                    const std::string& audit) {
-  ASSIGN_OR_RETURN(
-      redis::Reply r,
-      redis_->Eval(PutScript(),
-                   {HashOf(kind), store::kReferenceVersionKey,
-                    store::kRegistryUpdatedAtKey, store::kRegistryAuditKey},
-                   {key, bytes, Millis(now), audit}));
+  ASSIGN_OR_RETURN(redis::Reply r,
+                   store::ScriptCall(scripts::RegistryPut())
+                       .Key("records", HashOf(kind))
+                       .Key("version", store::kReferenceVersionKey)
+                       .Key("updated_at", store::kRegistryUpdatedAtKey)
+                       .Key("audit", store::kRegistryAuditKey)
+                       .Arg("id", key)
+                       .Arg("record", bytes)
+                       .Arg("now_ms", Millis(now))
+                       .Arg("audit_record", audit)
+                       .Int("audit_maxlen", audit::kMaxRecords)
+                       .Run(*redis_));
   ASSIGN_OR_RETURN(int64_t created, r.AsInteger());
   return created == 1;
 }
@@ -212,11 +154,16 @@ absl::Status RedisRegistryStore::DeleteRecord(RecordKind kind,
                                               const std::string& key,
                                               absl::Time now,
                                               const std::string& audit) {
-  return redis_
-      ->Eval(DeleteScript(),
-             {HashOf(kind), store::kReferenceVersionKey,
-              store::kRegistryUpdatedAtKey, store::kRegistryAuditKey},
-             {key, Millis(now), audit})
+  return store::ScriptCall(scripts::RegistryDelete())
+      .Key("records", HashOf(kind))
+      .Key("version", store::kReferenceVersionKey)
+      .Key("updated_at", store::kRegistryUpdatedAtKey)
+      .Key("audit", store::kRegistryAuditKey)
+      .Arg("id", key)
+      .Arg("now_ms", Millis(now))
+      .Arg("audit_record", audit)
+      .Int("audit_maxlen", audit::kMaxRecords)
+      .Run(*redis_)
       .status();
 }
 
@@ -225,13 +172,18 @@ absl::StatusOr<int64_t> RedisRegistryStore::PutCalendar(
     const std::string& audit) {
   calendar.set_version(expected_version + 1);
   calendar.mutable_updated_at()->set_seconds(absl::ToUnixSeconds(now));
-  ASSIGN_OR_RETURN(
-      redis::Reply r,
-      redis_->Eval(CalendarScript(),
-                   {store::kCalendarKey, store::kCalendarVersionKey,
-                    store::kRegistryUpdatedAtKey, store::kRegistryAuditKey},
-                   {absl::StrCat(expected_version),
-                    calendar.SerializeAsString(), Millis(now), audit}));
+  ASSIGN_OR_RETURN(redis::Reply r,
+                   store::ScriptCall(scripts::RegistryCalendar())
+                       .Key("calendar", store::kCalendarKey)
+                       .Key("version", store::kCalendarVersionKey)
+                       .Key("updated_at", store::kRegistryUpdatedAtKey)
+                       .Key("audit", store::kRegistryAuditKey)
+                       .Int("expected_version", expected_version)
+                       .Arg("calendar", calendar.SerializeAsString())
+                       .Arg("now_ms", Millis(now))
+                       .Arg("audit_record", audit)
+                       .Int("audit_maxlen", audit::kMaxRecords)
+                       .Run(*redis_));
   return r.AsInteger();
 }
 

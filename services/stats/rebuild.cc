@@ -12,6 +12,8 @@
 #include "common/log/log.h"
 #include "common/status/status_macros.h"
 #include "common/store/keys.h"
+#include "common/store/script_call.h"
+#include "common/store/scripts.h"
 #include "common/store/stream_entry.h"
 
 namespace gridcase::stats {
@@ -46,14 +48,14 @@ absl::StatusOr<std::vector<std::string>> CasesOf(redis::RedisClient* redis,
 }
 
 // Clears `field` of the shard's meta if it still holds `generation`.
-const redis::Script& ClearIfScript() {
-  static const auto* script = new redis::Script("stats_clear_if", R"lua(
-if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then
-  redis.call('HDEL', KEYS[1], ARGV[1])
-end
-return 1
-)lua");
-  return *script;
+absl::Status ClearIf(redis::RedisClient* redis, int shard,
+                     absl::string_view field, const std::string& generation) {
+  return store::ScriptCall(store::scripts::StatsClearIf())
+      .Key("meta", store::StatsMetaKey(shard))
+      .Arg("field", field)
+      .Arg("value", generation)
+      .Run(*redis)
+      .status();
 }
 
 // Only what is wrong with the data itself (DATA_LOSS, INVALID_ARGUMENT,
@@ -185,8 +187,8 @@ absl::StatusOr<RebuildResult> Rebuild(redis::RedisClient* redis,
     // Consumers stop feeding the abandoned generation; the next rebuild
     // deletes its keys.
     for (int shard = 0; shard < shards; ++shard) {
-      (void)redis->Eval(ClearIfScript(), {store::StatsMetaKey(shard)},
-                        {"build", gen});
+      // Best effort on the way out: the build already failed with `s`.
+      ClearIf(redis, shard, "build", gen).IgnoreError();
     }
     return s;
   }
@@ -194,10 +196,7 @@ absl::StatusOr<RebuildResult> Rebuild(redis::RedisClient* redis,
     RETURN_IF_ERROR(
         redis->Command({"HSET", store::StatsMetaKey(shard), "cur", gen})
             .status());
-    RETURN_IF_ERROR(redis
-                        ->Eval(ClearIfScript(), {store::StatsMetaKey(shard)},
-                               {"build", gen})
-                        .status());
+    RETURN_IF_ERROR(ClearIf(redis, shard, "build", gen));
   }
   for (int shard = 0; shard < shards; ++shard) {
     ASSIGN_OR_RETURN(int64_t n, DeleteOthers(redis, shard, result.generation));

@@ -6,43 +6,15 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "common/redis/script.h"
 #include "common/status/status_macros.h"
 #include "common/store/keys.h"
+#include "common/store/script_call.h"
+#include "common/store/scripts.h"
 #include "services/stats/contributions.h"
 #include "services/stats/dimensions.h"
 
 namespace gridcase::stats {
 namespace {
-
-// KEYS: 1 the generation's case records, 2 the shard's meta hash.
-// ARGV: 1 generation prefix, 2 dedup set suffix, 3 event id, 4 dedup ttl s,
-//       5 case id, 6 expected record ("" for none), 7 new record,
-//       8 generation, then (key suffix, field, delta) triples.
-// Returns "ok", "dup" (already applied), "retry" (the record changed) or
-// "stale" (the generation is neither in use nor being built any more).
-const redis::Script& ApplyScript() {
-  static const auto* script = new redis::Script("stats_apply", R"lua(
-local m = redis.call('HMGET', KEYS[2], 'cur', 'build')
-if (m[1] or '1') ~= ARGV[8] and m[2] ~= ARGV[8] then return 'stale' end
-local p = ARGV[1]
-local seen = p .. ARGV[2]
-if redis.call('SISMEMBER', seen, ARGV[3]) == 1 then return 'dup' end
-local cur = redis.call('HGET', KEYS[1], ARGV[5]) or ''
-if cur ~= ARGV[6] then return 'retry' end
-for i = 9, #ARGV, 3 do
-  local key = p .. ARGV[i]
-  if redis.call('HINCRBY', key, ARGV[i + 1], ARGV[i + 2]) == 0 then
-    redis.call('HDEL', key, ARGV[i + 1])
-  end
-end
-if ARGV[7] ~= cur then redis.call('HSET', KEYS[1], ARGV[5], ARGV[7]) end
-redis.call('SADD', seen, ARGV[3])
-redis.call('EXPIRE', seen, ARGV[4])
-return 'ok'
-)lua");
-  return *script;
-}
 
 constexpr int kMaxRetries = 64;
 
@@ -174,26 +146,31 @@ absl::Status RedisAggregates::Prepare(
 
 redis::Args RedisAggregates::ScriptCommand(const Job& job) const {
   const v1::CaseEvent& e = *job.event;
-  redis::Args args = {
-      "EVALSHA",
-      ApplyScript().sha1(),
-      "2",
-      absl::StrCat(job.prefix, store::kStatsCasesSuffix),
-      store::StatsMetaKey(job.shard),
-      job.prefix,
-      store::StatsSeenSuffix(e.id()),
-      e.id(),
-      absl::StrCat(absl::ToInt64Seconds(options_.dedup_retention)),
-      e.case_id(),
-      job.expected,
-      job.next,
-      absl::StrCat(job.generation)};
+  // Every hash a delta goes to is a key of the script; each delta names
+  // its hash by position (1-based) in that list.
+  std::vector<std::string> buckets;
+  std::map<std::string, size_t> position;
+  std::vector<std::string> deltas;
   for (const auto& [key, delta] : job.deltas) {
-    args.push_back(key.first);
-    args.push_back(key.second);
-    args.push_back(absl::StrCat(delta));
+    auto [it, fresh] = position.try_emplace(key.first, buckets.size() + 1);
+    if (fresh) buckets.push_back(absl::StrCat(job.prefix, key.first));
+    deltas.push_back(absl::StrCat(it->second));
+    deltas.push_back(key.second);
+    deltas.push_back(absl::StrCat(delta));
   }
-  return args;
+  return store::ScriptCall(store::scripts::StatsApply())
+      .Key("cases", absl::StrCat(job.prefix, store::kStatsCasesSuffix))
+      .Key("meta", store::StatsMetaKey(job.shard))
+      .Key("seen", absl::StrCat(job.prefix, store::StatsSeenSuffix(e.id())))
+      .Keys("buckets", std::move(buckets))
+      .Int("generation", job.generation)
+      .Arg("event_id", e.id())
+      .Int("dedup_ttl_s", absl::ToInt64Seconds(options_.dedup_retention))
+      .Arg("case_id", e.case_id())
+      .Arg("expected", job.expected)
+      .Arg("next", job.next)
+      .Args("deltas", std::move(deltas))
+      .EvalSha();
 }
 
 absl::StatusOr<std::vector<redis::Reply>> RedisAggregates::RunScripts(
@@ -209,7 +186,8 @@ absl::StatusOr<std::vector<redis::Reply>> RedisAggregates::RunScripts(
   }
   if (again.empty()) return replies;
   RETURN_IF_ERROR(
-      redis_->Command({"SCRIPT", "LOAD", ApplyScript().body()}).status());
+      redis_->Command({"SCRIPT", "LOAD", store::scripts::StatsApply().body()})
+          .status());
   std::vector<redis::Args> retry;
   for (size_t i : again) retry.push_back(commands[i]);
   ASSIGN_OR_RETURN(std::vector<redis::Reply> second, redis_->Pipeline(retry));

@@ -1,0 +1,18 @@
+-- A rate limit (common/limits/redis_rate_limiter.cc), GCRA. A bucket's state
+-- is its theoretical arrival time (TAT, µs): when it would be empty again
+-- at the configured rate. A call at `now` moves it to max(TAT, now) +
+-- interval, and is allowed if that is at most burst × interval ahead of
+-- now; a refused call changes nothing.
+-- KEYS: bucket. ARGV: now_us, interval_us (1 s / rate), burst.
+-- Returns {1, 0} (allowed) or {0, µs until a call would be allowed}.
+local now = tonumber(A.now_us)
+local interval = tonumber(A.interval_us)
+local tolerance = interval * tonumber(A.burst)
+local tat = tonumber(redis.call('GET', K.bucket) or '') or now
+if tat < now then tat = now end
+local next_tat = tat + interval
+local wait = next_tat - now - tolerance
+if wait > 0 then return {0, math.ceil(wait)} end
+redis.call('SET', K.bucket, string.format('%.0f', next_tat),
+           'PX', math.max(1, math.ceil((next_tat - now) / 1000)))
+return {1, 0}

@@ -1,0 +1,79 @@
+-- Dispatch, one transition or alert (services/dispatch/redis_case_store.cc;
+-- docs/architecture.md, "The commit script"): compare-and-set on the case
+-- version, then the case, its event (stream and timeline), its alarms,
+-- queues, indices, geo entries, the open and overdue counts and the
+-- idempotency record, atomically.
+-- KEYS: case, timeline, events, idem, alarms, open_counts, overdue_counts,
+--       queues_old, queues_new, indices_old, indices_new, geo_old, geo_new
+--       (lists: what the case leaves and joins).
+-- ARGV: expected_version, case_pb, state, event_pb, event_type, case_id,
+--       maxlen, idem_ttl_s, fingerprint ('' = no idempotency), warn_member,
+--       warn_ms ('' = none), due_member, due_ms ('' = none), member_old,
+--       member_new, score, open_old, open_new, overdue_old, overdue_new ('' =
+--       none), alert ('' = none), set_review ('1'), review_reason,
+--       queued_ms ('' = keep), snapshot (the case after, for replays).
+-- Returns {'ok', event id} | {'replay'} | {'conflict', version}.
+local v = redis.call('HGET', K.case, 'version')
+if not v then
+  return redis.error_reply('NOT_FOUND case ' .. A.case_id .. ' not found')
+end
+if A.fingerprint ~= '' then
+  local fp = redis.call('HGET', K.idem, 'fp')
+  if fp then
+    if fp ~= A.fingerprint then
+      return redis.error_reply('ALREADY_EXISTS request_id was already used ' ..
+        'for a different request on case ' .. A.case_id)
+    end
+    return {'replay'}
+  end
+end
+if v ~= A.expected_version then return {'conflict', v} end
+local id = A.case_id
+local nv = tonumber(v) + 1
+redis.call('HSET', K.case, 'pb', A.case_pb, 'state', A.state, 'version', nv)
+if A.queued_ms ~= '' then redis.call('HSET', K.case, 'queued_ms', A.queued_ms) end
+if A.set_review == '1' then
+  redis.call('HSET', K.case, 'review_reason', A.review_reason)
+end
+if A.alert ~= '' then
+  local a = redis.call('HGET', K.case, 'alerts') or ''
+  redis.call('HSET', K.case, 'alerts', a .. ' ' .. A.alert)
+end
+local ev = redis.call('XADD', K.events, 'MAXLEN', '~', A.maxlen, '*',
+                      'type', A.event_type, 'case', id, 'related', '',
+                      'pb', A.event_pb)
+redis.call('RPUSH', K.timeline, ev .. ' - ' .. A.event_pb)
+if A.warn_ms == '' then redis.call('ZREM', K.alarms, A.warn_member)
+else redis.call('ZADD', K.alarms, A.warn_ms, A.warn_member) end
+if A.due_ms == '' then redis.call('ZREM', K.alarms, A.due_member)
+else redis.call('ZADD', K.alarms, A.due_ms, A.due_member) end
+for _, key in ipairs(K.queues_old) do redis.call('ZREM', key, A.member_old) end
+for _, key in ipairs(K.queues_new) do
+  redis.call('ZADD', key, A.score, A.member_new)
+end
+local reported = redis.call('HGET', K.case, 'reported_ms') or '0'
+for _, key in ipairs(K.indices_old) do redis.call('ZREM', key, id) end
+for _, key in ipairs(K.indices_new) do redis.call('ZADD', key, reported, id) end
+local pos = false
+for _, key in ipairs(K.geo_old) do
+  local p = redis.call('GEOPOS', key, id)[1]
+  if p then pos = p end
+  redis.call('ZREM', key, id)
+end
+for _, key in ipairs(K.geo_new) do
+  if pos then redis.call('GEOADD', key, pos[1], pos[2], id) end
+end
+if A.open_old ~= '' then redis.call('HINCRBY', K.open_counts, A.open_old, -1) end
+if A.open_new ~= '' then redis.call('HINCRBY', K.open_counts, A.open_new, 1) end
+if A.overdue_old ~= '' then
+  redis.call('HINCRBY', K.overdue_counts, A.overdue_old, -1)
+end
+if A.overdue_new ~= '' then
+  redis.call('HINCRBY', K.overdue_counts, A.overdue_new, 1)
+end
+if A.fingerprint ~= '' then
+  redis.call('HSET', K.idem, 'fp', A.fingerprint, 'case', A.snapshot,
+             'event', A.event_pb, 'event_id', ev)
+  redis.call('EXPIRE', K.idem, A.idem_ttl_s)
+end
+return {'ok', ev}
