@@ -37,11 +37,13 @@ stack_service registry "$registry_bin"
   --calendar="$root/services/registry/data/calendar.json" \
   --target="$(stack_target registry)" --actor="subject=test; roles=admin" >/dev/null
 # As tools/run-local: a grid manager's own report waits 2 s, not 3 min,
-# before automatic routing in the compressed day.
+# before automatic routing in the compressed day. The streams' resume window
+# (--stream_keep, 10 min of a real day) is compressed as much: 1 s.
 for svc in intake dispatch stats; do
   bin_var=${svc}_bin
   extra=()
-  [[ $svc == dispatch ]] && extra=(--self_handle_grace=2s)
+  [[ $svc == dispatch ]] &&
+    extra=(--self_handle_grace=2s --stream_keep=1s --stream_trim_interval=1s)
   stack_service "$svc" "${!bin_var}" --registry="$(stack_target registry)" "${extra[@]}"
 done
 
@@ -51,4 +53,6 @@ before=$("${measure[@]}" --used-memory)
   --dispatch="$(stack_target dispatch)" --stats="$(stack_target stats)" \
   --reports="$reports" --window="$window" --drain="$drain" --progress=30s |
   sed -u 's/^/  sim: /'
+# Let the consumers acknowledge the last events and dispatch trim them.
+sleep 3
 "${measure[@]}" --used-memory-before="$before" ${json:+--json="$json"}
