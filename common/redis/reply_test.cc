@@ -62,6 +62,11 @@ INSTANTIATE_TEST_SUITE_P(
                   absl::StatusCode::kUnavailable,
                   "redis: READONLY You can't write against a read only "
                   "replica."},
+        // A redirection the cluster client could not follow (cluster_client.h).
+        ErrorCase{"MOVED 3999 127.0.0.1:6381", absl::StatusCode::kUnavailable,
+                  "redis: MOVED 3999 127.0.0.1:6381"},
+        ErrorCase{"ASK 3999 127.0.0.1:6381", absl::StatusCode::kUnavailable,
+                  "redis: ASK 3999 127.0.0.1:6381"},
         ErrorCase{"ERR unknown command 'FOO'", absl::StatusCode::kInternal,
                   "redis: ERR unknown command 'FOO'"},
         ErrorCase{"WRONGTYPE Operation against a key",
