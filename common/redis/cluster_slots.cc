@@ -208,9 +208,11 @@ absl::StatusOr<SlotMap> SlotMap::FromClusterShards(const Reply& reply) {
         replicas.push_back(std::move(address));
       }
     }
-    if (master.address.empty()) {
-      // No online master: its slots stay unserved, but its replicas are
-      // still nodes to ask for the map.
+    if (master.address.empty() || slots->elements().empty()) {
+      // No online master, or one without slots (a node just added, a
+      // failed master's leftover shard): nothing to route to here, but its
+      // nodes can still be asked for the map.
+      if (!master.address.empty()) map.others_.push_back(master.address);
       for (std::string& r : replicas) map.others_.push_back(std::move(r));
       continue;
     }

@@ -66,8 +66,9 @@ class SlotMap final {
   // The map of a CLUSTER SHARDS reply (Redis 7). Only masters whose health
   // is "online" serve their slots: a failed master ("fail"/"failed") or a
   // "loading" one serves nothing, and its slots stay unserved until a
-  // replica is promoted and the map is read again. INTERNAL when the reply
-  // is not shaped like CLUSTER SHARDS.
+  // replica is promoted and the map is read again. A master without slots
+  // is not listed in masters() (its address is in addresses()). INTERNAL
+  // when the reply is not shaped like CLUSTER SHARDS.
   static absl::StatusOr<SlotMap> FromClusterShards(const Reply& reply);
 
   // The address of the master serving `slot`; nullptr when none does (or
@@ -84,7 +85,7 @@ class SlotMap final {
 
  private:
   std::vector<ClusterMaster> masters_;
-  // Online replicas of shards without an online master.
+  // Online nodes of shards without an online master or without slots.
   std::vector<std::string> others_;
   std::vector<int16_t> owner_;  // slot -> index into masters_, -1: none
   int covered_ = 0;

@@ -42,6 +42,14 @@ bool IsNoScript(const Reply& reply) {
 
 }  // namespace
 
+absl::StatusOr<std::vector<std::vector<Reply>>> RedisClient::OnEveryMaster(
+    absl::Span<const Args> commands) {
+  ASSIGN_OR_RETURN(std::vector<Reply> replies, Pipeline(commands));
+  std::vector<std::vector<Reply>> out;
+  out.push_back(std::move(replies));
+  return out;
+}
+
 absl::StatusOr<Reply> RedisClient::Command(Args args) {
   ASSIGN_OR_RETURN(std::vector<Reply> replies,
                    Pipeline(absl::MakeConstSpan(&args, 1)));

@@ -1,7 +1,9 @@
 // RedisClient: the interface every store uses to talk to Redis.
 //
-// A call blocks until its replies arrive and is safe from any thread. Today
-// RedisPool serves each call on a pooled connection; an implementation that
+// A call blocks until its replies arrive and is safe from any thread.
+// RedisPool serves each call on a pooled connection of one Redis;
+// ClusterClient routes each command to the master of its key's slot in a
+// Redis Cluster (cluster_client.h). An implementation that
 // multiplexes many concurrent callers onto a few pipelined connections can
 // replace it later without changing any caller, because callers only see
 // "send these commands, get these replies".
@@ -41,6 +43,12 @@ class RedisClient {
   //   INTERNAL           protocol errors.
   virtual absl::StatusOr<std::vector<Reply>> Pipeline(
       absl::Span<const Args> commands) = 0;
+
+  // Runs `commands` once on every master: one reply list per master (a
+  // single Redis is its own only master). For server-wide facts such as
+  // INFO memory. The default runs Pipeline once.
+  virtual absl::StatusOr<std::vector<std::vector<Reply>>> OnEveryMaster(
+      absl::Span<const Args> commands);
 
   // One command; an error reply becomes a status (see StatusFromErrorReply).
   absl::StatusOr<Reply> Command(Args args);

@@ -219,8 +219,16 @@ absl::StatusOr<std::vector<Reply>> RedisPool::RunOn(
 
 absl::StatusOr<std::vector<Reply>> RedisPool::Pipeline(
     absl::Span<const Args> commands) {
+  bool sent = false;
+  return Send(commands, &sent);
+}
+
+absl::StatusOr<std::vector<Reply>> RedisPool::Send(
+    absl::Span<const Args> commands, bool* sent) {
+  *sent = false;
   if (commands.empty()) return std::vector<Reply>();
   ASSIGN_OR_RETURN(Context context, Acquire());
+  *sent = true;
   absl::StatusOr<std::vector<Reply>> replies = RunOn(context.get(), commands);
   // After a failure the connection may hold unread replies: never reuse it.
   Release(std::move(context), replies.ok());
