@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
@@ -156,8 +157,22 @@ TEST_F(ServicesProcessTest, EveryServiceServesHealthAndEveryRpcAnswers) {
 TEST(ServicesOnARedisCluster,
      EveryServiceIsServingAndReadinessAsksEveryMaster) {
   ASSERT_OK_AND_ASSIGN(auto cluster, testing::RedisCluster::Start());
+  ASSERT_OK_AND_ASSIGN(std::vector<std::string> masters, cluster->Masters());
+  // INFO of every master, joined.
+  auto info = [&](const std::string& section) {
+    std::string all;
+    for (const std::string& m : masters) {
+      absl::StatusOr<redis::Reply> r =
+          (*cluster->Node(m))->Command({"INFO", section});
+      absl::StrAppend(&all, r.ok() ? r->str() : "", "\n");
+    }
+    return all;
+  };
   for (const Binary& binary : kBinaries) {
     SCOPED_TRACE(binary.service);
+    for (const std::string& m : masters) {
+      ASSERT_OK((*cluster->Node(m))->Command({"CONFIG", "RESETSTAT"}).status());
+    }
     ASSERT_OK_AND_ASSIGN(
         auto svc,
         ServiceProcess::Start(
@@ -166,6 +181,30 @@ TEST(ServicesOnARedisCluster,
     auto channel = svc->NewChannel();
     EXPECT_THAT(AwaitHealth(channel, "SERVING"), IsOkAndHolds("SERVING"))
         << svc->Stderr();
+    if (absl::string_view(binary.service) == "gridcase.v1.DispatchService" ||
+        absl::string_view(binary.service) == "gridcase.v1.StatsService") {
+      // The consumer reads every master's shard streams (XREADGROUP on
+      // each), never one command over all of them (refused CROSSSLOT).
+      absl::Time deadline = absl::Now() + absl::Seconds(15);
+      auto read_everywhere = [&] {
+        for (const std::string& m : masters) {
+          absl::StatusOr<redis::Reply> r =
+              (*cluster->Node(m))->Command({"INFO", "commandstats"});
+          if (!r.ok() ||
+              !absl::StrContains(r->str(), "cmdstat_xreadgroup:calls=") ||
+              absl::StrContains(r->str(), "cmdstat_xreadgroup:calls=0,")) {
+            return false;
+          }
+        }
+        return true;
+      };
+      while (!read_everywhere() && absl::Now() < deadline) {
+        absl::SleepFor(absl::Milliseconds(20));  // waiting for the consumer
+      }
+      EXPECT_TRUE(read_everywhere())
+          << info("commandstats") << info("errorstats") << svc->Stderr();
+      EXPECT_THAT(info("errorstats"), ::testing::Not(HasSubstr("CROSSSLOT")));
+    }
   }
   ASSERT_OK_AND_ASSIGN(
       auto svc, ServiceProcess::Start({.binary = kBinaries[0].path,
@@ -173,7 +212,6 @@ TEST(ServicesOnARedisCluster,
                                                       cluster->seeds_flag()}}));
   auto channel = svc->NewChannel();
   ASSERT_THAT(AwaitHealth(channel, "SERVING"), IsOkAndHolds("SERVING"));
-  ASSERT_OK_AND_ASSIGN(std::vector<std::string> masters, cluster->Masters());
   ASSERT_OK_AND_ASSIGN(redis::RedisPool * last, cluster->Node(masters.back()));
   ASSERT_OK(last->Command({"CONFIG", "SET", "maxmemory-policy", "noeviction"})
                 .status());

@@ -89,9 +89,11 @@ absl::StatusOr<std::unique_ptr<ClusterClient>> ClusterClient::Create(
     }
     seeds.push_back(e.ToString());
   }
-  if (options.max_rounds < 1 || options.retry_budget <= absl::ZeroDuration()) {
+  if (options.max_rounds < 1 || options.retry_budget <= absl::ZeroDuration() ||
+      options.stream_poll <= absl::ZeroDuration()) {
     return absl::InvalidArgumentError(
-        "redis cluster: max_rounds and retry_budget must be positive");
+        "redis cluster: max_rounds, retry_budget and stream_poll must be "
+        "positive");
   }
   PoolOptions check = options.pool;
   check.address = seeds.front();
@@ -451,6 +453,42 @@ absl::StatusOr<std::vector<Reply>> ClusterClient::RunBound(
     }
   }
   return GaveUp(news.why, static_cast<int64_t>(commands.size()));
+}
+
+absl::StatusOr<Reply> ClusterClient::ReadStreams(const StreamRead& read) {
+  if (read.streams.empty()) return Reply::Nil();
+  std::vector<std::string> keys;
+  bool one_slot = true;
+  for (const auto& [key, id] : read.streams) {
+    keys.push_back(key);
+    one_slot = one_slot && KeySlot(key) == KeySlot(keys.front());
+  }
+  if (one_slot) return RedisClient::ReadStreams(read);
+  absl::Time deadline = absl::Now() + read.block;
+  while (true) {
+    ASSIGN_OR_RETURN(std::vector<NodeKeys> groups, GroupByNode(keys));
+    std::vector<Reply> found;
+    for (const NodeKeys& group : groups) {
+      std::vector<Args> commands;
+      for (size_t k : group.keys) {
+        commands.push_back(StreamReadCommand(read, {k}, absl::ZeroDuration()));
+      }
+      ASSIGN_OR_RETURN(std::vector<Reply> replies,
+                       PipelineOnNode(group.node, commands));
+      for (Reply& reply : replies) {
+        Verdict verdict = VerdictOf(reply);
+        if (verdict == Verdict::kMoved || verdict == Verdict::kAsk) {
+          continue;  // moved meanwhile: the next round reads it there
+        }
+        RETURN_IF_ERROR(reply.ToStatus());
+        for (const Reply& stream : reply.elements()) found.push_back(stream);
+      }
+    }
+    if (!found.empty()) return Reply::Array(std::move(found));
+    absl::Duration left = deadline - absl::Now();
+    if (left <= absl::ZeroDuration()) return Reply::Nil();
+    absl::SleepFor(std::min(left, options_.stream_poll));
+  }
 }
 
 absl::StatusOr<std::vector<std::vector<Reply>>> ClusterClient::OnEveryMaster(

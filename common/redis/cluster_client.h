@@ -15,6 +15,8 @@
 //   several masters is split into one pipeline per master, sent one after
 //   the other, and the replies come back in the caller's order. Commands
 //   without a key go with the first master of the pipeline;
+// - reads streams of several slots (ReadStreams) one round trip per master,
+//   polling while it waits, since no blocking read spans slots;
 // - a pipeline with WAIT, MULTI/EXEC, DISCARD or WATCH stays whole on one
 //   connection, and all its keys must be in one slot (else
 //   INVALID_ARGUMENT): so Eval(..., WaitReplicas) still runs EVALSHA and
@@ -73,6 +75,9 @@ struct ClusterOptions {
   absl::Duration retry_budget = absl::Seconds(2);
   // Most rounds of redirections and retries in one call.
   int max_rounds = 16;
+  // ReadStreams over several slots: how often it asks again while it waits
+  // (a blocking read cannot span slots).
+  absl::Duration stream_poll = absl::Milliseconds(100);
 };
 
 // Keys that one master serves: positions in the list given to GroupByNode.
@@ -92,6 +97,13 @@ class ClusterClient final : public RedisClient {
 
   absl::StatusOr<std::vector<Reply>> Pipeline(
       absl::Span<const Args> commands) override;
+
+  // Streams of one slot: one command, routed like any other (so BLOCK
+  // waits). Streams of several slots: per master, one round trip with a
+  // non-blocking command per stream; when none has entries, again every
+  // `stream_poll` until read.block passes. A stream whose slot moved
+  // meanwhile is read in the next round.
+  absl::StatusOr<Reply> ReadStreams(const StreamRead& read) override;
 
   // Runs `commands` on every master (e.g. INFO memory), one reply list per
   // master in the map's order.

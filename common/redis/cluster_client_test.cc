@@ -142,6 +142,36 @@ TEST_F(ClusterClientTest, GroupsKeysByNodeAndRunsAPipelinePerNode) {
   EXPECT_EQ(len.integer(), 1);  // the entry moved with its slot
 }
 
+TEST_F(ClusterClientTest, ReadsStreamsOfManySlotsAndBlocksOnOne) {
+  StreamRead all{.count = 10};
+  for (int s = 0; s < kShards; ++s) {
+    ASSERT_OK(client_->Command(
+        {"XADD", Tag(s) + ":events", "1-1", "s", absl::StrCat(s)}));
+    all.streams.emplace_back(Tag(s) + ":events", "0-0");
+  }
+  // Sixteen slots on three masters: a command per stream, a round trip per
+  // master, answered as one XREAD.
+  ASSERT_OK_AND_ASSIGN(Reply got, client_->ReadStreams(all));
+  ASSERT_EQ(got.elements().size(), kShards + 0u);
+  std::set<std::string> keys;
+  for (const Reply& stream : got.elements()) {
+    keys.insert(stream.elements()[0].str());
+    EXPECT_EQ(stream.elements()[1].elements().size(), 1u);
+  }
+  EXPECT_EQ(keys.size(), kShards + 0u);
+  // Nothing new: nil once the wait is over.
+  for (auto& [key, id] : all.streams) id = "1-1";
+  all.block = absl::Milliseconds(50);
+  ASSERT_OK_AND_ASSIGN(Reply none, client_->ReadStreams(all));
+  EXPECT_TRUE(none.is_nil());
+  // One slot: one blocking XREAD on its master.
+  StreamRead one{.block = absl::Milliseconds(50),
+                 .streams = {{Tag(3) + ":events", "0-0"}}};
+  ASSERT_OK_AND_ASSIGN(Reply three, client_->ReadStreams(one));
+  ASSERT_EQ(three.elements().size(), 1u);
+  EXPECT_EQ(three.elements()[0].elements()[0].str(), Tag(3) + ":events");
+}
+
 TEST_F(ClusterClientTest, KeepsWorkingThroughALiveReshardOfABusySlot) {
   const std::string counter = Tag(3) + ":counter";
   ASSERT_OK(client_->Command({"SET", counter, "0"}));

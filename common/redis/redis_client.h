@@ -18,6 +18,7 @@
 #include "absl/types/span.h"
 #include "common/redis/reply.h"
 #include "common/redis/script.h"
+#include "common/redis/stream_read.h"
 
 namespace gridcase::redis {
 
@@ -49,6 +50,14 @@ class RedisClient {
   // INFO memory. The default runs Pipeline once.
   virtual absl::StatusOr<std::vector<std::vector<Reply>>> OnEveryMaster(
       absl::Span<const Args> commands);
+
+  // New entries of several streams, answered as XREAD / XREADGROUP answer:
+  // an array of [key, entries] for the streams that have some, nil when
+  // none came within read.block; an error reply becomes a status. The
+  // default sends one command over every stream (BLOCK waits for the first
+  // entry of any). ClusterClient reads each master's streams in one round
+  // trip, a command per stream, and polls while it waits.
+  virtual absl::StatusOr<Reply> ReadStreams(const StreamRead& read);
 
   // One command; an error reply becomes a status (see StatusFromErrorReply).
   absl::StatusOr<Reply> Command(Args args);
