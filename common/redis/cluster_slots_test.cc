@@ -192,6 +192,19 @@ TEST(SlotMap, AFailedMasterServesNothingUntilAReplicaIsPromoted) {
   }
 }
 
+TEST(SlotMap, AMasterWithoutSlotsIsNotRoutedTo) {
+  // 27102 back online, still a master, but its slots are 27104's now (a
+  // node just added looks the same).
+  SlotMap map = ParseFixture(absl::StrReplaceAll(
+      kAfterFailover, {{"$6 health $4 fail", "$6 health $6 online"}}));
+  ASSERT_EQ(map.masters().size(), 3u);
+  for (const ClusterMaster& m : map.masters()) {
+    EXPECT_NE(m.address, "127.0.0.1:27102");
+  }
+  EXPECT_THAT(map.addresses(), ::testing::Contains("127.0.0.1:27102"));
+  EXPECT_EQ(map.covered_slots(), kClusterSlots);
+}
+
 TEST(SlotMap, LoadingReplicasAreNotAskedAndUnknownEndpointsFallBackToTheIp) {
   std::string fresh = absl::StrReplaceAll(
       kAfterFailover,
