@@ -7,7 +7,6 @@
 #ifndef GRIDCASE_TESTS_CASE_STACK_H_
 #define GRIDCASE_TESTS_CASE_STACK_H_
 
-#include <google/protobuf/util/json_util.h>
 #include <grpcpp/client_context.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -36,6 +35,7 @@
 #include "gridcase/v1/intake.grpc.pb.h"
 #include "gridcase/v1/registry.grpc.pb.h"
 #include "gtest/gtest.h"
+#include "tests/sample_registry.h"
 
 namespace gridcase::testing {
 
@@ -127,20 +127,13 @@ class CaseStackTest : public ::testing::Test {
   }
 
   void LoadRegistry() {
-    v1::ImportGridsRequest grids;
-    grids.set_geojson(ReadFile(std::string(GRIDCASE_SOURCE_DIR) +
-                               "/tools/sample-data/tongxiang/grids.geojson"));
-    Registry(&v1::RegistryService::Stub::ImportGrids, grids);
-    v1::ListCategoriesResponse catalogue;
-    ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(
-                    ReadFile(std::string(GRIDCASE_SOURCE_DIR) +
-                             "/services/registry/data/catalogue.json"),
-                    &catalogue)
-                    .ok());
-    for (v1::Category c : catalogue.categories()) {
-      if (c.code() != "E0101" && c.code() != "E0102" && c.code() != "E0103") {
-        continue;
-      }
+    ASSERT_OK_AND_ASSIGN(std::vector<v1::Category> categories,
+                         CatalogueCategories({"E0101", "E0102", "E0103"}));
+    auto stub = v1::RegistryService::NewStub(registry_->NewChannel());
+    ASSERT_OK(LoadSampleRegistry(*stub, {}, [](grpc::ClientContext* context) {
+      WithActor(context, kAdmin);
+    }));
+    for (v1::Category c : categories) {
       // Test limits: an hour for every stage; E0102 must be handled and
       // E0103 registered in 2 s.
       c.clear_limits();

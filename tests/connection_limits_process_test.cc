@@ -39,6 +39,7 @@
 #include "gridcase/v1/registry.grpc.pb.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
+#include "tests/sample_registry.h"
 
 namespace gridcase::testing {
 namespace {
@@ -281,9 +282,8 @@ TEST_F(ConnectionLimitsProcessTest,
 // streams it in chunks (UploadGrids).
 TEST_F(ConnectionLimitsProcessTest, GridctlImportsAFileAboveTheMessageLimit) {
   StartRegistry({});
-  nlohmann::json grids = nlohmann::json::parse(
-      ReadFile(std::string(GRIDCASE_SOURCE_DIR) +
-               "/tools/sample-data/tongxiang/grids.geojson"));
+  ASSERT_OK_AND_ASSIGN(std::string sample, SampleGridsGeoJson());
+  nlohmann::json grids = nlohmann::json::parse(sample);
   grids["features"][0]["properties"]["remark"] = std::string(6 << 20, 'x');
   ASSERT_OK_AND_ASSIGN(TempDir dir, TempDir::Create());
   std::string path = dir.File("big.geojson");

@@ -7,7 +7,6 @@
 // And a power loss under appendfsync everysec: Redis comes back from an AOF
 // that lacks the last reports it acknowledged. Those are lost, as everysec
 // allows, but their case ids are never handed to other reports.
-#include <google/protobuf/util/json_util.h>
 #include <grpcpp/client_context.h>
 #include <signal.h>
 
@@ -36,6 +35,7 @@
 #include "gridcase/v1/intake.grpc.pb.h"
 #include "gridcase/v1/registry.grpc.pb.h"
 #include "gtest/gtest.h"
+#include "tests/sample_registry.h"
 
 namespace gridcase {
 namespace {
@@ -46,13 +46,6 @@ using ::gridcase::testing::ServiceProcess;
 
 constexpr char kAdmin[] = "subject=m-admin; roles=admin";
 constexpr int kShards = 16;
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 class IntakeFaultTest : public ::testing::Test {
  protected:
@@ -69,29 +62,11 @@ class IntakeFaultTest : public ::testing::Test {
                          ServiceProcess::Start({.binary = GRIDCASE_REGISTRY_BIN,
                                                 .redis = redis_->address()}));
     auto stub = v1::RegistryService::NewStub(registry_->NewChannel());
-    grpc::ClientContext context;
-    Identify(&context, kAdmin);
-    v1::ImportGridsRequest grids;
-    grids.set_geojson(ReadFile(std::string(GRIDCASE_SOURCE_DIR) +
-                               "/tools/sample-data/tongxiang/grids.geojson"));
-    v1::ImportGridsResponse imported;
-    ASSERT_TRUE(stub->ImportGrids(&context, grids, &imported).ok());
-    v1::ListCategoriesResponse catalogue;
-    ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(
-                    ReadFile(std::string(GRIDCASE_SOURCE_DIR) +
-                             "/services/registry/data/catalogue.json"),
-                    &catalogue)
-                    .ok());
-    for (const v1::Category& c : catalogue.categories()) {
-      if (c.code() != "E0101") continue;
-      grpc::ClientContext upsert_context;
-      Identify(&upsert_context, kAdmin);
-      v1::UpsertCategoryRequest request;
-      *request.mutable_category() = c;
-      v1::UpsertCategoryResponse response;
-      ASSERT_TRUE(
-          stub->UpsertCategory(&upsert_context, request, &response).ok());
-    }
+    ASSERT_OK_AND_ASSIGN(std::vector<v1::Category> categories,
+                         testing::CatalogueCategories({"E0101"}));
+    ASSERT_OK(testing::LoadSampleRegistry(
+        *stub, categories,
+        [](grpc::ClientContext* context) { Identify(context, kAdmin); }));
     StartIntake();
   }
 

@@ -1,7 +1,6 @@
 // gridcase-intake against real processes: a redis-server, gridcase-registry
 // loaded with the shipped catalogue and the Tongxiang sample grids, and
 // gridcase-intake calling it.
-#include <google/protobuf/util/json_util.h>
 #include <grpcpp/client_context.h>
 #include <grpcpp/create_channel.h>
 #include <grpcpp/support/client_callback.h>
@@ -33,6 +32,7 @@
 #include "gridcase/v1/intake.grpc.pb.h"
 #include "gridcase/v1/registry.grpc.pb.h"
 #include "gtest/gtest.h"
+#include "tests/sample_registry.h"
 
 namespace gridcase {
 namespace {
@@ -49,13 +49,6 @@ constexpr char kCitizen[] = "subject=wx-1; roles=citizen";
 // Puyuan (濮院镇), inside grid 330483101002002 of the sample.
 constexpr double kLat = 30.6840;
 constexpr double kLng = 120.6300;
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 v1::ReportCaseRequest Good(const std::string& id, double metres_north = 0) {
   v1::ReportCaseRequest r;
@@ -92,30 +85,11 @@ class IntakeProcessTest : public ::testing::Test {
 
   void LoadRegistry() {
     auto stub = v1::RegistryService::NewStub(registry_->NewChannel());
-    {
-      grpc::ClientContext context;
-      Identify(&context, kAdmin);
-      v1::ImportGridsRequest request;
-      request.set_geojson(
-          ReadFile(std::string(GRIDCASE_SOURCE_DIR) +
-                   "/tools/sample-data/tongxiang/grids.geojson"));
-      v1::ImportGridsResponse response;
-      ASSERT_TRUE(stub->ImportGrids(&context, request, &response).ok());
-    }
-    v1::ListCategoriesResponse catalogue;
-    ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(
-                    ReadFile(std::string(GRIDCASE_SOURCE_DIR) +
-                             "/services/registry/data/catalogue.json"),
-                    &catalogue)
-                    .ok());
-    for (const v1::Category& c : catalogue.categories()) {
-      grpc::ClientContext context;
-      Identify(&context, kAdmin);
-      v1::UpsertCategoryRequest request;
-      *request.mutable_category() = c;
-      v1::UpsertCategoryResponse response;
-      ASSERT_TRUE(stub->UpsertCategory(&context, request, &response).ok());
-    }
+    ASSERT_OK_AND_ASSIGN(std::vector<v1::Category> categories,
+                         testing::CatalogueCategories());
+    ASSERT_OK(testing::LoadSampleRegistry(
+        *stub, categories,
+        [](grpc::ClientContext* context) { Identify(context, kAdmin); }));
   }
 
   absl::StatusOr<v1::ReportCaseResponse> Report(

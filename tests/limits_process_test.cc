@@ -4,7 +4,6 @@
 // reaches on one replica holds on the other. Rates are tiny (a call per
 // 10 s after a burst of 3), so that a burst of calls made in well under a
 // second has a known outcome; outcomes are counted, never timed.
-#include <google/protobuf/util/json_util.h>
 #include <grpcpp/client_context.h>
 
 #include <fstream>
@@ -31,6 +30,7 @@
 #include "gridcase/v1/intake.grpc.pb.h"
 #include "gridcase/v1/registry.grpc.pb.h"
 #include "gtest/gtest.h"
+#include "tests/sample_registry.h"
 
 namespace gridcase {
 namespace {
@@ -53,13 +53,6 @@ constexpr char kNoSuchCase[] = "330483-20260630-000001";
 // would count as a new report all the same.
 constexpr double kLat = 30.6840;
 constexpr double kLng = 120.6300;
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 v1::Actor Citizen(const std::string& subject) {
   v1::Actor a;
@@ -136,31 +129,11 @@ class LimitsProcessTest : public ::testing::Test {
 
   void LoadRegistry() {
     auto stub = v1::RegistryService::NewStub(registry_->NewChannel());
-    {
-      grpc::ClientContext context;
-      Prepare(&context, kAdmin);
-      v1::ImportGridsRequest request;
-      request.set_geojson(
-          ReadFile(std::string(GRIDCASE_SOURCE_DIR) +
-                   "/tools/sample-data/tongxiang/grids.geojson"));
-      v1::ImportGridsResponse response;
-      ASSERT_TRUE(stub->ImportGrids(&context, request, &response).ok());
-    }
-    v1::ListCategoriesResponse catalogue;
-    ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(
-                    ReadFile(std::string(GRIDCASE_SOURCE_DIR) +
-                             "/services/registry/data/catalogue.json"),
-                    &catalogue)
-                    .ok());
-    for (const v1::Category& c : catalogue.categories()) {
-      if (c.code() != "E0101") continue;
-      grpc::ClientContext context;
-      Prepare(&context, kAdmin);
-      v1::UpsertCategoryRequest request;
-      *request.mutable_category() = c;
-      v1::UpsertCategoryResponse response;
-      ASSERT_TRUE(stub->UpsertCategory(&context, request, &response).ok());
-    }
+    ASSERT_OK_AND_ASSIGN(std::vector<v1::Category> categories,
+                         testing::CatalogueCategories({"E0101"}));
+    ASSERT_OK(testing::LoadSampleRegistry(
+        *stub, categories,
+        [](grpc::ClientContext* context) { Prepare(context, kAdmin); }));
   }
 
   // Two intake replicas on the one Redis, every limit off but `limits`.

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
@@ -19,6 +20,7 @@
 #include "common/server/server.h"
 #include "common/status/status_matchers.h"
 #include "common/testing/in_process_server.h"
+#include "common/testing/redis_cluster.h"
 #include "common/testing/redis_server.h"
 #include "common/testing/service_process.h"
 #include "common/testing/subprocess.h"
@@ -148,6 +150,78 @@ TEST_F(ServicesProcessTest, EveryServiceServesHealthAndEveryRpcAnswers) {
   }
 }
 
+// --redis_cluster (issue #17): every service starts on a real Redis
+// Cluster and is ready; readiness asks every master, so one full master
+// makes the service NOT_SERVING. (The workflows on a cluster are the
+// cluster process tests' concern.)
+TEST(ServicesOnARedisCluster,
+     EveryServiceIsServingAndReadinessAsksEveryMaster) {
+  ASSERT_OK_AND_ASSIGN(auto cluster, testing::RedisCluster::Start());
+  ASSERT_OK_AND_ASSIGN(std::vector<std::string> masters, cluster->Masters());
+  // INFO of every master, joined.
+  auto info = [&](const std::string& section) {
+    std::string all;
+    for (const std::string& m : masters) {
+      absl::StatusOr<redis::Reply> r =
+          (*cluster->Node(m))->Command({"INFO", section});
+      absl::StrAppend(&all, r.ok() ? r->str() : "", "\n");
+    }
+    return all;
+  };
+  for (const Binary& binary : kBinaries) {
+    SCOPED_TRACE(binary.service);
+    for (const std::string& m : masters) {
+      ASSERT_OK((*cluster->Node(m))->Command({"CONFIG", "RESETSTAT"}).status());
+    }
+    ASSERT_OK_AND_ASSIGN(
+        auto svc,
+        ServiceProcess::Start(
+            {.binary = binary.path,
+             .extra_args = {"--redis_cluster=" + cluster->seeds_flag()}}));
+    auto channel = svc->NewChannel();
+    EXPECT_THAT(AwaitHealth(channel, "SERVING"), IsOkAndHolds("SERVING"))
+        << svc->Stderr();
+    if (absl::string_view(binary.service) == "gridcase.v1.DispatchService" ||
+        absl::string_view(binary.service) == "gridcase.v1.StatsService") {
+      // The consumer reads every master's shard streams (XREADGROUP on
+      // each), never one command over all of them (refused CROSSSLOT).
+      absl::Time deadline = absl::Now() + absl::Seconds(15);
+      auto read_everywhere = [&] {
+        for (const std::string& m : masters) {
+          absl::StatusOr<redis::Reply> r =
+              (*cluster->Node(m))->Command({"INFO", "commandstats"});
+          if (!r.ok() ||
+              !absl::StrContains(r->str(), "cmdstat_xreadgroup:calls=") ||
+              absl::StrContains(r->str(), "cmdstat_xreadgroup:calls=0,")) {
+            return false;
+          }
+        }
+        return true;
+      };
+      while (!read_everywhere() && absl::Now() < deadline) {
+        absl::SleepFor(absl::Milliseconds(20));  // waiting for the consumer
+      }
+      EXPECT_TRUE(read_everywhere())
+          << info("commandstats") << info("errorstats") << svc->Stderr();
+      EXPECT_THAT(info("errorstats"), ::testing::Not(HasSubstr("CROSSSLOT")));
+    }
+  }
+  ASSERT_OK_AND_ASSIGN(
+      auto svc, ServiceProcess::Start({.binary = kBinaries[0].path,
+                                       .extra_args = {"--redis_cluster=" +
+                                                      cluster->seeds_flag()}}));
+  auto channel = svc->NewChannel();
+  ASSERT_THAT(AwaitHealth(channel, "SERVING"), IsOkAndHolds("SERVING"));
+  ASSERT_OK_AND_ASSIGN(redis::RedisPool * last, cluster->Node(masters.back()));
+  ASSERT_OK(last->Command({"CONFIG", "SET", "maxmemory-policy", "noeviction"})
+                .status());
+  ASSERT_OK(last->Command({"CONFIG", "SET", "maxmemory", "1"}).status());
+  EXPECT_THAT(AwaitHealth(channel, "NOT_SERVING"), IsOkAndHolds("NOT_SERVING"))
+      << svc->Stderr();
+  ASSERT_OK(last->Command({"CONFIG", "SET", "maxmemory", "0"}).status());
+  EXPECT_THAT(AwaitHealth(channel, "SERVING"), IsOkAndHolds("SERVING"));
+}
+
 TEST_F(ServicesProcessTest, HealthFlipsWhenRedisStopsAndReturns) {
   ASSERT_OK_AND_ASSIGN(auto svc, Run(kBinaries[0]));
   auto channel = svc->NewChannel();
@@ -267,6 +341,15 @@ TEST_F(ServicesProcessTest, BadConfigurationIsFatalWithAClearMessage) {
       {{"--grpc_address=8080"}, {}, "--grpc_address: must be host:port"},
       {{}, {"GRIDCASE_REDIS_POOL_SIZE=lots"}, "GRIDCASE_REDIS_POOL_SIZE"},
       {{"--redis=nowhere"}, {}, "--redis: redis address: must be host:port"},
+      {{"--redis=10.0.0.1:6379", "--redis_cluster=10.0.0.2:6379"},
+       {},
+       "--redis and --redis_cluster: set one, not both"},
+      {{},
+       {"GRIDCASE_REDIS=10.0.0.1:6379", "GRIDCASE_REDIS_CLUSTER=10.0.0.2:6379"},
+       "--redis and --redis_cluster: set one, not both"},
+      {{"--redis_cluster=unix:///tmp/r.sock"},
+       {},
+       "--redis_cluster: seeds must be host:port"},
       {{"--log_level=loud"}, {}, "--log_level"},
       {{"--auth_mode=none"}, {}, "--auth_mode: unknown auth mode 'none'"},
       {{}, {}, "--jwt_issuer: is required with --auth_mode=jwt"},

@@ -5,7 +5,6 @@
 // A case is reported, dispatched and read back through TLS, by the C++
 // client and by gridctl; a plaintext client and a client without a
 // certificate are refused.
-#include <google/protobuf/util/json_util.h>
 #include <grpcpp/create_channel.h>
 #include <grpcpp/security/credentials.h>
 #include <sys/wait.h>
@@ -29,6 +28,7 @@
 #include "gridcase/v1/intake.grpc.pb.h"
 #include "gridcase/v1/registry.grpc.pb.h"
 #include "gtest/gtest.h"
+#include "tests/sample_registry.h"
 
 namespace gridcase::testing {
 namespace {
@@ -132,30 +132,12 @@ class TlsProcessTest : public ::testing::Test {
 
   void LoadRegistry() {
     auto registry = v1::RegistryService::NewStub(Channel(*registry_));
-    v1::ImportGridsRequest grids;
-    grids.set_geojson(Slurp(std::string(GRIDCASE_SOURCE_DIR) +
-                            "/tools/sample-data/tongxiang/grids.geojson"));
-    grpc::ClientContext c1;
-    As(&c1, "subject=m-admin; roles=admin");
-    v1::ImportGridsResponse imported;
-    grpc::Status s = registry->ImportGrids(&c1, grids, &imported);
-    ASSERT_TRUE(s.ok()) << s.error_message();
-    v1::ListCategoriesResponse catalogue;
-    ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(
-                    Slurp(std::string(GRIDCASE_SOURCE_DIR) +
-                          "/services/registry/data/catalogue.json"),
-                    &catalogue)
-                    .ok());
-    v1::UpsertCategoryRequest category;
-    for (const v1::Category& c : catalogue.categories()) {
-      if (c.code() == "E0101") *category.mutable_category() = c;
-    }
-    ASSERT_EQ(category.category().code(), "E0101");
-    grpc::ClientContext c2;
-    As(&c2, "subject=m-admin; roles=admin");
-    v1::UpsertCategoryResponse upserted;
-    s = registry->UpsertCategory(&c2, category, &upserted);
-    ASSERT_TRUE(s.ok()) << s.error_message();
+    ASSERT_OK_AND_ASSIGN(std::vector<v1::Category> categories,
+                         CatalogueCategories({"E0101"}));
+    ASSERT_OK(LoadSampleRegistry(*registry, categories,
+                                 [](grpc::ClientContext* context) {
+                                   As(context, "subject=m-admin; roles=admin");
+                                 }));
     v1::UpsertDepartmentRequest department;
     department.mutable_department()->set_id("sanitation");
     department.mutable_department()->set_name("环卫处");
@@ -164,7 +146,7 @@ class TlsProcessTest : public ::testing::Test {
     grpc::ClientContext c3;
     As(&c3, "subject=m-admin; roles=admin");
     v1::UpsertDepartmentResponse dept;
-    s = registry->UpsertDepartment(&c3, department, &dept);
+    grpc::Status s = registry->UpsertDepartment(&c3, department, &dept);
     ASSERT_TRUE(s.ok()) << s.error_message();
   }
 

@@ -31,7 +31,7 @@ bool PrintableAscii(const std::string& v) {
 }  // namespace
 
 absl::StatusOr<v1::Role> ParseRoleName(absl::string_view name) {
-  v1::Role parsed;
+  v1::Role parsed = v1::ROLE_UNSPECIFIED;
   if (!v1::Role_Parse(absl::StrCat("ROLE_", absl::AsciiStrToUpper(name)),
                       &parsed) ||
       parsed == v1::ROLE_UNSPECIFIED) {

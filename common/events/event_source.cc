@@ -38,17 +38,14 @@ absl::Status RedisEventSource::EnsureGroups() {
 
 absl::StatusOr<std::vector<StreamEntry>> RedisEventSource::Read(
     const std::string& consumer, int count, absl::Duration block) {
-  redis::Args args = {
-      "XREADGROUP", "GROUP",
-      group_,       consumer,
-      "COUNT",      absl::StrCat(count),
-      "BLOCK",      absl::StrCat(absl::ToInt64Milliseconds(block)),
-      "STREAMS"};
+  // One XREADGROUP over every shard on one Redis; per master on a cluster
+  // (RedisClient::ReadStreams).
+  redis::StreamRead read{
+      .group = group_, .consumer = consumer, .count = count, .block = block};
   for (int shard = 0; shard < shards_; ++shard) {
-    args.push_back(store::EventsKey(shard));
+    read.streams.emplace_back(store::EventsKey(shard), ">");
   }
-  for (int shard = 0; shard < shards_; ++shard) args.push_back(">");
-  ASSIGN_OR_RETURN(redis::Reply reply, redis_->Command(std::move(args)));
+  ASSIGN_OR_RETURN(redis::Reply reply, redis_->ReadStreams(read));
   std::vector<StreamEntry> out;
   for (const redis::Reply& stream : reply.elements()) {
     const auto& kv = stream.elements();

@@ -1,6 +1,7 @@
 #include "common/redis/memory.h"
 
 #include <utility>
+#include <vector>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
@@ -38,9 +39,14 @@ bool IsFull(const MemoryInfo& memory) {
 }
 
 absl::Status CheckNotFull(RedisClient& redis) {
-  ASSIGN_OR_RETURN(Reply reply, redis.Command({"INFO", "memory"}));
-  ASSIGN_OR_RETURN(MemoryInfo memory, ParseMemoryInfo(reply.str()));
-  if (IsFull(memory)) return absl::ResourceExhaustedError(kStoreFull);
+  Args info = {"INFO", "memory"};
+  ASSIGN_OR_RETURN(std::vector<std::vector<Reply>> masters,
+                   redis.OnEveryMaster(absl::MakeConstSpan(&info, 1)));
+  for (const std::vector<Reply>& replies : masters) {
+    RETURN_IF_ERROR(replies.front().ToStatus());
+    ASSIGN_OR_RETURN(MemoryInfo memory, ParseMemoryInfo(replies.front().str()));
+    if (IsFull(memory)) return absl::ResourceExhaustedError(kStoreFull);
+  }
   return absl::OkStatus();
 }
 

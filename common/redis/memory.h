@@ -32,8 +32,8 @@ absl::StatusOr<MemoryInfo> ParseMemoryInfo(absl::string_view info);
 // buffers above it. With an eviction policy Redis makes room instead.
 bool IsFull(const MemoryInfo& memory);
 
-// OK, or RESOURCE_EXHAUSTED kStoreFull when Redis is full; the call's own
-// error when INFO memory fails.
+// OK, or RESOURCE_EXHAUSTED kStoreFull when Redis (any master of a cluster)
+// is full; the call's own error when INFO memory fails.
 absl::Status CheckNotFull(RedisClient& redis);
 
 }  // namespace gridcase::redis

@@ -42,6 +42,21 @@ bool IsNoScript(const Reply& reply) {
 
 }  // namespace
 
+absl::StatusOr<std::vector<std::vector<Reply>>> RedisClient::OnEveryMaster(
+    absl::Span<const Args> commands) {
+  ASSIGN_OR_RETURN(std::vector<Reply> replies, Pipeline(commands));
+  std::vector<std::vector<Reply>> out;
+  out.push_back(std::move(replies));
+  return out;
+}
+
+absl::StatusOr<Reply> RedisClient::ReadStreams(const StreamRead& read) {
+  std::vector<size_t> all(read.streams.size());
+  for (size_t i = 0; i < all.size(); ++i) all[i] = i;
+  if (all.empty()) return Reply::Nil();
+  return Command(StreamReadCommand(read, all, read.block));
+}
+
 absl::StatusOr<Reply> RedisClient::Command(Args args) {
   ASSIGN_OR_RETURN(std::vector<Reply> replies,
                    Pipeline(absl::MakeConstSpan(&args, 1)));

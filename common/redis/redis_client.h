@@ -1,7 +1,9 @@
 // RedisClient: the interface every store uses to talk to Redis.
 //
-// A call blocks until its replies arrive and is safe from any thread. Today
-// RedisPool serves each call on a pooled connection; an implementation that
+// A call blocks until its replies arrive and is safe from any thread.
+// RedisPool serves each call on a pooled connection of one Redis;
+// ClusterClient routes each command to the master of its key's slot in a
+// Redis Cluster (cluster_client.h). An implementation that
 // multiplexes many concurrent callers onto a few pipelined connections can
 // replace it later without changing any caller, because callers only see
 // "send these commands, get these replies".
@@ -16,6 +18,7 @@
 #include "absl/types/span.h"
 #include "common/redis/reply.h"
 #include "common/redis/script.h"
+#include "common/redis/stream_read.h"
 
 namespace gridcase::redis {
 
@@ -41,6 +44,20 @@ class RedisClient {
   //   INTERNAL           protocol errors.
   virtual absl::StatusOr<std::vector<Reply>> Pipeline(
       absl::Span<const Args> commands) = 0;
+
+  // Runs `commands` once on every master: one reply list per master (a
+  // single Redis is its own only master). For server-wide facts such as
+  // INFO memory. The default runs Pipeline once.
+  virtual absl::StatusOr<std::vector<std::vector<Reply>>> OnEveryMaster(
+      absl::Span<const Args> commands);
+
+  // New entries of several streams, answered as XREAD / XREADGROUP answer:
+  // an array of [key, entries] for the streams that have some, nil when
+  // none came within read.block; an error reply becomes a status. The
+  // default sends one command over every stream (BLOCK waits for the first
+  // entry of any). ClusterClient reads each master's streams in one round
+  // trip, a command per stream, and polls while it waits.
+  virtual absl::StatusOr<Reply> ReadStreams(const StreamRead& read);
 
   // One command; an error reply becomes a status (see StatusFromErrorReply).
   absl::StatusOr<Reply> Command(Args args);

@@ -12,6 +12,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "common/redis/resp.h"
 #include "common/status/status_macros.h"
 
 namespace gridcase::redis {
@@ -21,29 +22,6 @@ struct ReplyDeleter {
   void operator()(redisReply* r) const { freeReplyObject(r); }
 };
 using ReplyPtr = std::unique_ptr<redisReply, ReplyDeleter>;
-
-Reply Convert(const redisReply* r) {
-  switch (r->type) {
-    case REDIS_REPLY_STRING:
-      return Reply::String(std::string(r->str, r->len));
-    case REDIS_REPLY_STATUS:
-      return Reply::Status(std::string(r->str, r->len));
-    case REDIS_REPLY_ERROR:
-      return Reply::Error(std::string(r->str, r->len));
-    case REDIS_REPLY_INTEGER:
-      return Reply::Integer(r->integer);
-    case REDIS_REPLY_ARRAY: {
-      std::vector<Reply> elements;
-      elements.reserve(r->elements);
-      for (size_t i = 0; i < r->elements; ++i) {
-        elements.push_back(Convert(r->element[i]));
-      }
-      return Reply::Array(std::move(elements));
-    }
-    default:
-      return Reply::Nil();
-  }
-}
 
 // True when an idle connection can no longer be used: the server closed it
 // (EOF is readable), or something unexpected is waiting to be read.
@@ -234,15 +212,23 @@ absl::StatusOr<std::vector<Reply>> RedisPool::RunOn(
           "redis: connection to ", endpoint_.ToString(),
           " failed: ", c->errstr[0] != '\0' ? c->errstr : "connection lost"));
     }
-    replies.push_back(Convert(reply.get()));
+    replies.push_back(FromHiredis(reply.get()));
   }
   return replies;
 }
 
 absl::StatusOr<std::vector<Reply>> RedisPool::Pipeline(
     absl::Span<const Args> commands) {
+  bool sent = false;
+  return Send(commands, &sent);
+}
+
+absl::StatusOr<std::vector<Reply>> RedisPool::Send(
+    absl::Span<const Args> commands, bool* sent) {
+  *sent = false;
   if (commands.empty()) return std::vector<Reply>();
   ASSIGN_OR_RETURN(Context context, Acquire());
+  *sent = true;
   absl::StatusOr<std::vector<Reply>> replies = RunOn(context.get(), commands);
   // After a failure the connection may hold unread replies: never reuse it.
   Release(std::move(context), replies.ok());

@@ -54,6 +54,12 @@ class RedisPool final : public RedisClient {
 
   absl::StatusOr<std::vector<Reply>> Pipeline(
       absl::Span<const Args> commands) override;
+  // Pipeline, also telling whether the commands may have reached the server:
+  // `*sent` is false when the call failed before writing them (no connection
+  // could be made, or none was free in time), so sending them elsewhere
+  // cannot run them twice.
+  absl::StatusOr<std::vector<Reply>> Send(absl::Span<const Args> commands,
+                                          bool* sent);
 
   // Connections opened since creation (the first ones and every reconnect).
   int64_t connects() const;

@@ -116,7 +116,8 @@ absl::Status StatusFromErrorReply(absl::string_view error) {
     return absl::ResourceExhaustedError(kStoreFull);
   }
   static constexpr absl::string_view kUnavailable[] = {
-      "LOADING", "BUSY", "MASTERDOWN", "READONLY", "TRYAGAIN", "CLUSTERDOWN"};
+      "LOADING",  "BUSY",        "MASTERDOWN", "READONLY",
+      "TRYAGAIN", "CLUSTERDOWN", "MOVED",      "ASK"};
   for (absl::string_view w : kUnavailable) {
     if (word == w)
       return absl::UnavailableError(absl::StrCat("redis: ", error));

@@ -60,7 +60,8 @@ class Reply final {
 //   script raises on purpose (e.g. "FAILED_PRECONDITION case is CLOSED")
 //   gets that code and the rest of the text as message.
 // - LOADING, BUSY, MASTERDOWN, READONLY, TRYAGAIN and CLUSTERDOWN mean the
-//   server cannot serve now: UNAVAILABLE.
+//   server cannot serve now: UNAVAILABLE. So do MOVED and ASK, which reach a
+//   caller only when the cluster client gave up following them.
 // - OOM (maxmemory reached under noeviction, also as a script's error):
 //   RESOURCE_EXHAUSTED with kStoreFull, which names no Redis detail.
 // - Anything else is a bug on our side (bad command, bad script): INTERNAL.

@@ -1,6 +1,7 @@
 #include "common/redis/reply.h"
 
 #include "common/redis/script.h"
+#include "common/redis/stream_read.h"
 #include "common/status/status_matchers.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -62,11 +63,31 @@ INSTANTIATE_TEST_SUITE_P(
                   absl::StatusCode::kUnavailable,
                   "redis: READONLY You can't write against a read only "
                   "replica."},
+        // A redirection the cluster client could not follow (cluster_client.h).
+        ErrorCase{"MOVED 3999 127.0.0.1:6381", absl::StatusCode::kUnavailable,
+                  "redis: MOVED 3999 127.0.0.1:6381"},
+        ErrorCase{"ASK 3999 127.0.0.1:6381", absl::StatusCode::kUnavailable,
+                  "redis: ASK 3999 127.0.0.1:6381"},
         ErrorCase{"ERR unknown command 'FOO'", absl::StatusCode::kInternal,
                   "redis: ERR unknown command 'FOO'"},
         ErrorCase{"WRONGTYPE Operation against a key",
                   absl::StatusCode::kInternal,
                   "redis: WRONGTYPE Operation against a key"}));
+
+TEST(StreamReadCommand, BuildsXreadAndXreadgroup) {
+  StreamRead read{.count = 5,
+                  .streams = {{"a", "0-0"}, {"b", "1-2"}, {"c", "$"}}};
+  EXPECT_EQ(StreamReadCommand(read, {0, 2}, absl::ZeroDuration()),
+            (std::vector<std::string>{"XREAD", "COUNT", "5", "STREAMS", "a",
+                                      "c", "0-0", "$"}));
+  read.group = "stats";
+  read.consumer = "c1";
+  read.count = 0;
+  // A wait below 1 ms is 1 ms: BLOCK 0 would wait forever.
+  EXPECT_EQ(StreamReadCommand(read, {1}, absl::Microseconds(10)),
+            (std::vector<std::string>{"XREADGROUP", "GROUP", "stats", "c1",
+                                      "BLOCK", "1", "STREAMS", "b", "1-2"}));
+}
 
 TEST(Script, Sha1MatchesRedis) {
   // SHA1("return 1"), as SCRIPT LOAD reports it.

@@ -17,6 +17,7 @@
 #include "common/log/log.h"
 #include "common/redis/memory.h"
 #include "common/server/rate_limit_flags.h"
+#include "common/server/redis_flags.h"
 #include "common/server/security_flags.h"
 #include "common/server/signals.h"
 #include "common/status/status_macros.h"
@@ -28,18 +29,6 @@ ABSL_FLAG(std::string, grpc_address, "0.0.0.0:8080",
 ABSL_FLAG(std::string, admin_address, "0.0.0.0:9090",
           "Address of the admin HTTP server with /metrics, host:port; port 0 "
           "picks a free port; empty disables it.");
-ABSL_FLAG(std::string, redis, "127.0.0.1:6379",
-          "Redis address: host:port, tcp://host:port or unix:///path.");
-ABSL_FLAG(std::string, redis_password, "",
-          "Redis AUTH password; prefer the GRIDCASE_REDIS_PASSWORD variable "
-          "from a Kubernetes Secret.");
-ABSL_FLAG(int32_t, redis_pool_size, 16,
-          "Most Redis connections this process opens.");
-ABSL_FLAG(absl::Duration, redis_connect_timeout, absl::Milliseconds(500),
-          "Timeout for opening a Redis connection.");
-ABSL_FLAG(absl::Duration, redis_timeout, absl::Seconds(2),
-          "Timeout for one Redis reply (and for waiting for a free "
-          "connection).");
 ABSL_FLAG(
     absl::Duration, drain_timeout, absl::Seconds(20),
     "On SIGTERM, how long in-flight calls may run before they are "
@@ -81,7 +70,7 @@ namespace gridcase::server {
 namespace {
 
 absl::Status BuildFromFlags(absl::string_view service_name,
-                            ServerOptions* options, redis::PoolOptions* pool) {
+                            ServerOptions* options) {
   options->service_name = std::string(service_name);
   options->grpc_address = absl::GetFlag(FLAGS_grpc_address);
   options->admin_address = absl::GetFlag(FLAGS_admin_address);
@@ -101,11 +90,6 @@ absl::Status BuildFromFlags(absl::string_view service_name,
   if (absl::Status s = ValidateServerOptions(*options); !s.ok()) {
     return absl::InvalidArgumentError(absl::StrCat("--", s.message()));
   }
-  pool->address = absl::GetFlag(FLAGS_redis);
-  pool->password = absl::GetFlag(FLAGS_redis_password);
-  pool->max_connections = absl::GetFlag(FLAGS_redis_pool_size);
-  pool->connect_timeout = absl::GetFlag(FLAGS_redis_connect_timeout);
-  pool->command_timeout = absl::GetFlag(FLAGS_redis_timeout);
   if (!log::IsValidLevel(absl::GetFlag(FLAGS_log_level))) {
     return absl::InvalidArgumentError(absl::StrCat(
         "--log_level: must be trace, debug, info, warn, error, critical or "
@@ -149,9 +133,7 @@ Bootstrap Bootstrap::FromFlags(int argc, char** argv,
   std::string program = argc > 0 ? argv[0] : std::string(service_name);
 
   Bootstrap boot;
-  redis::PoolOptions pool;
-  if (absl::Status s = BuildFromFlags(service_name, &boot.options_, &pool);
-      !s.ok()) {
+  if (absl::Status s = BuildFromFlags(service_name, &boot.options_); !s.ok()) {
     config::DieWithConfigError(program, s);
   }
   if (absl::Status s =
@@ -159,15 +141,15 @@ Bootstrap Bootstrap::FromFlags(int argc, char** argv,
       !s.ok()) {
     config::DieWithConfigError(program, s);
   }
-  absl::StatusOr<std::unique_ptr<redis::RedisPool>> redis =
-      redis::RedisPool::Create(pool);
-  if (!redis.ok()) {
-    config::DieWithConfigError(
-        program, absl::InvalidArgumentError(
-                     absl::StrCat("--redis: ", redis.status().message())));
+  absl::StatusOr<RedisConfig> redis_config = RedisConfigFromFlags();
+  if (!redis_config.ok()) {
+    config::DieWithConfigError(program, redis_config.status());
   }
+  absl::StatusOr<std::unique_ptr<redis::RedisClient>> redis =
+      NewRedisClient(*redis_config);
+  if (!redis.ok()) config::DieWithConfigError(program, redis.status());
   boot.redis_ = *std::move(redis);
-  boot.pool_options_ = pool;
+  boot.redis_config_ = *std::move(redis_config);
   absl::StatusOr<Security> security = SecurityFromFlags(service_name);
   if (!security.ok()) config::DieWithConfigError(program, security.status());
   boot.authenticator_ = std::move(security->authenticator);
@@ -204,17 +186,17 @@ const auth::OutboundIdentity& Bootstrap::outbound_identity() const {
   return *outbound_;
 }
 
-std::unique_ptr<redis::RedisPool> Bootstrap::DedicatedRedis(
+std::unique_ptr<redis::RedisClient> Bootstrap::DedicatedRedis(
     absl::Duration reply_timeout) const {
-  redis::PoolOptions options = pool_options_;
-  options.max_connections = 1;
-  options.command_timeout = reply_timeout;
-  absl::StatusOr<std::unique_ptr<redis::RedisPool>> pool =
-      redis::RedisPool::Create(options);
-  if (!pool.ok()) {  // the same options as the main pool, which passed
-    config::DieWithConfigError(program_, pool.status());
+  RedisConfig config = redis_config_;
+  config.pool.max_connections = 1;
+  config.pool.command_timeout = reply_timeout;
+  absl::StatusOr<std::unique_ptr<redis::RedisClient>> client =
+      NewRedisClient(config);
+  if (!client.ok()) {  // the same options as the main client, which passed
+    config::DieWithConfigError(program_, client.status());
   }
-  return *std::move(pool);
+  return *std::move(client);
 }
 
 std::shared_ptr<grpc::Channel> Bootstrap::NewChannel(
@@ -227,9 +209,10 @@ std::shared_ptr<grpc::Channel> Bootstrap::NewChannel(
 int Bootstrap::Serve(std::vector<ServiceBinding> services) {
   // Readiness pings Redis on a connection of its own: waiting for a pool
   // slot under load would report a healthy process NOT_SERVING (issue #16).
-  std::shared_ptr<redis::RedisPool> health_redis =
-      DedicatedRedis(pool_options_.command_timeout);
-  // A full Redis (OOM under noeviction) refuses every write: not ready.
+  std::shared_ptr<redis::RedisClient> health_redis =
+      DedicatedRedis(redis_config_.pool.command_timeout);
+  // A full Redis (OOM under noeviction; any master of a cluster) refuses
+  // writes: not ready.
   HealthProbe probe = [health_redis, checks = readiness_checks_] {
     RETURN_IF_ERROR(redis::CheckNotFull(*health_redis));
     for (const HealthProbe& check : checks) RETURN_IF_ERROR(check());

@@ -8,7 +8,7 @@
 //   }
 //
 // FromFlags blocks termination signals, parses flags (GRIDCASE_* environment
-// defaults), validates them, sets up logging and the Redis pool; a bad
+// defaults), validates them, sets up logging and the Redis client; a bad
 // configuration stops the process with exit status 2 and a clear message.
 // Serve runs the server until SIGTERM or SIGINT, drains, and returns 0.
 #ifndef GRIDCASE_COMMON_SERVER_BOOTSTRAP_H_
@@ -24,7 +24,8 @@
 #include "absl/strings/string_view.h"
 #include "common/auth/authenticator.h"
 #include "common/auth/outbound.h"
-#include "common/redis/redis_pool.h"
+#include "common/redis/redis_client.h"
+#include "common/server/redis_flags.h"
 #include "common/server/server.h"
 #include "prometheus/registry.h"
 
@@ -36,12 +37,15 @@ class Bootstrap final {
                              absl::string_view service_name,
                              absl::string_view usage);
 
+  // One Redis (--redis) or a Redis Cluster (--redis_cluster); see
+  // redis_flags.h.
   redis::RedisClient& redis() { return *redis_; }
-  // A Redis connection of its own (same address and password as redis(),
-  // not from its pool), for a long blocking reader such as a stream's
-  // XREAD BLOCK: a reader on the pool would hold a slot that requests need.
-  // `reply_timeout` must exceed the longest BLOCK it sends.
-  std::unique_ptr<redis::RedisPool> DedicatedRedis(
+  // A Redis connection of its own (same Redis or cluster and password as
+  // redis(), not from its pool; on a cluster one per master), for a long
+  // blocking reader such as a stream's XREAD BLOCK: a reader on the pool
+  // would hold a slot that requests need. `reply_timeout` must exceed the
+  // longest BLOCK it sends.
+  std::unique_ptr<redis::RedisClient> DedicatedRedis(
       absl::Duration reply_timeout) const;
   // Identifies callers (--auth_mode) and charges each call to their rate
   // limits (--rate_limit_*; rate_limit_flags.h).
@@ -78,8 +82,8 @@ class Bootstrap final {
 
   ServerOptions options_;
   std::string ready_file_;
-  redis::PoolOptions pool_options_;
-  std::unique_ptr<redis::RedisPool> redis_;
+  RedisConfig redis_config_;
+  std::unique_ptr<redis::RedisClient> redis_;
   std::unique_ptr<auth::Authenticator> authenticator_;
   std::unique_ptr<auth::OutboundIdentity> outbound_;
   std::shared_ptr<grpc::ChannelCredentials> channel_credentials_;

@@ -12,7 +12,8 @@
 //
 // Every key the script touches is passed with Key or Keys: Redis Cluster
 // routes a script by its KEYS, and the key-tracking test
-// (tests/lua_keys_test.cc) fails a script that touches any other.
+// (tests/lua_keys_test.sh, ctest lua_keys_declared) fails a script that
+// touches any other.
 #ifndef GRIDCASE_COMMON_STORE_SCRIPT_CALL_H_
 #define GRIDCASE_COMMON_STORE_SCRIPT_CALL_H_
 

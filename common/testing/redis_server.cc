@@ -20,9 +20,6 @@ absl::StatusOr<std::unique_ptr<RedisServer>> RedisServer::Start() {
   return Start(Options());
 }
 
-namespace {
-
-// A loopback port nobody listens on now (the kernel's choice for port 0).
 absl::StatusOr<int> FreeLoopbackPort() {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   if (fd < 0) return absl::InternalError("socket() failed");
@@ -37,8 +34,6 @@ absl::StatusOr<int> FreeLoopbackPort() {
   if (!ok) return absl::InternalError("cannot find a free loopback port");
   return static_cast<int>(ntohs(addr.sin_port));
 }
-
-}  // namespace
 
 absl::StatusOr<std::unique_ptr<RedisServer>> RedisServer::Start(
     Options options) {

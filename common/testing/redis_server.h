@@ -21,6 +21,9 @@
 
 namespace gridcase::testing {
 
+// A loopback TCP port nobody listens on now (the kernel's choice for port 0).
+absl::StatusOr<int> FreeLoopbackPort();
+
 class RedisServer final {
  public:
   struct Options {

@@ -3,10 +3,12 @@
 #include "absl/flags/flag.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "common/clock/clock.h"
 #include "common/config/env_flags.h"
 #include "common/events/consumer.h"
 #include "common/events/event_source.h"
+#include "common/events/stream_trimmer.h"
 #include "common/registry_client/registry_client.h"
 #include "common/server/bootstrap.h"
 #include "services/dispatch/dispatch_metrics.h"
@@ -43,6 +45,16 @@ ABSL_FLAG(int32_t, max_deliveries, 10,
           "Deliveries after which a stream entry whose handling keeps "
           "failing (not for an outage) is moved to the dead-letter stream "
           "{s:N}:events:dead; 1-1000.");
+ABSL_FLAG(absl::Duration, stream_trim_interval, absl::Seconds(10),
+          "How often the shard event streams are trimmed to the entries a "
+          "consumer group still needs; 0 turns trimming off.");
+ABSL_FLAG(absl::Duration, stream_keep, absl::Minutes(10),
+          "Acknowledged stream entries stay this long, so that WatchCases "
+          "clients can resume after a disconnect.");
+ABSL_FLAG(std::string, stream_trim_groups, "dispatch,stats",
+          "Consumer groups that must acknowledge an entry before it is "
+          "trimmed (comma-separated); a stream without one of them is not "
+          "trimmed.");
 ABSL_FLAG(std::string, consumer, "",
           "Consumer name in the 'dispatch' group; unique per replica. Empty: "
           "<hostname>-<pid>.");
@@ -84,6 +96,25 @@ int main(int argc, char** argv) {
         argv[0],
         absl::InvalidArgumentError("--max_deliveries: must be 1-1000"));
   }
+  absl::Duration trim_interval = absl::GetFlag(FLAGS_stream_trim_interval);
+  absl::Duration stream_keep = absl::GetFlag(FLAGS_stream_keep);
+  std::vector<std::string> trim_groups = absl::StrSplit(
+      absl::GetFlag(FLAGS_stream_trim_groups), ',', absl::SkipWhitespace());
+  if (trim_interval < absl::ZeroDuration()) {
+    gridcase::config::DieWithConfigError(
+        argv[0], absl::InvalidArgumentError(
+                     "--stream_trim_interval: must not be negative"));
+  }
+  if (stream_keep < absl::ZeroDuration()) {
+    gridcase::config::DieWithConfigError(
+        argv[0],
+        absl::InvalidArgumentError("--stream_keep: must not be negative"));
+  }
+  if (trim_groups.empty()) {
+    gridcase::config::DieWithConfigError(
+        argv[0], absl::InvalidArgumentError(
+                     "--stream_trim_groups: must name at least one group"));
+  }
   std::string consumer = absl::GetFlag(FLAGS_consumer);
   if (consumer.empty()) consumer = gridcase::events::DefaultConsumerName();
 
@@ -111,7 +142,12 @@ int main(int argc, char** argv) {
        .self_handle_grace = absl::GetFlag(FLAGS_self_handle_grace)});
   gridcase::dispatch::DispatchServiceImpl service(&transitions, &registry,
                                                   &boot.authenticator());
+  gridcase::events::StreamTrimLoop trimmer(
+      &boot.redis(),
+      {.shards = shards, .groups = trim_groups, .keep = stream_keep},
+      trim_interval, *boot.metrics());
   workers.Start();
+  if (trim_interval > absl::ZeroDuration()) trimmer.Start();
   return boot.Serve(
       {{&service, gridcase::v1::DispatchService::service_full_name()}});
 }

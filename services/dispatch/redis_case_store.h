@@ -1,5 +1,5 @@
 // RedisCaseStore: CaseStore on the shared Redis, under each case's shard tag.
-// Keys it adds to intake's (common/cases/case_keys.h):
+// Its keys (all built by common/store/keys.h):
 //   {s:N}:alarms          zset "<case>|w" / "<case>|d" → warn / due ms
 //   {s:N}:deferred        zset case → ms until which automatic routing
 //                         waits (a grid manager's own report, auto_router.h)

@@ -344,17 +344,12 @@ StreamEvent ToStreamEvent(int shard, const redis::Reply& element) {
 absl::StatusOr<std::vector<StreamEvent>> RedisCaseStore::ReadEvents(
     const std::vector<std::pair<int, std::string>>& positions,
     absl::Duration block, int count) {
-  redis::Args args = {"XREAD",
-                      "COUNT",
-                      absl::StrCat(count),
-                      "BLOCK",
-                      absl::StrCat(absl::ToInt64Milliseconds(block)),
-                      "STREAMS"};
+  // One XREAD on one Redis; per master on a cluster (ReadStreams).
+  redis::StreamRead read{.count = count, .block = block};
   for (const auto& [shard, id] : positions) {
-    args.push_back(store::EventsKey(shard));
+    read.streams.emplace_back(store::EventsKey(shard), id);
   }
-  for (const auto& [shard, id] : positions) args.push_back(id);
-  ASSIGN_OR_RETURN(redis::Reply reply, redis_->Command(std::move(args)));
+  ASSIGN_OR_RETURN(redis::Reply reply, redis_->ReadStreams(read));
   std::vector<StreamEvent> out;
   for (const redis::Reply& stream : reply.elements()) {
     const auto& kv = stream.elements();

@@ -1,6 +1,6 @@
 // RedisCaseStore's case numbers over a real redis-server: where a day's
 // counter starts, and how it jumps when Redis may have lost some of it
-// (common/cases/case_keys.h, "Counters and restores").
+// (common/store/case_id.h, "Counters and restores").
 #include "services/intake/case_store.h"
 
 #include <signal.h>

@@ -113,7 +113,7 @@ int main(int argc, char** argv) {
                                          {.shards = shards, .wait = wait});
   gridcase::intake::RedisReportQuota quota(&boot.redis());
   // WatchCases: one reader per shard, each on a Redis connection of its own.
-  std::vector<std::unique_ptr<gridcase::redis::RedisPool>> reader_redis;
+  std::vector<std::unique_ptr<gridcase::redis::RedisClient>> reader_redis;
   std::vector<std::unique_ptr<gridcase::intake::RedisCaseStore>> readers;
   std::vector<gridcase::intake::CaseStore*> reader_ptrs;
   for (int s = 0; s < shards; ++s) {
