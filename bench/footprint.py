@@ -78,6 +78,8 @@ KINDS = [
     ("case hash", rb"^\{s:\d+\}:case:", True),
     ("timeline", rb"^\{s:\d+\}:timeline:", True),
     ("followers", rb"^\{s:\d+\}:followers:", True),
+    ("archives", rb"^\{s:\d+\}:arc:", True),
+    ("archiver list", rb"^\{s:\d+\}:closed$", True),
     ("indexes", rb"^\{s:\d+\}:idx:", True),
     ("geo sets", rb"^\{s:\d+\}:geo:", True),
     ("work queues and alarms", rb"^\{s:\d+\}:(q:|alarms$)", True),
@@ -90,6 +92,7 @@ KINDS = [
     ("counters (open, overdue, sequences)",
      rb"^\{s:\d+\}:(open|overdue|seq:|seqrun:)", False),
     ("registry, routing, audit", rb"^(\{reg\}|\{disp\}|stats:)", False),
+    ("archive dictionary", rb"^\{arc\}:", False),
     ("rate limits and report quotas (expiring)", rb"^\{r[lq]:", False),
     ("other", rb"", False),
 ]
@@ -142,6 +145,7 @@ def main():
         m = re.search(rb"^\{s:\d+\}:idx:state:(\d+)$", k)
         if m:
             states[int(m.group(1))] = states.get(int(m.group(1)), 0) + r.command("ZCARD", k)
+    archived = sum(1 for k in keys if re.search(rb"^\{s:\d+\}:arc:", k))
     if cases == 0:
         print("footprint: no cases found", file=sys.stderr)
         return 1
@@ -158,7 +162,10 @@ def main():
             per_case_total += sizes[name]
         rows.append(row)
     result = {"cases": cases, "cases_by_state": states, "kinds": rows,
-              "bytes_per_case": round(per_case_total / cases, 1)}
+              "bytes_per_case": round(per_case_total / cases, 1),
+              "archived_cases": archived}
+    if archived:
+        result["bytes_per_archive"] = round(sizes["archives"] / archived, 1)
     if opts.used_memory_before is not None:
         grown = used_memory(r) - opts.used_memory_before
         result["used_memory_growth_per_case"] = round(grown / cases, 1)
@@ -171,6 +178,9 @@ def main():
         print(f"{row['kind']:40} {row['keys']:8} {row['bytes']:12} "
               f"{row['bytes_per_case']:9.1f}{mark}")
     print(f"bytes per case (the per-case kinds): {result['bytes_per_case']:.1f}")
+    if archived:
+        print(f"archived cases: {archived}, bytes per archive (the {{s:N}}:arc: "
+              f"key): {result['bytes_per_archive']:.1f}")
     if "used_memory_growth_per_case" in result:
         print("used_memory growth per case: "
               f"{result['used_memory_growth_per_case']:.1f}")

@@ -11,6 +11,10 @@
 #
 # Usage: footprint.sh REGISTRY_BIN INTAKE_BIN DISPATCH_BIN STATS_BIN GRIDCTL SIM
 #          [--reports=2000] [--window=60s] [--drain=120s] [--json=FILE]
+#          [--archive_after=DURATION]
+# --archive_after (compressed like the day; with --reopen_window as long)
+# lets dispatch archive the cases closed that long ago: the table then shows
+# the archives and the bytes per archive.
 set -euo pipefail
 registry_bin=$1 intake_bin=$2 dispatch_bin=$3 stats_bin=$4 gridctl=$5 sim=$6
 shift 6
@@ -18,12 +22,14 @@ reports=2000
 window=60s
 drain=120s
 json=
+archive_after=
 for arg in "$@"; do
   case $arg in
     --reports=*) reports=${arg#*=} ;;
     --window=*) window=${arg#*=} ;;
     --drain=*) drain=${arg#*=} ;;
     --json=*) json=${arg#*=} ;;
+    --archive_after=*) archive_after=${arg#*=} ;;
     *) echo "footprint: unknown argument '$arg'" >&2; exit 2 ;;
   esac
 done
@@ -43,7 +49,8 @@ for svc in intake dispatch stats; do
   bin_var=${svc}_bin
   extra=()
   [[ $svc == dispatch ]] &&
-    extra=(--self_handle_grace=2s --stream_keep=1s --stream_trim_interval=1s)
+    extra=(--self_handle_grace=2s --stream_keep=1s --stream_trim_interval=1s
+      ${archive_after:+--reopen_window=$archive_after --archive_after=$archive_after --archive_interval=1s})
   stack_service "$svc" "${!bin_var}" --registry="$(stack_target registry)" "${extra[@]}"
 done
 

@@ -40,7 +40,7 @@
 #include "common/testing/redis_server.h"
 #include "gridcase/v1/stats.grpc.pb.h"
 #include "services/stats/contributions.h"
-#include "services/stats/directory.h"
+#include "services/stats/fake_directory.h"
 #include "services/stats/queries.h"
 #include "services/stats/redis_aggregates.h"
 #include "services/stats/stats_service.h"

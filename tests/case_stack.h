@@ -25,6 +25,7 @@
 #include "common/status/grpc_status.h"
 #include "common/status/status_macros.h"
 #include "common/status/status_matchers.h"
+#include "common/testing/redis_cluster.h"
 #include "common/testing/redis_server.h"
 #include "common/testing/service_process.h"
 #include "common/testing/subprocess.h"
@@ -76,19 +77,22 @@ inline void WithActor(grpc::ClientContext* c, const std::string& actor) {
 class CaseStackTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_OK_AND_ASSIGN(redis_, RedisServer::Start(redis_options_));
+    if (on_cluster_) {
+      ASSERT_OK_AND_ASSIGN(cluster_, RedisCluster::Start());
+    } else {
+      ASSERT_OK_AND_ASSIGN(redis_, RedisServer::Start(redis_options_));
+    }
     ASSERT_OK_AND_ASSIGN(registry_,
-                         ServiceProcess::Start({.binary = GRIDCASE_REGISTRY_BIN,
-                                                .redis = redis_->address()}));
+                         ServiceProcess::Start(Service(GRIDCASE_REGISTRY_BIN)));
     LoadRegistry();
-    ASSERT_OK_AND_ASSIGN(
-        intake_,
-        ServiceProcess::Start({.binary = GRIDCASE_INTAKE_BIN,
-                               .redis = redis_->address(),
-                               .extra_args = {absl::StrCat(
-                                   "--registry=", registry_->target())}}));
+    std::vector<std::string> intake_args = {
+        absl::StrCat("--registry=", registry_->target())};
+    intake_args.insert(intake_args.end(), intake_args_.begin(),
+                       intake_args_.end());
+    ASSERT_OK_AND_ASSIGN(intake_, ServiceProcess::Start(Service(
+                                      GRIDCASE_INTAKE_BIN, intake_args)));
     intake_stub_ = v1::IntakeService::NewStub(intake_->NewChannel());
-    ASSERT_OK_AND_ASSIGN(dispatch_, StartDispatch("d-1"));
+    ASSERT_OK_AND_ASSIGN(dispatch_, StartDispatch("d-1", dispatch_args_));
     stub_ = v1::DispatchService::NewStub(dispatch_->NewChannel());
   }
 
@@ -102,11 +106,63 @@ class CaseStackTest : public ::testing::Test {
         absl::StrCat("--self_handle_grace=",
                      absl::FormatDuration(self_handle_grace_))};
     args.insert(args.end(), extra_args.begin(), extra_args.end());
-    return ServiceProcess::Start({.binary = GRIDCASE_DISPATCH_BIN,
-                                  .redis = redis_->address(),
-                                  .extra_args = std::move(args)});
+    return ServiceProcess::Start(
+        Service(GRIDCASE_DISPATCH_BIN, std::move(args)));
   }
 
+  // How to start a service of the stack: on the one redis-server, or with
+  // --redis_cluster on the cluster.
+  ServiceProcess::Options Service(const std::string& binary,
+                                  std::vector<std::string> args = {}) const {
+    ServiceProcess::Options o{.binary = binary};
+    if (on_cluster_) {
+      args.insert(args.begin(),
+                  absl::StrCat("--redis_cluster=", cluster_->seeds_flag()));
+    } else {
+      o.redis = redis_->address();
+    }
+    o.extra_args = std::move(args);
+    return o;
+  }
+
+#ifdef GRIDCASE_STATS_BIN
+  // Runs `gridcase-stats rebuild` on the stack's Redis; its stdout (the
+  // result as JSON). Fails the test unless it exits 0.
+  std::string StatsRebuild() {
+    absl::StatusOr<TempDir> dir = TempDir::Create();
+    EXPECT_OK(dir.status());
+    if (!dir.ok()) return "";
+    std::vector<std::string> argv = {GRIDCASE_STATS_BIN, "rebuild"};
+    for (std::string& a : LoopbackServiceArgs(
+             on_cluster_ ? "" : redis_->address(), dir->File("ready"))) {
+      argv.push_back(std::move(a));
+    }
+    if (on_cluster_) {
+      argv.push_back(absl::StrCat("--redis_cluster=", cluster_->seeds_flag()));
+    }
+    absl::StatusOr<std::unique_ptr<Subprocess>> rebuild =
+        Subprocess::Spawn({.argv = argv,
+                           .stdout_path = dir->File("out"),
+                           .stderr_path = dir->File("err")});
+    EXPECT_OK(rebuild.status());
+    if (!rebuild.ok()) return "";
+    absl::StatusOr<int> status = (*rebuild)->Wait(absl::Seconds(120));
+    EXPECT_TRUE(status.ok() && WIFEXITED(*status) && WEXITSTATUS(*status) == 0)
+        << ReadFile(dir->File("err"));
+    return ReadFile(dir->File("out"));
+  }
+#endif
+
+  // Run the stack on a real Redis Cluster (testing::RedisCluster: three
+  // masters with a replica each) instead of one redis-server; set in a
+  // fixture's constructor.
+  bool on_cluster_ = false;
+  // More flags for intake; set in a fixture's constructor.
+  std::vector<std::string> intake_args_;
+
+  // More flags for the first dispatch replica; set in a fixture's
+  // constructor.
+  std::vector<std::string> dispatch_args_;
   // Dispatch's --self_handle_grace; set in a fixture's constructor. Zero by
   // default, so that patrol reports are routed at once.
   absl::Duration self_handle_grace_ = absl::ZeroDuration();
@@ -305,7 +361,8 @@ class CaseStackTest : public ::testing::Test {
     return false;
   }
 
-  std::unique_ptr<RedisServer> redis_;
+  std::unique_ptr<RedisServer> redis_;     // one redis-server, or
+  std::unique_ptr<RedisCluster> cluster_;  // a cluster (on_cluster_)
   std::unique_ptr<ServiceProcess> registry_;
   std::unique_ptr<ServiceProcess> intake_;
   std::unique_ptr<ServiceProcess> dispatch_;

@@ -1,6 +1,7 @@
 // gridcase-dispatch against real processes (tests/case_stack.h): one or two
 // dispatch replicas over the sample registry and intake.
 #include <google/protobuf/util/json_util.h>
+#include <google/protobuf/util/message_differencer.h>
 #include <signal.h>
 
 #include <atomic>
@@ -15,6 +16,7 @@
 namespace gridcase {
 namespace {
 
+using ::google::protobuf::util::MessageDifferencer;
 using ::gridcase::testing::CaseStackTest;
 using ::gridcase::testing::Gridctl;
 using ::gridcase::testing::Has;
@@ -30,6 +32,7 @@ using ::gridcase::testing::kWorks;
 using ::gridcase::testing::RedisServer;
 using ::gridcase::testing::ServiceProcess;
 using ::gridcase::testing::StatusIs;
+using ::gridcase::testing::WithActor;
 using ::testing::HasSubstr;
 
 class DispatchProcessTest : public CaseStackTest {};
@@ -150,6 +153,87 @@ TEST_F(DispatchProcessTest, ReportWaitingForReviewGoesOverdue) {
       v1::RegisterCaseResponse registered,
       RegisterCase(kAcceptor, For<v1::RegisterCaseRequest>(id)));
   EXPECT_EQ(registered.case_().state(), v1::CASE_STATE_REGISTERED);
+}
+
+// --archive_after: a closed case is kept only in its archived form, which
+// every reader falls back to (common/store/case_reader.h).
+class ArchiveProcessTest : public CaseStackTest {
+ protected:
+  ArchiveProcessTest() {
+    dispatch_args_ = {"--reopen_window=1s", "--archive_after=1s",
+                      "--archive_interval=200ms"};
+  }
+};
+
+TEST_F(ArchiveProcessTest, AClosedCaseIsArchivedAndReadsAsBefore) {
+  std::string id = Report(/*patrol=*/true, "E0101", 0);
+  WaitFor(id, Has(v1::CASE_EVENT_TYPE_DISPATCHED));
+  ASSERT_OK(AcknowledgeCase(kSanitation, For<v1::AcknowledgeCaseRequest>(id))
+                .status());
+  ASSERT_OK(SubmitHandling(kSanitation, Handled(id)).status());
+  ASSERT_OK(VerifyCase(kInspector, Verify(id, true)).status());
+  v1::Case before = GetCase(id);
+  ASSERT_OK_AND_ASSIGN(std::vector<v1::CaseEvent> events_before, Timeline(id));
+  ASSERT_EQ(before.state(), v1::CASE_STATE_CLOSED);
+
+  ASSERT_OK_AND_ASSIGN(store::CaseId parsed, store::ParseCaseId(id, 16));
+  ASSERT_OK_AND_ASSIGN(
+      auto redis, redis::RedisPool::Create({.address = redis_->address()}));
+  auto exists = [&](const std::string& key) {
+    absl::StatusOr<redis::Reply> r = redis->Command({"EXISTS", key});
+    return r.ok() && r->integer() == 1;
+  };
+  absl::Time deadline = absl::Now() + absl::Seconds(30);
+  while (!exists(store::ArchiveKey(parsed.shard, id)) &&
+         absl::Now() < deadline) {
+    absl::SleepFor(absl::Milliseconds(100));
+  }
+  ASSERT_TRUE(exists(store::ArchiveKey(parsed.shard, id)))
+      << dispatch_->Stderr();
+  EXPECT_FALSE(exists(store::CaseKey(parsed.shard, id)));
+  EXPECT_FALSE(exists(store::TimelineKey(parsed.shard, id)));
+
+  // GetCase, the timeline and ListCases read it as before.
+  v1::Case after = GetCase(id);
+  EXPECT_TRUE(MessageDifferencer::Equals(after, before)) << after.DebugString();
+  ASSERT_OK_AND_ASSIGN(std::vector<v1::CaseEvent> events_after, Timeline(id));
+  ASSERT_EQ(events_after.size(), events_before.size());
+  for (size_t i = 0; i < events_after.size(); ++i) {
+    // (Equal as messages: map fields serialize in no fixed order.)
+    EXPECT_TRUE(MessageDifferencer::Equals(events_after[i], events_before[i]))
+        << events_after[i].DebugString();
+  }
+  grpc::ClientContext list_context;
+  WithActor(&list_context, kChief);
+  v1::ListCasesRequest list;
+  list.set_region_code("330483101");
+  list.add_states(v1::CASE_STATE_CLOSED);
+  v1::ListCasesResponse listed;
+  ASSERT_TRUE(intake_stub_->ListCases(&list_context, list, &listed).ok());
+  ASSERT_EQ(listed.cases_size(), 1);
+  EXPECT_EQ(listed.cases(0).id(), id);
+
+  // Dispatch sees it closed; a follow-up is refused, naming why.
+  absl::StatusOr<v1::VerifyCaseResponse> again =
+      VerifyCase(kInspector, Verify(id, true));
+  EXPECT_EQ(again.status().code(), absl::StatusCode::kFailedPrecondition);
+  grpc::ClientContext follow_context;
+  WithActor(&follow_context, kCitizen);
+  v1::AddFollowUpRequest follow;
+  follow.set_case_id(id);
+  follow.set_request_id("f-1");
+  follow.set_kind(v1::FOLLOW_UP_KIND_COMMENT);
+  follow.set_text("还有垃圾");
+  v1::AddFollowUpResponse followed;
+  grpc::Status s =
+      intake_stub_->AddFollowUp(&follow_context, follow, &followed);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(s.error_message(), HasSubstr("archived"));
+
+  // The statistics rebuild counts it with every event.
+  EXPECT_THAT(StatsRebuild(),
+              HasSubstr(absl::StrCat(
+                  "\"cases\":1,\"events\":", events_before.size(), ",")));
 }
 
 // 自行处置 on patrol: a grid manager reports and closes at once, before the

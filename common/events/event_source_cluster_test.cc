@@ -10,11 +10,11 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "common/store/keys.h"
 #include "common/events/event_source.h"
 #include "common/redis/cluster_client.h"
 #include "common/redis/cluster_slots.h"
 #include "common/status/status_matchers.h"
+#include "common/store/keys.h"
 #include "common/testing/redis_cluster.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -135,6 +135,31 @@ TEST_F(ClusterEventSourceTest, KeepsReadingAShardWhoseSlotMoved) {
       bool moved,
       source_->DeadLetter("c2", claimed[0], absl::DataLossError("corrupt")));
   EXPECT_TRUE(moved);
+}
+
+// A dead master (before its replica takes over) must not stop the reads of
+// the other masters' shards (it did: one failed node failed the whole read).
+TEST_F(ClusterEventSourceTest, ADeadMasterDoesNotStopTheOtherMastersShards) {
+  int dead_shard = 4;
+  ASSERT_OK_AND_ASSIGN(std::string dead,
+                       cluster_->MasterOf(redis::KeySlot(store::EventsKey(4))));
+  int live_shard = -1;
+  for (int shard = 0; shard < kShards && live_shard < 0; ++shard) {
+    ASSERT_OK_AND_ASSIGN(
+        std::string m,
+        cluster_->MasterOf(redis::KeySlot(store::EventsKey(shard))));
+    if (m != dead) live_shard = shard;
+  }
+  ASSERT_GE(live_shard, 0);
+  Add(dead_shard, "dead");
+  ASSERT_EQ(ReadAll(1).size(), 1u);
+  ASSERT_OK(cluster_->KillNode(dead));
+  Add(live_shard, "alive");
+  absl::StatusOr<std::vector<StreamEntry>> got =
+      source_->Read("c1", 100, absl::Seconds(1));
+  ASSERT_OK(got.status());
+  ASSERT_EQ(got->size(), 1u);
+  EXPECT_EQ((*got)[0].case_id, "alive");
 }
 
 }  // namespace

@@ -468,23 +468,41 @@ absl::StatusOr<Reply> ClusterClient::ReadStreams(const StreamRead& read) {
   while (true) {
     ASSIGN_OR_RETURN(std::vector<NodeKeys> groups, GroupByNode(keys));
     std::vector<Reply> found;
+    // A master that does not answer (killed, failing over) must not stop
+    // the reads of the others: its streams are skipped this round, and the
+    // map is read again, so that they are read on its successor once one
+    // serves them. Only when no master answered is the round an error.
+    absl::Status failure;
+    size_t answered = 0;
     for (const NodeKeys& group : groups) {
       std::vector<Args> commands;
       for (size_t k : group.keys) {
         commands.push_back(StreamReadCommand(read, {k}, absl::ZeroDuration()));
       }
-      ASSIGN_OR_RETURN(std::vector<Reply> replies,
-                       PipelineOnNode(group.node, commands));
-      for (Reply& reply : replies) {
+      absl::StatusOr<std::vector<Reply>> replies =
+          PipelineOnNode(group.node, commands);
+      if (!replies.ok()) {
+        MarkStale();
+        failure = replies.status();
+        continue;
+      }
+      ++answered;
+      for (Reply& reply : *replies) {
         Verdict verdict = VerdictOf(reply);
         if (verdict == Verdict::kMoved || verdict == Verdict::kAsk) {
           continue;  // moved meanwhile: the next round reads it there
+        }
+        if (verdict == Verdict::kRetryLater) {  // CLUSTERDOWN, TRYAGAIN
+          MarkStale();
+          failure = reply.ToStatus();
+          continue;
         }
         RETURN_IF_ERROR(reply.ToStatus());
         for (const Reply& stream : reply.elements()) found.push_back(stream);
       }
     }
     if (!found.empty()) return Reply::Array(std::move(found));
+    if (answered == 0 && !failure.ok()) return failure;
     absl::Duration left = deadline - absl::Now();
     if (left <= absl::ZeroDuration()) return Reply::Nil();
     absl::SleepFor(std::min(left, options_.stream_poll));

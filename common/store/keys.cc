@@ -29,6 +29,14 @@ std::string FollowersKey(int shard, absl::string_view id) {
   return absl::StrCat(Tag(shard), ":followers:", id);
 }
 
+std::string ArchiveKey(int shard, absl::string_view id) {
+  return absl::StrCat(Tag(shard), ":arc:", id);
+}
+
+std::string ArchiveDictionaryKey(uint32_t id) {
+  return absl::StrCat(kArchiveDictionaryKey, ":", id);
+}
+
 std::string IdempotencyScope(absl::string_view subject,
                              absl::string_view request_id) {
   return absl::StrCat(subject.size(), ":", subject, ":", request_id);
@@ -81,6 +89,8 @@ std::optional<AlarmOf> ParseAlarmMember(absl::string_view member) {
 std::string DeferredKey(int shard) {
   return absl::StrCat(Tag(shard), ":deferred");
 }
+
+std::string ClosedKey(int shard) { return absl::StrCat(Tag(shard), ":closed"); }
 
 std::string ReviewQueue() { return "q:review"; }
 std::string DepartmentQueue(absl::string_view department_id) {

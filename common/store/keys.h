@@ -34,6 +34,16 @@ std::string CaseKey(int shard, absl::string_view case_id);
 std::string TimelineKey(int shard, absl::string_view case_id);
 // key: {s:N}:followers:<id>
 std::string FollowersKey(int shard, absl::string_view case_id);
+// The archived form of a closed case (archive.h), which replaces the three
+// keys above once it is --archive_after old.
+// key: {s:N}:arc:<id>
+std::string ArchiveKey(int shard, absl::string_view case_id);
+// The zstd dictionaries of archives, by zstd's dictionary id, and the id
+// of the one the archiver uses now.
+// key: {arc}:dict:<id>
+std::string ArchiveDictionaryKey(uint32_t id);
+// key: {arc}:dict
+inline constexpr char kArchiveDictionaryKey[] = "{arc}:dict";
 
 // The idempotency scope of a caller's request id: "<length of
 // subject>:<subject>:<request_id>", so that no two (subject, request_id)
@@ -98,6 +108,11 @@ std::optional<AlarmOf> ParseAlarmMember(absl::string_view member);
 // Reports held back from automatic routing, scored by when they may go.
 // key: {s:N}:deferred
 std::string DeferredKey(int shard);
+
+// Cases that reached a final state (closed, voided, merged) and wait for
+// the archiver, scored by when (ms).
+// key: {s:N}:closed
+std::string ClosedKey(int shard);
 
 // Work queues. A queue name is shard-free; QueueKey puts it on a shard.
 // key: {s:N}:q:review

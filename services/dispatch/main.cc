@@ -11,6 +11,7 @@
 #include "common/events/stream_trimmer.h"
 #include "common/registry_client/registry_client.h"
 #include "common/server/bootstrap.h"
+#include "services/dispatch/archiver.h"
 #include "services/dispatch/dispatch_metrics.h"
 #include "services/dispatch/dispatch_service.h"
 #include "services/dispatch/redis_case_store.h"
@@ -51,6 +52,13 @@ ABSL_FLAG(absl::Duration, stream_trim_interval, absl::Seconds(10),
 ABSL_FLAG(absl::Duration, stream_keep, absl::Minutes(10),
           "Acknowledged stream entries stay this long, so that WatchCases "
           "clients can resume after a disconnect.");
+ABSL_FLAG(absl::Duration, archive_after, absl::Hours(30 * 24),
+          "How long a closed, voided or merged case stays whole before it is "
+          "kept only in its compressed archived form (still readable); at "
+          "least --reopen_window.");
+ABSL_FLAG(absl::Duration, archive_interval, absl::Minutes(1),
+          "How often the archiver looks for cases to archive; 0 turns it "
+          "off.");
 ABSL_FLAG(std::string, stream_trim_groups, "dispatch,stats",
           "Consumer groups that must acknowledge an entry before it is "
           "trimmed (comma-separated); a stream without one of them is not "
@@ -115,6 +123,19 @@ int main(int argc, char** argv) {
         argv[0], absl::InvalidArgumentError(
                      "--stream_trim_groups: must name at least one group"));
   }
+  absl::Duration archive_after = absl::GetFlag(FLAGS_archive_after);
+  absl::Duration archive_interval = absl::GetFlag(FLAGS_archive_interval);
+  if (archive_after < absl::GetFlag(FLAGS_reopen_window)) {
+    gridcase::config::DieWithConfigError(
+        argv[0], absl::InvalidArgumentError(
+                     "--archive_after: must be at least --reopen_window, so "
+                     "that no case is archived while it may be reopened"));
+  }
+  if (archive_interval < absl::ZeroDuration()) {
+    gridcase::config::DieWithConfigError(
+        argv[0],
+        absl::InvalidArgumentError("--archive_interval: must not be negative"));
+  }
   std::string consumer = absl::GetFlag(FLAGS_consumer);
   if (consumer.empty()) consumer = gridcase::events::DefaultConsumerName();
 
@@ -146,8 +167,12 @@ int main(int argc, char** argv) {
       &boot.redis(),
       {.shards = shards, .groups = trim_groups, .keep = stream_keep},
       trim_interval, *boot.metrics());
+  gridcase::dispatch::ArchiveLoop archiver(
+      &boot.redis(), {.shards = shards, .after = archive_after},
+      archive_interval, *boot.metrics());
   workers.Start();
   if (trim_interval > absl::ZeroDuration()) trimmer.Start();
+  if (archive_interval > absl::ZeroDuration()) archiver.Start();
   return boot.Serve(
       {{&service, gridcase::v1::DispatchService::service_full_name()}});
 }

@@ -13,6 +13,7 @@
 #include "common/status/status_macros.h"
 #include "common/store/case_hash.h"
 #include "common/store/case_id.h"
+#include "common/store/case_reader.h"
 #include "common/store/keys.h"
 #include "common/store/script_call.h"
 #include "common/store/scripts.h"
@@ -54,44 +55,23 @@ absl::StatusOr<int> RedisCaseStore::ShardOfCase(
 
 absl::StatusOr<CaseRecord> RedisCaseStore::Get(const std::string& case_id) {
   ASSIGN_OR_RETURN(int shard, ShardOfCase(case_id));
-  ASSIGN_OR_RETURN(redis::Reply reply,
-                   redis_->Command(store::ReadCaseCommand(shard, case_id)));
-  return store::DecodeCase(case_id, reply);
+  return store::ReadCase(*redis_, shard, case_id);
 }
 
 absl::StatusOr<std::vector<CaseRecord>> RedisCaseStore::GetMany(
     const std::vector<std::string>& case_ids) {
-  std::vector<redis::Args> commands;
+  std::vector<store::CaseRef> cases;
   for (const std::string& id : case_ids) {
     ASSIGN_OR_RETURN(int shard, ShardOfCase(id));
-    commands.push_back(store::ReadCaseCommand(shard, id));
+    cases.emplace_back(shard, id);
   }
-  ASSIGN_OR_RETURN(std::vector<redis::Reply> replies,
-                   redis_->Pipeline(commands));
-  std::vector<CaseRecord> out;
-  for (size_t i = 0; i < replies.size(); ++i) {
-    absl::StatusOr<CaseRecord> r = store::DecodeCase(case_ids[i], replies[i]);
-    if (r.status().code() == absl::StatusCode::kNotFound) continue;
-    RETURN_IF_ERROR(r.status());
-    out.push_back(*std::move(r));
-  }
-  return out;
+  return store::ReadCases(*redis_, cases);
 }
 
 absl::StatusOr<std::vector<v1::CaseEvent>> RedisCaseStore::Timeline(
     const std::string& case_id) {
   ASSIGN_OR_RETURN(int shard, ShardOfCase(case_id));
-  ASSIGN_OR_RETURN(
-      redis::Reply reply,
-      redis_->Command(
-          {"LRANGE", store::TimelineKey(shard, case_id), "0", "-1"}));
-  std::vector<v1::CaseEvent> events;
-  for (const redis::Reply& entry : reply.elements()) {
-    ASSIGN_OR_RETURN(v1::CaseEvent e,
-                     store::ParseTimelineEntry(entry.str(), case_id, shard));
-    events.push_back(std::move(e));
-  }
-  return events;
+  return store::ReadTimeline(*redis_, shard, case_id);
 }
 
 absl::StatusOr<std::optional<Committed>> RedisCaseStore::Replay(
@@ -185,6 +165,7 @@ absl::StatusOr<Committed> RedisCaseStore::Apply(const Commit& m) {
           .Keys("indices_new", std::move(i_new))
           .Keys("geo_old", std::move(g_old))
           .Keys("geo_new", std::move(g_new))
+          .Key("closed", store::ClosedKey(shard))
           .Int("expected_version", m.before.version())
           .Arg("case_pb", store::StoredCasePb(m.after))
           .Int("state", static_cast<int>(m.after.state()))
@@ -212,6 +193,11 @@ absl::StatusOr<Committed> RedisCaseStore::Apply(const Commit& m) {
           .Arg("queued_ms",
                moved ? absl::StrCat(absl::ToUnixMillis(m.now)) : std::string())
           .Arg("snapshot", m.after.SerializeAsString())
+          // Entering a final state: the archiver's list (archiver.h).
+          .Arg("closed_ms", cases::IsOpen(m.before.state()) &&
+                                    !cases::IsOpen(m.after.state())
+                                ? absl::StrCat(absl::ToUnixMillis(m.now))
+                                : std::string())
           .Run(*redis_));
   const auto& e = reply.elements();
   if (e.empty()) return absl::InternalError("dispatch_commit: bad reply");

@@ -14,6 +14,7 @@
 #include "common/cases/stage_clock.h"
 #include "common/cases/stage_limits.h"
 #include "common/clock/timestamp.h"
+#include "common/registry_client/fake_registry_client.h"
 #include "common/status/status_matchers.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"

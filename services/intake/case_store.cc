@@ -12,6 +12,7 @@
 #include "common/status/status_macros.h"
 #include "common/store/case_hash.h"
 #include "common/store/case_id.h"
+#include "common/store/case_reader.h"
 #include "common/store/keys.h"
 #include "common/store/script_call.h"
 #include "common/store/scripts.h"
@@ -106,6 +107,7 @@ absl::StatusOr<ReportResult> RedisCaseStore::Report(const NewReport& r) {
             .Keys("indices", indices)
             .Keys("candidate_cases", std::move(candidate_cases))
             .Keys("candidate_followers", std::move(candidate_followers))
+            .Key("closed", store::ClosedKey(shard))
             .Arg("fingerprint", r.fingerprint)
             .Arg("case_id", id)
             .Int("now_ms", absl::ToUnixMillis(r.now))
@@ -149,30 +151,23 @@ absl::StatusOr<ReportResult> RedisCaseStore::Report(const NewReport& r) {
 absl::StatusOr<v1::Case> RedisCaseStore::GetCase(const std::string& case_id) {
   ASSIGN_OR_RETURN(store::CaseId id,
                    store::ParseCaseId(case_id, options_.shards));
-  ASSIGN_OR_RETURN(redis::Reply reply,
-                   redis_->Command(store::ReadCaseCommand(id.shard, case_id)));
-  ASSIGN_OR_RETURN(store::StoredCase stored, store::DecodeCase(case_id, reply));
+  ASSIGN_OR_RETURN(store::StoredCase stored,
+                   store::ReadCase(*redis_, id.shard, case_id));
   return std::move(stored.c);
 }
 
 absl::StatusOr<std::vector<v1::Case>> RedisCaseStore::GetCases(
     const std::vector<std::string>& case_ids) {
-  std::vector<redis::Args> commands;
+  std::vector<store::CaseRef> cases;
   for (const std::string& case_id : case_ids) {
     ASSIGN_OR_RETURN(store::CaseId id,
                      store::ParseCaseId(case_id, options_.shards));
-    commands.push_back(store::ReadCaseCommand(id.shard, case_id));
+    cases.emplace_back(id.shard, case_id);
   }
-  ASSIGN_OR_RETURN(std::vector<redis::Reply> replies,
-                   redis_->Pipeline(commands));
+  ASSIGN_OR_RETURN(std::vector<store::StoredCase> stored,
+                   store::ReadCases(*redis_, cases));
   std::vector<v1::Case> out;
-  for (size_t i = 0; i < replies.size(); ++i) {
-    absl::StatusOr<store::StoredCase> c =
-        store::DecodeCase(case_ids[i], replies[i]);
-    if (c.status().code() == absl::StatusCode::kNotFound) continue;
-    RETURN_IF_ERROR(c.status());
-    out.push_back(std::move(c->c));
-  }
+  for (store::StoredCase& c : stored) out.push_back(std::move(c.c));
   return out;
 }
 
@@ -250,6 +245,7 @@ absl::StatusOr<FollowUpResult> RedisCaseStore::FollowUp(const NewFollowUp& f) {
           .Key("followers", store::FollowersKey(shard, f.case_id))
           .Key("events", store::EventsKey(shard))
           .Key("timeline", store::TimelineKey(shard, f.case_id))
+          .Key("archive", store::ArchiveKey(shard, f.case_id))
           .Arg("fingerprint", f.fingerprint)
           .Arg("event_pb", f.event.SerializeAsString())
           .Int("idem_ttl_s", absl::ToInt64Seconds(options_.idempotency_ttl))
@@ -381,17 +377,7 @@ absl::StatusOr<std::vector<v1::CaseEvent>> RedisCaseStore::Timeline(
     const std::string& case_id) {
   ASSIGN_OR_RETURN(store::CaseId id,
                    store::ParseCaseId(case_id, options_.shards));
-  ASSIGN_OR_RETURN(
-      redis::Reply reply,
-      redis_->Command(
-          {"LRANGE", store::TimelineKey(id.shard, case_id), "0", "-1"}));
-  std::vector<v1::CaseEvent> events;
-  for (const redis::Reply& entry : reply.elements()) {
-    ASSIGN_OR_RETURN(v1::CaseEvent event,
-                     store::ParseTimelineEntry(entry.str(), case_id, id.shard));
-    events.push_back(std::move(event));
-  }
-  return events;
+  return store::ReadTimeline(*redis_, id.shard, case_id);
 }
 
 }  // namespace gridcase::intake

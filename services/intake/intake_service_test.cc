@@ -15,6 +15,7 @@
 #include "absl/synchronization/mutex.h"
 #include "common/clock/timestamp.h"
 #include "common/redis/redis_pool.h"
+#include "common/registry_client/fake_registry_client.h"
 #include "common/status/grpc_status.h"
 #include "common/status/status_macros.h"
 #include "common/status/status_matchers.h"

@@ -1,7 +1,8 @@
 // RegistryStore: where the registry's reference data lives. Every replica
 // reads the whole (small) data set into memory (RegistrySnapshot) and writes
 // through this interface; RedisRegistryStore keeps it in Redis under the
-// registry's own hash tag {reg}, InMemoryRegistryStore serves unit tests.
+// registry's own hash tag {reg}, InMemoryRegistryStore (a test-only
+// library) serves unit tests.
 #ifndef GRIDCASE_SERVICES_REGISTRY_REGISTRY_STORE_H_
 #define GRIDCASE_SERVICES_REGISTRY_REGISTRY_STORE_H_
 

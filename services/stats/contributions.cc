@@ -268,6 +268,7 @@ std::string Encode(const CaseRecord& r) {
   stored.set_reporter_id(d.reporter_id());
   stored.set_reporter_kind(d.reporter_kind());
   stored.set_report_date(d.report_date());
+  stored.set_applied(r.applied);
   std::string out(1, kRecordFormat);
   stored.AppendToString(&out);
   return out;
@@ -306,11 +307,30 @@ absl::StatusOr<CaseRecord> DecodeRecord(absl::string_view raw) {
   d.set_reporter_id(stored.reporter_id());
   d.set_reporter_kind(stored.reporter_kind());
   d.set_report_date(stored.report_date());
+  r.applied = stored.applied();
   return r;
+}
+
+// Versions the bitmap tracks (8 KB); a case with more events than that is
+// beyond any workflow, and its later events are deduplicated by the
+// compare-and-set on the record alone.
+constexpr int64_t kMaxTrackedVersion = 1 << 16;
+
+bool WasApplied(const CaseRecord& r, int64_t case_version) {
+  if (case_version < 1 || case_version > kMaxTrackedVersion) return false;
+  uint64_t bit = static_cast<uint64_t>(case_version - 1);
+  return bit / 8 < r.applied.size() &&
+         (static_cast<unsigned char>(r.applied[bit / 8]) >> (bit % 8)) & 1;
 }
 
 CaseRecord Merge(std::optional<CaseRecord> record, const v1::CaseEvent& e) {
   CaseRecord r = record.value_or(CaseRecord{});
+  if (e.case_version() >= 1 && e.case_version() <= kMaxTrackedVersion) {
+    uint64_t bit = static_cast<uint64_t>(e.case_version() - 1);
+    if (r.applied.size() <= bit / 8) r.applied.resize(bit / 8 + 1, '\0');
+    r.applied[bit / 8] = static_cast<char>(
+        static_cast<unsigned char>(r.applied[bit / 8]) | (1u << (bit % 8)));
+  }
   if (e.type() == v1::CASE_EVENT_TYPE_OVERDUE &&
       e.stage() == v1::STAGE_HANDLE) {
     r.handle_overdue = true;

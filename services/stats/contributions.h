@@ -54,9 +54,16 @@ struct CaseRecord {
   bool handle_overdue = false;  // a HANDLE attempt ever went red
   bool closed_ever = false;     // the case was ever closed
   v1::CaseDimensions dims;
+  // The case_versions of the events merged in, as a bitmap: bit v - 1 of
+  // byte (v - 1) / 8 for version v (case_record.proto).
+  std::string applied;
 
   bool operator==(const CaseRecord& o) const;
 };
+
+// Whether the event with `case_version` was merged into `r` (versions
+// below 1 never are).
+bool WasApplied(const CaseRecord& r, int64_t case_version);
 
 // The stored form of a record: a format byte, then a StoredCaseRecord
 // (case_record.proto). Binary-safe: every field round-trips whatever bytes

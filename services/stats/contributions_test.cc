@@ -101,6 +101,29 @@ TEST(Contributions, AnAttemptThatWentRedIsNeverOnTime) {
             1);
 }
 
+TEST(Contributions, ARecordKnowsTheVersionsOfTheEventsItHolds) {
+  v1::CaseEvent e;
+  e.set_to_state(v1::CASE_STATE_REGISTERED);
+  std::optional<CaseRecord> r;
+  for (int v : {1, 2, 9, 300}) {
+    e.set_case_version(v);
+    r = Merge(r, e);
+  }
+  for (int v : {1, 2, 9, 300}) EXPECT_TRUE(WasApplied(*r, v)) << v;
+  for (int v : {-1, 0, 3, 8, 10, 299, 301, 100000}) {
+    EXPECT_FALSE(WasApplied(*r, v)) << v;
+  }
+  // Stored and read back with the record.
+  ASSERT_OK_AND_ASSIGN(CaseRecord back, DecodeRecord(Encode(*r)));
+  EXPECT_TRUE(WasApplied(back, 300));
+  EXPECT_FALSE(WasApplied(back, 299));
+  // A version beyond any workflow is not tracked (nor allocated for).
+  e.set_case_version(int64_t{1} << 40);
+  CaseRecord huge = Merge(r, e);
+  EXPECT_FALSE(WasApplied(huge, int64_t{1} << 40));
+  EXPECT_LT(huge.applied.size(), 64u);
+}
+
 TEST(Contributions, RecordsMergeToTheSameResultInAnyOrder) {
   std::vector<v1::CaseEvent> events = {
       Event(v1::CASE_EVENT_TYPE_REPORTED, 2, 1),

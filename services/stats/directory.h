@@ -81,22 +81,6 @@ class GrpcDirectory final : public Directory {
   absl::Time loaded_at_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
 };
 
-class FakeDirectory final : public Directory {
- public:
-  DirectorySnapshot& snapshot() { return snapshot_; }
-  absl::StatusOr<std::vector<Entity>> Entities(
-      absl::string_view kind) override {
-    return snapshot_.Entities(kind);
-  }
-  absl::StatusOr<std::string> NameOf(absl::string_view kind,
-                                     const std::string& value) override {
-    return snapshot_.NameOf(kind, value);
-  }
-
- private:
-  DirectorySnapshot snapshot_;
-};
-
 }  // namespace gridcase::stats
 
 #endif  // GRIDCASE_SERVICES_STATS_DIRECTORY_H_

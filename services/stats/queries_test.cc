@@ -6,6 +6,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/stats/dimensions.h"
+#include "services/stats/fake_directory.h"
 
 namespace gridcase::stats {
 namespace {

@@ -11,6 +11,7 @@
 #include "common/events/quarantine.h"
 #include "common/log/log.h"
 #include "common/status/status_macros.h"
+#include "common/store/case_reader.h"
 #include "common/store/keys.h"
 #include "common/store/script_call.h"
 #include "common/store/scripts.h"
@@ -99,18 +100,16 @@ absl::Status ApplyOrSkip(RedisAggregates* aggregates,
 absl::Status Replay(redis::RedisClient* redis, RedisAggregates* aggregates,
                     int shard, const std::vector<std::string>& ids,
                     int64_t generation, RebuildResult* result) {
-  std::vector<redis::Args> reads;
-  for (const std::string& id : ids) {
-    reads.push_back({"LRANGE", store::TimelineKey(shard, id), "0", "-1"});
-  }
-  ASSIGN_OR_RETURN(std::vector<redis::Reply> timelines, redis->Pipeline(reads));
+  std::vector<store::CaseRef> cases;
+  for (const std::string& id : ids) cases.emplace_back(shard, id);
+  ASSIGN_OR_RETURN(std::vector<std::vector<std::string>> timelines,
+                   store::ReadTimelineEntries(*redis, cases));
   std::vector<v1::CaseEvent> events;
   for (size_t i = 0; i < ids.size(); ++i) {
-    RETURN_IF_ERROR(timelines[i].ToStatus());
-    const auto& entries = timelines[i].elements();
+    const std::vector<std::string>& entries = timelines[i];
     for (size_t k = 0; k < entries.size(); ++k) {
       absl::StatusOr<v1::CaseEvent> e =
-          store::ParseTimelineEntry(entries[k].str(), ids[i], shard);
+          store::ParseTimelineEntry(entries[k], ids[i], shard);
       if (!e.ok()) {
         ++result->skipped_entries;
         log::Error("rebuild skips a timeline entry that does not parse",

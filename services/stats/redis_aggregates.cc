@@ -52,6 +52,8 @@ struct RedisAggregates::Job {
   std::string prefix;
   int64_t generation = 0;
   bool primary = false;  // the current generation (counted in the result)
+  // The record already holds the event: nothing to apply.
+  bool duplicate = false;
   std::string expected;
   std::string next;
   Deltas deltas;
@@ -101,7 +103,7 @@ absl::StatusOr<ApplyResult> RedisAggregates::Apply(
   ApplyResult total;
   // A rebuild may switch generations between reading them and applying; the
   // script then answers "stale" and the batch goes again (duplicates are
-  // skipped by the dedup sets).
+  // skipped: the case records know the events they hold).
   for (int pass = 0; pass < 3; ++pass) {
     ASSIGN_OR_RETURN(auto gens, Generations());
     std::vector<std::vector<int64_t>> targets;
@@ -135,6 +137,13 @@ absl::Status RedisAggregates::Prepare(
   if (current.has_value()) {
     ASSIGN_OR_RETURN(old, DecodeRecord(*current));
   }
+  job->duplicate =
+      old.has_value() && WasApplied(*old, job->event->case_version());
+  if (job->duplicate) {
+    job->deltas.clear();
+    job->expected = job->next = current.value_or("");
+    return absl::OkStatus();
+  }
   CaseRecord next = Merge(old, *job->event);
   job->deltas = EventDeltas(*job->event, options_.zone);
   AddInto(&job->deltas, RecordDeltas(next));
@@ -165,7 +174,6 @@ redis::Args RedisAggregates::ScriptCommand(const Job& job) const {
       .Keys("buckets", std::move(buckets))
       .Int("generation", job.generation)
       .Arg("event_id", e.id())
-      .Int("dedup_ttl_s", absl::ToInt64Seconds(options_.dedup_retention))
       .Arg("case_id", e.case_id())
       .Arg("expected", job.expected)
       .Arg("next", job.next)
@@ -185,11 +193,19 @@ absl::StatusOr<std::vector<redis::Reply>> RedisAggregates::RunScripts(
     }
   }
   if (again.empty()) return replies;
-  RETURN_IF_ERROR(
-      redis_->Command({"SCRIPT", "LOAD", store::scripts::StatsApply().body()})
-          .status());
+  // The script is not cached on that Redis (a restart, or a cluster master
+  // it never ran on): EVAL with its body instead of EVALSHA. Being keyed
+  // like the EVALSHA, it goes to the same master and caches the script
+  // there. (A keyless SCRIPT LOAD would load it on whichever node the
+  // client picks, and a cluster's other masters would answer NOSCRIPT for
+  // ever: found by cluster_stack_test.)
   std::vector<redis::Args> retry;
-  for (size_t i : again) retry.push_back(commands[i]);
+  for (size_t i : again) {
+    redis::Args eval = commands[i];
+    eval[0] = "EVAL";
+    eval[1] = store::scripts::StatsApply().body();
+    retry.push_back(std::move(eval));
+  }
   ASSIGN_OR_RETURN(std::vector<redis::Reply> second, redis_->Pipeline(retry));
   for (size_t k = 0; k < again.size(); ++k) replies[again[k]] = second[k];
   return replies;
@@ -238,18 +254,25 @@ absl::StatusOr<ApplyResult> RedisAggregates::ApplyToTargets(
     if (!got[i].is_nil()) records[read_keys[i]] = got[i].str();
   }
   std::vector<redis::Args> commands;
-  for (Job& job : jobs) {
+  std::vector<size_t> command_of(jobs.size(), 0);
+  for (size_t k = 0; k < jobs.size(); ++k) {
+    Job& job = jobs[k];
     auto key = std::make_pair(job.prefix, job.event->case_id());
     RETURN_IF_ERROR(Prepare(&job, records[key]));
+    if (job.duplicate) continue;
     records[key] = job.next;
+    command_of[k] = commands.size();
     commands.push_back(ScriptCommand(job));
   }
   ASSIGN_OR_RETURN(std::vector<redis::Reply> replies, RunScripts(commands));
   ApplyResult result;
   for (size_t k = 0; k < jobs.size(); ++k) {
     Job& job = jobs[k];
-    RETURN_IF_ERROR(replies[k].ToStatus());
-    std::string outcome = replies[k].str();
+    std::string outcome = "dup";
+    if (!job.duplicate) {
+      RETURN_IF_ERROR(replies[command_of[k]].ToStatus());
+      outcome = replies[command_of[k]].str();
+    }
     for (int attempt = 0; outcome == "retry"; ++attempt) {
       if (attempt == kMaxRetries) {
         return absl::AbortedError(absl::StrCat(
@@ -264,6 +287,10 @@ absl::StatusOr<ApplyResult> RedisAggregates::ApplyToTargets(
       RETURN_IF_ERROR(Prepare(&job, current.is_nil()
                                         ? std::nullopt
                                         : std::optional(current.str())));
+      if (job.duplicate) {
+        outcome = "dup";
+        break;
+      }
       ASSIGN_OR_RETURN(std::vector<redis::Reply> one,
                        RunScripts({ScriptCommand(job)}));
       RETURN_IF_ERROR(one[0].ToStatus());

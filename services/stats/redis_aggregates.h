@@ -1,10 +1,11 @@
 // RedisAggregates: the statistics in Redis (keys in common/store/keys.h).
 //
-// Apply adds events exactly once: one Lua script per event and generation
-// checks the event id against the dedup set, compares the case record with
-// the one the deltas were computed from (compare-and-set; a lost race is
-// recomputed), then adds every delta, stores the new record and remembers
-// the id — all or nothing. While a rebuild runs, events go to the current
+// Apply adds events exactly once. The case record remembers the versions
+// of the events it holds, so an event found there is a duplicate; else one
+// Lua script per event and generation compares the case record with the
+// one the deltas were computed from (compare-and-set; a lost race is
+// recomputed, and then finds a duplicate), adds every delta and stores the
+// new record — all or nothing. While a rebuild runs, events go to the current
 // generation and to the one being built.
 #ifndef GRIDCASE_SERVICES_STATS_REDIS_AGGREGATES_H_
 #define GRIDCASE_SERVICES_STATS_REDIS_AGGREGATES_H_

@@ -24,6 +24,7 @@
 #include "gtest/gtest.h"
 #include "services/stats/contributions.h"
 #include "services/stats/dimensions.h"
+#include "services/stats/fake_directory.h"
 #include "services/stats/history_for_test.h"
 #include "services/stats/period.h"
 #include "services/stats/queries.h"

@@ -5,13 +5,15 @@
 -- idempotency record, atomically.
 -- KEYS: case, timeline, events, idem, alarms, open_counts, overdue_counts,
 --       queues_old, queues_new, indices_old, indices_new, geo_old, geo_new
---       (lists: what the case leaves and joins).
+--       (lists: what the case leaves and joins), closed (the archiver's
+--       list of cases in a final state).
 -- ARGV: expected_version, case_pb, state, event_pb, event_type, case_id,
 --       maxlen, idem_ttl_s, fingerprint ('' = no idempotency), warn_member,
 --       warn_ms ('' = none), due_member, due_ms ('' = none), member_old,
 --       member_new, score, open_old, open_new, overdue_old, overdue_new ('' =
 --       none), alert ('' = none), set_review ('1'), review_reason,
---       queued_ms ('' = keep), snapshot (the case after, for replays).
+--       queued_ms ('' = keep), snapshot (the case after, for replays),
+--       closed_ms (when the case enters a final state; '' otherwise).
 -- Returns {'ok', event id} | {'replay'} | {'conflict', version}.
 local v = redis.call('HGET', K.case, 'version')
 if not v then
@@ -31,6 +33,7 @@ if v ~= A.expected_version then return {'conflict', v} end
 local id = A.case_id
 local nv = tonumber(v) + 1
 redis.call('HSET', K.case, 'pb', A.case_pb, 'state', A.state, 'version', nv)
+if A.closed_ms ~= '' then redis.call('ZADD', K.closed, A.closed_ms, id) end
 if A.queued_ms ~= '' then redis.call('HSET', K.case, 'queued_ms', A.queued_ms) end
 if A.set_review == '1' then
   redis.call('HSET', K.case, 'review_reason', A.review_reason)

@@ -1,6 +1,7 @@
 -- Intake, a follow-up (services/intake/case_store.cc): a reporter's comment,
 -- photos or "me too", with compare-and-set on the case version.
--- KEYS: idem, case, followers, events, timeline.
+-- KEYS: idem, case, followers, events, timeline, archive (the case's
+--       archived form: dispatch's archiver).
 -- ARGV: fingerprint, event_pb, idem_ttl_s, maxlen, reporter, me_too ('1'
 --       or '0'), case_id, expected_version.
 -- Returns {'replay', event id} | {'ok', event id} | {'retry'}.
@@ -19,6 +20,11 @@ if idem then
 end
 local f = redis.call('HMGET', K.case, 'state', 'merged_into', 'version')
 if not f[1] then
+  if redis.call('EXISTS', K.archive) == 1 then
+    return redis.error_reply('FAILED_PRECONDITION case ' .. A.case_id ..
+      ' was closed long ago and is archived; it takes no follow-ups ' ..
+      '(report the problem anew)')
+  end
   return redis.error_reply('NOT_FOUND case ' .. A.case_id .. ' not found')
 end
 local state = tonumber(f[1])

@@ -8,7 +8,8 @@
 --       followers, reported_index, merged_index (the state indices),
 --       indices (list; score: report ms), candidate_cases and
 --       candidate_followers (lists: the nearby cases' hashes and followers,
---       in the order of ARGV candidates).
+--       in the order of ARGV candidates), closed (the archiver's list: a
+--       merged case is final from the start).
 -- ARGV: fingerprint, case_id, now_ms, lng, lat, radius_m, window_ms,
 --       case_pb, reported_pb, merged_pb, idem_ttl_s, maxlen, reporter,
 --       open_field, candidates (list of case ids).
@@ -78,6 +79,7 @@ redis.call('HSET', K.case, 'pb', A.case_pb, 'state', state,
 for _, key in ipairs(K.indices) do redis.call('ZADD', key, now, id) end
 if target then
   redis.call('ZADD', K.merged_index, now, id)
+  redis.call('ZADD', K.closed, now, id)
 else
   redis.call('ZADD', K.reported_index, now, id)
 end

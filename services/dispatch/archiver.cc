@@ -1,0 +1,213 @@
+#include "services/dispatch/archiver.h"
+
+#include <limits>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "common/log/log.h"
+#include "common/status/status_macros.h"
+#include "common/store/keys.h"
+#include "common/store/script_call.h"
+#include "common/store/scripts.h"
+
+namespace gridcase::dispatch {
+namespace {
+
+struct Due {
+  std::string id;
+  store::ArchivedCase archived;
+};
+
+// Up to `limit` cases of `shard`'s list that reached their final state
+// before `before_ms`, oldest first, each read whole.
+absl::StatusOr<std::vector<Due>> ReadDue(redis::RedisClient& redis, int shard,
+                                         int64_t before_ms, int limit) {
+  ASSIGN_OR_RETURN(redis::Reply ids,
+                   redis.Command({"ZRANGE", store::ClosedKey(shard), "-inf",
+                                  absl::StrCat("(", before_ms), "BYSCORE",
+                                  "LIMIT", "0", absl::StrCat(limit)}));
+  std::vector<Due> out;
+  if (ids.elements().empty()) return out;
+  std::vector<redis::Args> reads;
+  for (const redis::Reply& id : ids.elements()) {
+    reads.push_back({"HGETALL", store::CaseKey(shard, id.str())});
+    reads.push_back({"LRANGE", store::TimelineKey(shard, id.str()), "0", "-1"});
+  }
+  ASSIGN_OR_RETURN(std::vector<redis::Reply> replies, redis.Pipeline(reads));
+  for (size_t i = 0; i < ids.elements().size(); ++i) {
+    const redis::Reply& hash = replies[2 * i];
+    const redis::Reply& timeline = replies[2 * i + 1];
+    RETURN_IF_ERROR(hash.ToStatus());
+    RETURN_IF_ERROR(timeline.ToStatus());
+    Due due{.id = ids.elements()[i].str()};
+    const auto& kv = hash.elements();
+    for (size_t k = 0; k + 1 < kv.size(); k += 2) {
+      due.archived.hash[kv[k].str()] = kv[k + 1].str();
+    }
+    for (const redis::Reply& e : timeline.elements()) {
+      due.archived.timeline.push_back(e.str());
+    }
+    out.push_back(std::move(due));
+  }
+  return out;
+}
+
+// The dictionary stored as {arc}:dict, if any.
+absl::StatusOr<std::optional<store::ArchiveDictionary>> StoredDictionary(
+    redis::RedisClient& redis) {
+  ASSIGN_OR_RETURN(redis::Reply current,
+                   redis.Command({"GET", store::kArchiveDictionaryKey}));
+  uint32_t id = 0;
+  if (current.is_nil() || !absl::SimpleAtoi(current.str(), &id)) {
+    return std::nullopt;
+  }
+  ASSIGN_OR_RETURN(redis::Reply bytes,
+                   redis.Command({"GET", store::ArchiveDictionaryKey(id)}));
+  if (bytes.is_nil()) return std::nullopt;
+  return store::LoadArchiveDictionary(bytes.str());
+}
+
+// The stored dictionary, or one trained now from the cases seen so far and
+// those waiting in the lists, if there are enough; nullopt otherwise.
+absl::StatusOr<std::optional<store::ArchiveDictionary>> CurrentDictionary(
+    redis::RedisClient& redis, const ArchiveOptions& options,
+    ArchiverState* state) {
+  ASSIGN_OR_RETURN(std::optional<store::ArchiveDictionary> stored,
+                   StoredDictionary(redis));
+  if (stored.has_value() || options.train_samples <= 0) return stored;
+  std::vector<store::ArchivedCase> samples = state->samples;
+  for (int shard = 0; shard < options.shards &&
+                      static_cast<int>(samples.size()) < options.train_samples;
+       ++shard) {
+    ASSIGN_OR_RETURN(
+        std::vector<Due> waiting,
+        ReadDue(redis, shard, std::numeric_limits<int64_t>::max(),
+                options.train_samples - static_cast<int>(samples.size())));
+    for (Due& d : waiting) samples.push_back(std::move(d.archived));
+  }
+  if (static_cast<int>(samples.size()) < options.train_samples) {
+    return std::nullopt;
+  }
+  std::optional<store::ArchiveDictionary> trained =
+      store::TrainArchiveDictionary(samples);
+  if (!trained.has_value()) return std::nullopt;
+  // The first replica to store its dictionary wins; every one uses that.
+  RETURN_IF_ERROR(redis
+                      .Command({"SET", store::ArchiveDictionaryKey(trained->id),
+                                trained->bytes, "NX"})
+                      .status());
+  RETURN_IF_ERROR(redis
+                      .Command({"SET", store::kArchiveDictionaryKey,
+                                absl::StrCat(trained->id), "NX"})
+                      .status());
+  log::Info("trained the archive dictionary", {{"dictionary_id", trained->id},
+                                               {"bytes", trained->bytes.size()},
+                                               {"samples", samples.size()}});
+  return StoredDictionary(redis);
+}
+
+// Archives one batch of `shard`'s list; the number of cases it looked at.
+absl::StatusOr<size_t> ArchiveBatch(redis::RedisClient& redis, int shard,
+                                    const ArchiveOptions& options,
+                                    int64_t before_ms, ArchiverState* state,
+                                    ArchivePass* pass) {
+  ASSIGN_OR_RETURN(std::vector<Due> due,
+                   ReadDue(redis, shard, before_ms, options.batch));
+  const store::ArchiveDictionary* dictionary =
+      state->dictionary.has_value() ? &*state->dictionary : nullptr;
+  for (const Due& d : due) {
+    std::string blob = store::EncodeArchive(d.archived, dictionary);
+    auto version = d.archived.hash.find("version");
+    ASSIGN_OR_RETURN(
+        redis::Reply r,
+        store::ScriptCall(store::scripts::DispatchArchive())
+            .Key("case", store::CaseKey(shard, d.id))
+            .Key("timeline", store::TimelineKey(shard, d.id))
+            .Key("followers", store::FollowersKey(shard, d.id))
+            .Key("archive", store::ArchiveKey(shard, d.id))
+            .Key("closed", store::ClosedKey(shard))
+            .Arg("case_id", d.id)
+            .Arg("version",
+                 version == d.archived.hash.end() ? "" : version->second)
+            .Int("entries", static_cast<int64_t>(d.archived.timeline.size()))
+            .Arg("archive", blob)
+            .Run(redis));
+    if (r.str() == "archived") {
+      ++pass->archived;
+      pass->archive_bytes += static_cast<int64_t>(blob.size());
+      if (dictionary == nullptr &&
+          static_cast<int>(state->samples.size()) < options.train_samples) {
+        state->samples.push_back(d.archived);
+      }
+    } else if (r.str() == "changed") {
+      ++pass->changed;
+    }
+  }
+  return due.size();
+}
+
+}  // namespace
+
+absl::StatusOr<ArchivePass> ArchiveClosedCases(redis::RedisClient& redis,
+                                               const ArchiveOptions& options,
+                                               absl::Time now,
+                                               ArchiverState* state) {
+  ArchivePass pass;
+  int64_t before_ms = absl::ToUnixMillis(now - options.after);
+  if (!state->dictionary.has_value()) {
+    ASSIGN_OR_RETURN(state->dictionary,
+                     CurrentDictionary(redis, options, state));
+    if (state->dictionary.has_value()) state->samples.clear();
+  }
+  for (int shard = 0; shard < options.shards; ++shard) {
+    // Cases that changed stay in the list; stop at them rather than read
+    // them again in this pass.
+    for (int64_t seen_changed = pass.changed;;) {
+      ASSIGN_OR_RETURN(size_t n, ArchiveBatch(redis, shard, options, before_ms,
+                                              state, &pass));
+      if (n < static_cast<size_t>(options.batch) ||
+          pass.changed > seen_changed) {
+        break;
+      }
+    }
+  }
+  return pass;
+}
+
+ArchiveLoop::ArchiveLoop(redis::RedisClient* redis, ArchiveOptions options,
+                         absl::Duration interval, prometheus::Registry& metrics)
+    : redis_(redis),
+      options_(std::move(options)),
+      interval_(interval),
+      archived_(prometheus::BuildCounter()
+                    .Name("gridcase_cases_archived_total")
+                    .Help("Cases in a final state replaced by their archived "
+                          "form (--archive_after)")
+                    .Register(metrics)
+                    .Add({})),
+      bytes_(prometheus::BuildCounter()
+                 .Name("gridcase_archive_bytes_total")
+                 .Help("Bytes of the archives written, summed")
+                 .Register(metrics)
+                 .Add({})) {}
+
+void ArchiveLoop::Start() {
+  loops_.Run([this] {
+    while (loops_.Sleep(interval_)) {
+      absl::StatusOr<ArchivePass> pass =
+          ArchiveClosedCases(*redis_, options_, absl::Now(), &state_);
+      if (!pass.ok()) {
+        log::Warn("archiving failed; will retry",
+                  {{"error", std::string(pass.status().message())}});
+        continue;
+      }
+      archived_.Increment(static_cast<double>(pass->archived));
+      bytes_.Increment(static_cast<double>(pass->archive_bytes));
+    }
+  });
+}
+
+}  // namespace gridcase::dispatch
