@@ -11,6 +11,7 @@
 #include "common/auth/jwt_issuer.h"
 #include "common/auth/jwt_testing.h"
 #include "common/clock/clock.h"
+#include "common/clock/fake_clock.h"
 #include "common/status/status_matchers.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"

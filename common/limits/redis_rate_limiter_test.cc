@@ -6,6 +6,7 @@
 #include <string>
 
 #include "common/clock/clock.h"
+#include "common/clock/fake_clock.h"
 #include "common/redis/redis_pool.h"
 #include "common/status/status_matchers.h"
 #include "common/store/keys.h"

@@ -129,6 +129,36 @@ absl::StatusOr<std::vector<std::vector<std::string>>> ReadTimelineEntries(
   return out;
 }
 
+absl::StatusOr<std::vector<ArchivedCase>> ReadForArchive(
+    redis::RedisClient& redis, const std::vector<CaseRef>& cases) {
+  std::vector<redis::Args> reads;
+  for (const auto& [shard, id] : cases) {
+    reads.push_back({"HGETALL", CaseKey(shard, id)});
+    reads.push_back({"LRANGE", TimelineKey(shard, id), "0", "-1"});
+  }
+  ASSIGN_OR_RETURN(std::vector<redis::Reply> replies, redis.Pipeline(reads));
+  std::vector<ArchivedCase> out(cases.size());
+  for (size_t i = 0; i < cases.size(); ++i) {
+    const redis::Reply& hash = replies[2 * i];
+    const redis::Reply& timeline = replies[2 * i + 1];
+    RETURN_IF_ERROR(hash.ToStatus());
+    RETURN_IF_ERROR(timeline.ToStatus());
+    const auto& kv = hash.elements();
+    for (size_t k = 0; k + 1 < kv.size(); k += 2) {
+      out[i].hash[kv[k].str()] = kv[k + 1].str();
+    }
+    for (const redis::Reply& e : timeline.elements()) {
+      out[i].timeline.push_back(e.str());
+    }
+  }
+  return out;
+}
+
+std::string ArchivedVersion(const ArchivedCase& archived) {
+  auto it = archived.hash.find("version");
+  return it == archived.hash.end() ? "" : it->second;
+}
+
 absl::StatusOr<std::vector<v1::CaseEvent>> ReadTimeline(
     redis::RedisClient& redis, int shard, absl::string_view case_id) {
   ASSIGN_OR_RETURN(auto entries,

@@ -13,6 +13,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "common/redis/redis_client.h"
+#include "common/store/archive.h"
 #include "common/store/case_hash.h"
 #include "gridcase/v1/common.pb.h"
 
@@ -35,6 +36,16 @@ absl::StatusOr<std::vector<StoredCase>> ReadCases(
 // `cases`; none for a case that does not exist.
 absl::StatusOr<std::vector<std::vector<std::string>>> ReadTimelineEntries(
     redis::RedisClient& redis, const std::vector<CaseRef>& cases);
+
+// Each case of `cases` as the archive keeps it (archive.h): its hash's
+// fields and its raw timeline entries, as stored; a case that does not
+// exist (any more) has neither.
+absl::StatusOr<std::vector<ArchivedCase>> ReadForArchive(
+    redis::RedisClient& redis, const std::vector<CaseRef>& cases);
+
+// The case version an archive was made from ("" if the hash had none),
+// for the archiver's compare-and-set.
+std::string ArchivedVersion(const ArchivedCase& archived);
 
 // The events of a case's timeline, oldest first.
 absl::StatusOr<std::vector<v1::CaseEvent>> ReadTimeline(

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/log/log.h"
 #include "common/status/status_macros.h"
+#include "common/store/case_reader.h"
 #include "common/store/keys.h"
 #include "common/store/script_call.h"
 #include "common/store/scripts.h"
@@ -31,26 +32,14 @@ absl::StatusOr<std::vector<Due>> ReadDue(redis::RedisClient& redis, int shard,
                                   "LIMIT", "0", absl::StrCat(limit)}));
   std::vector<Due> out;
   if (ids.elements().empty()) return out;
-  std::vector<redis::Args> reads;
+  std::vector<store::CaseRef> cases;
   for (const redis::Reply& id : ids.elements()) {
-    reads.push_back({"HGETALL", store::CaseKey(shard, id.str())});
-    reads.push_back({"LRANGE", store::TimelineKey(shard, id.str()), "0", "-1"});
+    cases.emplace_back(shard, id.str());
   }
-  ASSIGN_OR_RETURN(std::vector<redis::Reply> replies, redis.Pipeline(reads));
-  for (size_t i = 0; i < ids.elements().size(); ++i) {
-    const redis::Reply& hash = replies[2 * i];
-    const redis::Reply& timeline = replies[2 * i + 1];
-    RETURN_IF_ERROR(hash.ToStatus());
-    RETURN_IF_ERROR(timeline.ToStatus());
-    Due due{.id = ids.elements()[i].str()};
-    const auto& kv = hash.elements();
-    for (size_t k = 0; k + 1 < kv.size(); k += 2) {
-      due.archived.hash[kv[k].str()] = kv[k + 1].str();
-    }
-    for (const redis::Reply& e : timeline.elements()) {
-      due.archived.timeline.push_back(e.str());
-    }
-    out.push_back(std::move(due));
+  ASSIGN_OR_RETURN(std::vector<store::ArchivedCase> read,
+                   store::ReadForArchive(redis, cases));
+  for (size_t i = 0; i < cases.size(); ++i) {
+    out.push_back({.id = cases[i].second, .archived = std::move(read[i])});
   }
   return out;
 }
@@ -120,7 +109,6 @@ absl::StatusOr<size_t> ArchiveBatch(redis::RedisClient& redis, int shard,
       state->dictionary.has_value() ? &*state->dictionary : nullptr;
   for (const Due& d : due) {
     std::string blob = store::EncodeArchive(d.archived, dictionary);
-    auto version = d.archived.hash.find("version");
     ASSIGN_OR_RETURN(
         redis::Reply r,
         store::ScriptCall(store::scripts::DispatchArchive())
@@ -130,8 +118,7 @@ absl::StatusOr<size_t> ArchiveBatch(redis::RedisClient& redis, int shard,
             .Key("archive", store::ArchiveKey(shard, d.id))
             .Key("closed", store::ClosedKey(shard))
             .Arg("case_id", d.id)
-            .Arg("version",
-                 version == d.archived.hash.end() ? "" : version->second)
+            .Arg("version", store::ArchivedVersion(d.archived))
             .Int("entries", static_cast<int64_t>(d.archived.timeline.size()))
             .Arg("archive", blob)
             .Run(redis));

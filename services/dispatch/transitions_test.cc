@@ -13,6 +13,7 @@
 #include "common/cases/deadlines.h"
 #include "common/cases/stage_clock.h"
 #include "common/cases/stage_limits.h"
+#include "common/clock/fake_clock.h"
 #include "common/clock/timestamp.h"
 #include "common/registry_client/fake_registry_client.h"
 #include "common/status/status_matchers.h"

@@ -6,6 +6,7 @@
 #include <set>
 #include <string>
 
+#include "common/clock/fake_clock.h"
 #include "common/registry_client/fake_registry_client.h"
 #include "common/status/grpc_status.h"
 #include "common/status/retry_delay.h"

@@ -13,6 +13,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "common/clock/fake_clock.h"
 #include "common/clock/timestamp.h"
 #include "common/redis/redis_pool.h"
 #include "common/registry_client/fake_registry_client.h"

@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/auth/authenticator.h"
 #include "common/clock/clock.h"
+#include "common/clock/fake_clock.h"
 #include "common/paging/page_token.h"
 #include "common/status/grpc_status.h"
 #include "common/status/status_macros.h"

@@ -2,6 +2,7 @@
 // rankings order by value, then evidence, then key, undefined last.
 #include "services/stats/queries.h"
 
+#include "common/clock/fake_clock.h"
 #include "common/status/status_matchers.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"

@@ -16,6 +16,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "common/clock/clock.h"
+#include "common/clock/fake_clock.h"
 #include "common/clock/timestamp.h"
 #include "common/redis/redis_pool.h"
 #include "common/status/status_matchers.h"

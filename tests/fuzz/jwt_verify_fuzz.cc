@@ -18,6 +18,7 @@
 #include "common/auth/base64url.h"
 #include "common/auth/jwt_verifier.h"
 #include "common/clock/clock.h"
+#include "common/clock/fake_clock.h"
 
 namespace {
 
@@ -55,8 +56,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     HMAC(EVP_sha256(), kSecret, sizeof(kSecret) - 1,
          reinterpret_cast<const unsigned char*>(token.data()), dot, mac,
          &mac_size);
-    std::string expected = gridcase::auth::Base64UrlEncode(absl::string_view(
-        reinterpret_cast<const char*>(mac), mac_size));
+    std::string expected = gridcase::auth::Base64UrlEncode(
+        absl::string_view(reinterpret_cast<const char*>(mac), mac_size));
     if (token.substr(dot + 1) != expected) std::abort();
     return 0;
   }
