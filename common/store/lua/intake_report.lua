@@ -19,6 +19,7 @@
 -- The merged event gets data["distance_m"] (metres to the original, one
 -- decimal) appended as one encoded CaseEvent.data map entry (field 18):
 -- parsing concatenated protobuf encodings merges them.
+-- requires: report_replay
 local function varint(n)
   local out = ''
   while n >= 128 do
@@ -34,18 +35,8 @@ local function data_entry(key, value)
   local entry = bytes_field(10, key) .. bytes_field(18, value)
   return string.char(146, 1) .. varint(#entry) .. entry
 end
-local idem = redis.call('GET', K.idem)
-if idem then
-  local sep = string.find(idem, '|', 1, true)
-  local id = string.sub(idem, 1, sep - 1)
-  if string.sub(idem, sep + 1) ~= A.fingerprint then
-    return redis.error_reply('ALREADY_EXISTS request_id was already used ' ..
-      'for a different request (case ' .. id .. ')')
-  end
-  local at = redis.call('PEXPIRETIME', K.idem)
-  if at > 0 then redis.call('PEXPIREAT', K.idem, at) end
-  return {'replay', id}
-end
+local replay = report_replay(K.idem, A.fingerprint)
+if replay then return replay end
 local id = A.case_id
 local now = tonumber(A.now_ms)
 local declared = {}

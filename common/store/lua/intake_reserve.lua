@@ -6,21 +6,9 @@
 -- KEYS: idem, seq, seqrun, geo_open.
 -- ARGV: fingerprint, lng, lat, radius_m, counter_gap, day_start_ms, skew_ms.
 -- Returns {'replay', case id} or {'sequence', n, nearby case id...}.
-local idem = redis.call('GET', K.idem)
-if idem then
-  local sep = string.find(idem, '|', 1, true)
-  local id = string.sub(idem, 1, sep - 1)
-  if string.sub(idem, sep + 1) ~= A.fingerprint then
-    return redis.error_reply('ALREADY_EXISTS request_id was already used ' ..
-      'for a different request (case ' .. id .. ')')
-  end
-  -- Set the key's expiry to what it is: a no-op that is replicated, so a
-  -- WAIT after a replay covers the write that stored the case even when it
-  -- came through another connection (WAIT counts a connection's writes).
-  local at = redis.call('PEXPIRETIME', K.idem)
-  if at > 0 then redis.call('PEXPIREAT', K.idem, at) end
-  return {'replay', id}
-end
+-- requires: report_replay
+local replay = report_replay(K.idem, A.fingerprint)
+if replay then return replay end
 -- The counter jumps when a restore may have set it back: when another Redis
 -- process moved it last, or none has yet and this one may have started
 -- after the day began.
