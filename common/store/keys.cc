@@ -91,6 +91,9 @@ std::string DeferredKey(int shard) {
 }
 
 std::string ClosedKey(int shard) { return absl::StrCat(Tag(shard), ":closed"); }
+std::string ClosedBackfilledKey(int shard) {
+  return absl::StrCat(Tag(shard), ":closed:backfilled");
+}
 
 std::string ReviewQueue() { return "q:review"; }
 std::string DepartmentQueue(absl::string_view department_id) {

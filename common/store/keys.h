@@ -113,6 +113,10 @@ std::string DeferredKey(int shard);
 // the archiver, scored by when (ms).
 // key: {s:N}:closed
 std::string ClosedKey(int shard);
+// Set once the cases already in a final state when the list came (the
+// state indices) have been added to it (services/dispatch/archiver.h).
+// key: {s:N}:closed:backfilled
+std::string ClosedBackfilledKey(int shard);
 
 // Work queues. A queue name is shard-free; QueueKey puts it on a shard.
 // key: {s:N}:q:review

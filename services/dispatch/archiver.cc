@@ -7,12 +7,15 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+#include "common/cases/stage_clock.h"
 #include "common/log/log.h"
 #include "common/status/status_macros.h"
 #include "common/store/case_reader.h"
 #include "common/store/keys.h"
 #include "common/store/script_call.h"
 #include "common/store/scripts.h"
+#include "common/store/stream_entry.h"
 
 namespace gridcase::dispatch {
 namespace {
@@ -21,6 +24,84 @@ struct Due {
   std::string id;
   store::ArchivedCase archived;
 };
+
+constexpr int kBackfillPage = 1000;
+
+// The time (ms) of the case's last timeline event; nullopt when it has
+// none or it cannot be read (the list's score then decides).
+std::optional<int64_t> LastEventMs(const Due& d, int shard) {
+  if (d.archived.timeline.empty()) return std::nullopt;
+  absl::StatusOr<v1::CaseEvent> last =
+      store::ParseTimelineEntry(d.archived.timeline.back(), d.id, shard);
+  if (!last.ok()) return std::nullopt;
+  absl::string_view id = last->id();
+  int64_t ms = 0;
+  if (!absl::SimpleAtoi(id.substr(0, id.find('-')), &ms)) return std::nullopt;
+  return ms;
+}
+
+// Adds every member of `index` to `shard`'s list with NX, keeping the
+// index's score; pages by score, so members that leave meanwhile shift
+// nothing. The number added.
+absl::StatusOr<int64_t> BackfillFrom(redis::RedisClient& redis, int shard,
+                                     const std::string& index) {
+  int64_t added = 0;
+  std::string min = "-inf";
+  int64_t offset = 0;  // members at score `min` already seen
+  for (;;) {
+    ASSIGN_OR_RETURN(
+        redis::Reply page,
+        redis.Command({"ZRANGE", index, min, "+inf", "BYSCORE", "LIMIT",
+                       absl::StrCat(offset), absl::StrCat(kBackfillPage),
+                       "WITHSCORES"}));
+    const auto& e = page.elements();
+    if (e.empty()) return added;
+    redis::Args zadd = {"ZADD", store::ClosedKey(shard), "NX"};
+    for (size_t i = 0; i + 1 < e.size(); i += 2) {
+      zadd.push_back(e[i + 1].str());
+      zadd.push_back(e[i].str());
+    }
+    ASSIGN_OR_RETURN(redis::Reply n, redis.Command(zadd));
+    added += n.integer();
+    if (e.size() / 2 < static_cast<size_t>(kBackfillPage)) return added;
+    // The next page starts at the last score, past the members seen there.
+    std::string last = e.back().str();  // inclusive
+    int64_t at_last = 0;
+    for (size_t i = e.size(); i >= 2 && e[i - 1].str() == e.back().str();
+         i -= 2) {
+      ++at_last;
+    }
+    offset = last == min ? offset + at_last : at_last;
+    min = last;
+  }
+}
+
+// Once per shard and deployment: the cases already in a final state when
+// the list came.
+absl::Status Backfill(redis::RedisClient& redis, int shard, ArchivePass* pass) {
+  ASSIGN_OR_RETURN(redis::Reply done,
+                   redis.Command({"GET", store::ClosedBackfilledKey(shard)}));
+  if (!done.is_nil()) return absl::OkStatus();
+  const auto* states = v1::CaseState_descriptor();
+  for (int i = 0; i < states->value_count(); ++i) {
+    auto state = static_cast<v1::CaseState>(states->value(i)->number());
+    if (state == v1::CASE_STATE_UNSPECIFIED || cases::IsOpen(state)) continue;
+    ASSIGN_OR_RETURN(
+        int64_t added,
+        BackfillFrom(redis, shard, store::StateIndexKey(shard, state)));
+    pass->backfilled += added;
+    if (added > 0) {
+      log::Info("listed cases in a final state for the archiver",
+                {{"shard", shard},
+                 {"state", v1::CaseState_Name(state)},
+                 {"cases", added}});
+    }
+  }
+  return redis
+      .Command({"SET", store::ClosedBackfilledKey(shard),
+                absl::StrCat(absl::ToUnixMillis(absl::Now()))})
+      .status();
+}
 
 // Up to `limit` cases of `shard`'s list that reached their final state
 // before `before_ms`, oldest first, each read whole.
@@ -108,6 +189,15 @@ absl::StatusOr<size_t> ArchiveBatch(redis::RedisClient& redis, int shard,
   const store::ArchiveDictionary* dictionary =
       state->dictionary.has_value() ? &*state->dictionary : nullptr;
   for (const Due& d : due) {
+    if (std::optional<int64_t> last = LastEventMs(d, shard);
+        last.has_value() && *last >= before_ms) {
+      RETURN_IF_ERROR(redis
+                          .Command({"ZADD", store::ClosedKey(shard), "XX",
+                                    absl::StrCat(*last), d.id})
+                          .status());
+      ++pass->rescheduled;
+      continue;
+    }
     std::string blob = store::EncodeArchive(d.archived, dictionary);
     ASSIGN_OR_RETURN(
         redis::Reply r,
@@ -150,6 +240,10 @@ absl::StatusOr<ArchivePass> ArchiveClosedCases(redis::RedisClient& redis,
     if (state->dictionary.has_value()) state->samples.clear();
   }
   for (int shard = 0; shard < options.shards; ++shard) {
+    if (state->backfilled.count(shard) == 0) {
+      RETURN_IF_ERROR(Backfill(redis, shard, &pass));
+      state->backfilled.insert(shard);
+    }
     // Cases that changed stay in the list; stop at them rather than read
     // them again in this pass.
     for (int64_t seen_changed = pass.changed;;) {

@@ -11,6 +11,14 @@
 // (lua/dispatch_archive.lua), so a case that changed meanwhile is read
 // again at the next pass. Archiving is idempotent: every replica may run it.
 //
+// The list's score is a hint; the case decides. A case is archived only once
+// its last timeline event, too, is older than `after`; one with a later
+// event gets that event's time as its new score. So cases that reached a
+// final state before the list existed can be backfilled: the first pass of
+// a process adds, once per shard, the members of the final states' indices
+// ({s:N}:idx:state:<n>, scored by report time) to the list with NX, then
+// sets {s:N}:closed:backfilled.
+//
 // Compression uses a zstd dictionary trained on archives: once a replica
 // has seen `train_samples` cases in final states (those waiting in the
 // lists, and those it archived), it trains one and stores it
@@ -22,6 +30,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -50,6 +59,8 @@ struct ArchivePass {
   int64_t archived = 0;
   int64_t archive_bytes = 0;  // the archives' sizes, summed
   int64_t changed = 0;        // changed while being archived: next pass
+  int64_t backfilled = 0;     // added to the lists from the state indices
+  int64_t rescheduled = 0;    // listed too early: rescored by last event
 };
 
 // What an archiver carries from pass to pass.
@@ -58,6 +69,8 @@ struct ArchiverState {
   std::optional<store::ArchiveDictionary> dictionary;
   // Cases seen while no dictionary exists, to train one from.
   std::vector<store::ArchivedCase> samples;
+  // Shards whose lists this process has backfilled (or found backfilled).
+  std::set<int> backfilled;
 };
 
 // Archives every case of the shards' lists that reached its final state
