@@ -632,6 +632,36 @@ TEST_F(DispatchProcessTest, GridctlReportsAndReadsCases) {
   EXPECT_THAT(err, HasSubstr("unknown option --colour"));
 }
 
+// A 12345 work order through gridctl: reported once, sent again (EXISTING,
+// the same case) and read back by its reference.
+TEST_F(DispatchProcessTest, GridctlTakesAWorkOrderByItsExternalReference) {
+  const std::string intake = intake_->target();
+  const std::vector<std::string> order = {
+      "report",
+      "--category=E0101",
+      "--lat=30.6873",
+      "--lng=120.6313",
+      "--source=hotline",
+      "--description=河边暴露垃圾",
+      "--external-ref=12345:GD-20261205-0042"};
+  std::string out, err;
+  ASSERT_EQ(Gridctl(intake, kAcceptor, order, &out, &err), 0) << err;
+  const std::string id = out.substr(0, out.find(' '));
+  ASSERT_EQ(Gridctl(intake, kAcceptor, order, &out, &err), 0) << err;
+  EXPECT_EQ(out, id + " REPORTED: the case of 12345 reference "
+                      "GD-20261205-0042, reported before\n");
+  ASSERT_EQ(Gridctl(intake, kChief,
+                    {"case", "get", "--external-ref=12345:GD-20261205-0042"},
+                    &out, &err),
+            0)
+      << err;
+  EXPECT_THAT(out, ::testing::StartsWith(id + " "));
+  EXPECT_EQ(Gridctl(intake, kChief, {"case", "get", "--external-ref=GD-1"},
+                    &out, &err),
+            1);
+  EXPECT_THAT(err, HasSubstr("--external-ref: give SYSTEM:ID"));
+}
+
 // Who changed reference data and the routing policy: the registry's
 // audit record, read through the RPC and gridctl, admins only.
 // A case stored before the timestamps were checked at the edge may hold one

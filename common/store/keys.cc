@@ -47,6 +47,10 @@ std::string IdempotencyKey(int shard, absl::string_view scope) {
 std::string DispatchIdempotencyKey(int shard, absl::string_view scope) {
   return absl::StrCat(Tag(shard), ":idem:dispatch:", scope);
 }
+std::string ExternalRefKey(int shard, absl::string_view system,
+                           absl::string_view id) {
+  return absl::StrCat(Tag(shard), ":ext:", system, ":", id);
+}
 
 std::string SequenceKey(int shard, absl::string_view division,
                         absl::string_view yyyymmdd) {

@@ -57,6 +57,11 @@ std::string IdempotencyKey(int shard, absl::string_view scope);
 // Dispatch's record of a transition under a scope.
 // key: {s:N}:idem:dispatch:<scope>
 std::string DispatchIdempotencyKey(int shard, absl::string_view scope);
+// The case reported with an external reference (v1::ExternalRef; the
+// system has no ':'), on the shard of the case's town.
+// key: {s:N}:ext:<system>:<id>
+std::string ExternalRefKey(int shard, absl::string_view system,
+                           absl::string_view id);
 
 // The shard's daily case counter and the run_id of the Redis process that
 // last moved it (case_id.h, "Counters and restores").

@@ -106,6 +106,8 @@ std::vector<std::pair<std::string, std::string>> Examples() {
       {"{s:N}:alarms", AlarmsKey(3)},
       {"{s:N}:deferred", DeferredKey(3)},
       {"{s:N}:closed", ClosedKey(3)},
+      {"{s:N}:closed:backfilled", ClosedBackfilledKey(3)},
+      {"{s:N}:ext:<system>:<id>", ExternalRefKey(3, "12345", "GD20261205001")},
       {"{s:N}:q:review", QueueKey(3, ReviewQueue())},
       {"{s:N}:q:dept:<department>", QueueKey(3, DepartmentQueue("works"))},
       {"{s:N}:q:verify", QueueKey(3, VerifyQueue())},

@@ -41,6 +41,18 @@ int64_t IntField(const std::string& s) {
 // allow (common/store/case_id.h).
 absl::StatusOr<ReportResult> RedisCaseStore::Report(const NewReport& r) {
   const int shard = r.shard;
+  // An external reference lives on the shard of its case's town: the
+  // scripts check this report's shard after the idempotency record (so a
+  // retry still replays), and the other shards are looked at first.
+  std::vector<std::string> ext;
+  if (!r.external_ref.system().empty()) {
+    ASSIGN_OR_RETURN(std::string known, FindExternalRef(r.external_ref, shard));
+    if (!known.empty()) {
+      return ReportResult{.case_id = known, .existing = true};
+    }
+    ext.push_back(store::ExternalRefKey(shard, r.external_ref.system(),
+                                        r.external_ref.id()));
+  }
   const std::string lng = absl::StrFormat("%.7f", r.longitude);
   const std::string lat = absl::StrFormat("%.7f", r.latitude);
   store::ScriptCall reserve =
@@ -49,6 +61,7 @@ absl::StatusOr<ReportResult> RedisCaseStore::Report(const NewReport& r) {
           .Key("seq", store::SequenceKey(shard, r.division, r.date))
           .Key("seqrun", store::SequenceRunKey(shard, r.division, r.date))
           .Key("geo_open", store::GeoOpenKey(shard, r.category_code))
+          .Keys("ext", ext)
           .Arg("fingerprint", r.fingerprint)
           .Arg("lng", lng)
           .Arg("lat", lat)
@@ -73,6 +86,9 @@ absl::StatusOr<ReportResult> RedisCaseStore::Report(const NewReport& r) {
       RETURN_IF_ERROR(reserve.Run(*redis_, options_.wait).status());
     }
     return ReportResult{e[1].str(), true, false, ""};
+  }
+  if (e[0].str() == "existing") {
+    return ReportResult{.case_id = e[1].str(), .existing = true};
   }
   std::vector<std::string> candidates;
   for (size_t i = 2; i < e.size(); ++i) candidates.push_back(e[i].str());
@@ -108,6 +124,7 @@ absl::StatusOr<ReportResult> RedisCaseStore::Report(const NewReport& r) {
             .Keys("candidate_cases", std::move(candidate_cases))
             .Keys("candidate_followers", std::move(candidate_followers))
             .Key("closed", store::ClosedKey(shard))
+            .Keys("ext", ext)
             .Arg("fingerprint", r.fingerprint)
             .Arg("case_id", id)
             .Int("now_ms", absl::ToUnixMillis(r.now))
@@ -140,6 +157,7 @@ absl::StatusOr<ReportResult> RedisCaseStore::Report(const NewReport& r) {
     result.case_id = f[1].str();
     result.replayed = f[0].str() == "replay";
     result.merged = f[0].str() == "merged";
+    result.existing = f[0].str() == "existing";
     if (f.size() > 2) result.merged_into = f[2].str();
     return result;
   }
@@ -154,6 +172,33 @@ absl::StatusOr<v1::Case> RedisCaseStore::GetCase(const std::string& case_id) {
   ASSIGN_OR_RETURN(store::StoredCase stored,
                    store::ReadCase(*redis_, id.shard, case_id));
   return std::move(stored.c);
+}
+
+absl::StatusOr<std::string> RedisCaseStore::FindExternalRef(
+    const v1::ExternalRef& ref, int skip_shard) {
+  std::vector<redis::Args> gets;
+  for (int shard = 0; shard < options_.shards; ++shard) {
+    if (shard == skip_shard) continue;
+    gets.push_back(
+        {"GET", store::ExternalRefKey(shard, ref.system(), ref.id())});
+  }
+  ASSIGN_OR_RETURN(std::vector<redis::Reply> replies, redis_->Pipeline(gets));
+  for (const redis::Reply& reply : replies) {
+    RETURN_IF_ERROR(reply.ToStatus());
+    if (!reply.is_nil()) return reply.str();
+  }
+  return "";
+}
+
+absl::StatusOr<std::string> RedisCaseStore::CaseIdByExternalRef(
+    const v1::ExternalRef& ref) {
+  ASSIGN_OR_RETURN(std::string id, FindExternalRef(ref, -1));
+  if (id.empty()) {
+    return absl::NotFoundError(absl::StrCat("external_ref: no case has ",
+                                            ref.system(), " reference '",
+                                            ref.id(), "'"));
+  }
+  return id;
 }
 
 absl::StatusOr<std::vector<v1::Case>> RedisCaseStore::GetCases(

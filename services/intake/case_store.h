@@ -47,6 +47,8 @@ struct NewReport {
   int duplicate_radius_m = 50;
   absl::Duration duplicate_window = absl::Hours(72);
   std::string reporter_id;
+  // The report's external reference; none when system is empty.
+  v1::ExternalRef external_ref;
   // Index entries (kind, value) (store::IndexKey): region codes (town,
   // community, grid), category, major category, source number, reporter
   // id, every case.
@@ -59,6 +61,9 @@ struct ReportResult {
   bool replayed = false;
   bool merged = false;
   std::string merged_into;
+  // A case with the report's external reference existed already: case_id
+  // is that case, and nothing was stored.
+  bool existing = false;
 };
 
 // One index entry: a case id and its report time.
@@ -106,6 +111,9 @@ class CaseStore {
   virtual absl::StatusOr<ReportResult> Report(const NewReport& report) = 0;
   // NOT_FOUND when there is no such case.
   virtual absl::StatusOr<v1::Case> GetCase(const std::string& case_id) = 0;
+  // The id of the case reported with `ref`; NOT_FOUND when there is none.
+  virtual absl::StatusOr<std::string> CaseIdByExternalRef(
+      const v1::ExternalRef& ref) = 0;
   // The case's events, oldest first.
   virtual absl::StatusOr<std::vector<v1::CaseEvent>> Timeline(
       const std::string& case_id) = 0;
@@ -167,6 +175,8 @@ class RedisCaseStore final : public CaseStore {
 
   absl::StatusOr<ReportResult> Report(const NewReport& report) override;
   absl::StatusOr<v1::Case> GetCase(const std::string& case_id) override;
+  absl::StatusOr<std::string> CaseIdByExternalRef(
+      const v1::ExternalRef& ref) override;
   absl::StatusOr<std::vector<v1::CaseEvent>> Timeline(
       const std::string& case_id) override;
   absl::StatusOr<std::vector<IndexEntry>> ScanIndex(
@@ -190,6 +200,10 @@ class RedisCaseStore final : public CaseStore {
       int count) override;
 
  private:
+  // The case of `ref` on any shard but `skip_shard`; empty when none.
+  absl::StatusOr<std::string> FindExternalRef(const v1::ExternalRef& ref,
+                                              int skip_shard);
+
   redis::RedisClient* redis_;
   Options options_;
 };

@@ -36,6 +36,8 @@ class MockCaseStore : public CaseStore {
               (override));
   MOCK_METHOD(absl::StatusOr<v1::Case>, GetCase, (const std::string&),
               (override));
+  MOCK_METHOD(absl::StatusOr<std::string>, CaseIdByExternalRef,
+              (const v1::ExternalRef&), (override));
   MOCK_METHOD(absl::StatusOr<std::vector<v1::CaseEvent>>, Timeline,
               (const std::string&), (override));
   MOCK_METHOD(absl::StatusOr<std::vector<IndexEntry>>, ScanIndex,

@@ -21,9 +21,22 @@
 #include "common/store/dimensions.h"
 #include "common/store/keys.h"
 #include "common/store/visibility.h"
+#include "common/validation/field_errors.h"
 #include "services/intake/report_validation.h"
 
 namespace gridcase::intake {
+
+absl::Status AuthorizeExternalRef(const v1::Actor& actor) {
+  if (actor.channel() != v1::SOURCE_UNSPECIFIED) return absl::OkStatus();
+  for (v1::Role role :
+       {v1::ROLE_ACCEPTOR, v1::ROLE_DUTY_CHIEF, v1::ROLE_SYSTEM}) {
+    if (auth::HasRole(actor, role)) return absl::OkStatus();
+  }
+  return absl::PermissionDeniedError(absl::StrCat(
+      "external_ref: set only by a channel backend or by centre staff "
+      "(ACCEPTOR, DUTY_CHIEF, SYSTEM); ",
+      actor.subject(), " is neither"));
+}
 
 absl::StatusOr<v1::Reporter> AuthorizeReporter(const v1::Actor& actor,
                                                v1::Source source,
@@ -151,6 +164,7 @@ absl::Status IntakeServiceImpl::DoReportCase(const v1::Actor& actor,
   RETURN_IF_ERROR(ValidateReport(req, now));
   ASSIGN_OR_RETURN(v1::Reporter reporter,
                    AuthorizeReporter(actor, req.source(), req.reporter()));
+  if (req.has_external_ref()) RETURN_IF_ERROR(AuthorizeExternalRef(actor));
 
   absl::StatusOr<v1::Category> category =
       registry_->GetCategory(req.category_code());
@@ -199,6 +213,7 @@ absl::Status IntakeServiceImpl::DoReportCase(const v1::Actor& actor,
   *c.mutable_reporter() = reporter;
   *c.mutable_media() = req.media();
   *c.mutable_attributes() = req.attributes();
+  if (req.has_external_ref()) *c.mutable_external_ref() = req.external_ref();
   *c.mutable_occurred_at() =
       req.has_occurred_at() ? req.occurred_at() : ToTimestamp(now);
   *c.mutable_reported_at() = ToTimestamp(now);
@@ -247,6 +262,7 @@ absl::Status IntakeServiceImpl::DoReportCase(const v1::Actor& actor,
         absl::Seconds(category->duplicate_window().seconds());
   }
   report.reporter_id = reporter.id();
+  report.external_ref = req.external_ref();
   report.indices = {{store::kRegionIndex, c.town_code()},
                     {store::kRegionIndex, c.community_code()},
                     {store::kRegionIndex, c.grid_code()},
@@ -268,7 +284,7 @@ absl::Status IntakeServiceImpl::DoReportCase(const v1::Actor& actor,
     RETURN_IF_ERROR(allowed);
   }
   ASSIGN_OR_RETURN(ReportResult result, store_->Report(report));
-  if (quota && !result.replayed) {
+  if (quota && !result.replayed && !result.existing) {
     // The report is stored and acknowledged whatever happens here.
     if (absl::Status counted =
             options_.report_quota->Add(reporter.id(), report.date);
@@ -282,8 +298,9 @@ absl::Status IntakeServiceImpl::DoReportCase(const v1::Actor& actor,
   bool merged_case = stored.state() == v1::CASE_STATE_MERGED;
   *resp->mutable_case_() = Present(stored, actor);
   resp->set_replayed(result.replayed);
-  resp->set_outcome(merged_case ? v1::REPORT_OUTCOME_MERGED
-                                : v1::REPORT_OUTCOME_CREATED);
+  resp->set_outcome(result.existing ? v1::REPORT_OUTCOME_EXISTING
+                    : merged_case   ? v1::REPORT_OUTCOME_MERGED
+                                    : v1::REPORT_OUTCOME_CREATED);
   resp->set_report_count(stored.report_count());
   if (merged_case) {
     resp->set_merged_into_case_id(stored.merged_into());
@@ -291,7 +308,13 @@ absl::Status IntakeServiceImpl::DoReportCase(const v1::Actor& actor,
     resp->set_report_count(original.report_count());
     *resp->mutable_merged_into_case() = Present(original, actor);
   }
-  if (result.replayed) {
+  if (result.existing) {
+    log::Info("report of a known external reference",
+              {{"case_id", result.case_id},
+               {"request_id", req.request_id()},
+               {"external_ref", absl::StrCat(req.external_ref().system(), ":",
+                                             req.external_ref().id())}});
+  } else if (result.replayed) {
     metrics_->Replayed();
   } else {
     metrics_->Reported(c.source(), category->family(), merged_case);
@@ -308,11 +331,20 @@ absl::Status IntakeServiceImpl::DoReportCase(const v1::Actor& actor,
 absl::Status IntakeServiceImpl::DoGetCase(const v1::Actor& actor,
                                           const v1::GetCaseRequest& req,
                                           v1::GetCaseResponse* resp) {
-  ASSIGN_OR_RETURN(v1::Case c, store_->GetCase(req.case_id()));
+  std::string case_id = req.case_id();
+  if (req.has_external_ref()) {
+    if (!case_id.empty()) {
+      return validation::FieldError(
+          "external_ref", "give either case_id or external_ref, not both");
+    }
+    RETURN_IF_ERROR(ValidateExternalRef(req.external_ref()));
+    ASSIGN_OR_RETURN(case_id, store_->CaseIdByExternalRef(req.external_ref()));
+  }
+  ASSIGN_OR_RETURN(v1::Case c, store_->GetCase(case_id));
   *resp->mutable_case_() = Present(c, actor);
   if (req.include_timeline()) {
     ASSIGN_OR_RETURN(std::vector<v1::CaseEvent> events,
-                     store_->Timeline(req.case_id()));
+                     store_->Timeline(case_id));
     store::ReporterFacts facts = store::ReporterFacts::Of(c);
     for (v1::CaseEvent& e : events) {
       *resp->add_timeline() = store::PresentEvent(std::move(e), actor, facts);

@@ -92,6 +92,10 @@ class IntakeServiceImpl final : public v1::IntakeService::Service {
   IntakeOptions options_;
 };
 
+// Who may give a report an external reference: a channel backend (for the
+// system behind it) or centre staff entering another system's work orders.
+absl::Status AuthorizeExternalRef(const v1::Actor& actor);
+
 // Who may report from which source; CITIZEN and GRID_MANAGER callers report
 // as themselves. Returns the reporter to store (defaults filled in).
 absl::StatusOr<v1::Reporter> AuthorizeReporter(const v1::Actor& actor,

@@ -79,7 +79,32 @@ absl::Status ValidateAttributeValue(absl::string_view field,
   }
 }
 
+// Every character of `s` is alphanumeric ASCII or one of `punctuation`.
+bool OnlyOf(absl::string_view s, absl::string_view punctuation) {
+  for (char c : s) {
+    if (!absl::ascii_isalnum(c) && !absl::StrContains(punctuation, c)) {
+      return false;
+    }
+  }
+  return true;
+}
+
 }  // namespace
+
+absl::Status ValidateExternalRef(const v1::ExternalRef& ref) {
+  if (ref.system().empty() || ref.system().size() > 32 ||
+      !OnlyOf(ref.system(), "_.-")) {
+    return FieldError("external_ref.system",
+                      "must be 1-32 characters of [A-Za-z0-9_.-], e.g. "
+                      "\"12345\"");
+  }
+  if (ref.id().empty() || ref.id().size() > 64 || !OnlyOf(ref.id(), "_.:/-")) {
+    return FieldError("external_ref.id",
+                      "must be 1-64 characters of [A-Za-z0-9_.:/-], the "
+                      "case's number in that system");
+  }
+  return absl::OkStatus();
+}
 
 absl::Status ValidateReport(const v1::ReportCaseRequest& r, absl::Time now) {
   if (absl::Status s = ValidateRequestId(r.request_id()); !s.ok()) return s;
@@ -92,6 +117,11 @@ absl::Status ValidateReport(const v1::ReportCaseRequest& r, absl::Time now) {
           ValidateText("description", r.description(), kMaxTextChars, true);
       !s.ok()) {
     return s;
+  }
+  if (r.has_external_ref()) {
+    if (absl::Status s = ValidateExternalRef(r.external_ref()); !s.ok()) {
+      return s;
+    }
   }
   if (!r.has_location()) return FieldError("location", "is required");
   double lat = r.location().latitude();

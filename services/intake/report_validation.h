@@ -27,6 +27,11 @@ inline constexpr absl::Duration kMaxAge = absl::Hours(24 * 30);
 absl::Status ValidateReport(const v1::ReportCaseRequest& request,
                             absl::Time now);
 
+// An external reference: system 1–32 characters of [A-Za-z0-9_.-], id 1–64
+// characters of [A-Za-z0-9_.:/-] (the fields named "external_ref.system"
+// and "external_ref.id").
+absl::Status ValidateExternalRef(const v1::ExternalRef& ref);
+
 // What the category allows: enabled, and the attributes it defines.
 absl::Status ValidateAgainstCategory(const v1::ReportCaseRequest& request,
                                      const v1::Category& category);

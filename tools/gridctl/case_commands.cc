@@ -8,6 +8,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/time/time.h"
 #include "common/status/grpc_status.h"
@@ -24,7 +25,8 @@ constexpr char kReportUsage[] =
 Usage:
   gridctl report --category=CODE --lat=LATITUDE --lng=LONGITUDE
                  --description=TEXT [--source=wechat] [--address=TEXT]
-                 [--photo=URI]... [--request-id=ID] [--json]
+                 [--photo=URI]... [--request-id=ID]
+                 [--external-ref=SYSTEM:ID] [--json]
 
   --source      grid_patrol, citizen_app, wechat (default), hotline, video,
                 instruction; the --actor's roles must allow it
@@ -38,6 +40,7 @@ constexpr char kCaseUsage[] = R"(gridctl case: read cases (IntakeService).
 
 Usage:
   gridctl case get CASE_ID [--timeline] [--json]
+  gridctl case get --external-ref=SYSTEM:ID [--timeline] [--json]
   gridctl case list [--region=CODE] [--reporter=ID] [--category=CODE]
                     [--state=STATE] [--page-size=N] [--page-token=T] [--json]
   gridctl case nearby LATITUDE LONGITUDE [--radius=METRES] [--json]
@@ -59,6 +62,21 @@ void PrintCaseLine(const v1::Case& c) {
 
 std::unique_ptr<v1::IntakeService::Stub> Stub(const Invocation& in) {
   return v1::IntakeService::NewStub(Channel(in, "GRIDCASE_INTAKE_TARGET"));
+}
+
+// --external-ref=SYSTEM:ID, e.g. 12345:GD-20261205-0042 (the id may hold ':').
+absl::StatusOr<v1::ExternalRef> ParseExternalRef(const Invocation& in) {
+  std::string value = in.Get("external-ref", nullptr);
+  std::pair<std::string, std::string> parts =
+      absl::StrSplit(value, absl::MaxSplits(':', 1));
+  if (parts.first.empty() || parts.second.empty()) {
+    return absl::InvalidArgumentError(
+        "--external-ref: give SYSTEM:ID, e.g. --external-ref=12345:GD-0042");
+  }
+  v1::ExternalRef ref;
+  ref.set_system(parts.first);
+  ref.set_id(parts.second);
+  return ref;
 }
 
 absl::StatusOr<v1::ReportCaseRequest> BuildReport(const Invocation& in) {
@@ -95,15 +113,19 @@ absl::StatusOr<v1::ReportCaseRequest> BuildReport(const Invocation& in) {
                       absl::Hex(rd(), absl::kZeroPad8));
   }
   r.set_request_id(id);
+  if (in.Has("external-ref")) {
+    ASSIGN_OR_RETURN(*r.mutable_external_ref(), ParseExternalRef(in));
+  }
   return r;
 }
 
 }  // namespace
 
 int RunReport(const std::vector<std::string>& args) {
-  absl::StatusOr<Invocation> in = Parse(
-      args, {"target", "actor", "timeout", "json", "help", "category", "lat",
-             "lng", "description", "source", "address", "photo", "request-id"});
+  absl::StatusOr<Invocation> in =
+      Parse(args, {"target", "actor", "timeout", "json", "help", "category",
+                   "lat", "lng", "description", "source", "address", "photo",
+                   "request-id", "external-ref"});
   if (!in.ok()) return Fail(in.status());
   if (in->Has("help") || args.empty()) {
     std::fputs(kReportUsage, args.empty() ? stderr : stdout);
@@ -121,7 +143,12 @@ int RunReport(const std::vector<std::string>& args) {
     return 0;
   }
   const v1::Case& c = response.case_();
-  if (response.outcome() == v1::REPORT_OUTCOME_MERGED) {
+  if (response.outcome() == v1::REPORT_OUTCOME_EXISTING) {
+    std::printf("%s %s: the case of %s reference %s, reported before\n",
+                c.id().c_str(), StateName(c.state()).c_str(),
+                request->external_ref().system().c_str(),
+                request->external_ref().id().c_str());
+  } else if (response.outcome() == v1::REPORT_OUTCOME_MERGED) {
     std::printf("%s MERGED into %s: already reported by %d people\n",
                 c.id().c_str(), response.merged_into_case_id().c_str(),
                 response.report_count());
@@ -197,14 +224,21 @@ int RunCase(const std::vector<std::string>& args) {
       Parse(std::vector<std::string>(args.begin() + 1, args.end()),
             {"target", "actor", "timeout", "json", "help", "timeline", "region",
              "reporter", "category", "state", "page-size", "page-token",
-             "radius", "case", "count", "resume-token"});
+             "radius", "case", "count", "resume-token", "external-ref"});
   if (!in.ok()) return Fail(in.status());
   auto stub = Stub(*in);
   auto context = Context(*in);
   absl::Status s;
-  if (args[0] == "get" && in->positional.size() == 1) {
+  bool by_ref = in->positional.empty() && in->Has("external-ref");
+  if (args[0] == "get" && (in->positional.size() == 1 || by_ref)) {
     v1::GetCaseRequest request;
-    request.set_case_id(in->positional[0]);
+    if (by_ref) {
+      absl::StatusOr<v1::ExternalRef> ref = ParseExternalRef(*in);
+      if (!ref.ok()) return Fail(ref.status());
+      *request.mutable_external_ref() = *ref;
+    } else {
+      request.set_case_id(in->positional[0]);
+    }
     request.set_include_timeline(in->Has("timeline"));
     v1::GetCaseResponse response;
     s = FromGrpcStatus(stub->GetCase(context.get(), request, &response));

@@ -9,11 +9,13 @@
 --       indices (list; score: report ms), candidate_cases and
 --       candidate_followers (lists: the nearby cases' hashes and followers,
 --       in the order of ARGV candidates), closed (the archiver's list: a
---       merged case is final from the start).
+--       merged case is final from the start), ext (list: the report's
+--       external reference, if it has one; set to the new case's id).
 -- ARGV: fingerprint, case_id, now_ms, lng, lat, radius_m, window_ms,
 --       case_pb, reported_pb, merged_pb, idem_ttl_s, maxlen, reporter,
 --       open_field, candidates (list of case ids).
--- Returns {'replay', id} | {'created', id, ''} | {'merged', id, original}
+-- Returns {'replay', id} | {'existing', id} (the external reference's
+-- case) | {'created', id, ''} | {'merged', id, original}
 -- | {'candidates', id...} when the nearby cases are no longer the ones
 -- declared (call again with these).
 -- The merged event gets data["distance_m"] (metres to the original, one
@@ -37,6 +39,10 @@ local function data_entry(key, value)
 end
 local replay = report_replay(K.idem, A.fingerprint)
 if replay then return replay end
+if K.ext[1] then
+  local known = redis.call('GET', K.ext[1])
+  if known then return {'existing', known} end
+end
 local id = A.case_id
 local now = tonumber(A.now_ms)
 local declared = {}
@@ -67,6 +73,7 @@ if target then state = CaseState.MERGED end
 redis.call('HSET', K.case, 'pb', A.case_pb, 'state', state,
            'version', 1, 'report_count', 1, 'follower_count', 0,
            'reported_ms', A.now_ms, 'merged_into', target or '')
+if K.ext[1] then redis.call('SET', K.ext[1], id) end
 for _, key in ipairs(K.indices) do redis.call('ZADD', key, now, id) end
 if target then
   redis.call('ZADD', K.merged_index, now, id)

@@ -3,12 +3,18 @@
 -- counter jumps after a restore: common/store/case_id.h, "Counters and
 -- restores"), and the open cases of the category near the point, whose
 -- keys the caller declares to intake_report.
--- KEYS: idem, seq, seqrun, geo_open.
+-- KEYS: idem, seq, seqrun, geo_open, ext (list: the report's external
+--       reference, if it has one).
 -- ARGV: fingerprint, lng, lat, radius_m, counter_gap, day_start_ms, skew_ms.
--- Returns {'replay', case id} or {'sequence', n, nearby case id...}.
+-- Returns {'replay', case id}, {'existing', case id} (the external
+-- reference's case) or {'sequence', n, nearby case id...}.
 -- requires: report_replay
 local replay = report_replay(K.idem, A.fingerprint)
 if replay then return replay end
+if K.ext[1] then
+  local known = redis.call('GET', K.ext[1])
+  if known then return {'existing', known} end
+end
 -- The counter jumps when a restore may have set it back: when another Redis
 -- process moved it last, or none has yet and this one may have started
 -- after the day began.
