@@ -12,7 +12,8 @@
 # Usage: footprint.sh REGISTRY_BIN INTAKE_BIN DISPATCH_BIN STATS_BIN GRIDCTL SIM
 #          [--reports=2000] [--window=60s] [--drain=120s] [--json=FILE]
 #          [--archive_after=DURATION]
-# --archive_after (compressed like the day; with --reopen_window as long)
+# --archive_after (compressed like the day; with --reopen_window and
+# --rating_window as long)
 # lets dispatch archive the cases closed that long ago: the table then shows
 # the archives and the bytes per archive.
 set -euo pipefail
@@ -50,7 +51,7 @@ for svc in intake dispatch stats; do
   extra=()
   [[ $svc == dispatch ]] &&
     extra=(--self_handle_grace=2s --stream_keep=1s --stream_trim_interval=1s
-      ${archive_after:+--reopen_window=$archive_after --archive_after=$archive_after --archive_interval=1s})
+      ${archive_after:+--reopen_window=$archive_after --rating_window=$archive_after --archive_after=$archive_after --archive_interval=1s})
   stack_service "$svc" "${!bin_var}" --registry="$(stack_target registry)" "${extra[@]}"
 done
 

@@ -318,6 +318,9 @@ class CaseStackTest : public ::testing::Test {
   GRIDCASE_CALL(ResumeCase)
   GRIDCASE_CALL(ListQueue)
   GRIDCASE_CALL(SelfCloseCase)
+  GRIDCASE_CALL(ReopenCase)
+  GRIDCASE_CALL(RateCase)
+  GRIDCASE_CALL(ReviewRating)
 #undef GRIDCASE_CALL
 
   template <typename Req>

@@ -160,8 +160,8 @@ TEST_F(DispatchProcessTest, ReportWaitingForReviewGoesOverdue) {
 class ArchiveProcessTest : public CaseStackTest {
  protected:
   ArchiveProcessTest() {
-    dispatch_args_ = {"--reopen_window=1s", "--archive_after=1s",
-                      "--archive_interval=200ms"};
+    dispatch_args_ = {"--reopen_window=1s", "--rating_window=1s",
+                      "--archive_after=1s", "--archive_interval=200ms"};
   }
 };
 

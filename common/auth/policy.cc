@@ -80,6 +80,8 @@ std::vector<MethodPolicy> BuildPolicies() {
       {"DispatchService", "SelfCloseCase",            {Self,  No,    No,    No,    No,    No,    No,    No}},
       {"DispatchService", "ReopenCase",               kChief},
       {"DispatchService", "CloseCase",                kChief},
+      {"DispatchService", "RateCase",                 {No,    All,   No,    No,    No,    No,    Self,  All}},
+      {"DispatchService", "ReviewRating",             kChief},
       {"DispatchService", "GetTimeline",              {All,   All,   All,   All,   All,   All,   Self,  All}},
       {"DispatchService", "ListQueue",                {Grids, All,   All,   All,   Dept,  No,    No,    All}},
       {"DispatchService", "GetRoutingPolicy",         kStaff},

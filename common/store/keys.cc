@@ -109,6 +109,7 @@ std::string GridVerifyQueue(absl::string_view grid_code) {
 }
 std::string ApprovalsQueue() { return "q:approvals"; }
 std::string SupervisionQueue() { return "q:sup"; }
+std::string UnsatisfiedQueue() { return "q:unsatisfied"; }
 std::string DepartmentSupervisionQueue(absl::string_view department_id) {
   return absl::StrCat("q:sup:", department_id);
 }

@@ -138,6 +138,9 @@ std::string ApprovalsQueue();
 std::string SupervisionQueue();
 // key: {s:N}:q:sup:<department>
 std::string DepartmentSupervisionQueue(absl::string_view department_id);
+// CLOSED cases with an unsatisfied rating waiting for the duty chief.
+// key: {s:N}:q:unsatisfied
+std::string UnsatisfiedQueue();
 std::string QueueKey(int shard, absl::string_view queue_name);
 
 // Open cases by state and town, and open overdue cases by department.

@@ -115,6 +115,7 @@ std::vector<std::pair<std::string, std::string>> Examples() {
        QueueKey(3, GridVerifyQueue("330483101002007"))},
       {"{s:N}:q:approvals", QueueKey(3, ApprovalsQueue())},
       {"{s:N}:q:sup", QueueKey(3, SupervisionQueue())},
+      {"{s:N}:q:unsatisfied", QueueKey(3, UnsatisfiedQueue())},
       {"{s:N}:q:sup:<department>",
        QueueKey(3, DepartmentSupervisionQueue("works"))},
       {"{s:N}:open", OpenCountsKey(3)},

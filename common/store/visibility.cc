@@ -39,13 +39,22 @@ void DropInternal(google::protobuf::RepeatedPtrField<v1::Media>* media) {
   *media = std::move(kept);
 }
 
+// Only the ratings given by `rater`.
+void KeepRatingsOf(v1::Case* c, const std::string& rater) {
+  google::protobuf::RepeatedPtrField<v1::Rating> kept;
+  for (v1::Rating& r : *c->mutable_ratings()) {
+    if (r.rater_id() == rater) *kept.Add() = std::move(r);
+  }
+  *c->mutable_ratings() = std::move(kept);
+}
+
 // About 110 m of latitude.
 double Coarse(double degrees) { return std::round(degrees * 1000) / 1000; }
 
 // Keys of CaseEvent.data a citizen may read; the others name departments,
 // rules, deadlines or people.
 bool PublicData(const std::string& key) {
-  return key == "kind" || key == "distance_m";
+  return key == "kind" || key == "distance_m" || key == "satisfaction";
 }
 
 void KeepPublicData(v1::CaseEvent* e) {
@@ -141,10 +150,14 @@ v1::Case PresentCase(v1::Case c, const v1::Actor& viewer) {
         r->clear_id();
         r->clear_name();
         r->clear_contact();
+        for (v1::Rating& rating : *c.mutable_ratings()) {
+          if (rating.rater_id() == facts.id) rating.clear_rater_id();
+        }
       }
       return c;
     case Audience::kReporter:
       DropInternal(c.mutable_media());
+      KeepRatingsOf(&c, viewer.subject());
       if (!PublicStatusNote(c.state())) c.clear_status_note();
       if (c.has_pending_extension()) {
         ReduceToRoles(c.mutable_pending_extension()->mutable_requested_by());
@@ -170,9 +183,11 @@ v1::CaseEvent PresentEvent(v1::CaseEvent e, const v1::Actor& viewer,
       if (by_reporter) ReduceToRoles(e.mutable_actor());
       e.mutable_dimensions()->clear_reporter_id();
       auto* data = e.mutable_data();
-      if (auto it = data->find("reporter_id");
-          it != data->end() && it->second == reporter.id) {
-        data->erase(it);
+      for (const char* key : {"reporter_id", "rater_id"}) {
+        if (auto it = data->find(key);
+            it != data->end() && it->second == reporter.id) {
+          data->erase(it);
+        }
       }
       return e;
     }

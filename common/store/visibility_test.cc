@@ -349,9 +349,49 @@ std::vector<CaseRow> CaseRows() {
     *x->mutable_requested_by() = Staffer();
     x->set_reason("缺少设备, 申请延期");
   };
+  // Ratings: the reporter's own and a follower's (wx:follower).
+  auto ratings = [](v1::Case* c) {
+    c->set_state(v1::CASE_STATE_CLOSED);
+    for (const char* rater : {kReporter, "wx:follower"}) {
+      v1::Rating* r = c->add_ratings();
+      r->set_rater_id(rater);
+      r->set_satisfaction(v1::SATISFACTION_UNSATISFIED);
+      r->set_comment(absl::StrCat(rater, " 不满意"));
+    }
+  };
+  auto rating_of = [](const char* rater) {
+    return [rater](const v1::Case& a, const v1::Case& b) {
+      for (const v1::Rating& r : b.ratings()) {
+        if (r.comment() == absl::StrCat(rater, " 不满意")) {
+          return r.rater_id() == rater ? Y : M;
+        }
+      }
+      return N;
+    };
+  };
   //                                              acc dsp chf adm sys gm  dep
   //                                              rep pub
   return {
+      {"ratings (the reporter's)",
+       true,
+       ratings,
+       rating_of(kReporter),
+       {Y, Y, Y, Y, Y, M, M, Y, N}},
+      {"ratings (a follower's)",
+       false,
+       ratings,
+       rating_of("wx:follower"),
+       {Y, Y, Y, Y, Y, Y, Y, N, N}},
+      {"external_ref.id",
+       false,
+       [](v1::Case* c) {
+         c->mutable_external_ref()->set_system("12345");
+         c->mutable_external_ref()->set_id("GD-1");
+       },
+       [](const v1::Case& a, const v1::Case& b) {
+         return Same(a.external_ref().id(), b.external_ref().id());
+       },
+       {Y, Y, Y, Y, Y, Y, Y, Y, N}},
       {"reporter.id", true, none, reporter_id, {Y, Y, Y, Y, Y, N, N, Y, N}},
       {"reporter.id", false, none, reporter_id, {Y, Y, Y, Y, Y, Y, Y, Y, N}},
       {"reporter.name",

@@ -207,6 +207,8 @@ absl::StatusOr<size_t> ArchiveBatch(redis::RedisClient& redis, int shard,
             .Key("followers", store::FollowersKey(shard, d.id))
             .Key("archive", store::ArchiveKey(shard, d.id))
             .Key("closed", store::ClosedKey(shard))
+            .Key("unsatisfied",
+                 store::QueueKey(shard, store::UnsatisfiedQueue()))
             .Arg("case_id", d.id)
             .Arg("version", store::ArchivedVersion(d.archived))
             .Int("entries", static_cast<int64_t>(d.archived.timeline.size()))

@@ -81,6 +81,10 @@ class CaseStore {
       const std::vector<std::string>& case_ids) = 0;
   virtual absl::StatusOr<std::vector<v1::CaseEvent>> Timeline(
       const std::string& case_id) = 0;
+  // True if `who` follows the case (a merged duplicate's reporter or a "me
+  // too"; store::FollowersKey).
+  virtual absl::StatusOr<bool> Follows(const std::string& case_id,
+                                       const std::string& who) = 0;
   // The result of an earlier request under `scope` on this case, if any;
   // ALREADY_EXISTS if it had another fingerprint.
   virtual absl::StatusOr<std::optional<Committed>> Replay(

@@ -20,6 +20,7 @@
 #include "common/store/visibility.h"
 #include "common/validation/content.h"
 #include "common/validation/field_errors.h"
+#include "common/validation/ids.h"
 #include "services/dispatch/queues.h"
 #include "services/dispatch/routing.h"
 
@@ -225,6 +226,35 @@ grpc::Status DispatchServiceImpl::CloseCase(grpc::ServerContext* ctx,
                     {"reason", req->reason(), true}, {});
 }
 
+grpc::Status DispatchServiceImpl::RateCase(grpc::ServerContext* ctx,
+                                           const v1::RateCaseRequest* req,
+                                           v1::RateCaseResponse* resp) {
+  absl::Status invalid = validation::ValidateId("rater_id", req->rater_id());
+  if (req->satisfaction() == v1::SATISFACTION_UNSPECIFIED ||
+      !v1::Satisfaction_IsValid(req->satisfaction())) {
+    invalid = FieldError("satisfaction",
+                         "is required: SATISFIED, BASICALLY_SATISFIED or "
+                         "UNSATISFIED");
+  }
+  if (!invalid.ok()) {
+    return auth::ServeAs(ctx, *authenticator_,
+                         "gridcase.v1.DispatchService/RateCase", *req,
+                         [&](const v1::Actor&) { return invalid; });
+  }
+  TransitionRequest t;
+  t.input.satisfaction = req->satisfaction();
+  t.input.rater_id = req->rater_id();
+  return Transition(ctx, Action::kRate, *req, resp,
+                    {"comment", req->comment(), false}, std::move(t));
+}
+
+grpc::Status DispatchServiceImpl::ReviewRating(
+    grpc::ServerContext* ctx, const v1::ReviewRatingRequest* req,
+    v1::ReviewRatingResponse* resp) {
+  return Transition(ctx, Action::kReviewRating, *req, resp,
+                    {"note", req->note(), true}, {});
+}
+
 grpc::Status DispatchServiceImpl::GetTimeline(grpc::ServerContext* ctx,
                                               const v1::GetTimelineRequest* req,
                                               v1::GetTimelineResponse* resp) {
@@ -356,6 +386,16 @@ absl::Status DispatchServiceImpl::DoListQueue(const v1::Actor& actor,
                              : store::DepartmentSupervisionQueue(owner)};
       break;
     }
+    case v1::QUEUE_UNSATISFIED:
+      if (!owner.empty())
+        return FieldError("owner_id", "must be empty for QUEUE_UNSATISFIED");
+      if (!chief) {
+        RETURN_IF_ERROR(auth::RequireAnyRole(
+            actor, std::vector<v1::Role>{v1::ROLE_DISPATCHER},
+            "ListQueue(QUEUE_UNSATISFIED)"));
+      }
+      names = {store::UnsatisfiedQueue()};
+      break;
     default:
       return FieldError("queue", "is required");
   }
@@ -425,6 +465,13 @@ absl::Status DispatchServiceImpl::DoListQueue(const v1::Actor& actor,
                                absl::StripPrefix(v1::Stage_Name(s), "STAGE_"))
                 : "supervised");
         *item->mutable_queued_at() = c.updated_at();
+      } else if (req.queue() == v1::QUEUE_UNSATISFIED) {
+        for (const v1::Rating& r : c.ratings()) {
+          if (r.satisfaction() == v1::SATISFACTION_UNSATISFIED) {
+            item->set_reason(r.comment().empty() ? "unsatisfied" : r.comment());
+            *item->mutable_queued_at() = r.rated_at();
+          }
+        }
       } else {
         const CaseRecord& rec = it->second;
         bool review = req.queue() == v1::QUEUE_REVIEW;

@@ -36,6 +36,8 @@ class DispatchServiceImpl final : public v1::DispatchService::Service {
   GRIDCASE_DISPATCH_RPC(SelfCloseCase)
   GRIDCASE_DISPATCH_RPC(ReopenCase)
   GRIDCASE_DISPATCH_RPC(CloseCase)
+  GRIDCASE_DISPATCH_RPC(RateCase)
+  GRIDCASE_DISPATCH_RPC(ReviewRating)
   GRIDCASE_DISPATCH_RPC(GetTimeline)
   GRIDCASE_DISPATCH_RPC(ListQueue)
   GRIDCASE_DISPATCH_RPC(GetRoutingPolicy)

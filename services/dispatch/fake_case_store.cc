@@ -59,6 +59,18 @@ absl::StatusOr<std::vector<v1::CaseEvent>> FakeCaseStore::Timeline(
   return timelines_[id];
 }
 
+absl::StatusOr<bool> FakeCaseStore::Follows(const std::string& case_id,
+                                            const std::string& who) {
+  absl::MutexLock lock(&mu_);
+  return followers_[case_id].count(who) > 0;
+}
+
+void FakeCaseStore::AddFollower(const std::string& case_id,
+                                const std::string& who) {
+  absl::MutexLock lock(&mu_);
+  followers_[case_id].insert(who);
+}
+
 absl::StatusOr<std::optional<Committed>> FakeCaseStore::Replay(
     const std::string& case_id, const std::string& scope,
     const std::string& fingerprint) {

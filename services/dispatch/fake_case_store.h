@@ -19,12 +19,16 @@ class FakeCaseStore final : public CaseStore {
   void Put(v1::Case c);
   // The queue names the case is in now.
   std::set<std::string> QueuesOfCase(const std::string& case_id);
+  // Makes `who` a follower of the case.
+  void AddFollower(const std::string& case_id, const std::string& who);
 
   absl::StatusOr<CaseRecord> Get(const std::string& case_id) override;
   absl::StatusOr<std::vector<CaseRecord>> GetMany(
       const std::vector<std::string>& case_ids) override;
   absl::StatusOr<std::vector<v1::CaseEvent>> Timeline(
       const std::string& case_id) override;
+  absl::StatusOr<bool> Follows(const std::string& case_id,
+                               const std::string& who) override;
   absl::StatusOr<std::optional<Committed>> Replay(
       const std::string& case_id, const std::string& scope,
       const std::string& fingerprint) override;
@@ -58,6 +62,7 @@ class FakeCaseStore final : public CaseStore {
   std::map<std::string, std::vector<v1::CaseEvent>> timelines_
       ABSL_GUARDED_BY(mu_);
   std::map<std::string, Idem> idem_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, std::set<std::string>> followers_ ABSL_GUARDED_BY(mu_);
   // queue name → member → score
   std::map<std::string, std::map<std::string, int64_t>> queues_
       ABSL_GUARDED_BY(mu_);

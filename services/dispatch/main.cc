@@ -31,7 +31,11 @@ ABSL_FLAG(double, warn_share, 0.8,
           "Share of a stage's limit after which its light turns yellow and "
           "case.warning is emitted (0 < x < 1).");
 ABSL_FLAG(absl::Duration, reopen_window, absl::Hours(7 * 24),
-          "How long after closure a duty chief may reopen a case.");
+          "How long after closure a duty chief may reopen a case (and "
+          "always while an unsatisfied rating waits for review).");
+ABSL_FLAG(absl::Duration, rating_window, absl::Hours(7 * 24),
+          "How long after closure the reporter and followers may rate a "
+          "case, and a hotline operator record a callback (RateCase).");
 ABSL_FLAG(absl::Duration, scan_interval, absl::Seconds(1),
           "How often the deadline scanner looks for due warnings and overdue "
           "cases.");
@@ -86,7 +90,8 @@ int main(int argc, char** argv) {
        {std::pair{"--registry_timeout", absl::GetFlag(FLAGS_registry_timeout)},
         std::pair{"--scan_interval", absl::GetFlag(FLAGS_scan_interval)},
         std::pair{"--claim_idle", absl::GetFlag(FLAGS_claim_idle)},
-        std::pair{"--reopen_window", absl::GetFlag(FLAGS_reopen_window)}}) {
+        std::pair{"--reopen_window", absl::GetFlag(FLAGS_reopen_window)},
+        std::pair{"--rating_window", absl::GetFlag(FLAGS_rating_window)}}) {
     if (value <= absl::ZeroDuration()) {
       gridcase::config::DieWithConfigError(
           argv[0],
@@ -125,11 +130,13 @@ int main(int argc, char** argv) {
   }
   absl::Duration archive_after = absl::GetFlag(FLAGS_archive_after);
   absl::Duration archive_interval = absl::GetFlag(FLAGS_archive_interval);
-  if (archive_after < absl::GetFlag(FLAGS_reopen_window)) {
+  if (archive_after < absl::GetFlag(FLAGS_reopen_window) ||
+      archive_after < absl::GetFlag(FLAGS_rating_window)) {
     gridcase::config::DieWithConfigError(
         argv[0], absl::InvalidArgumentError(
-                     "--archive_after: must be at least --reopen_window, so "
-                     "that no case is archived while it may be reopened"));
+                     "--archive_after: must be at least --reopen_window and "
+                     "--rating_window, so that no case is archived while it "
+                     "may be reopened or rated"));
   }
   if (archive_interval < absl::ZeroDuration()) {
     gridcase::config::DieWithConfigError(
@@ -151,7 +158,8 @@ int main(int argc, char** argv) {
   gridcase::dispatch::Transitions transitions(
       &store, &registry, clock, &metrics,
       {.warn_share = warn_share,
-       .reopen_window = absl::GetFlag(FLAGS_reopen_window)});
+       .reopen_window = absl::GetFlag(FLAGS_reopen_window),
+       .rating_window = absl::GetFlag(FLAGS_rating_window)});
   gridcase::events::RedisEventSource events(&boot.redis(), shards, "dispatch");
   gridcase::dispatch::Workers workers(
       &transitions, &events, &metrics,

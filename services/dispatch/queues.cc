@@ -32,6 +32,9 @@ std::vector<std::string> QueueNamesOf(const v1::Case& c) {
       break;
   }
   if (c.has_pending_extension()) out.push_back(store::ApprovalsQueue());
+  if (c.state() == v1::CASE_STATE_CLOSED && c.rating_review_pending()) {
+    out.push_back(store::UnsatisfiedQueue());
+  }
   if (cases::IsOpen(c.state()) && (c.supervised() || StoredOverdue(c) ||
                                    c.state() == v1::CASE_STATE_SUSPENDED)) {
     out.push_back(store::SupervisionQueue());
@@ -43,6 +46,15 @@ std::vector<std::string> QueueNamesOf(const v1::Case& c) {
 }
 
 int64_t QueueScoreOf(const v1::Case& c) {
+  if (c.state() == v1::CASE_STATE_CLOSED) {
+    // The UNSATISFIED queue, oldest waiting rating first.
+    for (int i = c.ratings_size() - 1; i >= 0; --i) {
+      if (c.ratings(i).satisfaction() == v1::SATISFACTION_UNSATISFIED) {
+        return absl::ToUnixMillis(FromTimestamp(c.ratings(i).rated_at()));
+      }
+    }
+    return 0;
+  }
   const v1::StageDeadline* d = cases::CurrentDeadline(c);
   if (d == nullptr) return 0;
   return absl::ToUnixMillis(FromTimestamp(d->effective_deadline()));

@@ -12,6 +12,8 @@
 //   q:approvals         cases with a pending extension request
 //   q:sup, q:sup:<dept> open cases supervised, overdue (stored light RED) or
 //                       SUSPENDED
+//   q:unsatisfied       CLOSED cases with an unsatisfied rating waiting for
+//                       the duty chief, scored by that rating's time
 #ifndef GRIDCASE_SERVICES_DISPATCH_QUEUES_H_
 #define GRIDCASE_SERVICES_DISPATCH_QUEUES_H_
 
@@ -31,8 +33,8 @@ std::vector<std::string> QueueNamesOf(const v1::Case& c);
 // True if `c` is overdue by its stored light (RED on the running attempt).
 bool StoredOverdue(const v1::Case& c);
 
-// Score: effective deadline (ms) of the running (or paused) attempt; 0 if
-// none.
+// Score: effective deadline (ms) of the running (or paused) attempt; for a
+// CLOSED case the time of its last unsatisfied rating; 0 if none.
 int64_t QueueScoreOf(const v1::Case& c);
 
 // "0<id>" for urgent cases, "1<id>" otherwise.

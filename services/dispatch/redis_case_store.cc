@@ -74,6 +74,15 @@ absl::StatusOr<std::vector<v1::CaseEvent>> RedisCaseStore::Timeline(
   return store::ReadTimeline(*redis_, shard, case_id);
 }
 
+absl::StatusOr<bool> RedisCaseStore::Follows(const std::string& case_id,
+                                             const std::string& who) {
+  ASSIGN_OR_RETURN(int shard, ShardOfCase(case_id));
+  ASSIGN_OR_RETURN(
+      redis::Reply member,
+      redis_->Command({"SISMEMBER", store::FollowersKey(shard, case_id), who}));
+  return member.integer() == 1;
+}
+
 absl::StatusOr<std::optional<Committed>> RedisCaseStore::Replay(
     const std::string& case_id, const std::string& scope,
     const std::string& fingerprint) {

@@ -32,6 +32,8 @@ class RedisCaseStore final : public CaseStore {
       const std::vector<std::string>& case_ids) override;
   absl::StatusOr<std::vector<v1::CaseEvent>> Timeline(
       const std::string& case_id) override;
+  absl::StatusOr<bool> Follows(const std::string& case_id,
+                               const std::string& who) override;
   absl::StatusOr<std::optional<Committed>> Replay(
       const std::string& case_id, const std::string& scope,
       const std::string& fingerprint) override;

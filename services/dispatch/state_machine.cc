@@ -169,6 +169,20 @@ const std::vector<Rule>& Rules() {
        S::CASE_STATE_CLOSED,
        Scope::kAny,
        E::CASE_EVENT_TYPE_CLOSED},
+      // Who may rate (the reporter, a follower, a callback) is checked by
+      // the workflow, which knows the followers.
+      {Action::kRate,
+       "RateCase",
+       {S::CASE_STATE_CLOSED},
+       S::CASE_STATE_UNSPECIFIED,
+       Scope::kAny,
+       E::CASE_EVENT_TYPE_RATED},
+      {Action::kReviewRating,
+       "ReviewRating",
+       {S::CASE_STATE_CLOSED},
+       S::CASE_STATE_UNSPECIFIED,
+       Scope::kAny,
+       E::CASE_EVENT_TYPE_RATING_REVIEWED},
   };
   return *rules;
 }

@@ -32,6 +32,8 @@ enum class Action {
   kSelfClose,         // 自行处置
   kReopen,            // 重新打开
   kClose,             // 特殊结案
+  kRate,              // 满意度评价 / 回访 (no state change)
+  kReviewRating,      // 不满意复核: the case stays closed
 };
 
 // Extra conditions beyond roles.
@@ -51,7 +53,8 @@ struct Rule {
   std::vector<v1::CaseState> from;  // allowed current states
   // Target state; UNSPECIFIED means "depends on the case" (resume: the state
   // it was suspended from; reopen: DISPATCHED if it has a department, else
-  // REGISTERED) or "unchanged" (extension, supervise), see Target().
+  // REGISTERED) or "unchanged" (extension, supervise, rating), see
+  // Target().
   v1::CaseState to;
   Scope scope;
   v1::CaseEventType event;

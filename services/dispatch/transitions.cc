@@ -138,6 +138,15 @@ absl::StatusOr<Committed> Transitions::Run(Action action,
     v1::Category corrected;
     std::optional<calendar::WorkingCalendar> cal;
     RETURN_IF_ERROR(Prepare(action, rec.c, req, &in, &corrected, &cal));
+    if (action == Action::kRate) {
+      // Followers only grow, so a follower found now still follows when the
+      // rating commits.
+      const std::string& rater =
+          in.rater_id.empty() ? actor.subject() : in.rater_id;
+      if (rater != rec.c.reporter().id()) {
+        ASSIGN_OR_RETURN(in.rater_follows, store_->Follows(rec.c.id(), rater));
+      }
+    }
     absl::Time now = clock_->Now();
     ASSIGN_OR_RETURN(Change change,
                      Apply(action, rec.c, actor, in, now, *cal, options_));

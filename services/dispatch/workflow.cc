@@ -1,6 +1,8 @@
 #include "services/dispatch/workflow.h"
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "common/auth/roles.h"
 #include "common/cases/deadlines.h"
 #include "common/cases/stage_clock.h"
 #include "common/clock/timestamp.h"
@@ -41,6 +43,66 @@ const v1::StageDeadline* LastOf(const v1::Case& c, v1::Stage stage) {
     if (c.deadlines(i).stage() == stage) return &c.deadlines(i);
   }
   return nullptr;
+}
+
+// RateCase: who rates, and the rating added to the case and its event.
+absl::Status Rate(v1::Case* c, v1::CaseEvent* e, const v1::Actor& actor,
+                  const ActionInput& in, absl::Time now,
+                  const WorkflowOptions& options) {
+  absl::Time closed = FromTimestamp(c->closed_at());
+  if (now - closed > options.rating_window) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "case ", c->id(), " was closed at ", Rfc3339(closed),
+        "; it may be rated only within ",
+        absl::FormatDuration(options.rating_window), " of closure"));
+  }
+  const bool callback = auth::HasRole(actor, v1::ROLE_ACCEPTOR);
+  std::string rater;
+  if (callback || auth::HasRole(actor, v1::ROLE_SYSTEM)) {
+    rater = in.rater_id.empty() ? c->reporter().id() : in.rater_id;
+    if (rater != c->reporter().id() && !in.rater_follows) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("rater_id: '", rater,
+                       "' neither reported nor follows "
+                       "case ",
+                       c->id()));
+    }
+  } else {
+    rater = actor.subject();
+    if (!in.rater_id.empty() && in.rater_id != rater) {
+      return absl::PermissionDeniedError(
+          absl::StrCat("rater_id: a citizen rates as themselves (", rater,
+                       "), not as '", in.rater_id, "'"));
+    }
+    if (rater != c->reporter().id() && !in.rater_follows) {
+      return absl::PermissionDeniedError(
+          absl::StrCat("RateCase: only the reporter and the followers of case ",
+                       c->id(), " may rate it; ", rater, " is neither"));
+    }
+  }
+  for (const v1::Rating& r : c->ratings()) {
+    if (r.rater_id() == rater && r.closure() == c->reopen_count()) {
+      return absl::FailedPreconditionError(
+          absl::StrCat(rater, " already rated this closure of case ", c->id(),
+                       " (", v1::Satisfaction_Name(r.satisfaction()), ")"));
+    }
+  }
+  v1::Rating* r = c->add_ratings();
+  r->set_rater_id(rater);
+  r->set_satisfaction(in.satisfaction);
+  r->set_comment(in.note);
+  *r->mutable_rated_at() = ToTimestamp(now);
+  r->set_callback(callback);
+  r->set_closure(c->reopen_count());
+  if (in.satisfaction == v1::SATISFACTION_UNSATISFIED) {
+    c->set_rating_review_pending(true);
+  }
+  auto& data = *e->mutable_data();
+  data["satisfaction"] = std::string(absl::StripPrefix(
+      v1::Satisfaction_Name(in.satisfaction), "SATISFACTION_"));
+  data["rater_id"] = rater;
+  if (callback) data["callback"] = "1";
+  return absl::OkStatus();
 }
 
 // Completes `stage` and records it on the event as the completed stage.
@@ -272,13 +334,15 @@ absl::StatusOr<Change> Apply(Action action, const v1::Case& before,
       break;
     case Action::kReopen: {
       absl::Time closed = FromTimestamp(c.closed_at());
-      if (now - closed > options.reopen_window) {
+      // An unsatisfied rating waiting for review may always be acted on.
+      if (now - closed > options.reopen_window && !c.rating_review_pending()) {
         return absl::FailedPreconditionError(absl::StrCat(
             "case ", c.id(), " was closed at ", Rfc3339(closed),
             "; it may be reopened only within ",
             absl::FormatDuration(options.reopen_window), " of closure"));
       }
       c.set_reopen_count(c.reopen_count() + 1);
+      c.set_rating_review_pending(false);
       c.set_closure_type(v1::CLOSURE_TYPE_UNSPECIFIED);
       c.clear_closed_at();
       c.set_self_handled(false);
@@ -290,6 +354,16 @@ absl::StatusOr<Change> Apply(Action action, const v1::Case& before,
                             in, now, cal, options));
       break;
     }
+    case Action::kRate:
+      RETURN_IF_ERROR(Rate(&c, &e, actor, in, now, options));
+      break;
+    case Action::kReviewRating:
+      if (!c.rating_review_pending()) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "case ", c.id(), " has no unsatisfied rating waiting for review"));
+      }
+      c.set_rating_review_pending(false);
+      break;
     case Action::kClose: {
       v1::Stage running = cases::RunningStage(c);
       if (running != v1::STAGE_UNSPECIFIED) {

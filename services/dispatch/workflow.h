@@ -22,8 +22,11 @@ namespace gridcase::dispatch {
 struct WorkflowOptions {
   // Share of a stage's limit after which its light turns yellow.
   double warn_share = 0.8;
-  // How long after closure ReopenCase is allowed.
+  // How long after closure ReopenCase is allowed (and always while an
+  // unsatisfied rating waits for review).
   absl::Duration reopen_window = absl::Hours(7 * 24);
+  // How long after closure RateCase is allowed.
+  absl::Duration rating_window = absl::Hours(7 * 24);
 };
 
 // A transition's input besides the case: the request's fields and what the
@@ -44,6 +47,12 @@ struct ActionInput {
   // requested_deadline (not InfinitePast).
   v1::TimeLimit extra;
   absl::Time requested_deadline = absl::InfinitePast();
+  // RateCase: the rating, and who gives it (empty: the caller, or the
+  // reporter on a callback); rater_follows: the rater follows the case
+  // (looked up by the handler).
+  v1::Satisfaction satisfaction = v1::SATISFACTION_UNSPECIFIED;
+  std::string rater_id;
+  bool rater_follows = false;
   // Limits of the four stages for this case, in Stage order (responsibility
   // rule overrides, else the category's, else defaults).
   std::vector<v1::StageLimit> limits;

@@ -193,6 +193,22 @@ Deltas EventDeltas(const v1::CaseEvent& e, const absl::TimeZone& zone) {
     case v1::CASE_EVENT_TYPE_SUPERVISED:
       AddDated(&out, dims, event_day, C::kSupervised, 1);
       break;
+    case v1::CASE_EVENT_TYPE_RATED: {
+      v1::Satisfaction level = v1::SATISFACTION_UNSPECIFIED;
+      if (!v1::Satisfaction_Parse(
+              absl::StrCat("SATISFACTION_", DataOf(e, "satisfaction")),
+              &level)) {
+        break;  // not a rating stats can count
+      }
+      AddDated(&out, dims, event_day, C::kRated, 1);
+      AddDated(&out, dims, event_day,
+               level == v1::SATISFACTION_SATISFIED ? C::kSatisfied
+               : level == v1::SATISFACTION_BASICALLY_SATISFIED
+                   ? C::kBasicallySatisfied
+                   : C::kUnsatisfied,
+               1);
+      break;
+    }
     default:
       break;
   }

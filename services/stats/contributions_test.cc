@@ -75,6 +75,25 @@ TEST(Contributions, AReturnTakesBackItsDispatchOnTheDispatchDay) {
   EXPECT_EQ(At(d, "a:20261105", "*|rt"), 1);
 }
 
+// A rating counts on the day it was given, for the case's department and
+// regions; an unknown level counts nothing.
+TEST(Contributions, ARatingCountsOnItsDayByItsLevel) {
+  v1::CaseEvent e = Event(v1::CASE_EVENT_TYPE_RATED, 9, 7);
+  e.mutable_dimensions()->set_department_id("sanitation");
+  (*e.mutable_data())["satisfaction"] = "BASICALLY_SATISFIED";
+  Deltas d = EventDeltas(e, Shanghai());
+  EXPECT_EQ(At(d, "dp:20261109", "sanitation|ra"), 1);
+  EXPECT_EQ(At(d, "dp:20261109", "sanitation|rb"), 1);
+  EXPECT_EQ(At(d, "tn:202611", "330483101|ra"), 1);
+  EXPECT_EQ(At(d, "tn:20261109", "330483101|rs"), 0);
+  EXPECT_EQ(At(d, "tn:20261109", "330483101|ru"), 0);
+  (*e.mutable_data())["satisfaction"] = "UNSATISFIED";
+  d = EventDeltas(e, Shanghai());
+  EXPECT_EQ(At(d, "tn:20261109", "330483101|ru"), 1);
+  (*e.mutable_data())["satisfaction"] = "VERY_HAPPY";
+  EXPECT_TRUE(EventDeltas(e, Shanghai()).empty());
+}
+
 TEST(Contributions, AnAttemptThatWentRedIsNeverOnTime) {
   v1::CaseEvent e = Event(v1::CASE_EVENT_TYPE_HANDLED, 6, 6);
   e.mutable_dimensions()->set_department_id("works");

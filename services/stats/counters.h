@@ -39,7 +39,11 @@ enum class Counter {
   kSelfHandled,
   kVoided,
   kMerged,
-  kCount,  // number of counters, not a counter
+  kRated,               // ratings given (满意度)
+  kSatisfied,           // ... SATISFIED
+  kBasicallySatisfied,  // ... BASICALLY_SATISFIED
+  kUnsatisfied,         // ... UNSATISFIED
+  kCount,               // number of counters, not a counter
 };
 
 inline constexpr int kNumCounters = static_cast<int>(Counter::kCount);

@@ -218,6 +218,16 @@ class Simulator {
     }
   }
 
+  static bool RatedThisClosure(const v1::Case& c) {
+    for (const v1::Rating& r : c.ratings()) {
+      if (r.rater_id() == c.reporter().id() &&
+          r.closure() == c.reopen_count()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   // One random action fitting the case's state; false when the case is done.
   bool Act(v1::Case* c, absl::Time t, GeneratedCase* out) {
     dispatch::ActionInput in;
@@ -293,8 +303,24 @@ class Simulator {
         action = Action::kResume;
         break;
       case S::CASE_STATE_CLOSED:
-        if (!Chance(0.06)) return false;
-        action = Action::kReopen;
+        if (c->rating_review_pending()) {
+          action = Chance(0.5) ? Action::kReopen : Action::kReviewRating;
+        } else if (!RatedThisClosure(*c) && Chance(0.5)) {
+          // The reporter rates, or a hotline operator records a callback.
+          action = Action::kRate;
+          actor = Chance(0.3)
+                      ? ActorOf("acc-1", v1::ROLE_ACCEPTOR, *c)
+                      : ActorOf(c->reporter().id(), v1::ROLE_CITIZEN, *c);
+          const v1::Satisfaction levels[] = {
+              v1::SATISFACTION_SATISFIED, v1::SATISFACTION_SATISFIED,
+              v1::SATISFACTION_BASICALLY_SATISFIED,
+              v1::SATISFACTION_UNSATISFIED};
+          in.satisfaction = levels[Pick(4)];
+        } else if (Chance(0.06)) {
+          action = Action::kReopen;
+        } else {
+          return false;
+        }
         break;
       default:
         return false;

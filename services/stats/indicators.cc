@@ -46,6 +46,8 @@ const v1::Ratio* RateOf(const v1::Indicators& in, v1::Indicator indicator) {
       return &in.extension_rate();
     case v1::INDICATOR_ON_TIME_VERIFY_RATE:
       return &in.on_time_verify_rate();
+    case v1::INDICATOR_SATISFACTION_RATE:
+      return &in.satisfaction_rate();
     default:
       return nullptr;
   }
@@ -57,7 +59,8 @@ absl::Status CheckWeight(v1::Indicator indicator, double weight,
     return FieldError(
         absl::StrCat(field, ".indicator"),
         absl::StrCat("must be a rate (INDICATOR_VALID_REPORT_RATE.."
-                     "INDICATOR_ON_TIME_VERIFY_RATE), got ",
+                     "INDICATOR_ON_TIME_VERIFY_RATE or "
+                     "INDICATOR_SATISFACTION_RATE), got ",
                      v1::Indicator_Name(indicator)));
   }
   if (!std::isfinite(weight) || weight < 0) {
@@ -182,6 +185,10 @@ v1::Indicators Derive(const Counts& c, int64_t open_overdue_now,
   in.set_merged(c[C::kMerged]);
   in.set_supervised(c[C::kSupervised]);
   in.set_closed_special(c[C::kClosedSpecial]);
+  in.set_rated(c[C::kRated]);
+  in.set_satisfied(c[C::kSatisfied]);
+  in.set_basically_satisfied(c[C::kBasicallySatisfied]);
+  in.set_unsatisfied(c[C::kUnsatisfied]);
 
   *in.mutable_valid_report_rate() =
       MakeRatio(c[C::kValidReports], c[C::kReports]);
@@ -200,6 +207,8 @@ v1::Indicators Derive(const Counts& c, int64_t open_overdue_now,
   *in.mutable_extension_rate() = MakeRatio(c[C::kExtended], c[C::kDispatched]);
   *in.mutable_on_time_verify_rate() =
       MakeRatio(c[C::kVerifiedOnTime], c[C::kDueToVerify]);
+  *in.mutable_satisfaction_rate() =
+      MakeRatio(c[C::kSatisfied] + c[C::kBasicallySatisfied], c[C::kRated]);
 
   in.set_total_handling_working_seconds(c[C::kHandlingSeconds]);
   in.set_average_handling_working_hours(
@@ -235,8 +244,9 @@ bool HigherIsBetter(v1::Indicator indicator) {
 }
 
 bool IsRate(v1::Indicator indicator) {
-  return indicator >= v1::INDICATOR_VALID_REPORT_RATE &&
-         indicator <= v1::INDICATOR_ON_TIME_VERIFY_RATE;
+  return (indicator >= v1::INDICATOR_VALID_REPORT_RATE &&
+          indicator <= v1::INDICATOR_ON_TIME_VERIFY_RATE) ||
+         indicator == v1::INDICATOR_SATISFACTION_RATE;
 }
 
 absl::Status ValidateIndicator(v1::Indicator indicator,

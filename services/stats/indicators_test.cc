@@ -103,6 +103,31 @@ TEST(Indicators, WeightsAreValidatedWithTheFieldNamed) {
       StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("listed twice")));
 }
 
+// 满意率 = (satisfied + basically satisfied) / rated, a rate like the others:
+// rankable and weighable.
+TEST(Indicators, SatisfactionRateCountsBasicallySatisfiedAsSatisfied) {
+  Counts c;
+  c[C::kRated] = 8;
+  c[C::kSatisfied] = 4;
+  c[C::kBasicallySatisfied] = 2;
+  c[C::kUnsatisfied] = 2;
+  v1::Indicators in = Derive(c, 0, DefaultWeights());
+  EXPECT_EQ(in.rated(), 8);
+  EXPECT_EQ(in.unsatisfied(), 2);
+  EXPECT_EQ(in.satisfaction_rate().numerator(), 6);
+  EXPECT_EQ(in.satisfaction_rate().denominator(), 8);
+  EXPECT_DOUBLE_EQ(in.satisfaction_rate().value(), 0.75);
+  IndicatorValue v = ValueOf(in, v1::INDICATOR_SATISFACTION_RATE);
+  EXPECT_TRUE(v.is_rate);
+  EXPECT_DOUBLE_EQ(v.value, 0.75);
+  EXPECT_TRUE(IsRate(v1::INDICATOR_SATISFACTION_RATE));
+  EXPECT_TRUE(HigherIsBetter(v1::INDICATOR_SATISFACTION_RATE));
+  ASSERT_OK_AND_ASSIGN(Weights w, ParseWeights("SATISFACTION_RATE=1"));
+  EXPECT_DOUBLE_EQ(Derive(c, 0, w).composite_score(), 75.0);
+  EXPECT_FALSE(
+      Derive(Counts{}, 0, DefaultWeights()).satisfaction_rate().defined());
+}
+
 TEST(Indicators, ParsesTheWeightsFlag) {
   ASSERT_OK_AND_ASSIGN(Weights w,
                        ParseWeights("ON_TIME_CLOSE_RATE=0.7, REWORK_RATE=0.3"));

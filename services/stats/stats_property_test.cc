@@ -191,6 +191,15 @@ Expected BruteForce(const std::vector<GeneratedCase>& cases) {
         case v1::CASE_EVENT_TYPE_SUPERVISED:
           x.Add(dims, department, day, C::kSupervised);
           break;
+        case v1::CASE_EVENT_TYPE_RATED: {
+          const std::string& level = e.data().at("satisfaction");
+          x.Add(dims, department, day, C::kRated);
+          x.Add(dims, department, day,
+                level == "SATISFIED"             ? C::kSatisfied
+                : level == "BASICALLY_SATISFIED" ? C::kBasicallySatisfied
+                                                 : C::kUnsatisfied);
+          break;
+        }
         default:
           break;
       }
@@ -290,7 +299,8 @@ TEST_F(StatsPropertyTest,
         v1::CASE_EVENT_TYPE_EXTENSION_APPROVED, v1::CASE_EVENT_TYPE_SUSPENDED,
         v1::CASE_EVENT_TYPE_OVERDUE, v1::CASE_EVENT_TYPE_REOPENED,
         v1::CASE_EVENT_TYPE_SELF_CLOSED, v1::CASE_EVENT_TYPE_CLOSED,
-        v1::CASE_EVENT_TYPE_SUPERVISED}) {
+        v1::CASE_EVENT_TYPE_SUPERVISED, v1::CASE_EVENT_TYPE_RATED,
+        v1::CASE_EVENT_TYPE_RATING_REVIEWED}) {
     EXPECT_GE(seen[t], 10) << v1::CaseEventType_Name(t);
   }
   ASSERT_GE(events, 20000);

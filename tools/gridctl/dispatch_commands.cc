@@ -37,8 +37,15 @@ Actions (role):
   resume     恢复 (duty chief)
   supervise  督办 (duty chief)
   self-close 自行处置 (the reporting grid manager)
-  reopen     重新打开 (duty chief)
+  reopen     重新打开 (duty chief; also after the window while an
+             unsatisfied rating waits for review)
   close      特殊结案 (duty chief)             --note is the reason
+  rate       满意度 (the reporter or a follower; acceptor: a callback 回访)
+             --satisfaction=satisfied|basically_satisfied|unsatisfied,
+             [--rater=ID] (callbacks; default the reporter), --note is the
+             comment
+  review-rating  不满意复核: keep the case closed (duty chief), --note says
+             why (required)
   timeline   the case's events
 
 --extra takes NUMBER+UNIT: wm, wh, wd (working minutes, hours, days) or s, m,
@@ -51,8 +58,8 @@ constexpr char kQueueUsage[] =
     R"(gridctl queue: work queues (DispatchService.ListQueue).
 
 Usage:
-  gridctl queue review|department|verification|approvals|supervision
-                [--owner=ID] [--region=CODE] [--page-size=N]
+  gridctl queue review|department|verification|approvals|supervision|
+                unsatisfied [--owner=ID] [--region=CODE] [--page-size=N]
                 [--page-token=T] [--json]
 
   review        cases waiting for registration or dispatch
@@ -60,6 +67,7 @@ Usage:
   verification  cases waiting for verification (--owner=inspector member id)
   approvals     extension requests waiting for a duty chief
   supervision   supervised and overdue cases (--owner=department id)
+  unsatisfied   closed cases rated unsatisfied, waiting for the duty chief
 )";
 
 std::unique_ptr<v1::DispatchService::Stub> Stub(const Invocation& in) {
@@ -189,11 +197,11 @@ int RunDispatch(const std::vector<std::string>& args) {
     std::fputs(kDispatchUsage, args.empty() ? stderr : stdout);
     return args.empty() ? 2 : 0;
   }
-  absl::StatusOr<Invocation> in =
-      Parse(std::vector<std::string>(args.begin() + 1, args.end()),
-            {"target", "actor", "timeout", "json", "help", "note", "photo",
-             "expected-version", "request-id", "category", "department", "pass",
-             "fail", "extra", "until", "approve", "deny"});
+  absl::StatusOr<Invocation> in = Parse(
+      std::vector<std::string>(args.begin() + 1, args.end()),
+      {"target", "actor", "timeout", "json", "help", "note", "photo",
+       "expected-version", "request-id", "category", "department", "pass",
+       "fail", "extra", "until", "approve", "deny", "satisfaction", "rater"});
   if (!in.ok()) return Fail(in.status());
   if (in->Has("help")) {
     std::fputs(kDispatchUsage, stdout);
@@ -280,6 +288,24 @@ int RunDispatch(const std::vector<std::string>& args) {
   }
   if (action == "close") {
     return Transition(*in, id, &S::CloseCase, v1::CloseCaseRequest());
+  }
+  if (action == "rate") {
+    v1::RateCaseRequest r;
+    v1::Satisfaction level = v1::SATISFACTION_UNSPECIFIED;
+    if (!v1::Satisfaction_Parse(
+            absl::StrCat("SATISFACTION_", absl::AsciiStrToUpper(in->Get(
+                                              "satisfaction", nullptr))),
+            &level) ||
+        level == v1::SATISFACTION_UNSPECIFIED) {
+      return Fail(absl::InvalidArgumentError(
+          "--satisfaction: satisfied, basically_satisfied or unsatisfied"));
+    }
+    r.set_satisfaction(level);
+    r.set_rater_id(in->Get("rater", nullptr));
+    return Transition(*in, id, &S::RateCase, r);
+  }
+  if (action == "review-rating") {
+    return Transition(*in, id, &S::ReviewRating, v1::ReviewRatingRequest());
   }
   std::fprintf(stderr, "gridctl dispatch: unknown action '%s'\n\n%s",
                action.c_str(), kDispatchUsage);

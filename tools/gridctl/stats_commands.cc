@@ -39,8 +39,8 @@ Usage:
             overdue_close_rate, on_time_handle_rate, rework_rate,
             extension_rate, accurate_dispatch_rate, on_time_register_rate,
             on_time_verify_rate, valid_report_rate, reports, valid_reports,
-            registered, handled, closed, open_overdue_now,
-            average_handling_working_hours
+            satisfaction_rate, registered, handled, closed,
+            open_overdue_now, average_handling_working_hours
   --weights composite weights, e.g. ON_TIME_CLOSE_RATE=0.5,REWORK_RATE=0.5
   --target / $GRIDCASE_STATS_TARGET, --actor / $GRIDCASE_ACTOR as for every
   command. Formulas: docs/indicators.md.
@@ -111,6 +111,10 @@ void PrintIndicators(const v1::Indicators& x) {
       {"自行处置数 self-handled", x.self_handled()},
       {"作废数 voided", x.voided()},
       {"合并数 merged", x.merged()},
+      {"评价数 rated", x.rated()},
+      {"满意数 satisfied", x.satisfied()},
+      {"基本满意数 basically satisfied", x.basically_satisfied()},
+      {"不满意数 unsatisfied", x.unsatisfied()},
       {"超期未处置数 open overdue now", x.open_overdue_now()},
   };
   for (const Count& c : counts) {
@@ -132,6 +136,7 @@ void PrintIndicators(const v1::Indicators& x) {
       {"返工率 rework rate", x.rework_rate()},
       {"延期率 extension rate", x.extension_rate()},
       {"按期核查率 on-time verify rate", x.on_time_verify_rate()},
+      {"满意率 satisfaction rate", x.satisfaction_rate()},
   };
   for (const Rate& r : rates) {
     std::printf("  %s %s\n", Pad(r.label, 34).c_str(), Pct(r.ratio).c_str());
@@ -228,12 +233,12 @@ int Ranking(const Invocation& in) {
     key_width = std::max(key_width, Columns(e.key()));
     name_width = std::max(name_width, Columns(e.name()));
   }
-  std::printf("%-4s %s %s %-22s %9s %9s %9s %9s\n", "rank",
+  std::printf("%-4s %s %s %-22s %9s %9s %9s %9s %9s\n", "rank",
               Pad("key", key_width).c_str(), Pad("name", name_width).c_str(),
               absl::AsciiStrToLower(
                   absl::StripPrefix(v1::Indicator_Name(*by), "INDICATOR_"))
                   .c_str(),
-              "on-time", "closed", "rework", "score");
+              "on-time", "closed", "rework", "satisfied", "score");
   for (const v1::RankingEntry& e : resp.entries()) {
     const v1::Indicators& x = e.indicators();
     auto pct = [](const v1::Ratio& r) {
@@ -241,10 +246,11 @@ int Ranking(const Invocation& in) {
                          : std::string("—");
     };
     std::printf(
-        "%-4d %s %s %s %9s %9s %9s %9s\n", e.rank(),
+        "%-4d %s %s %s %9s %9s %9s %9s %9s\n", e.rank(),
         Pad(e.key(), key_width).c_str(), Pad(e.name(), name_width).c_str(),
         Pad(ValueText(e, *by), 22).c_str(), pct(x.on_time_close_rate()).c_str(),
         pct(x.close_rate()).c_str(), pct(x.rework_rate()).c_str(),
+        pct(x.satisfaction_rate()).c_str(),
         x.composite_defined()
             ? absl::StrFormat("%.2f", x.composite_score()).c_str()
             : "—");

@@ -74,12 +74,16 @@ Tally Ledger::Snapshot() const {
     t.extended += c.extended;
     t.red += c.red;
     t.supervised += c.supervised;
+    t.ratings += c.ratings;
+    t.unsatisfied += c.unsatisfied;
+    t.complaint_reopened += c.complaint_reopened;
     t.open += !IsFinal(c.state);
     const std::pair<const char*, bool> paths[] = {
         {"reworked", c.reworked},
         {"returned", c.returned},
         {"extended", c.extended},
         {"late", c.red},
+        {"reopened", c.complaint_reopened},
         {"merged", c.state == v1::CASE_STATE_MERGED}};
     for (const auto& [path, taken] : paths) {
       if (taken) t.examples.emplace(path, id);

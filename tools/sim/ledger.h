@@ -29,8 +29,11 @@ struct Track {
   bool extension_asked = false;
   bool extended = false;
   bool supervised = false;
-  bool red = false;     // was seen overdue at some stage
-  int64_t version = 0;  // of the newest view recorded
+  bool red = false;                 // was seen overdue at some stage
+  int ratings = 0;                  // ratings given (满意度, callbacks)
+  int unsatisfied = 0;              // of which UNSATISFIED
+  bool complaint_reopened = false;  // the duty chief reopened it on a rating
+  int64_t version = 0;              // of the newest view recorded
   // Desk bookkeeping: when the simulated person takes each step ("ack 2",
   // "verify 1", ...), drawn the first time the step is seen.
   std::map<std::string, absl::Time> due;
@@ -45,6 +48,9 @@ struct Tally {
   int extended = 0;
   int red = 0;
   int supervised = 0;
+  int ratings = 0;
+  int unsatisfied = 0;
+  int complaint_reopened = 0;
   int open = 0;  // not CLOSED, VOIDED or MERGED
   int64_t calls = 0;
   int64_t conflicts = 0;  // lost races (FAILED_PRECONDITION, ABORTED)

@@ -147,6 +147,7 @@ int Run() {
   desk([&] {
     people.WorkApprovals();
     people.WorkSupervision();
+    people.WorkUnsatisfied();
   });
   desk([&] { people.WorkVerification(); });
   std::vector<std::string> departments[2];

@@ -412,6 +412,84 @@ void People::WorkVerification() {
              world_.Inspector(*grid), req, &resp, "VerifyCase")
             .ok()) {
       ledger_.Observe(resp.case_());
+      if (pass) Rate(resp.case_(), t);
+    }
+  }
+}
+
+void People::Rate(const v1::Case& c, const Track& t) {
+  v1::Actor as;
+  switch (c.source()) {
+    case v1::SOURCE_WECHAT:
+    case v1::SOURCE_CITIZEN_APP:
+      as = Person(c.reporter().id(), v1::ROLE_CITIZEN);
+      break;
+    case v1::SOURCE_HOTLINE:  // a callback (回访) for the caller
+      as = Person("acc-callback", v1::ROLE_ACCEPTOR);
+      break;
+    default:
+      return;
+  }
+  if (Draw(0, 1) > 0.7) return;  // not everyone answers
+  v1::Satisfaction level;
+  {
+    absl::MutexLock lock(&mu_);
+    level = RatingOf(c.town_code(), t.fate, rng_);
+  }
+  v1::RateCaseRequest req;
+  req.set_case_id(c.id());
+  req.set_request_id(
+      absl::StrCat("sim-", run_, "-rate-", c.id(), "-", c.reopen_count()));
+  req.set_satisfaction(level);
+  req.set_comment(level == v1::SATISFACTION_UNSATISFIED
+                      ? "问题没有彻底解决，过两天又出现了"
+                      : "处理及时，谢谢");
+  v1::RateCaseResponse resp;
+  if (Call(*dispatch_, &v1::DispatchService::Stub::RateCase, as, req, &resp,
+           "RateCase")
+          .ok()) {
+    ledger_.With(c.id(), [&](Track& track) {
+      ++track.ratings;
+      if (level == v1::SATISFACTION_UNSATISFIED) ++track.unsatisfied;
+    });
+  }
+}
+
+void People::WorkUnsatisfied() {
+  for (const v1::QueueItem& item :
+       Queue(v1::QUEUE_UNSATISFIED, "", world_.duty_chief)) {
+    const v1::Case& c = item.case_();
+    Track t;
+    if (!Due(c.id(), absl::StrCat("complaint ", c.reopen_count()),
+             ToTime(item.queued_at()) + Think(1, 3), &t)) {
+      continue;
+    }
+    // A first complaint is sent back to the department half the time.
+    if (c.reopen_count() == 0 && Draw(0, 1) < 0.5) {
+      v1::ReopenCaseRequest req;
+      req.set_case_id(c.id());
+      req.set_request_id(absl::StrCat("sim-", run_, "-reopen-", c.id()));
+      req.set_reason("回访不满意：问题复发，重新派遣处置");
+      v1::ReopenCaseResponse resp;
+      if (Call(*dispatch_, &v1::DispatchService::Stub::ReopenCase,
+               world_.duty_chief, req, &resp, "ReopenCase")
+              .ok()) {
+        ledger_.Observe(resp.case_());
+        ledger_.With(c.id(),
+                     [](Track& track) { track.complaint_reopened = true; });
+      }
+      continue;
+    }
+    v1::ReviewRatingRequest req;
+    req.set_case_id(c.id());
+    req.set_request_id(
+        absl::StrCat("sim-", run_, "-review-", c.id(), "-", c.reopen_count()));
+    req.set_note("已电话回访沟通，现场复核问题已解决，维持结案");
+    v1::ReviewRatingResponse resp;
+    if (Call(*dispatch_, &v1::DispatchService::Stub::ReviewRating,
+             world_.duty_chief, req, &resp, "ReviewRating")
+            .ok()) {
+      ledger_.Observe(resp.case_());
     }
   }
 }

@@ -45,6 +45,8 @@ class People {
   void WorkApprovals();
   void WorkSupervision();
   void WorkVerification();
+  // The duty chief's UNSATISFIED queue: reopen the case or keep it closed.
+  void WorkUnsatisfied();
 
  private:
   template <typename Stub, typename Req, typename Resp>
@@ -65,6 +67,9 @@ class People {
   v1::Location Where(const Report& r);
   std::string DepartmentFor(const v1::Case& c, const Track& t);
   void Dispatch(const v1::Case& c, const std::string& department);
+  // The reporter rates the case just closed (citizens), or an acceptor
+  // calls them back (hotline); some do not.
+  void Rate(const v1::Case& c, const Track& t);
 
   const World& world_;
   const std::vector<Report>& plan_;

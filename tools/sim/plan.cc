@@ -266,6 +266,17 @@ double HandleShare(Fate fate, const Pace& pace, std::mt19937_64& rng) {
   }
 }
 
+v1::Satisfaction RatingOf(absl::string_view town, Fate fate,
+                          std::mt19937_64& rng) {
+  double unsatisfied = 0.08;
+  if (fate == Fate::kLate || fate == Fate::kRework) unsatisfied += 0.25;
+  if (StableHash(town) % 4 == 3) unsatisfied += 0.10;  // the slow towns
+  double u = Uniform(rng, 0, 1);
+  if (u < unsatisfied) return v1::SATISFACTION_UNSATISFIED;
+  if (u < unsatisfied + 0.25) return v1::SATISFACTION_BASICALLY_SATISFIED;
+  return v1::SATISFACTION_SATISFIED;
+}
+
 double VerifyShare(absl::string_view town, std::mt19937_64& rng) {
   if (StableHash(town) % 4 == 3) return Uniform(rng, 0.3, 1.1);
   return Uniform(rng, 0.1, 0.5);

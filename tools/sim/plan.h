@@ -71,6 +71,11 @@ Pace PaceOf(absl::string_view department);
 // The share of the HANDLE limit after which a case is handled.
 double HandleShare(Fate fate, const Pace& pace, std::mt19937_64& rng);
 
+// How a reporter rates a closed case (满意度): most are satisfied; fewer
+// after a late or reworked case, and fewer in the slow towns.
+v1::Satisfaction RatingOf(absl::string_view town, Fate fate,
+                          std::mt19937_64& rng);
+
 // How long a town's inspectors take to verify, as a share of the VERIFY
 // limit; one town in four is slower and sometimes late.
 double VerifyShare(absl::string_view town, std::mt19937_64& rng);

@@ -61,6 +61,10 @@ std::string Summary(const Tally& t, absl::Duration elapsed) {
       t.errors);
   absl::StrAppend(&out, "  cases by state: ", States(t), "\n");
   absl::StrAppend(&out, "  paths:          ", Paths(t), "\n");
+  absl::StrAppendFormat(&out,
+                        "  ratings:        %d given (满意度 and callbacks), %d "
+                        "unsatisfied, %d reopened by the duty chief\n",
+                        t.ratings, t.unsatisfied, t.complaint_reopened);
   auto mark = [](bool ok) { return ok ? "yes" : "NO"; };
   absl::StrAppendFormat(
       &out,

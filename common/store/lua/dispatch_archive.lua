@@ -1,7 +1,9 @@
 -- Dispatch's archiver (services/dispatch/archiver.cc): replaces a case in a
 -- final state with its archive (common/store/archive.h), if the case has
 -- not changed since the archiver read it, and takes it off the list.
--- KEYS: case, timeline, followers, archive, closed (the archiver's list).
+-- KEYS: case, timeline, followers, archive, closed (the archiver's list),
+--       unsatisfied (the queue of unsatisfied ratings, which an archived
+--       case leaves unreviewed).
 -- ARGV: case_id, version and entries (what the archive was made from: the
 --       case version and the number of timeline entries), archive.
 -- Returns 'archived' | 'changed' (read it again) | 'gone' (no such case) |
@@ -23,4 +25,5 @@ end
 redis.call('SET', K.archive, A.archive)
 redis.call('DEL', K.case, K.timeline, K.followers)
 redis.call('ZREM', K.closed, A.case_id)
+redis.call('ZREM', K.unsatisfied, '0' .. A.case_id, '1' .. A.case_id)
 return 'archived'
