@@ -321,6 +321,8 @@ class CaseStackTest : public ::testing::Test {
   GRIDCASE_CALL(ReopenCase)
   GRIDCASE_CALL(RateCase)
   GRIDCASE_CALL(ReviewRating)
+  GRIDCASE_CALL(RequestCheck)
+  GRIDCASE_CALL(SubmitCheck)
 #undef GRIDCASE_CALL
 
   template <typename Req>

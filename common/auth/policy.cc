@@ -82,6 +82,8 @@ std::vector<MethodPolicy> BuildPolicies() {
       {"DispatchService", "CloseCase",                kChief},
       {"DispatchService", "RateCase",                 {No,    All,   No,    No,    No,    No,    Self,  All}},
       {"DispatchService", "ReviewRating",             kChief},
+      {"DispatchService", "RequestCheck",             {No,    All,   All,   All,   No,    No,    No,    No}},
+      {"DispatchService", "SubmitCheck",              {Grids, No,    No,    All,   No,    No,    No,    No}},
       {"DispatchService", "GetTimeline",              {All,   All,   All,   All,   All,   All,   Self,  All}},
       {"DispatchService", "ListQueue",                {Grids, All,   All,   All,   Dept,  No,    No,    All}},
       {"DispatchService", "GetRoutingPolicy",         kStaff},

@@ -15,6 +15,8 @@ v1::Stage RunningStage(v1::CaseState state, v1::CaseState suspended_from) {
       return v1::STAGE_HANDLE;
     case v1::CASE_STATE_HANDLED:
       return v1::STAGE_VERIFY;
+    case v1::CASE_STATE_CHECKING:
+      return v1::STAGE_CHECK;
     case v1::CASE_STATE_SUSPENDED:
       return suspended_from == v1::CASE_STATE_SUSPENDED
                  ? v1::STAGE_UNSPECIFIED
@@ -36,6 +38,7 @@ bool IsOpen(v1::CaseState state) {
     case v1::CASE_STATE_IN_PROGRESS:
     case v1::CASE_STATE_HANDLED:
     case v1::CASE_STATE_SUSPENDED:
+    case v1::CASE_STATE_CHECKING:
       return true;
     default:
       return false;

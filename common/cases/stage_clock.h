@@ -10,14 +10,15 @@
 namespace gridcase::cases {
 
 // The stage whose clock runs in `state`: REPORTED → REGISTER, REGISTERED →
-// DISPATCH, DISPATCHED and IN_PROGRESS → HANDLE, HANDLED → VERIFY; for
+// DISPATCH, DISPATCHED and IN_PROGRESS → HANDLE, HANDLED → VERIFY,
+// CHECKING → CHECK; for
 // SUSPENDED the stage of `suspended_from` (its clock is stopped);
 // UNSPECIFIED for CLOSED, VOIDED and MERGED.
 v1::Stage RunningStage(v1::CaseState state, v1::CaseState suspended_from);
 v1::Stage RunningStage(const v1::Case& c);
 
 // True for the states in which the case is open (Open311 "open"): REPORTED
-// through HANDLED and SUSPENDED.
+// through HANDLED, SUSPENDED and CHECKING.
 bool IsOpen(v1::CaseState state);
 
 // The current (last, uncompleted) attempt of the running stage, or null.

@@ -1,7 +1,7 @@
 // The effective time limit of each stage of a case: a responsibility rule's
 // override, else the category's limit, else the default (REGISTER and
-// DISPATCH: 30 working minutes, 10 for urgent categories; VERIFY: 60 working
-// minutes; HANDLE is required on every category).
+// DISPATCH: 30 working minutes, 10 for urgent categories; VERIFY and CHECK:
+// 60 working minutes; HANDLE is required on every category).
 #ifndef GRIDCASE_COMMON_CASES_STAGE_LIMITS_H_
 #define GRIDCASE_COMMON_CASES_STAGE_LIMITS_H_
 
@@ -12,7 +12,7 @@
 
 namespace gridcase::cases {
 
-// All four stages in Stage order. `overrides` may be null.
+// All five stages in Stage order. `overrides` may be null.
 std::vector<v1::StageLimit> EffectiveLimits(
     const v1::Category& category,
     const google::protobuf::RepeatedPtrField<v1::StageLimit>* overrides);

@@ -110,6 +110,10 @@ std::string GridVerifyQueue(absl::string_view grid_code) {
 std::string ApprovalsQueue() { return "q:approvals"; }
 std::string SupervisionQueue() { return "q:sup"; }
 std::string UnsatisfiedQueue() { return "q:unsatisfied"; }
+std::string CheckQueue() { return "q:check"; }
+std::string GridCheckQueue(absl::string_view grid_code) {
+  return absl::StrCat("q:check:", grid_code);
+}
 std::string DepartmentSupervisionQueue(absl::string_view department_id) {
   return absl::StrCat("q:sup:", department_id);
 }

@@ -138,6 +138,11 @@ std::string ApprovalsQueue();
 std::string SupervisionQueue();
 // key: {s:N}:q:sup:<department>
 std::string DepartmentSupervisionQueue(absl::string_view department_id);
+// CHECKING cases (核实), and those of one grid (the inspectors' queues).
+// key: {s:N}:q:check
+std::string CheckQueue();
+// key: {s:N}:q:check:<grid>
+std::string GridCheckQueue(absl::string_view grid_code);
 // CLOSED cases with an unsatisfied rating waiting for the duty chief.
 // key: {s:N}:q:unsatisfied
 std::string UnsatisfiedQueue();

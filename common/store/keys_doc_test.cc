@@ -116,6 +116,8 @@ std::vector<std::pair<std::string, std::string>> Examples() {
       {"{s:N}:q:approvals", QueueKey(3, ApprovalsQueue())},
       {"{s:N}:q:sup", QueueKey(3, SupervisionQueue())},
       {"{s:N}:q:unsatisfied", QueueKey(3, UnsatisfiedQueue())},
+      {"{s:N}:q:check", QueueKey(3, CheckQueue())},
+      {"{s:N}:q:check:<grid>", QueueKey(3, GridCheckQueue("330483101002007"))},
       {"{s:N}:q:sup:<department>",
        QueueKey(3, DepartmentSupervisionQueue("works"))},
       {"{s:N}:open", OpenCountsKey(3)},

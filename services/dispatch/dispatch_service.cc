@@ -255,6 +255,22 @@ grpc::Status DispatchServiceImpl::ReviewRating(
                     {"note", req->note(), true}, {});
 }
 
+grpc::Status DispatchServiceImpl::RequestCheck(
+    grpc::ServerContext* ctx, const v1::RequestCheckRequest* req,
+    v1::RequestCheckResponse* resp) {
+  return Transition(ctx, Action::kRequestCheck, *req, resp,
+                    {"note", req->note(), false}, {});
+}
+
+grpc::Status DispatchServiceImpl::SubmitCheck(grpc::ServerContext* ctx,
+                                              const v1::SubmitCheckRequest* req,
+                                              v1::SubmitCheckResponse* resp) {
+  TransitionRequest t;
+  t.input.confirmed = req->confirmed();
+  return Transition(ctx, Action::kSubmitCheck, *req, resp,
+                    {"note", req->note(), true}, std::move(t));
+}
+
 grpc::Status DispatchServiceImpl::GetTimeline(grpc::ServerContext* ctx,
                                               const v1::GetTimelineRequest* req,
                                               v1::GetTimelineResponse* resp) {
@@ -325,15 +341,21 @@ absl::Status DispatchServiceImpl::DoListQueue(const v1::Actor& actor,
       stage = v1::STAGE_HANDLE;
       break;
     }
-    case v1::QUEUE_VERIFICATION: {
-      stage = v1::STAGE_VERIFY;
+    case v1::QUEUE_VERIFICATION:
+    case v1::QUEUE_CHECK: {
+      // The inspectors' two queues: on-site verification (核查) after the
+      // department, and on-site checks (核实) before registration.
+      const bool check = req.queue() == v1::QUEUE_CHECK;
+      const char* name =
+          check ? "ListQueue(QUEUE_CHECK)" : "ListQueue(QUEUE_VERIFICATION)";
+      stage = check ? v1::STAGE_CHECK : v1::STAGE_VERIFY;
       std::vector<std::string> grids;
       if (!owner.empty()) {
-        if (!chief && !auth::HasRole(actor, v1::ROLE_DISPATCHER) &&
-            owner != actor.subject()) {
-          return absl::PermissionDeniedError(
-              "ListQueue(QUEUE_VERIFICATION): a grid manager reads only their "
-              "own verification queue");
+        bool centre = auth::HasRole(actor, v1::ROLE_DISPATCHER) ||
+                      (check && auth::HasRole(actor, v1::ROLE_ACCEPTOR));
+        if (!chief && !centre && owner != actor.subject()) {
+          return absl::PermissionDeniedError(absl::StrCat(
+              name, ": a grid manager reads only their own queue"));
         }
         if (owner == actor.subject()) {
           grids.assign(actor.grid_codes().begin(), actor.grid_codes().end());
@@ -347,18 +369,20 @@ absl::Status DispatchServiceImpl::DoListQueue(const v1::Actor& actor,
           grids.assign(m->grid_codes().begin(), m->grid_codes().end());
         }
       } else if (auth::HasRole(actor, v1::ROLE_GRID_MANAGER) && !chief &&
-                 !auth::HasRole(actor, v1::ROLE_DISPATCHER)) {
+                 !auth::HasRole(actor, v1::ROLE_DISPATCHER) &&
+                 !(check && auth::HasRole(actor, v1::ROLE_ACCEPTOR))) {
         grids.assign(actor.grid_codes().begin(), actor.grid_codes().end());
       } else {
         if (!chief) {
-          RETURN_IF_ERROR(auth::RequireAnyRole(
-              actor, std::vector<v1::Role>{v1::ROLE_DISPATCHER},
-              "ListQueue(QUEUE_VERIFICATION)"));
+          std::vector<v1::Role> readers = {v1::ROLE_DISPATCHER};
+          if (check) readers.push_back(v1::ROLE_ACCEPTOR);
+          RETURN_IF_ERROR(auth::RequireAnyRole(actor, readers, name));
         }
-        names = {store::VerifyQueue()};
+        names = {check ? store::CheckQueue() : store::VerifyQueue()};
       }
       for (const std::string& g : grids) {
-        names.push_back(store::GridVerifyQueue(g));
+        names.push_back(check ? store::GridCheckQueue(g)
+                              : store::GridVerifyQueue(g));
       }
       break;
     }

@@ -28,6 +28,10 @@ std::vector<std::string> QueueNamesOf(const v1::Case& c) {
       out.push_back(store::VerifyQueue());
       out.push_back(store::GridVerifyQueue(c.grid_code()));
       break;
+    case v1::CASE_STATE_CHECKING:
+      out.push_back(store::CheckQueue());
+      out.push_back(store::GridCheckQueue(c.grid_code()));
+      break;
     default:
       break;
   }

@@ -9,6 +9,7 @@
 //   q:dept:<dept>       DISPATCHED and IN_PROGRESS cases of a department
 //   q:verify            every HANDLED case
 //   q:verify:<grid>     HANDLED cases of one grid (inspector queues)
+//   q:check, q:check:<grid>  CHECKING cases (核实), and those of one grid
 //   q:approvals         cases with a pending extension request
 //   q:sup, q:sup:<dept> open cases supervised, overdue (stored light RED) or
 //                       SUSPENDED

@@ -47,7 +47,9 @@ absl::Status CheckScope(const Rule& rule, const v1::Case& c,
         return absl::OkStatus();
       }
       return absl::PermissionDeniedError(absl::StrCat(
-          rule.rpc, ": a grid manager verifies only in their own grids (case ",
+          rule.rpc,
+          ": a grid manager verifies and checks only in their own grids "
+          "(case ",
           c.id(), " is in grid ", c.grid_code(), ")"));
     case Scope::kReporterInOwnGrid:
       if (c.reporter().id() == actor.subject() &&
@@ -145,7 +147,7 @@ const std::vector<Rule>& Rules() {
        "SuperviseCase",
        {S::CASE_STATE_REPORTED, S::CASE_STATE_REGISTERED,
         S::CASE_STATE_DISPATCHED, S::CASE_STATE_IN_PROGRESS,
-        S::CASE_STATE_HANDLED, S::CASE_STATE_SUSPENDED},
+        S::CASE_STATE_HANDLED, S::CASE_STATE_SUSPENDED, S::CASE_STATE_CHECKING},
        S::CASE_STATE_UNSPECIFIED,
        Scope::kAny,
        E::CASE_EVENT_TYPE_SUPERVISED},
@@ -183,6 +185,18 @@ const std::vector<Rule>& Rules() {
        S::CASE_STATE_UNSPECIFIED,
        Scope::kAny,
        E::CASE_EVENT_TYPE_RATING_REVIEWED},
+      {Action::kRequestCheck,
+       "RequestCheck",
+       {S::CASE_STATE_REPORTED},
+       S::CASE_STATE_CHECKING,
+       Scope::kAny,
+       E::CASE_EVENT_TYPE_CHECK_REQUESTED},
+      {Action::kSubmitCheck,
+       "SubmitCheck",
+       {S::CASE_STATE_CHECKING},
+       S::CASE_STATE_REPORTED,
+       Scope::kOwnGrid,
+       E::CASE_EVENT_TYPE_CHECKED},
   };
   return *rules;
 }

@@ -34,6 +34,8 @@ enum class Action {
   kClose,             // 特殊结案
   kRate,              // 满意度评价 / 回访 (no state change)
   kReviewRating,      // 不满意复核: the case stays closed
+  kRequestCheck,      // 核实 (request): REPORTED → CHECKING
+  kSubmitCheck,       // 核实 (finding): CHECKING → REPORTED
 };
 
 // Extra conditions beyond roles.

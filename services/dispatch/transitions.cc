@@ -163,6 +163,11 @@ absl::StatusOr<Committed> Transitions::Run(Action action,
           absl::StrCat("returned by ", rec.c.department_id(), ": ", in.note);
     } else if (action == Action::kRegister) {
       commit.review_reason = "registered; waiting for dispatch";
+    } else if (action == Action::kSubmitCheck) {
+      commit.review_reason =
+          absl::StrCat(in.confirmed ? "checked on site, confirmed: "
+                                    : "checked on site, not confirmed: ",
+                       in.note);
     } else if (action == Action::kReopen &&
                commit.after.state() == v1::CASE_STATE_REGISTERED) {
       commit.review_reason = absl::StrCat("reopened: ", in.note);

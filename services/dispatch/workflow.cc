@@ -357,6 +357,17 @@ absl::StatusOr<Change> Apply(Action action, const v1::Case& before,
     case Action::kRate:
       RETURN_IF_ERROR(Rate(&c, &e, actor, in, now, options));
       break;
+    case Action::kRequestCheck:
+      PauseStage(&c, now);  // REGISTER waits for the finding
+      RETURN_IF_ERROR(Start(&c, v1::STAGE_CHECK, in, now, cal, options));
+      break;
+    case Action::kSubmitCheck: {
+      Complete(&c, &e, v1::STAGE_CHECK, now, cal);
+      c.set_state(v1::CASE_STATE_REPORTED);  // REGISTER runs again
+      RETURN_IF_ERROR(ResumeStage(&c, now, cal).status());
+      (*e.mutable_data())["confirmed"] = in.confirmed ? "1" : "0";
+      break;
+    }
     case Action::kReviewRating:
       if (!c.rating_review_pending()) {
         return absl::FailedPreconditionError(absl::StrCat(

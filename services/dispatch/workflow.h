@@ -34,7 +34,8 @@ struct WorkflowOptions {
 struct ActionInput {
   std::string note;  // the note or reason
   google::protobuf::RepeatedPtrField<v1::Media> attachments;
-  bool approve = false;  // DecideExtension
+  bool approve = false;    // DecideExtension
+  bool confirmed = false;  // SubmitCheck: the problem is there
   // RegisterCase: the corrected category, or null to keep the reported one.
   const v1::Category* new_category = nullptr;
   // DispatchCase: the department and the matching rule id (empty when the

@@ -20,11 +20,6 @@ constexpr int kDefaultLimit = 20;
 constexpr int kMaxLimit = 100;
 constexpr absl::Duration kRecentlyClosed = absl::Hours(24 * 30);
 
-bool Open(v1::CaseState s) {
-  return (s >= v1::CASE_STATE_REPORTED && s <= v1::CASE_STATE_HANDLED) ||
-         s == v1::CASE_STATE_SUSPENDED;
-}
-
 }  // namespace
 
 v1::Case IntakeServiceImpl::Present(v1::Case c, const v1::Actor& viewer) const {
@@ -124,7 +119,7 @@ absl::Status IntakeServiceImpl::DoListNearby(const v1::Actor& actor,
     bool recently_closed = req.include_closed() &&
                            c.state() == v1::CASE_STATE_CLOSED &&
                            FromTimestamp(c.closed_at()) > now - kRecentlyClosed;
-    if (!Open(c.state()) && !recently_closed) continue;
+    if (!cases::IsOpen(c.state()) && !recently_closed) continue;
     if (!req.category_code().empty() &&
         c.category_code() != req.category_code()) {
       continue;

@@ -371,7 +371,7 @@ TEST_F(RegistryServiceTest, RulesResolveThroughTheRpc) {
                  &resolved, kDispatcher));
   EXPECT_EQ(resolved.department().id(), "municipal");
   EXPECT_EQ(resolved.scope_code(), kTown);
-  ASSERT_EQ(resolved.limits_size(), 4);
+  ASSERT_EQ(resolved.limits_size(), 5);
   EXPECT_EQ(resolved.limits(2).limit().amount(), 5);
 
   v1::DeleteRuleRequest del;

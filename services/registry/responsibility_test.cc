@@ -91,7 +91,7 @@ TEST(EffectiveLimits, OverrideThenCategoryThenDefaults) {
 
   std::vector<v1::StageLimit> limits =
       cases::EffectiveLimits(category, &rule.limit_overrides());
-  ASSERT_EQ(limits.size(), 4u);
+  ASSERT_EQ(limits.size(), 5u);
   EXPECT_EQ(limits[0].stage(), v1::STAGE_REGISTER);
   EXPECT_EQ(limits[0].limit().amount(), 30);  // default
   EXPECT_EQ(limits[1].stage(), v1::STAGE_DISPATCH);

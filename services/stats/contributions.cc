@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/civil_time.h"
+#include "common/cases/stage_clock.h"
 #include "common/clock/timestamp.h"
 #include "common/store/keys.h"
 #include "services/stats/case_record.pb.h"
@@ -115,10 +116,7 @@ void AddInto(Deltas* a, const Deltas& b, int64_t sign) {
   Prune(a);
 }
 
-bool IsOpen(v1::CaseState s) {
-  return (s >= v1::CASE_STATE_REPORTED && s <= v1::CASE_STATE_HANDLED) ||
-         s == v1::CASE_STATE_SUSPENDED;
-}
+bool IsOpen(v1::CaseState s) { return cases::IsOpen(s); }
 
 Deltas EventDeltas(const v1::CaseEvent& e, const absl::TimeZone& zone) {
   Deltas out;
@@ -182,7 +180,13 @@ Deltas EventDeltas(const v1::CaseEvent& e, const absl::TimeZone& zone) {
         AddDated(&out, dims, event_day, C::kDueToHandle, 1);
       } else if (e.stage() == v1::STAGE_VERIFY) {
         AddDated(&out, dims, event_day, C::kDueToVerify, 1);
+      } else if (e.stage() == v1::STAGE_CHECK) {
+        AddDated(&out, dims, event_day, C::kDueToCheck, 1);
       }
+      break;
+    case v1::CASE_EVENT_TYPE_CHECKED:
+      CompleteCounters(&out, dims, event_day, sd, C::kChecked, C::kDueToCheck,
+                       C::kCheckedOnTime);
       break;
     case v1::CASE_EVENT_TYPE_EXTENSION_APPROVED:
       AddDated(&out, dims, event_day, C::kExtended, 1);

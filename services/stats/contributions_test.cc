@@ -94,6 +94,29 @@ TEST(Contributions, ARatingCountsOnItsDayByItsLevel) {
   EXPECT_TRUE(EventDeltas(e, Shanghai()).empty());
 }
 
+// 核实: a finding counts as a check, due and (by its deadline, never red) on
+// time; an overdue CHECK is due on its overdue day.
+TEST(Contributions, AnOnSiteCheckCountsLikeAStage) {
+  v1::CaseEvent e = Event(v1::CASE_EVENT_TYPE_CHECKED, 4, 3);
+  e.set_stage(v1::STAGE_CHECK);
+  v1::StageDeadline* sd = e.mutable_stage_deadline();
+  *sd->mutable_effective_deadline() = At(4, 11);
+  *sd->mutable_completed_at() = At(4, 10);
+  Deltas d = EventDeltas(e, Shanghai());
+  EXPECT_EQ(At(d, "tn:20261104", "330483101|ck"), 1);
+  EXPECT_EQ(At(d, "tn:20261104", "330483101|ckd"), 1);
+  EXPECT_EQ(At(d, "tn:20261104", "330483101|ckt"), 1);
+  *sd->mutable_completed_at() = At(4, 12);  // late
+  d = EventDeltas(e, Shanghai());
+  EXPECT_EQ(At(d, "tn:20261104", "330483101|ckd"), 1);
+  EXPECT_EQ(At(d, "tn:20261104", "330483101|ckt"), 0);
+  v1::CaseEvent overdue = Event(v1::CASE_EVENT_TYPE_OVERDUE, 4, 2);
+  overdue.set_stage(v1::STAGE_CHECK);
+  d = EventDeltas(overdue, Shanghai());
+  EXPECT_EQ(At(d, "tn:20261104", "330483101|ckd"), 1);
+  EXPECT_EQ(At(d, "tn:20261104", "330483101|hdd"), 0);
+}
+
 TEST(Contributions, AnAttemptThatWentRedIsNeverOnTime) {
   v1::CaseEvent e = Event(v1::CASE_EVENT_TYPE_HANDLED, 6, 6);
   e.mutable_dimensions()->set_department_id("works");

@@ -4,9 +4,9 @@ namespace gridcase::stats {
 namespace {
 
 constexpr std::array<absl::string_view, kNumCounters> kCodes = {
-    "rp", "vr",  "rg",  "rgt", "dp",  "dpa", "hd", "hdt", "hdd", "hds",
-    "cl", "clt", "clo", "cls", "cld", "rw",  "rt", "ex",  "sp",  "sv",
-    "vf", "vft", "vfd", "sh",  "vd",  "mg",  "ra", "rs",  "rb",  "ru"};
+    "rp",  "vr",  "rg",  "rgt", "dp", "dpa", "hd", "hdt", "hdd", "hds", "cl",
+    "clt", "clo", "cls", "cld", "rw", "rt",  "ex", "sp",  "sv",  "vf",  "vft",
+    "vfd", "sh",  "vd",  "mg",  "ra", "rs",  "rb", "ru",  "ck",  "ckt", "ckd"};
 
 }  // namespace
 

@@ -43,6 +43,9 @@ enum class Counter {
   kSatisfied,           // ... SATISFIED
   kBasicallySatisfied,  // ... BASICALLY_SATISFIED
   kUnsatisfied,         // ... UNSATISFIED
+  kChecked,             // on-site checks done (核实)
+  kCheckedOnTime,       // ... by the CHECK deadline, never red
+  kDueToCheck,          // CHECK attempts due
   kCount,               // number of counters, not a counter
 };
 

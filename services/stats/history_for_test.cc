@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <random>
+#include <set>
+#include <string>
 #include <tuple>
 
 #include "absl/strings/ascii.h"
@@ -240,7 +242,10 @@ class Simulator {
     v1::Actor actor = chief;
     switch (c->state()) {
       case S::CASE_STATE_REPORTED:
-        if (Chance(0.05)) {
+        if (!checked_.count(c->id()) && Chance(0.08)) {
+          action = Action::kRequestCheck;  // 核实 on site first
+          checked_.insert(c->id());
+        } else if (Chance(0.05)) {
           action = Action::kVoid;
         } else if (c->reporter().kind() == v1::REPORTER_KIND_GRID_MANAGER &&
                    Chance(0.08)) {
@@ -302,6 +307,11 @@ class Simulator {
       case S::CASE_STATE_SUSPENDED:
         action = Action::kResume;
         break;
+      case S::CASE_STATE_CHECKING:
+        action = Action::kSubmitCheck;
+        actor = ActorOf(kManagers[Pick(6)], v1::ROLE_GRID_MANAGER, *c);
+        in.confirmed = Chance(0.8);
+        break;
       case S::CASE_STATE_CLOSED:
         if (c->rating_review_pending()) {
           action = Chance(0.5) ? Action::kReopen : Action::kReviewRating;
@@ -333,6 +343,7 @@ class Simulator {
   }
 
   HistoryOptions options_;
+  std::set<std::string> checked_;  // cases sent to 核实 once already
   std::mt19937 rng_;
   calendar::WorkingCalendar cal_;
   std::vector<v1::StageLimit> limits_;

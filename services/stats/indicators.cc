@@ -48,6 +48,8 @@ const v1::Ratio* RateOf(const v1::Indicators& in, v1::Indicator indicator) {
       return &in.on_time_verify_rate();
     case v1::INDICATOR_SATISFACTION_RATE:
       return &in.satisfaction_rate();
+    case v1::INDICATOR_ON_TIME_CHECK_RATE:
+      return &in.on_time_check_rate();
     default:
       return nullptr;
   }
@@ -59,8 +61,9 @@ absl::Status CheckWeight(v1::Indicator indicator, double weight,
     return FieldError(
         absl::StrCat(field, ".indicator"),
         absl::StrCat("must be a rate (INDICATOR_VALID_REPORT_RATE.."
-                     "INDICATOR_ON_TIME_VERIFY_RATE or "
-                     "INDICATOR_SATISFACTION_RATE), got ",
+                     "INDICATOR_ON_TIME_VERIFY_RATE, "
+                     "INDICATOR_SATISFACTION_RATE or "
+                     "INDICATOR_ON_TIME_CHECK_RATE), got ",
                      v1::Indicator_Name(indicator)));
   }
   if (!std::isfinite(weight) || weight < 0) {
@@ -189,6 +192,9 @@ v1::Indicators Derive(const Counts& c, int64_t open_overdue_now,
   in.set_satisfied(c[C::kSatisfied]);
   in.set_basically_satisfied(c[C::kBasicallySatisfied]);
   in.set_unsatisfied(c[C::kUnsatisfied]);
+  in.set_checked(c[C::kChecked]);
+  in.set_checked_on_time(c[C::kCheckedOnTime]);
+  in.set_due_to_check(c[C::kDueToCheck]);
 
   *in.mutable_valid_report_rate() =
       MakeRatio(c[C::kValidReports], c[C::kReports]);
@@ -209,6 +215,8 @@ v1::Indicators Derive(const Counts& c, int64_t open_overdue_now,
       MakeRatio(c[C::kVerifiedOnTime], c[C::kDueToVerify]);
   *in.mutable_satisfaction_rate() =
       MakeRatio(c[C::kSatisfied] + c[C::kBasicallySatisfied], c[C::kRated]);
+  *in.mutable_on_time_check_rate() =
+      MakeRatio(c[C::kCheckedOnTime], c[C::kDueToCheck]);
 
   in.set_total_handling_working_seconds(c[C::kHandlingSeconds]);
   in.set_average_handling_working_hours(
@@ -246,7 +254,8 @@ bool HigherIsBetter(v1::Indicator indicator) {
 bool IsRate(v1::Indicator indicator) {
   return (indicator >= v1::INDICATOR_VALID_REPORT_RATE &&
           indicator <= v1::INDICATOR_ON_TIME_VERIFY_RATE) ||
-         indicator == v1::INDICATOR_SATISFACTION_RATE;
+         indicator == v1::INDICATOR_SATISFACTION_RATE ||
+         indicator == v1::INDICATOR_ON_TIME_CHECK_RATE;
 }
 
 absl::Status ValidateIndicator(v1::Indicator indicator,

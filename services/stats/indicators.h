@@ -44,8 +44,8 @@ v1::Indicators Derive(const Counts& counts, int64_t open_overdue_now,
 // True for indicators where a higher value is better.
 bool HigherIsBetter(v1::Indicator indicator);
 
-// True for the eleven rates (INDICATOR_VALID_REPORT_RATE..ON_TIME_VERIFY_RATE
-// and SATISFACTION_RATE).
+// True for the twelve rates (INDICATOR_VALID_REPORT_RATE..ON_TIME_VERIFY_RATE,
+// SATISFACTION_RATE and ON_TIME_CHECK_RATE).
 bool IsRate(v1::Indicator indicator);
 
 // INVALID_ARGUMENT naming `field` when `indicator` is unspecified or unknown.

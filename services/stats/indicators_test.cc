@@ -128,6 +128,19 @@ TEST(Indicators, SatisfactionRateCountsBasicallySatisfiedAsSatisfied) {
       Derive(Counts{}, 0, DefaultWeights()).satisfaction_rate().defined());
 }
 
+TEST(Indicators, OnTimeCheckRateIsChecksOnTimeOverChecksDue) {
+  Counts c;
+  c[C::kChecked] = 3;
+  c[C::kDueToCheck] = 4;
+  c[C::kCheckedOnTime] = 2;
+  v1::Indicators in = Derive(c, 0, DefaultWeights());
+  EXPECT_EQ(in.checked(), 3);
+  EXPECT_EQ(in.due_to_check(), 4);
+  EXPECT_DOUBLE_EQ(in.on_time_check_rate().value(), 0.5);
+  EXPECT_TRUE(IsRate(v1::INDICATOR_ON_TIME_CHECK_RATE));
+  EXPECT_DOUBLE_EQ(ValueOf(in, v1::INDICATOR_ON_TIME_CHECK_RATE).value, 0.5);
+}
+
 TEST(Indicators, ParsesTheWeightsFlag) {
   ASSERT_OK_AND_ASSIGN(Weights w,
                        ParseWeights("ON_TIME_CLOSE_RATE=0.7, REWORK_RATE=0.3"));

@@ -78,7 +78,8 @@ struct Expected {
 bool Open(v1::CaseState s) {
   return s == v1::CASE_STATE_REPORTED || s == v1::CASE_STATE_REGISTERED ||
          s == v1::CASE_STATE_DISPATCHED || s == v1::CASE_STATE_IN_PROGRESS ||
-         s == v1::CASE_STATE_HANDLED || s == v1::CASE_STATE_SUSPENDED;
+         s == v1::CASE_STATE_HANDLED || s == v1::CASE_STATE_SUSPENDED ||
+         s == v1::CASE_STATE_CHECKING;
 }
 
 Expected BruteForce(const std::vector<GeneratedCase>& cases) {
@@ -180,6 +181,16 @@ Expected BruteForce(const std::vector<GeneratedCase>& cases) {
           }
           if (e.stage() == v1::STAGE_VERIFY) {
             x.Add(dims, department, day, C::kDueToVerify);
+          }
+          if (e.stage() == v1::STAGE_CHECK) {
+            x.Add(dims, department, day, C::kDueToCheck);
+          }
+          break;
+        case v1::CASE_EVENT_TYPE_CHECKED:
+          x.Add(dims, department, day, C::kChecked);
+          if (!went_red) x.Add(dims, department, day, C::kDueToCheck);
+          if (!went_red && in_time) {
+            x.Add(dims, department, day, C::kCheckedOnTime);
           }
           break;
         case v1::CASE_EVENT_TYPE_EXTENSION_APPROVED:
@@ -300,7 +311,8 @@ TEST_F(StatsPropertyTest,
         v1::CASE_EVENT_TYPE_OVERDUE, v1::CASE_EVENT_TYPE_REOPENED,
         v1::CASE_EVENT_TYPE_SELF_CLOSED, v1::CASE_EVENT_TYPE_CLOSED,
         v1::CASE_EVENT_TYPE_SUPERVISED, v1::CASE_EVENT_TYPE_RATED,
-        v1::CASE_EVENT_TYPE_RATING_REVIEWED}) {
+        v1::CASE_EVENT_TYPE_RATING_REVIEWED,
+        v1::CASE_EVENT_TYPE_CHECK_REQUESTED, v1::CASE_EVENT_TYPE_CHECKED}) {
     EXPECT_GE(seen[t], 10) << v1::CaseEventType_Name(t);
   }
   ASSERT_GE(events, 20000);

@@ -23,6 +23,10 @@ Usage:
                    [--expected-version=N] [--request-id=ID] [--json]
 
 Actions (role):
+  check      核实: ask the grid's manager to confirm a report on site
+             (acceptor, dispatcher, duty chief), --note says what to look at
+  check-result  核实 finding (the grid's manager): --confirmed or
+             --not-confirmed, --note says what was found (required)
   register   立案 (acceptor, dispatcher)      [--category=CODE] corrects it
   void       作废 (acceptor)                  --note is the reason (required)
   dispatch   派遣 (dispatcher)                [--department=ID], else by rule
@@ -59,7 +63,7 @@ constexpr char kQueueUsage[] =
 
 Usage:
   gridctl queue review|department|verification|approvals|supervision|
-                unsatisfied [--owner=ID] [--region=CODE] [--page-size=N]
+                unsatisfied|check [--owner=ID] [--region=CODE] [--page-size=N]
                 [--page-token=T] [--json]
 
   review        cases waiting for registration or dispatch
@@ -68,6 +72,8 @@ Usage:
   approvals     extension requests waiting for a duty chief
   supervision   supervised and overdue cases (--owner=department id)
   unsatisfied   closed cases rated unsatisfied, waiting for the duty chief
+  check         reports waiting for an on-site check (核实) (--owner=inspector
+                member id)
 )";
 
 std::unique_ptr<v1::DispatchService::Stub> Stub(const Invocation& in) {
@@ -197,11 +203,14 @@ int RunDispatch(const std::vector<std::string>& args) {
     std::fputs(kDispatchUsage, args.empty() ? stderr : stdout);
     return args.empty() ? 2 : 0;
   }
-  absl::StatusOr<Invocation> in = Parse(
-      std::vector<std::string>(args.begin() + 1, args.end()),
-      {"target", "actor", "timeout", "json", "help", "note", "photo",
-       "expected-version", "request-id", "category", "department", "pass",
-       "fail", "extra", "until", "approve", "deny", "satisfaction", "rater"});
+  absl::StatusOr<Invocation> in =
+      Parse(std::vector<std::string>(args.begin() + 1, args.end()),
+            {"target",       "actor",        "timeout",    "json",
+             "help",         "note",         "photo",      "expected-version",
+             "request-id",   "category",     "department", "pass",
+             "fail",         "extra",        "until",      "approve",
+             "deny",         "satisfaction", "rater",      "confirmed",
+             "not-confirmed"});
   if (!in.ok()) return Fail(in.status());
   if (in->Has("help")) {
     std::fputs(kDispatchUsage, stdout);
@@ -303,6 +312,18 @@ int RunDispatch(const std::vector<std::string>& args) {
     r.set_satisfaction(level);
     r.set_rater_id(in->Get("rater", nullptr));
     return Transition(*in, id, &S::RateCase, r);
+  }
+  if (action == "check") {
+    return Transition(*in, id, &S::RequestCheck, v1::RequestCheckRequest());
+  }
+  if (action == "check-result") {
+    if (in->Has("confirmed") == in->Has("not-confirmed")) {
+      return Fail(absl::InvalidArgumentError(
+          "check-result: give --confirmed or --not-confirmed"));
+    }
+    v1::SubmitCheckRequest r;
+    r.set_confirmed(in->Has("confirmed"));
+    return Transition(*in, id, &S::SubmitCheck, r);
   }
   if (action == "review-rating") {
     return Transition(*in, id, &S::ReviewRating, v1::ReviewRatingRequest());

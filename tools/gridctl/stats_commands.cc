@@ -39,7 +39,8 @@ Usage:
             overdue_close_rate, on_time_handle_rate, rework_rate,
             extension_rate, accurate_dispatch_rate, on_time_register_rate,
             on_time_verify_rate, valid_report_rate, reports, valid_reports,
-            satisfaction_rate, registered, handled, closed,
+            satisfaction_rate, on_time_check_rate, registered, handled,
+            closed,
             open_overdue_now, average_handling_working_hours
   --weights composite weights, e.g. ON_TIME_CLOSE_RATE=0.5,REWORK_RATE=0.5
   --target / $GRIDCASE_STATS_TARGET, --actor / $GRIDCASE_ACTOR as for every
@@ -115,6 +116,7 @@ void PrintIndicators(const v1::Indicators& x) {
       {"满意数 satisfied", x.satisfied()},
       {"基本满意数 basically satisfied", x.basically_satisfied()},
       {"不满意数 unsatisfied", x.unsatisfied()},
+      {"核实数 checked on site", x.checked()},
       {"超期未处置数 open overdue now", x.open_overdue_now()},
   };
   for (const Count& c : counts) {
@@ -137,6 +139,7 @@ void PrintIndicators(const v1::Indicators& x) {
       {"延期率 extension rate", x.extension_rate()},
       {"按期核查率 on-time verify rate", x.on_time_verify_rate()},
       {"满意率 satisfaction rate", x.satisfaction_rate()},
+      {"按期核实率 on-time check rate", x.on_time_check_rate()},
   };
   for (const Rate& r : rates) {
     std::printf("  %s %s\n", Pad(r.label, 34).c_str(), Pct(r.ratio).c_str());

@@ -77,6 +77,7 @@ Tally Ledger::Snapshot() const {
     t.ratings += c.ratings;
     t.unsatisfied += c.unsatisfied;
     t.complaint_reopened += c.complaint_reopened;
+    t.checks += c.check_asked;
     t.open += !IsFinal(c.state);
     const std::pair<const char*, bool> paths[] = {
         {"reworked", c.reworked},

@@ -33,7 +33,8 @@ struct Track {
   int ratings = 0;                  // ratings given (满意度, callbacks)
   int unsatisfied = 0;              // of which UNSATISFIED
   bool complaint_reopened = false;  // the duty chief reopened it on a rating
-  int64_t version = 0;              // of the newest view recorded
+  bool check_asked = false;  // the centre asked for an on-site check (核实)
+  int64_t version = 0;       // of the newest view recorded
   // Desk bookkeeping: when the simulated person takes each step ("ack 2",
   // "verify 1", ...), drawn the first time the step is seen.
   std::map<std::string, absl::Time> due;
@@ -51,7 +52,8 @@ struct Tally {
   int ratings = 0;
   int unsatisfied = 0;
   int complaint_reopened = 0;
-  int open = 0;  // not CLOSED, VOIDED or MERGED
+  int checks = 0;  // on-site checks asked for (核实)
+  int open = 0;    // not CLOSED, VOIDED or MERGED
   int64_t calls = 0;
   int64_t conflicts = 0;  // lost races (FAILED_PRECONDITION, ABORTED)
   int64_t errors = 0;     // anything else

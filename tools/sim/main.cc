@@ -149,7 +149,10 @@ int Run() {
     people.WorkSupervision();
     people.WorkUnsatisfied();
   });
-  desk([&] { people.WorkVerification(); });
+  desk([&] {
+    people.WorkVerification();
+    people.WorkChecks();
+  });
   std::vector<std::string> departments[2];
   int n = 0;
   for (const auto& [id, staff] : world->staff) {

@@ -217,6 +217,7 @@ void People::WorkReview() {
                &t)) {
         continue;
       }
+      if (AskForCheck(c, t)) continue;
       if (t.fate == Fate::kVoid) {
         v1::VoidCaseRequest req;
         req.set_case_id(c.id());
@@ -242,6 +243,56 @@ void People::WorkReview() {
               ToTime(item.queued_at()) + Think(1, 4), &t)) {
         Dispatch(c, DepartmentFor(c, t));
       }
+    }
+  }
+}
+
+bool People::AskForCheck(const v1::Case& c, const Track& t) {
+  const bool citizen =
+      c.source() == v1::SOURCE_WECHAT || c.source() == v1::SOURCE_CITIZEN_APP;
+  if (t.check_asked || !citizen ||
+      (t.fate != Fate::kVoid && Draw(0, 1) > 0.1)) {
+    return false;
+  }
+  if (!ledger_.With(c.id(), [](Track& track) { track.check_asked = true; })) {
+    return false;
+  }
+  v1::RequestCheckRequest req;
+  req.set_case_id(c.id());
+  req.set_request_id(absl::StrCat("sim-", run_, "-check-", c.id()));
+  req.set_note("请到现场核实");
+  v1::RequestCheckResponse resp;
+  if (Call(*dispatch_, &v1::DispatchService::Stub::RequestCheck,
+           world_.dispatcher, req, &resp, "RequestCheck")
+          .ok()) {
+    ledger_.Observe(resp.case_());
+  }
+  return true;
+}
+
+void People::WorkChecks() {
+  for (const v1::QueueItem& item :
+       Queue(v1::QUEUE_CHECK, "", world_.dispatcher)) {
+    const v1::Case& c = item.case_();
+    const Grid* grid = world_.FindGrid(c.grid_code());
+    Track t;
+    if (grid == nullptr ||
+        !Due(c.id(), "check",
+             ToTime(item.deadline().started_at()) + Think(1, 3), &t)) {
+      continue;
+    }
+    const bool there = t.fate != Fate::kVoid;
+    v1::SubmitCheckRequest req;
+    req.set_case_id(c.id());
+    req.set_request_id(absl::StrCat("sim-", run_, "-checked-", c.id()));
+    req.set_confirmed(there);
+    req.set_note(there ? "现场核实属实" : "现场核实：未发现所报问题");
+    *req.add_attachments() = Photo(absl::StrCat(c.id(), "-site"));
+    v1::SubmitCheckResponse resp;
+    if (Call(*dispatch_, &v1::DispatchService::Stub::SubmitCheck,
+             world_.Inspector(*grid), req, &resp, "SubmitCheck")
+            .ok()) {
+      ledger_.Observe(resp.case_());
     }
   }
 }

@@ -47,6 +47,8 @@ class People {
   void WorkVerification();
   // The duty chief's UNSATISFIED queue: reopen the case or keep it closed.
   void WorkUnsatisfied();
+  // The inspectors' CHECK queue: report what they find on site (核实).
+  void WorkChecks();
 
  private:
   template <typename Stub, typename Req, typename Resp>
@@ -67,6 +69,9 @@ class People {
   v1::Location Where(const Report& r);
   std::string DepartmentFor(const v1::Case& c, const Track& t);
   void Dispatch(const v1::Case& c, const std::string& department);
+  // Before registering: asks the grid's manager to check a doubtful report
+  // on site (the invalid ones, and some others); true if it asked.
+  bool AskForCheck(const v1::Case& c, const Track& t);
   // The reporter rates the case just closed (citizens), or an acceptor
   // calls them back (hotline); some do not.
   void Rate(const v1::Case& c, const Track& t);

@@ -65,6 +65,8 @@ std::string Summary(const Tally& t, absl::Duration elapsed) {
                         "  ratings:        %d given (满意度 and callbacks), %d "
                         "unsatisfied, %d reopened by the duty chief\n",
                         t.ratings, t.unsatisfied, t.complaint_reopened);
+  absl::StrAppendFormat(
+      &out, "  on-site checks: %d (核实 before registration)\n", t.checks);
   auto mark = [](bool ok) { return ok ? "yes" : "NO"; };
   absl::StrAppendFormat(
       &out,
