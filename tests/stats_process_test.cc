@@ -451,14 +451,7 @@ TEST_F(StatsProcessTest, APoisonEventIsQuarantinedAndEverythingElseCounted) {
     WaitFor(id, Has(v1::CASE_EVENT_TYPE_DISPATCHED));
   }
 
-  ASSERT_OK_AND_ASSIGN(
-      stats_,
-      ServiceProcess::Start(
-          {.binary = GRIDCASE_STATS_BIN,
-           .redis = redis_->address(),
-           .extra_args = {absl::StrCat("--registry=", registry_->target()),
-                          "--gauge_interval=200ms", "--claim_idle=1s"}}));
-  stats_stub_ = v1::StatsService::NewStub(stats_->NewChannel());
+  ASSERT_NO_FATAL_FAILURE(StartStats());
   v1::Indicators x = AwaitTownIndicators([&](const v1::Indicators& i) {
     return i.reports() == kInnocent + 1 && i.dispatched() == kInnocent;
   });

@@ -21,6 +21,17 @@ class StatsProcessTest : public CaseStackTest {
  protected:
   void SetUp() override {
     CaseStackTest::SetUp();
+    ASSERT_NO_FATAL_FAILURE(StartStats());
+    absl::TimeZone shanghai;
+    absl::LoadTimeZone("Asia/Shanghai", &shanghai);
+    absl::CivilDay today = absl::ToCivilDay(absl::Now(), shanghai);
+    // Yesterday to tomorrow: safe if the test runs across midnight.
+    period_.set_start_date(absl::FormatCivilTime(today - 1));
+    period_.set_end_date(absl::FormatCivilTime(today + 1));
+  }
+
+  // (Re)starts gridcase-stats on the stack's Redis.
+  void StartStats() {
     ASSERT_OK_AND_ASSIGN(
         stats_,
         ServiceProcess::Start(
@@ -29,12 +40,6 @@ class StatsProcessTest : public CaseStackTest {
              .extra_args = {absl::StrCat("--registry=", registry_->target()),
                             "--gauge_interval=200ms", "--claim_idle=1s"}}));
     stats_stub_ = v1::StatsService::NewStub(stats_->NewChannel());
-    absl::TimeZone shanghai;
-    absl::LoadTimeZone("Asia/Shanghai", &shanghai);
-    absl::CivilDay today = absl::ToCivilDay(absl::Now(), shanghai);
-    // Yesterday to tomorrow: safe if the test runs across midnight.
-    period_.set_start_date(absl::FormatCivilTime(today - 1));
-    period_.set_end_date(absl::FormatCivilTime(today + 1));
   }
 
   absl::StatusOr<v1::SummaryResponse> Summary(

@@ -490,11 +490,9 @@ absl::Status DispatchServiceImpl::DoListQueue(const v1::Actor& actor,
                 : "supervised");
         *item->mutable_queued_at() = c.updated_at();
       } else if (req.queue() == v1::QUEUE_UNSATISFIED) {
-        for (const v1::Rating& r : c.ratings()) {
-          if (r.satisfaction() == v1::SATISFACTION_UNSATISFIED) {
-            item->set_reason(r.comment().empty() ? "unsatisfied" : r.comment());
-            *item->mutable_queued_at() = r.rated_at();
-          }
+        if (const v1::Rating* r = LastUnsatisfied(c)) {
+          item->set_reason(r->comment().empty() ? "unsatisfied" : r->comment());
+          *item->mutable_queued_at() = r->rated_at();
         }
       } else {
         const CaseRecord& rec = it->second;

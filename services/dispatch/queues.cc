@@ -52,16 +52,21 @@ std::vector<std::string> QueueNamesOf(const v1::Case& c) {
 int64_t QueueScoreOf(const v1::Case& c) {
   if (c.state() == v1::CASE_STATE_CLOSED) {
     // The UNSATISFIED queue, oldest waiting rating first.
-    for (int i = c.ratings_size() - 1; i >= 0; --i) {
-      if (c.ratings(i).satisfaction() == v1::SATISFACTION_UNSATISFIED) {
-        return absl::ToUnixMillis(FromTimestamp(c.ratings(i).rated_at()));
-      }
-    }
-    return 0;
+    const v1::Rating* r = LastUnsatisfied(c);
+    return r == nullptr ? 0 : absl::ToUnixMillis(FromTimestamp(r->rated_at()));
   }
   const v1::StageDeadline* d = cases::CurrentDeadline(c);
   if (d == nullptr) return 0;
   return absl::ToUnixMillis(FromTimestamp(d->effective_deadline()));
+}
+
+const v1::Rating* LastUnsatisfied(const v1::Case& c) {
+  for (int i = c.ratings_size() - 1; i >= 0; --i) {
+    if (c.ratings(i).satisfaction() == v1::SATISFACTION_UNSATISFIED) {
+      return &c.ratings(i);
+    }
+  }
+  return nullptr;
 }
 
 std::string QueueMemberOf(const v1::Case& c) {

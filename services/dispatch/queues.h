@@ -38,6 +38,10 @@ bool StoredOverdue(const v1::Case& c);
 // CLOSED case the time of its last unsatisfied rating; 0 if none.
 int64_t QueueScoreOf(const v1::Case& c);
 
+// The case's last UNSATISFIED rating (what keeps it in q:unsatisfied while
+// its review is pending); null if none.
+const v1::Rating* LastUnsatisfied(const v1::Case& c);
+
 // "0<id>" for urgent cases, "1<id>" otherwise.
 std::string QueueMemberOf(const v1::Case& c);
 // The case id of a member.
