@@ -323,6 +323,8 @@ class CaseStackTest : public ::testing::Test {
   GRIDCASE_CALL(ReviewRating)
   GRIDCASE_CALL(RequestCheck)
   GRIDCASE_CALL(SubmitCheck)
+  GRIDCASE_CALL(MergeCase)
+  GRIDCASE_CALL(UnmergeCase)
 #undef GRIDCASE_CALL
 
   template <typename Req>

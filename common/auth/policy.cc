@@ -84,6 +84,8 @@ std::vector<MethodPolicy> BuildPolicies() {
       {"DispatchService", "ReviewRating",             kChief},
       {"DispatchService", "RequestCheck",             {No,    All,   All,   All,   No,    No,    No,    No}},
       {"DispatchService", "SubmitCheck",              {Grids, No,    No,    All,   No,    No,    No,    No}},
+      {"DispatchService", "MergeCase",                {No,    All,   All,   All,   No,    No,    No,    No}},
+      {"DispatchService", "UnmergeCase",              {No,    All,   All,   All,   No,    No,    No,    No}},
       {"DispatchService", "GetTimeline",              {All,   All,   All,   All,   All,   All,   Self,  All}},
       {"DispatchService", "ListQueue",                {Grids, All,   All,   All,   Dept,  No,    No,    All}},
       {"DispatchService", "GetRoutingPolicy",         kStaff},

@@ -8,6 +8,9 @@
 //   report_count    reports the case stands for
 //   follower_count  parties following it
 //   merged_into     the original of a MERGED case ("" otherwise)
+//   moved_followers of a MERGED case: the followers its merge added to the
+//                   original (who did not follow it before), separated by
+//                   "\n"; an unmerge removes them again
 //   reported_ms     report time (Unix ms): the score of its indices
 //   alerts          dispatch: markers "<stage>:<attempt>:<1|2>" of the
 //                   warning (1) and overdue (2) events already emitted,

@@ -271,6 +271,22 @@ grpc::Status DispatchServiceImpl::SubmitCheck(grpc::ServerContext* ctx,
                     {"note", req->note(), true}, std::move(t));
 }
 
+grpc::Status DispatchServiceImpl::MergeCase(grpc::ServerContext* ctx,
+                                            const v1::MergeCaseRequest* req,
+                                            v1::MergeCaseResponse* resp) {
+  TransitionRequest t;
+  t.input.into_case_id = req->into_case_id();
+  return Transition(ctx, Action::kMerge, *req, resp,
+                    {"note", req->note(), false}, std::move(t));
+}
+
+grpc::Status DispatchServiceImpl::UnmergeCase(grpc::ServerContext* ctx,
+                                              const v1::UnmergeCaseRequest* req,
+                                              v1::UnmergeCaseResponse* resp) {
+  return Transition(ctx, Action::kUnmerge, *req, resp,
+                    {"note", req->note(), true}, {});
+}
+
 grpc::Status DispatchServiceImpl::GetTimeline(grpc::ServerContext* ctx,
                                               const v1::GetTimelineRequest* req,
                                               v1::GetTimelineResponse* resp) {

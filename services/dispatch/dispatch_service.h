@@ -40,6 +40,8 @@ class DispatchServiceImpl final : public v1::DispatchService::Service {
   GRIDCASE_DISPATCH_RPC(ReviewRating)
   GRIDCASE_DISPATCH_RPC(RequestCheck)
   GRIDCASE_DISPATCH_RPC(SubmitCheck)
+  GRIDCASE_DISPATCH_RPC(MergeCase)
+  GRIDCASE_DISPATCH_RPC(UnmergeCase)
   GRIDCASE_DISPATCH_RPC(GetTimeline)
   GRIDCASE_DISPATCH_RPC(ListQueue)
   GRIDCASE_DISPATCH_RPC(GetRoutingPolicy)

@@ -6,6 +6,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "common/audit/audit_record.h"
@@ -90,9 +91,9 @@ absl::StatusOr<std::optional<Committed>> RedisCaseStore::Replay(
   ASSIGN_OR_RETURN(
       redis::Reply reply,
       redis_->Command({"HMGET", store::DispatchIdempotencyKey(shard, scope),
-                       "fp", "case", "event", "event_id"}));
+                       "fp", "case", "event", "event_id", "related"}));
   const auto& f = reply.elements();
-  if (f.size() != 4 || f[0].is_nil()) return std::nullopt;
+  if (f.size() != 5 || f[0].is_nil()) return std::nullopt;
   if (f[0].str() != fingerprint) {
     return absl::AlreadyExistsError(absl::StrCat(
         "request_id was already used for a different request on case ",
@@ -105,6 +106,7 @@ absl::StatusOr<std::optional<Committed>> RedisCaseStore::Replay(
     return absl::DataLossError("idempotency record is corrupt");
   }
   out.event.set_id(f[3].str());
+  if (!f[4].is_nil()) out.event.set_related_case_id(f[4].str());
   out.event.set_case_id(case_id);
   out.event.set_shard(shard);
   return out;
@@ -145,7 +147,36 @@ absl::StatusOr<Committed> RedisCaseStore::Apply(const Commit& m) {
   } else if (cases::IsOpen(m.before.state()) &&
              !cases::IsOpen(m.after.state())) {
     g_old.push_back(store::GeoOpenKey(shard, m.before.category_code()));
+  } else if (!cases::IsOpen(m.before.state()) &&
+             cases::IsOpen(m.after.state())) {
+    // Open again (reopened, unmerged): a candidate for duplicates again,
+    // and on the map of all cases if it never was (merged on arrival).
+    g_old.push_back(store::GeoCasesKey(shard));
+    g_new.push_back(store::GeoCasesKey(shard));
+    g_new.push_back(store::GeoOpenKey(shard, m.after.category_code()));
   }
+  // A merge or an unmerge also changes the case it joins or leaves.
+  std::vector<std::string> target, target_followers, followers;
+  std::string merge;
+  const std::string& related = m.event.related_case_id();
+  if (m.event.type() == v1::CASE_EVENT_TYPE_MERGED_BY_STAFF ||
+      m.event.type() == v1::CASE_EVENT_TYPE_UNMERGED) {
+    ASSIGN_OR_RETURN(int related_shard, ShardOfCase(related));
+    if (related_shard != shard) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "into_case_id: case ", related,
+          " is stored on another shard than case ", id,
+          "; only cases of one shard can be merged (cases of one town always "
+          "are); void the duplicate instead"));
+    }
+    merge = m.event.type() == v1::CASE_EVENT_TYPE_MERGED_BY_STAFF ? "merge"
+                                                                  : "unmerge";
+    target.push_back(store::CaseKey(shard, related));
+    target_followers.push_back(store::FollowersKey(shard, related));
+    followers.push_back(store::FollowersKey(shard, id));
+  }
+  v1::CaseEvent stored_event = m.event;
+  stored_event.clear_related_case_id();  // the entry's "related" field
   std::set<std::string> alerts = m.before_alerts;
   if (!m.alert.empty()) alerts.insert(m.alert);
   AlarmTimes alarms = AlarmsOf(m.after, alerts);
@@ -175,10 +206,13 @@ absl::StatusOr<Committed> RedisCaseStore::Apply(const Commit& m) {
           .Keys("geo_old", std::move(g_old))
           .Keys("geo_new", std::move(g_new))
           .Key("closed", store::ClosedKey(shard))
+          .Keys("target", std::move(target))
+          .Keys("target_followers", std::move(target_followers))
+          .Keys("followers", std::move(followers))
           .Int("expected_version", m.before.version())
           .Arg("case_pb", store::StoredCasePb(m.after))
           .Int("state", static_cast<int>(m.after.state()))
-          .Arg("event_pb", m.event.SerializeAsString())
+          .Arg("event_pb", stored_event.SerializeAsString())
           .Arg("event_type", store::EventTypeName(m.event.type()))
           .Arg("case_id", id)
           .Int("maxlen", options_.stream_max_length)
@@ -207,6 +241,11 @@ absl::StatusOr<Committed> RedisCaseStore::Apply(const Commit& m) {
                                     !cases::IsOpen(m.after.state())
                                 ? absl::StrCat(absl::ToUnixMillis(m.now))
                                 : std::string())
+          .Arg("related", related)
+          .Arg("merge", merge)
+          .Arg("reporter", m.after.reporter().id())
+          .Arg("lng", absl::StrFormat("%.7f", m.after.location().longitude()))
+          .Arg("lat", absl::StrFormat("%.7f", m.after.location().latitude()))
           .Run(*redis_));
   const auto& e = reply.elements();
   if (e.empty()) return absl::InternalError("dispatch_commit: bad reply");

@@ -197,6 +197,22 @@ const std::vector<Rule>& Rules() {
        S::CASE_STATE_REPORTED,
        Scope::kOwnGrid,
        E::CASE_EVENT_TYPE_CHECKED},
+      // The case it joins is checked by Transitions, which reads it.
+      {Action::kMerge,
+       "MergeCase",
+       {S::CASE_STATE_REPORTED, S::CASE_STATE_CHECKING,
+        S::CASE_STATE_REGISTERED, S::CASE_STATE_DISPATCHED,
+        S::CASE_STATE_IN_PROGRESS, S::CASE_STATE_HANDLED,
+        S::CASE_STATE_SUSPENDED},
+       S::CASE_STATE_MERGED,
+       Scope::kAny,
+       E::CASE_EVENT_TYPE_MERGED_BY_STAFF},
+      {Action::kUnmerge,
+       "UnmergeCase",
+       {S::CASE_STATE_MERGED},
+       S::CASE_STATE_REGISTERED,
+       Scope::kAny,
+       E::CASE_EVENT_TYPE_UNMERGED},
   };
   return *rules;
 }

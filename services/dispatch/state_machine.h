@@ -36,6 +36,8 @@ enum class Action {
   kReviewRating,      // 不满意复核: the case stays closed
   kRequestCheck,      // 核实 (request): REPORTED → CHECKING
   kSubmitCheck,       // 核实 (finding): CHECKING → REPORTED
+  kMerge,             // 合并: an open case → MERGED into another
+  kUnmerge,           // 撤销合并: MERGED → REGISTERED
 };
 
 // Extra conditions beyond roles.

@@ -23,6 +23,32 @@ std::string StateName(v1::CaseState s) {
   return std::string(absl::StripPrefix(v1::CaseState_Name(s), "CASE_STATE_"));
 }
 
+// MergeCase: the case `c` joins must be another open case.
+absl::Status CheckMergeTarget(CaseStore& store, const v1::Case& c,
+                              const std::string& into) {
+  if (into.empty()) {
+    return absl::InvalidArgumentError("into_case_id: is required");
+  }
+  if (into == c.id()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "into_case_id: a case cannot be merged into itself (", into, ")"));
+  }
+  absl::StatusOr<CaseRecord> target = store.Get(into);
+  if (absl::IsNotFound(target.status()) ||
+      absl::IsInvalidArgument(target.status())) {
+    return absl::Status(
+        target.status().code(),
+        absl::StrCat("into_case_id: ", target.status().message()));
+  }
+  RETURN_IF_ERROR(target.status());
+  if (!cases::IsOpen(target->c.state())) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "into_case_id: case ", into, " is ", StateName(target->c.state()),
+        "; a case is merged only into an open case"));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 v1::Actor SystemActor(const std::string& subject) {
@@ -134,6 +160,9 @@ absl::StatusOr<Committed> Transitions::Run(Action action,
                        req.expected_version, "; re-read it and retry"));
     }
     RETURN_IF_ERROR(Authorize(action, rec.c, actor).status());
+    if (action == Action::kMerge) {
+      RETURN_IF_ERROR(CheckMergeTarget(*store_, rec.c, req.input.into_case_id));
+    }
     ActionInput in = req.input;
     v1::Category corrected;
     std::optional<calendar::WorkingCalendar> cal;
@@ -168,6 +197,9 @@ absl::StatusOr<Committed> Transitions::Run(Action action,
           absl::StrCat(in.confirmed ? "checked on site, confirmed: "
                                     : "checked on site, not confirmed: ",
                        in.note);
+    } else if (action == Action::kUnmerge) {
+      commit.review_reason =
+          absl::StrCat("unmerged from ", rec.c.merged_into(), ": ", in.note);
     } else if (action == Action::kReopen &&
                commit.after.state() == v1::CASE_STATE_REGISTERED) {
       commit.review_reason = absl::StrCat("reopened: ", in.note);

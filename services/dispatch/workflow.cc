@@ -368,6 +368,30 @@ absl::StatusOr<Change> Apply(Action action, const v1::Case& before,
       (*e.mutable_data())["confirmed"] = in.confirmed ? "1" : "0";
       break;
     }
+    case Action::kMerge: {
+      // The running stage ends unfinished: not a completion stats counts.
+      v1::Stage running = cases::RunningStage(c);
+      if (running != v1::STAGE_UNSPECIFIED) {
+        CompleteStage(&c, running, now, cal);
+      }
+      c.set_merged_into(in.into_case_id);
+      c.clear_expected_at();
+      c.clear_pending_extension();
+      c.set_suspended_from(v1::CASE_STATE_UNSPECIFIED);
+      c.set_status_note(in.note);
+      e.set_related_case_id(in.into_case_id);
+      (*e.mutable_data())["report_count"] = absl::StrCat(c.report_count());
+      break;
+    }
+    case Action::kUnmerge:
+      e.set_related_case_id(c.merged_into());
+      (*e.mutable_data())["report_count"] = absl::StrCat(c.report_count());
+      c.clear_merged_into();
+      c.clear_department_id();
+      c.clear_department_name();
+      c.set_status_note(in.note);
+      RETURN_IF_ERROR(Start(&c, v1::STAGE_DISPATCH, in, now, cal, options));
+      break;
     case Action::kReviewRating:
       if (!c.rating_review_pending()) {
         return absl::FailedPreconditionError(absl::StrCat(

@@ -36,6 +36,8 @@ struct ActionInput {
   google::protobuf::RepeatedPtrField<v1::Media> attachments;
   bool approve = false;    // DecideExtension
   bool confirmed = false;  // SubmitCheck: the problem is there
+  // MergeCase: the open case to join (checked by the handler).
+  std::string into_case_id;
   // RegisterCase: the corrected category, or null to keep the reported one.
   const v1::Category* new_category = nullptr;
   // DispatchCase: the department and the matching rule id (empty when the

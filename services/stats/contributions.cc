@@ -138,6 +138,20 @@ Deltas EventDeltas(const v1::CaseEvent& e, const absl::TimeZone& zone) {
       AddDated(&out, report_dims, report_day, C::kMerged, 1);
       AddHotspot(&out, d, d.category_code(), report_day, "rp", 1);
       break;
+    case v1::CASE_EVENT_TYPE_MERGED_BY_STAFF:
+      // A duplicate now; no longer a valid report if it had been registered
+      // (every open state but REPORTED and CHECKING comes after that).
+      AddDated(&out, report_dims, report_day, C::kMerged, 1);
+      if (e.from_state() != v1::CASE_STATE_REPORTED &&
+          e.from_state() != v1::CASE_STATE_CHECKING) {
+        AddDated(&out, report_dims, report_day, C::kValidReports, -1);
+      }
+      break;
+    case v1::CASE_EVENT_TYPE_UNMERGED:
+      // Back as a registered case of its own.
+      AddDated(&out, report_dims, report_day, C::kMerged, -1);
+      AddDated(&out, report_dims, report_day, C::kValidReports, 1);
+      break;
     case v1::CASE_EVENT_TYPE_VOIDED:
       AddDated(&out, report_dims, report_day, C::kVoided, 1);
       break;

@@ -1,6 +1,7 @@
 #include "services/stats/history_for_test.h"
 
 #include <algorithm>
+#include <map>
 #include <random>
 #include <set>
 #include <string>
@@ -100,7 +101,15 @@ class Simulator {
     v1::Case c = Reported(out.id, town, community, grid, spec, t);
     bool merged = Chance(0.06);
     out.events.push_back(ReportEvent(c, merged));
-    if (merged) return out;
+    if (merged) {
+      if (!Chance(0.3)) return out;
+      // A wrong automatic merge, which staff will undo.
+      c.set_state(S::CASE_STATE_MERGED);
+      c.set_merged_into(Target(c));
+      c.clear_deadlines();
+      c.clear_expected_at();
+      c.set_light(v1::TRAFFIC_LIGHT_UNSPECIFIED);
+    }
     for (int step = 0; step < 40; ++step) {
       if (Chance(0.05)) break;  // left open
       t += Delay();
@@ -240,100 +249,111 @@ class Simulator {
     v1::Actor staff = ActorOf("staff-1", v1::ROLE_DEPARTMENT_STAFF, *c);
     Action action;
     v1::Actor actor = chief;
-    switch (c->state()) {
-      case S::CASE_STATE_REPORTED:
-        if (!checked_.count(c->id()) && Chance(0.08)) {
-          action = Action::kRequestCheck;  // 核实 on site first
-          checked_.insert(c->id());
-        } else if (Chance(0.05)) {
-          action = Action::kVoid;
-        } else if (c->reporter().kind() == v1::REPORTER_KIND_GRID_MANAGER &&
-                   Chance(0.08)) {
-          action = Action::kSelfClose;
-          actor = ActorOf(c->reporter().id(), v1::ROLE_GRID_MANAGER, *c);
-        } else {
-          action = Action::kRegister;
-          if (Chance(0.12)) {
-            const CategorySpec& spec = kCategories[Pick(4)];
-            corrected.set_code(spec.code);
-            corrected.set_name(spec.code);
-            corrected.set_major_code(spec.major);
-            in.new_category = &corrected;
-            limits_ = LimitsOf(spec);
-            in.limits = limits_;
+    if (cases::IsOpen(c->state()) && merges_[c->id()] < 2 && Chance(0.02)) {
+      // Staff find it reports the same problem as another case.
+      action = Action::kMerge;
+      in.into_case_id = Target(*c);
+      ++merges_[c->id()];
+    } else {
+      switch (c->state()) {
+        case S::CASE_STATE_REPORTED:
+          if (!checked_.count(c->id()) && Chance(0.08)) {
+            action = Action::kRequestCheck;  // 核实 on site first
+            checked_.insert(c->id());
+          } else if (Chance(0.05)) {
+            action = Action::kVoid;
+          } else if (c->reporter().kind() == v1::REPORTER_KIND_GRID_MANAGER &&
+                     Chance(0.08)) {
+            action = Action::kSelfClose;
+            actor = ActorOf(c->reporter().id(), v1::ROLE_GRID_MANAGER, *c);
+          } else {
+            action = Action::kRegister;
+            if (Chance(0.12)) {
+              const CategorySpec& spec = kCategories[Pick(4)];
+              corrected.set_code(spec.code);
+              corrected.set_name(spec.code);
+              corrected.set_major_code(spec.major);
+              in.new_category = &corrected;
+              limits_ = LimitsOf(spec);
+              in.limits = limits_;
+            }
           }
-        }
-        break;
-      case S::CASE_STATE_REGISTERED:
-        if (Chance(0.03)) {
-          action = Action::kSuspend;
-        } else if (Chance(0.02)) {
-          action = Action::kClose;
-        } else {
-          action = Action::kDispatch;
-          in.department.set_id(kDepartments[Pick(3)]);
-          in.department.set_name(in.department.id());
-        }
-        break;
-      case S::CASE_STATE_DISPATCHED:
-      case S::CASE_STATE_IN_PROGRESS:
-        if (c->has_pending_extension()) {
-          action = Action::kDecideExtension;
-          in.approve = Chance(0.7);
-        } else if (Chance(0.08)) {
-          action = Action::kReturn;
-          actor = staff;
-        } else if (Chance(0.08)) {
-          action = Action::kRequestExtension;
-          actor = staff;
-          in.extra = Limit(1, v1::TIME_UNIT_WORKING_DAYS);
-        } else if (Chance(0.03)) {
-          action = Action::kSuspend;
-        } else if (Chance(0.04)) {
-          action = Action::kSupervise;
-        } else if (Chance(0.01)) {
-          action = Action::kClose;
-        } else {
-          action = c->state() == S::CASE_STATE_DISPATCHED
-                       ? Action::kAcknowledge
-                       : Action::kSubmitHandling;
-          actor = staff;
-        }
-        break;
-      case S::CASE_STATE_HANDLED:
-        action = Chance(0.18) ? Action::kVerifyFail : Action::kVerifyPass;
-        actor = ActorOf(kManagers[Pick(6)], v1::ROLE_GRID_MANAGER, *c);
-        break;
-      case S::CASE_STATE_SUSPENDED:
-        action = Action::kResume;
-        break;
-      case S::CASE_STATE_CHECKING:
-        action = Action::kSubmitCheck;
-        actor = ActorOf(kManagers[Pick(6)], v1::ROLE_GRID_MANAGER, *c);
-        in.confirmed = Chance(0.8);
-        break;
-      case S::CASE_STATE_CLOSED:
-        if (c->rating_review_pending()) {
-          action = Chance(0.5) ? Action::kReopen : Action::kReviewRating;
-        } else if (!RatedThisClosure(*c) && Chance(0.5)) {
-          // The reporter rates, or a hotline operator records a callback.
-          action = Action::kRate;
-          actor = Chance(0.3)
-                      ? ActorOf("acc-1", v1::ROLE_ACCEPTOR, *c)
-                      : ActorOf(c->reporter().id(), v1::ROLE_CITIZEN, *c);
-          const v1::Satisfaction levels[] = {
-              v1::SATISFACTION_SATISFIED, v1::SATISFACTION_SATISFIED,
-              v1::SATISFACTION_BASICALLY_SATISFIED,
-              v1::SATISFACTION_UNSATISFIED};
-          in.satisfaction = levels[Pick(4)];
-        } else if (Chance(0.06)) {
-          action = Action::kReopen;
-        } else {
+          break;
+        case S::CASE_STATE_REGISTERED:
+          if (Chance(0.03)) {
+            action = Action::kSuspend;
+          } else if (Chance(0.02)) {
+            action = Action::kClose;
+          } else {
+            action = Action::kDispatch;
+            in.department.set_id(kDepartments[Pick(3)]);
+            in.department.set_name(in.department.id());
+          }
+          break;
+        case S::CASE_STATE_DISPATCHED:
+        case S::CASE_STATE_IN_PROGRESS:
+          if (c->has_pending_extension()) {
+            action = Action::kDecideExtension;
+            in.approve = Chance(0.7);
+          } else if (Chance(0.08)) {
+            action = Action::kReturn;
+            actor = staff;
+          } else if (Chance(0.08)) {
+            action = Action::kRequestExtension;
+            actor = staff;
+            in.extra = Limit(1, v1::TIME_UNIT_WORKING_DAYS);
+          } else if (Chance(0.03)) {
+            action = Action::kSuspend;
+          } else if (Chance(0.04)) {
+            action = Action::kSupervise;
+          } else if (Chance(0.01)) {
+            action = Action::kClose;
+          } else {
+            action = c->state() == S::CASE_STATE_DISPATCHED
+                         ? Action::kAcknowledge
+                         : Action::kSubmitHandling;
+            actor = staff;
+          }
+          break;
+        case S::CASE_STATE_HANDLED:
+          action = Chance(0.18) ? Action::kVerifyFail : Action::kVerifyPass;
+          actor = ActorOf(kManagers[Pick(6)], v1::ROLE_GRID_MANAGER, *c);
+          break;
+        case S::CASE_STATE_SUSPENDED:
+          action = Action::kResume;
+          break;
+        case S::CASE_STATE_CHECKING:
+          action = Action::kSubmitCheck;
+          actor = ActorOf(kManagers[Pick(6)], v1::ROLE_GRID_MANAGER, *c);
+          in.confirmed = Chance(0.8);
+          break;
+        case S::CASE_STATE_MERGED:
+          if (!Chance(0.5)) return false;
+          action = Action::kUnmerge;  // the merge was wrong
+          break;
+        case S::CASE_STATE_CLOSED:
+          if (c->rating_review_pending()) {
+            action = Chance(0.5) ? Action::kReopen : Action::kReviewRating;
+          } else if (!RatedThisClosure(*c) && Chance(0.5)) {
+            // The reporter rates, or a hotline operator records a callback.
+            action = Action::kRate;
+            actor = Chance(0.3)
+                        ? ActorOf("acc-1", v1::ROLE_ACCEPTOR, *c)
+                        : ActorOf(c->reporter().id(), v1::ROLE_CITIZEN, *c);
+            const v1::Satisfaction levels[] = {
+                v1::SATISFACTION_SATISFIED, v1::SATISFACTION_SATISFIED,
+                v1::SATISFACTION_BASICALLY_SATISFIED,
+                v1::SATISFACTION_UNSATISFIED};
+            in.satisfaction = levels[Pick(4)];
+          } else if (Chance(0.06)) {
+            action = Action::kReopen;
+          } else {
+            return false;
+          }
+          break;
+        default:
           return false;
-        }
-        break;
-      default:
-        return false;
+      }
     }
     absl::StatusOr<dispatch::Change> change =
         dispatch::Apply(action, *c, actor, in, t, cal_, {});
@@ -343,7 +363,14 @@ class Simulator {
   }
 
   HistoryOptions options_;
-  std::set<std::string> checked_;  // cases sent to 核实 once already
+  std::set<std::string> checked_;      // cases sent to 核实 once already
+  std::map<std::string, int> merges_;  // staff merges per case
+
+  // The case another one is merged into (not generated: stats reads only
+  // the merged case's events).
+  static std::string Target(const v1::Case& c) {
+    return absl::StrCat(c.id().substr(0, 16), "999999");
+  }
   std::mt19937 rng_;
   calendar::WorkingCalendar cal_;
   std::vector<v1::StageLimit> limits_;

@@ -95,6 +95,7 @@ Expected BruteForce(const std::vector<GeneratedCase>& cases) {
     // Reports count under the category the case was registered under.
     v1::CaseDimensions report_dims = ev.front().dimensions();
     bool registered = false, self_closed = false, voided = false;
+    bool unmerged = false;
     bool handle_overdue = false, ever_closed = false;
     for (const v1::CaseEvent& e : ev) {
       if (e.type() == v1::CASE_EVENT_TYPE_REGISTERED) {
@@ -105,16 +106,18 @@ Expected BruteForce(const std::vector<GeneratedCase>& cases) {
       }
       self_closed |= e.type() == v1::CASE_EVENT_TYPE_SELF_CLOSED;
       voided |= e.type() == v1::CASE_EVENT_TYPE_VOIDED;
+      unmerged |= e.type() == v1::CASE_EVENT_TYPE_UNMERGED;
       handle_overdue |= e.type() == v1::CASE_EVENT_TYPE_OVERDUE &&
                         e.stage() == v1::STAGE_HANDLE;
       ever_closed |= e.to_state() == v1::CASE_STATE_CLOSED;
     }
     x.Add(report_dims, "", report_day, C::kReports);
-    if (ev.front().type() == v1::CASE_EVENT_TYPE_MERGED) {
-      x.Add(report_dims, "", report_day, C::kMerged);
-    }
+    // A duplicate is a report that is MERGED now (by intake or by staff);
+    // a valid one was registered (or came back from a merge) and is not.
+    const bool merged_now = last.to_state() == v1::CASE_STATE_MERGED;
+    if (merged_now) x.Add(report_dims, "", report_day, C::kMerged);
     if (voided) x.Add(report_dims, "", report_day, C::kVoided);
-    if (registered || self_closed) {
+    if ((registered || self_closed || unmerged) && !merged_now) {
       x.Add(report_dims, "", report_day, C::kValidReports);
     }
     if (self_closed) x.Add(report_dims, "", report_day, C::kSelfHandled);
@@ -149,6 +152,9 @@ Expected BruteForce(const std::vector<GeneratedCase>& cases) {
           department = dims.department_id();
           x.Add(dims, department, day, C::kDispatched);
           dispatches.push_back({day, department, dims});
+          break;
+        case v1::CASE_EVENT_TYPE_UNMERGED:
+          department.clear();  // registered again, without a department
           break;
         case v1::CASE_EVENT_TYPE_RETURNED:
           x.Add(dims, department, day, C::kReturned);
@@ -312,7 +318,8 @@ TEST_F(StatsPropertyTest,
         v1::CASE_EVENT_TYPE_SELF_CLOSED, v1::CASE_EVENT_TYPE_CLOSED,
         v1::CASE_EVENT_TYPE_SUPERVISED, v1::CASE_EVENT_TYPE_RATED,
         v1::CASE_EVENT_TYPE_RATING_REVIEWED,
-        v1::CASE_EVENT_TYPE_CHECK_REQUESTED, v1::CASE_EVENT_TYPE_CHECKED}) {
+        v1::CASE_EVENT_TYPE_CHECK_REQUESTED, v1::CASE_EVENT_TYPE_CHECKED,
+        v1::CASE_EVENT_TYPE_MERGED_BY_STAFF, v1::CASE_EVENT_TYPE_UNMERGED}) {
     EXPECT_GE(seen[t], 10) << v1::CaseEventType_Name(t);
   }
   ASSERT_GE(events, 20000);

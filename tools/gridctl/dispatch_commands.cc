@@ -50,6 +50,10 @@ Actions (role):
              comment
   review-rating  不满意复核: keep the case closed (duty chief), --note says
              why (required)
+  merge      合并 into another open case (acceptor, dispatcher, duty chief):
+             --into=CASE_ID (required), whatever its category
+  unmerge    撤销合并: the MERGED case is registered again (acceptor,
+             dispatcher, duty chief), --note says why (required)
   timeline   the case's events
 
 --extra takes NUMBER+UNIT: wm, wh, wd (working minutes, hours, days) or s, m,
@@ -205,12 +209,12 @@ int RunDispatch(const std::vector<std::string>& args) {
   }
   absl::StatusOr<Invocation> in =
       Parse(std::vector<std::string>(args.begin() + 1, args.end()),
-            {"target",       "actor",        "timeout",    "json",
-             "help",         "note",         "photo",      "expected-version",
-             "request-id",   "category",     "department", "pass",
-             "fail",         "extra",        "until",      "approve",
-             "deny",         "satisfaction", "rater",      "confirmed",
-             "not-confirmed"});
+            {"target",        "actor",        "timeout",    "json",
+             "help",          "note",         "photo",      "expected-version",
+             "request-id",    "category",     "department", "pass",
+             "fail",          "extra",        "until",      "approve",
+             "deny",          "satisfaction", "rater",      "confirmed",
+             "not-confirmed", "into"});
   if (!in.ok()) return Fail(in.status());
   if (in->Has("help")) {
     std::fputs(kDispatchUsage, stdout);
@@ -324,6 +328,18 @@ int RunDispatch(const std::vector<std::string>& args) {
     v1::SubmitCheckRequest r;
     r.set_confirmed(in->Has("confirmed"));
     return Transition(*in, id, &S::SubmitCheck, r);
+  }
+  if (action == "merge") {
+    v1::MergeCaseRequest r;
+    r.set_into_case_id(in->Get("into", nullptr));
+    if (r.into_case_id().empty()) {
+      return Fail(absl::InvalidArgumentError(
+          "merge: give --into=CASE_ID, the open case it joins"));
+    }
+    return Transition(*in, id, &S::MergeCase, r);
+  }
+  if (action == "unmerge") {
+    return Transition(*in, id, &S::UnmergeCase, v1::UnmergeCaseRequest());
   }
   if (action == "review-rating") {
     return Transition(*in, id, &S::ReviewRating, v1::ReviewRatingRequest());

@@ -30,6 +30,14 @@ bool Ledger::With(const std::string& case_id,
   return true;
 }
 
+std::optional<std::string> Ledger::CaseOfReport(int index) const {
+  absl::MutexLock lock(&mu_);
+  for (const auto& [id, t] : cases_) {
+    if (t.report == index) return id;
+  }
+  return std::nullopt;
+}
+
 void Ledger::Observe(const v1::Case& c) {
   absl::MutexLock lock(&mu_);
   auto it = cases_.find(c.id());
@@ -78,6 +86,7 @@ Tally Ledger::Snapshot() const {
     t.unsatisfied += c.unsatisfied;
     t.complaint_reopened += c.complaint_reopened;
     t.checks += c.check_asked;
+    t.staff_merges += c.staff_merged;
     t.open += !IsFinal(c.state);
     const std::pair<const char*, bool> paths[] = {
         {"reworked", c.reworked},
@@ -85,7 +94,8 @@ Tally Ledger::Snapshot() const {
         {"extended", c.extended},
         {"late", c.red},
         {"reopened", c.complaint_reopened},
-        {"merged", c.state == v1::CASE_STATE_MERGED}};
+        {"merged", c.state == v1::CASE_STATE_MERGED && !c.staff_merged},
+        {"staff-merged", c.staff_merged}};
     for (const auto& [path, taken] : paths) {
       if (taken) t.examples.emplace(path, id);
     }

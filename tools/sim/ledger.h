@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,8 +34,9 @@ struct Track {
   int ratings = 0;                  // ratings given (满意度, callbacks)
   int unsatisfied = 0;              // of which UNSATISFIED
   bool complaint_reopened = false;  // the duty chief reopened it on a rating
-  bool check_asked = false;  // the centre asked for an on-site check (核实)
-  int64_t version = 0;       // of the newest view recorded
+  bool check_asked = false;   // the centre asked for an on-site check (核实)
+  bool staff_merged = false;  // the dispatcher merged it into another (合并)
+  int64_t version = 0;        // of the newest view recorded
   // Desk bookkeeping: when the simulated person takes each step ("ack 2",
   // "verify 1", ...), drawn the first time the step is seen.
   std::map<std::string, absl::Time> due;
@@ -52,8 +54,9 @@ struct Tally {
   int ratings = 0;
   int unsatisfied = 0;
   int complaint_reopened = 0;
-  int checks = 0;  // on-site checks asked for (核实)
-  int open = 0;    // not CLOSED, VOIDED or MERGED
+  int checks = 0;        // on-site checks asked for (核实)
+  int staff_merges = 0;  // misfiled reports merged by the dispatcher (合并)
+  int open = 0;          // not CLOSED, VOIDED or MERGED
   int64_t calls = 0;
   int64_t conflicts = 0;  // lost races (FAILED_PRECONDITION, ABORTED)
   int64_t errors = 0;     // anything else
@@ -68,6 +71,8 @@ class Ledger {
   void CountReport();
   // Runs `f` on the case's track under the lock; false if it is not ours.
   bool With(const std::string& case_id, const std::function<void(Track&)>& f);
+  // The case of the plan's report `index`, if it was reported.
+  std::optional<std::string> CaseOfReport(int index) const;
   // Records what a response or a queue shows of one of our cases, unless a
   // newer version was recorded already (desks race on the same case).
   void Observe(const v1::Case& c);

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <optional>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -217,6 +218,7 @@ void People::WorkReview() {
                &t)) {
         continue;
       }
+      if (MergeMisfiled(c, t)) continue;
       if (AskForCheck(c, t)) continue;
       if (t.fate == Fate::kVoid) {
         v1::VoidCaseRequest req;
@@ -267,6 +269,30 @@ bool People::AskForCheck(const v1::Case& c, const Track& t) {
           .ok()) {
     ledger_.Observe(resp.case_());
   }
+  return true;
+}
+
+bool People::MergeMisfiled(const v1::Case& c, const Track& t) {
+  if (t.fate != Fate::kMisfiled || t.staff_merged) return false;
+  std::optional<std::string> first =
+      ledger_.CaseOfReport(plan_[t.report].duplicate_of);
+  if (!first.has_value()) return true;  // not reported yet: wait
+  v1::MergeCaseRequest req;
+  req.set_case_id(c.id());
+  req.set_into_case_id(*first);
+  req.set_request_id(absl::StrCat("sim-", run_, "-merge-", c.id()));
+  req.set_note("同一问题以不同类别重复上报，人工合并");
+  v1::MergeCaseResponse resp;
+  if (!Call(*dispatch_, &v1::DispatchService::Stub::MergeCase,
+            world_.dispatcher, req, &resp, "MergeCase")
+           .ok()) {
+    // The first case is closed or voided already: this one stands alone.
+    (void)ledger_.With(c.id(),
+                       [](Track& track) { track.fate = Fate::kNormal; });
+    return false;
+  }
+  (void)ledger_.With(c.id(), [](Track& track) { track.staff_merged = true; });
+  ledger_.Observe(resp.case_());
   return true;
 }
 

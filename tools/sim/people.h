@@ -72,6 +72,10 @@ class People {
   // Before registering: asks the grid's manager to check a doubtful report
   // on site (the invalid ones, and some others); true if it asked.
   bool AskForCheck(const v1::Case& c, const Track& t);
+  // A report of a problem already reported under another category: merges
+  // it into the first report's case while that is open. True if it merged
+  // it or must wait for the first report; false to treat it as new.
+  bool MergeMisfiled(const v1::Case& c, const Track& t);
   // The reporter rates the case just closed (citizens), or an acceptor
   // calls them back (hotline); some do not.
   void Rate(const v1::Case& c, const Track& t);

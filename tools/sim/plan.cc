@@ -4,6 +4,7 @@
 #include <iterator>
 #include <map>
 #include <numeric>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -115,9 +116,16 @@ class Planner {
       }
       out.push_back(r);
       ++originals;
+      const int index = static_cast<int>(out.size()) - 1;
       if (static_cast<int>(out.size()) < n &&
           (originals == 1 || (!early && Uniform(rng_, 0, 1) < 0.08))) {
-        out.push_back(Duplicate(r, static_cast<int>(out.size()) - 1));
+        out.push_back(Duplicate(r, index));
+      }
+      if (static_cast<int>(out.size()) < n && !early && r.fate != Fate::kVoid &&
+          (!misfiled_ || Uniform(rng_, 0, 1) < 0.03)) {
+        std::optional<Report> m = Misfiled(r, index);
+        if (m.has_value()) out.push_back(*std::move(m));
+        misfiled_ = true;
       }
     }
     return InTimeOrder(std::move(out));
@@ -185,17 +193,38 @@ class Planner {
     return Fate::kNormal;
   }
 
-  // A citizen's report of the same problem a few metres away, seconds later.
-  Report Duplicate(const Report& of, int index) {
+  // A citizen's report of the same problem as report `index` a few metres
+  // away, `low_s` to `high_s` seconds later.
+  Report Again(const Report& of, int index, Fate fate, double low_s,
+               double high_s, absl::string_view prefix) {
     Report d = of;
-    d.at = of.at + absl::Seconds(Uniform(rng_, 1, 4));
+    d.at = of.at + absl::Seconds(Uniform(rng_, low_s, high_s));
     d.lat += Uniform(rng_, -0.00006, 0.00006);
     d.lng += Uniform(rng_, -0.00006, 0.00006);
     d.source = rng_() % 2 ? v1::SOURCE_WECHAT : v1::SOURCE_CITIZEN_APP;
     d.reporter = CitizenId(d.source, rng_);
-    d.fate = Fate::kDuplicate;
+    d.fate = fate;
     d.duplicate_of = index;
-    d.description = absl::StrCat("又看到了：", of.description);
+    d.description = absl::StrCat(prefix, of.description);
+    return d;
+  }
+
+  // The same problem, seconds later: intake merges it.
+  Report Duplicate(const Report& of, int index) {
+    return Again(of, index, Fate::kDuplicate, 1, 4, "又看到了：");
+  }
+
+  // The same problem under another category, a little later; none when the
+  // world knows one category only.
+  std::optional<Report> Misfiled(const Report& of, int index) {
+    std::vector<const MixEntry*> others;
+    for (const MixEntry* m : mix_) {
+      if (m->code != of.category) others.push_back(m);
+    }
+    if (others.empty()) return std::nullopt;
+    const MixEntry& m = *others[rng_() % others.size()];
+    Report d = Again(of, index, Fate::kMisfiled, 2, 6, "这里也有问题：");
+    d.category = m.code;
     return d;
   }
 
@@ -226,6 +255,7 @@ class Planner {
   std::map<std::string, std::vector<int>> grids_of_;
   std::vector<std::string> towns_;
   std::vector<double> town_weights_;
+  bool misfiled_ = false;  // the first misfiled report was planned
 };
 
 }  // namespace

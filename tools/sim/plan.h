@@ -26,6 +26,9 @@ enum class Fate {
   kExtend,     // the department asks for more time; the duty chief approves
   kVoid,       // not a real problem: the centre voids it
   kDuplicate,  // a second report of an open case nearby: intake merges it
+  // The same problem reported again under another category, which intake
+  // cannot tell: the dispatcher merges it into the first (合并).
+  kMisfiled,
 };
 
 struct Report {
@@ -39,7 +42,8 @@ struct Report {
   // member id (hotline, video).
   std::string reporter;
   Fate fate = Fate::kNormal;
-  int duplicate_of = -1;  // for kDuplicate: index of the report it repeats
+  // For kDuplicate and kMisfiled: index of the report it repeats.
+  int duplicate_of = -1;
   std::string description;
 };
 
@@ -55,7 +59,9 @@ struct PlanOptions {
 // least one case of every fate but kNormal, so a short demo still shows each
 // path: the first five originals are planned to be returned, reworked,
 // extended, late and void, within the first 30% of the window, and the first
-// one is reported twice.
+// one is reported twice. The first later original that is not void is
+// reported again under another category (kMisfiled), as are about 3% of
+// the rest.
 std::vector<Report> PlanDay(const World& world, const PlanOptions& options);
 
 // How fast a department works: the share of the HANDLE limit it takes, and

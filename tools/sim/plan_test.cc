@@ -86,7 +86,9 @@ TEST(PlanDay, DuplicatesRepeatAnEarlierReportNearbyFromACitizen) {
   for (size_t i = 0; i < plan.size(); ++i) {
     const Report& r = plan[i];
     if (r.fate != Fate::kDuplicate) {
-      EXPECT_EQ(r.duplicate_of, -1);
+      if (r.fate != Fate::kMisfiled) {
+        EXPECT_EQ(r.duplicate_of, -1);
+      }
       continue;
     }
     ++duplicates;
@@ -106,6 +108,40 @@ TEST(PlanDay, DuplicatesRepeatAnEarlierReportNearbyFromACitizen) {
   // About 8% of the originals bring a second report.
   EXPECT_GT(duplicates, 100);
   EXPECT_LT(duplicates, 220);
+}
+
+TEST(PlanDay, MisfiledReportsRepeatAnOpenProblemUnderAnotherCategory) {
+  for (int reports : {7, 40, 2000}) {
+    std::vector<Report> plan = Plan(reports);
+    int misfiled = 0;
+    for (size_t i = 0; i < plan.size(); ++i) {
+      const Report& r = plan[i];
+      if (r.fate != Fate::kMisfiled) continue;
+      ++misfiled;
+      ASSERT_GE(r.duplicate_of, 0);
+      ASSERT_LT(static_cast<size_t>(r.duplicate_of), i);
+      const Report& of = plan[r.duplicate_of];
+      EXPECT_NE(r.category, of.category);
+      EXPECT_NE(of.fate, Fate::kVoid);
+      EXPECT_NE(of.fate, Fate::kDuplicate);
+      EXPECT_EQ(r.grid, of.grid);
+      EXPECT_LE(std::abs(r.lat - of.lat), 0.00006 + 1e-12);
+      EXPECT_GE(r.at - of.at, absl::Seconds(2));
+      EXPECT_TRUE(r.source == v1::SOURCE_WECHAT ||
+                  r.source == v1::SOURCE_CITIZEN_APP);
+    }
+    // The first original after the early five that is not void brings
+    // one, when the plan has room; then about 3% of the originals.
+    if (reports == 2000) {
+      EXPECT_GT(misfiled, 25);
+      EXPECT_LT(misfiled, 100);
+    } else if (reports == 40) {
+      EXPECT_GE(misfiled, 1);
+      EXPECT_LE(misfiled, 3);
+    } else {
+      EXPECT_EQ(misfiled, 0) << "no room in a plan of " << reports;
+    }
+  }
 }
 
 TEST(PlanDay, ReportersMatchTheirChannelAndTheMixIsRealistic) {
@@ -156,7 +192,8 @@ TEST(PlanDay, RareFatesKeepTheirOdds) {
   std::vector<Report> plan = Plan(5000);
   std::map<Fate, int> fates;
   for (const Report& r : plan) ++fates[r.fate];
-  const int n = static_cast<int>(plan.size()) - fates[Fate::kDuplicate];
+  const int n = static_cast<int>(plan.size()) - fates[Fate::kDuplicate] -
+                fates[Fate::kMisfiled];
   EXPECT_NEAR(1.0 * fates[Fate::kLate] / n, 0.05, 0.015);
   EXPECT_NEAR(1.0 * fates[Fate::kRework] / n, 0.06, 0.015);
   EXPECT_NEAR(1.0 * fates[Fate::kReturn] / n, 0.05, 0.015);

@@ -67,6 +67,10 @@ std::string Summary(const Tally& t, absl::Duration elapsed) {
                         t.ratings, t.unsatisfied, t.complaint_reopened);
   absl::StrAppendFormat(
       &out, "  on-site checks: %d (核实 before registration)\n", t.checks);
+  absl::StrAppendFormat(&out,
+                        "  staff merges:   %d (合并: the same problem "
+                        "reported under another category)\n",
+                        t.staff_merges);
   auto mark = [](bool ok) { return ok ? "yes" : "NO"; };
   absl::StrAppendFormat(
       &out,

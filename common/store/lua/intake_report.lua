@@ -88,6 +88,8 @@ if target then
   redis.call('HINCRBY', tk, 'report_count', 1)
   if redis.call('SADD', K.candidate_followers[target_i], A.reporter) == 1 then
     redis.call('HINCRBY', tk, 'follower_count', 1)
+    -- What an unmerge (dispatch_commit.lua) takes away again.
+    redis.call('HSET', K.case, 'moved_followers', A.reporter)
   end
   event_pb = A.merged_pb ..
     data_entry('distance_m', string.format('%.1f', distance))
