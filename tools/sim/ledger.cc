@@ -30,6 +30,16 @@ bool Ledger::With(const std::string& case_id,
   return true;
 }
 
+std::vector<std::string> Ledger::CasesWhere(
+    const std::function<bool(const Track&)>& pred) const {
+  absl::MutexLock lock(&mu_);
+  std::vector<std::string> out;
+  for (const auto& [id, t] : cases_) {
+    if (pred(t)) out.push_back(id);
+  }
+  return out;
+}
+
 std::optional<std::string> Ledger::CaseOfReport(int index) const {
   absl::MutexLock lock(&mu_);
   for (const auto& [id, t] : cases_) {

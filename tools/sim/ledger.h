@@ -71,6 +71,9 @@ class Ledger {
   void CountReport();
   // Runs `f` on the case's track under the lock; false if it is not ours.
   bool With(const std::string& case_id, const std::function<void(Track&)>& f);
+  // The ids of the cases whose track satisfies `pred`.
+  std::vector<std::string> CasesWhere(
+      const std::function<bool(const Track&)>& pred) const;
   // The case of the plan's report `index`, if it was reported.
   std::optional<std::string> CaseOfReport(int index) const;
   // Records what a response or a queue shows of one of our cases, unless a

@@ -143,7 +143,10 @@ int Run() {
       }
     });
   };
-  desk([&] { people.WorkReview(); });
+  desk([&] {
+    people.WorkReview();
+    people.WorkMisfiled();
+  });
   desk([&] {
     people.WorkApprovals();
     people.WorkSupervision();

@@ -218,7 +218,6 @@ void People::WorkReview() {
                &t)) {
         continue;
       }
-      if (MergeMisfiled(c, t)) continue;
       if (AskForCheck(c, t)) continue;
       if (t.fate == Fate::kVoid) {
         v1::VoidCaseRequest req;
@@ -272,28 +271,35 @@ bool People::AskForCheck(const v1::Case& c, const Track& t) {
   return true;
 }
 
-bool People::MergeMisfiled(const v1::Case& c, const Track& t) {
-  if (t.fate != Fate::kMisfiled || t.staff_merged) return false;
-  std::optional<std::string> first =
-      ledger_.CaseOfReport(plan_[t.report].duplicate_of);
-  if (!first.has_value()) return true;  // not reported yet: wait
+void People::WorkMisfiled() {
+  for (const std::string& id : ledger_.CasesWhere([](const Track& t) {
+         return t.fate == Fate::kMisfiled && !t.staff_merged &&
+                !IsFinal(t.state);
+       })) {
+    Track t;
+    if (!Due(id, "merge", absl::Now() + Think(1, 3), &t)) continue;
+    std::optional<std::string> first =
+        ledger_.CaseOfReport(plan_[t.report].duplicate_of);
+    if (first.has_value()) Merge(id, *first);  // else not reported yet
+  }
+}
+
+void People::Merge(const std::string& id, const std::string& into) {
   v1::MergeCaseRequest req;
-  req.set_case_id(c.id());
-  req.set_into_case_id(*first);
-  req.set_request_id(absl::StrCat("sim-", run_, "-merge-", c.id()));
+  req.set_case_id(id);
+  req.set_into_case_id(into);
+  req.set_request_id(absl::StrCat("sim-", run_, "-merge-", id));
   req.set_note("同一问题以不同类别重复上报，人工合并");
   v1::MergeCaseResponse resp;
   if (!Call(*dispatch_, &v1::DispatchService::Stub::MergeCase,
             world_.dispatcher, req, &resp, "MergeCase")
            .ok()) {
-    // The first case is closed or voided already: this one stands alone.
-    (void)ledger_.With(c.id(),
-                       [](Track& track) { track.fate = Fate::kNormal; });
-    return false;
+    // One of the two is closed or voided already: this one stands alone.
+    (void)ledger_.With(id, [](Track& track) { track.fate = Fate::kNormal; });
+    return;
   }
-  (void)ledger_.With(c.id(), [](Track& track) { track.staff_merged = true; });
+  (void)ledger_.With(id, [](Track& track) { track.staff_merged = true; });
   ledger_.Observe(resp.case_());
-  return true;
 }
 
 void People::WorkChecks() {

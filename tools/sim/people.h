@@ -49,6 +49,10 @@ class People {
   void WorkUnsatisfied();
   // The inspectors' CHECK queue: report what they find on site (核实).
   void WorkChecks();
+  // The dispatcher, looking at the map, merges each report of a problem
+  // already reported under another category into the first report's case
+  // (合并), whatever state the two are in while both are open.
+  void WorkMisfiled();
 
  private:
   template <typename Stub, typename Req, typename Resp>
@@ -72,10 +76,8 @@ class People {
   // Before registering: asks the grid's manager to check a doubtful report
   // on site (the invalid ones, and some others); true if it asked.
   bool AskForCheck(const v1::Case& c, const Track& t);
-  // A report of a problem already reported under another category: merges
-  // it into the first report's case while that is open. True if it merged
-  // it or must wait for the first report; false to treat it as new.
-  bool MergeMisfiled(const v1::Case& c, const Track& t);
+  // The dispatcher merges `id` into `into` (合并).
+  void Merge(const std::string& id, const std::string& into);
   // The reporter rates the case just closed (citizens), or an acceptor
   // calls them back (hotline); some do not.
   void Rate(const v1::Case& c, const Track& t);
