@@ -46,7 +46,7 @@ class Planner {
   void AddCitizen(v1::RecipientKind kind, const std::string& id,
                   v1::Source source, const std::string& contact) {
     const Endpoints& e = routes_.endpoints;
-    if (absl::StartsWith(id, kWeChatPrefix)) {
+    if (absl::StartsWith(id, kWeChatPrefix) || source == v1::SOURCE_WECHAT) {
       Add(Make(kind, id), v1::NOTIFY_CHANNEL_WECHAT, e.wechat_gateway,
           std::string(absl::StripPrefix(id, kWeChatPrefix)));
     } else if (source == v1::SOURCE_HOTLINE) {
