@@ -65,6 +65,9 @@ ABSL_FLAG(absl::Duration, retention, absl::Hours(30 * 24),
           "How long delivery records (and ListDeliveries) are kept.");
 ABSL_FLAG(absl::Duration, gauge_interval, absl::Seconds(15),
           "How often the backlog gauges are refreshed.");
+ABSL_FLAG(absl::Duration, max_event_age, absl::Hours(24),
+          "Events older than this are not notified (the streams' history on "
+          "a first deployment, a backlog after a long outage); 0: no limit.");
 
 namespace {
 
@@ -105,6 +108,9 @@ int main(int argc, char** argv) {
     if (value <= absl::ZeroDuration()) {
       Die(argv[0], absl::StrCat(name, ": must be positive"));
     }
+  }
+  if (absl::GetFlag(FLAGS_max_event_age) < absl::ZeroDuration()) {
+    Die(argv[0], "--max_event_age: must not be negative");
   }
   if (absl::GetFlag(FLAGS_lease) < 2 * absl::GetFlag(FLAGS_request_timeout)) {
     Die(argv[0], "--lease: must be at least twice --request_timeout");
@@ -168,7 +174,8 @@ int main(int argc, char** argv) {
                    .cap = absl::GetFlag(FLAGS_backoff_cap),
                    .jitter = jitter,
                    .max_attempts = max_attempts},
-       .gauge_interval = absl::GetFlag(FLAGS_gauge_interval)});
+       .gauge_interval = absl::GetFlag(FLAGS_gauge_interval),
+       .max_event_age = absl::GetFlag(FLAGS_max_event_age)});
   gridcase::notify::NotifyServiceImpl service(&outbox, shards,
                                               &boot.authenticator());
   workers.Start();

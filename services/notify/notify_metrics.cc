@@ -40,7 +40,8 @@ NotifyMetrics::NotifyMetrics(prometheus::Registry& registry)
                      .Name("gridcase_notify_events_total")
                      .Help(
                          "Case events consumed: routed (deliveries "
-                         "written), unrouted (nobody to tell), error.")
+                         "written), unrouted (nobody to tell), error, "
+                         "too_old (older than --max_event_age).")
                      .Register(registry);
   auto gauges =
       [&](const char* name,
@@ -76,8 +77,8 @@ NotifyMetrics::NotifyMetrics(prometheus::Registry& registry)
           absl::AsciiStrToLower(KindName(static_cast<v1::RecipientKind>(k)))}});
   }
   skipped_[0] = skipped_[1];
-  const char* outcomes[] = {"routed", "unrouted", "error"};
-  for (int i = 0; i < 3; ++i)
+  const char* outcomes[] = {"routed", "unrouted", "error", "too_old"};
+  for (int i = 0; i < 4; ++i)
     events_[i] = &events.Add({{"outcome", outcomes[i]}});
 }
 

@@ -8,7 +8,7 @@
 //   gridcase_notify_recipients_skipped_total{kind}  routed recipients no
 //       endpoint or contact reaches
 //   gridcase_notify_events_total{outcome}  events consumed: routed,
-//       unrouted, error
+//       unrouted, error, too_old (older than --max_event_age)
 //   gridcase_notify_outbox_due  deliveries due now, not leased (backlog)
 //   gridcase_notify_consumer_lag_entries, _pending_entries
 //   gridcase_events_dead_lettered_total{group="notify", reason}
@@ -37,7 +37,12 @@ class NotifyMetrics final {
   void Stale(v1::NotifyChannel channel);
   void Created(v1::NotifyChannel channel, int n);
   void Skipped(v1::RecipientKind kind);
-  enum class EventOutcome { kRouted = 0, kUnrouted = 1, kError = 2 };
+  enum class EventOutcome {
+    kRouted = 0,
+    kUnrouted = 1,
+    kError = 2,
+    kTooOld = 3
+  };
   void Event(EventOutcome outcome);
   void SetDue(int64_t due);
   void SetLag(int64_t lag, int64_t pending);
@@ -51,7 +56,7 @@ class NotifyMetrics final {
   std::array<prometheus::Counter*, kChannels> dead_{};
   std::array<prometheus::Counter*, kChannels> created_{};
   std::array<prometheus::Counter*, kKinds> skipped_{};
-  std::array<prometheus::Counter*, 3> events_{};
+  std::array<prometheus::Counter*, 4> events_{};
   prometheus::Gauge* due_;
   prometheus::Gauge* lag_;
   prometheus::Gauge* pending_;

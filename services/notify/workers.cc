@@ -60,6 +60,13 @@ absl::StatusOr<std::vector<NewDelivery>> Workers::Deliveries(
   const std::vector<v1::RecipientKind>& kinds =
       routes_->RecipientsOf(event.type());
   if (kinds.empty()) return out;
+  absl::Time at = absl::FromUnixSeconds(event.time().seconds()) +
+                  absl::Nanoseconds(event.time().nanos());
+  if (options_.max_event_age > absl::ZeroDuration() &&
+      at < clock_->Now() - options_.max_event_age) {
+    metrics_->Event(NotifyMetrics::EventOutcome::kTooOld);
+    return out;
+  }
   ASSIGN_OR_RETURN(v1::Case c, cases_->Case(event.shard(), event.case_id()));
   std::vector<std::string> followers;
   for (v1::RecipientKind k : kinds) {

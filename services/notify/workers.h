@@ -43,6 +43,9 @@ struct WorkerOptions {
   absl::Duration request_timeout = absl::Seconds(5);
   BackoffOptions backoff;
   absl::Duration gauge_interval = absl::Seconds(15);
+  // Events older than this are not notified (a first deployment reading
+  // the streams' history, a long outage); zero: no limit.
+  absl::Duration max_event_age = absl::Hours(24);
 };
 
 class Workers {
@@ -60,7 +63,8 @@ class Workers {
   // One status per entry (OK: its deliveries are in the outbox).
   std::vector<absl::Status> Handle(
       const std::vector<events::StreamEntry>& entries);
-  // The deliveries one event makes (none when nobody is routed).
+  // The deliveries one event makes (none when nobody is routed, or the
+  // event is older than max_event_age).
   absl::StatusOr<std::vector<NewDelivery>> Deliveries(
       const v1::CaseEvent& event);
   // One round on `shard`: lease what is due, send, settle. The number of

@@ -192,6 +192,16 @@ TEST_F(WorkersTest, ARefusalIsDeadAtOnce) {
   EXPECT_EQ(d.attempts(), 1);
 }
 
+TEST_F(WorkersTest, EventsOlderThanTheMaximumAgeAreNotNotified) {
+  v1::CaseEvent e = Event(v1::CASE_EVENT_TYPE_DISPATCHED);
+  clock_.Advance(absl::Hours(24));
+  EXPECT_THAT(workers_->Deliveries(e),
+              ::gridcase::testing::IsOkAndHolds(SizeIs(1)));
+  clock_.Advance(absl::Seconds(1));
+  EXPECT_THAT(workers_->Deliveries(e),
+              ::gridcase::testing::IsOkAndHolds(SizeIs(0)));
+}
+
 TEST_F(WorkersTest, UnroutedEventsAndMissingCasesMakeNothing) {
   EXPECT_THAT(workers_->Deliveries(Event(v1::CASE_EVENT_TYPE_ACKNOWLEDGED)),
               ::gridcase::testing::IsOkAndHolds(SizeIs(0)));
