@@ -12,6 +12,7 @@
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/support/byte_buffer.h>
 
+#include <fstream>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -25,10 +26,12 @@
 #include "common/status/status_matchers.h"
 #include "common/testing/redis_server.h"
 #include "common/testing/service_process.h"
+#include "common/testing/temp_dir.h"
 #include "common/testing/test_identity.h"
 #include "gmock/gmock.h"
 #include "gridcase/v1/dispatch.pb.h"
 #include "gridcase/v1/intake.pb.h"
+#include "gridcase/v1/notify.pb.h"
 #include "gridcase/v1/registry.pb.h"
 #include "gridcase/v1/stats.pb.h"
 #include "gtest/gtest.h"
@@ -150,6 +153,16 @@ class AuthzProcessTest : public ::testing::Test {
                          ServiceProcess::Start({.binary = GRIDCASE_STATS_BIN,
                                                 .redis = redis_->address(),
                                                 .extra_args = {reg}}));
+    ASSERT_OK_AND_ASSIGN(TempDir dir, TempDir::Create());
+    notify_dir_ = std::make_unique<TempDir>(std::move(dir));
+    std::ofstream(notify_dir_->File("secret"))
+        << "authz-test-secret-0123456789";
+    ASSERT_OK_AND_ASSIGN(
+        notify_,
+        ServiceProcess::Start({.binary = GRIDCASE_NOTIFY_BIN,
+                               .redis = redis_->address(),
+                               .extra_args = {"--webhook_secret_file=" +
+                                              notify_dir_->File("secret")}}));
   }
 
   // The process that serves `service` ("gridcase.v1.X").
@@ -157,6 +170,7 @@ class AuthzProcessTest : public ::testing::Test {
     if (service == "gridcase.v1.RegistryService") return *registry_;
     if (service == "gridcase.v1.IntakeService") return *intake_;
     if (service == "gridcase.v1.DispatchService") return *dispatch_;
+    if (service == "gridcase.v1.NotifyService") return *notify_;
     return *stats_;
   }
 
@@ -166,7 +180,8 @@ class AuthzProcessTest : public ::testing::Test {
          {v1::ImportGridsRequest::descriptor()->file(),
           v1::ReportCaseRequest::descriptor()->file(),
           v1::RegisterCaseRequest::descriptor()->file(),
-          v1::SummaryRequest::descriptor()->file()}) {
+          v1::SummaryRequest::descriptor()->file(),
+          v1::ListDeliveriesRequest::descriptor()->file()}) {
       for (int s = 0; s < file->service_count(); ++s) {
         out.push_back(file->service(s));
       }
@@ -175,7 +190,9 @@ class AuthzProcessTest : public ::testing::Test {
   }
 
   std::unique_ptr<RedisServer> redis_;
-  std::unique_ptr<ServiceProcess> registry_, intake_, dispatch_, stats_;
+  std::unique_ptr<TempDir> notify_dir_;
+  std::unique_ptr<ServiceProcess> registry_, intake_, dispatch_, stats_,
+      notify_;
 };
 
 TEST_F(AuthzProcessTest, EveryRpcAsEveryRoleIsAllowedOrDeniedAsTheTableSays) {

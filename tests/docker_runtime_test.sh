@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # deploy/docker/runtime-packages, which the Dockerfile's build stage runs to
 # choose the runtime stage's packages: on the binaries just built it names
-# the Debian packages of gRPC, protobuf, hiredis, prometheus-cpp, spdlog and
-# Abseil and no -dev package; on a binary whose library no package owns, it
-# fails and names the library.
+# the Debian packages of gRPC, protobuf, hiredis, prometheus-cpp, spdlog,
+# Abseil and libcurl (gridcase-notify) and no -dev package; on a binary
+# whose library no package owns, it fails and names the library.
 # Usage: docker_runtime_test.sh BINARY...
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -15,7 +15,8 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 packages=$("$script" "$@")
 echo "runtime packages: $(tr '\n' ' ' <<<"$packages")"
 for want in 'libgrpc\+\+1\.51' 'libprotobuf32' 'libhiredis0\.14' \
-    'libprometheus-cpp-pull1\.0' 'libspdlog1\.10' 'libabsl20220623' 'libc6'; do
+    'libprometheus-cpp-pull1\.0' 'libspdlog1\.10' 'libabsl20220623' 'libc6' \
+    'libcurl4'; do
   grep -qE "^$want$" <<<"$packages" || fail "no $want in the runtime packages"
 done
 if grep -E -- '-dev$|^(g\+\+|gcc|cmake)' <<<"$packages"; then

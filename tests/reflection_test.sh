@@ -3,6 +3,7 @@
 # through gRPC server reflection with `buf curl --list-services`, as any
 # reflection-capable client (grpcurl, Postman, buf) would.
 # Usage: reflection_test.sh BUF REGISTRY_BIN INTAKE_BIN DISPATCH_BIN STATS_BIN
+#          NOTIFY_BIN
 set -euo pipefail
 buf=$1
 shift
@@ -13,11 +14,16 @@ declare -A want=(
   [intake]=gridcase.v1.IntakeService
   [dispatch]=gridcase.v1.DispatchService
   [stats]=gridcase.v1.StatsService
+  [notify]=gridcase.v1.NotifyService
 )
-names=(registry intake dispatch stats)
+names=(registry intake dispatch stats notify)
 stack_redis
+# gridcase-notify signs with a secret it must be given.
+echo "reflection-test-secret-0123456789" >"$stack_dir/webhook.secret"
+declare -A extra=([notify]="--webhook_secret_file=$stack_dir/webhook.secret")
 for name in "${names[@]}"; do
-  stack_service "$name" "$1"
+  # shellcheck disable=SC2086
+  stack_service "$name" "$1" ${extra[$name]:-}
   shift
 done
 

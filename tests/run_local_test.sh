@@ -26,7 +26,7 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 expect_all_stopped() {
   local pids
   pids=$(cat "$var/run/pids")
-  [[ $(wc -w <<<"$pids") -eq 5 ]] || fail "expected 5 pids, got: $pids"
+  [[ $(wc -w <<<"$pids") -eq 7 ]] || fail "expected 7 pids, got: $pids"
   for pid in $pids; do
     if kill -0 "$pid" 2>/dev/null; then fail "process $pid is still running"; fi
   done
@@ -39,8 +39,8 @@ out=$("$root/tools/run-local" --once --reports=40 --window=10s --drain=150s 2>&1
   fail "run-local --once exited non-zero"
 }
 echo "$out"
-grep -q "all four services SERVING, /metrics answering" <<<"$out" || fail "not SERVING"
-for svc in registry intake dispatch stats; do
+grep -q "all five services SERVING, /metrics answering" <<<"$out" || fail "not SERVING"
+for svc in registry intake dispatch stats notify; do
   grep -qE "^  $svc +127\.0\.0\.1:[0-9]+ +http://127\.0\.0\.1:[0-9]+/metrics" <<<"$out" ||
     fail "no endpoint line for $svc"
 done
@@ -48,7 +48,7 @@ grep -q "Callers authenticate with JWTs signed by" <<<"$out" || fail "run-local 
 grep -qE "^  error: UNAUTHENTICATED: authorization: missing" <<<"$out" ||
   fail "run-local did not show a forged x-gridcase-actor header refused"
 grep -q "^export GRIDCASE_SIGNING_KEY=" "$var/run/env" || fail "var/run/env has no signing key"
-for svc in registry intake dispatch stats; do
+for svc in registry intake dispatch stats notify; do
   grep -q '"auth_mode":"insecure-dev"' "$var/log/$svc.log" &&
     fail "gridcase-$svc runs insecure-dev"
 done
@@ -63,6 +63,21 @@ grep -qE "MERGED into 330483-[0-9]{8}-[0-9]{6,12}: already reported by 2 people"
   fail "the duplicate report was not merged"
 grep -qE "Simulated day done in [0-9]+ s: 40 reports, [0-9]+ calls \([0-9]+ lost races retried, 0 errors\)" <<<"$out" ||
   fail "the simulation did not finish its 40 reports without errors"
+grep -qE "^  webhook=[1-9][0-9]* wechat=[1-9][0-9]* sms=[0-9]+ total=[1-9][0-9]*$" <<<"$out" ||
+  fail "run-local did not show notifications delivered by channel"
+python3 - "$var/notify/deliveries.jsonl" <<'PY' || fail "a notification was unsigned or repeated"
+import json, sys
+seen = set()
+for line in open(sys.argv[1], encoding="utf-8"):
+    e = json.loads(line)
+    if not e["signature_ok"]:
+        sys.exit("bad signature: " + line)
+    if e["status"] == 200 and not e["duplicate"]:
+        if e["delivery"] in seen:
+            sys.exit("accepted twice: " + e["delivery"])
+        seen.add(e["delivery"])
+print("notifications accepted:", len(seen))
+PY
 grep -q "reached:        closed yes · reworked yes · returned yes · extended yes · overdue yes · merged yes" <<<"$out" ||
   fail "the simulation did not reach every path"
 grep -qE "staff merges:   [1-9][0-9]* " <<<"$out" ||
@@ -108,7 +123,7 @@ for row, e in zip(rows, entries):
 print("town ranking: %d rows agree with --json" % len(rows))
 PY
 expect_all_stopped
-echo "PASS: --once simulated a day, reached every path, printed the ranking, stopped 5 processes"
+echo "PASS: --once simulated a day, reached every path, printed the ranking and the notifications, stopped 7 processes"
 
 # 2. Ctrl-C
 "$root/tools/run-local" --no-sim >"$var/interactive.log" 2>&1 &
@@ -126,4 +141,4 @@ runner=
 cat "$var/interactive.log"
 [[ $status -eq 130 ]] || fail "exit status $status after Ctrl-C, want 130"
 expect_all_stopped
-echo "PASS: Ctrl-C stopped 5 processes"
+echo "PASS: Ctrl-C stopped 7 processes"

@@ -94,6 +94,7 @@ std::vector<MethodPolicy> BuildPolicies() {
       {"StatsService",    "Ranking",                  kStaff},
       {"StatsService",    "Trend",                    kStaff},
       {"StatsService",    "Hotspots",                 kStaff},
+      {"NotifyService",   "ListDeliveries",           {No,    All,   All,   All,   Dept,  All,   No,    All}},
   };
   // clang-format on
   std::vector<MethodPolicy> out;

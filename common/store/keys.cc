@@ -208,4 +208,21 @@ std::string ReportQuotaKey(absl::string_view reporter_id,
   return absl::StrCat("{rq:", reporter_id, "}:", yyyymmdd);
 }
 
+std::string NotifyDeliveryKey(int shard, absl::string_view delivery_id) {
+  return absl::StrCat(Tag(shard), ":nt:d:", delivery_id);
+}
+std::string NotifyDueKey(int shard) {
+  return absl::StrCat(Tag(shard), ":nt:due");
+}
+std::string NotifyDeadKey(int shard) {
+  return absl::StrCat(Tag(shard), ":nt:dead");
+}
+std::string NotifyCaseKey(int shard, absl::string_view case_id) {
+  return absl::StrCat(Tag(shard), ":nt:case:", case_id);
+}
+std::string NotifyRecipientKey(int shard, absl::string_view kind,
+                               absl::string_view recipient_id) {
+  return absl::StrCat(Tag(shard), ":nt:to:", kind, ":", recipient_id);
+}
+
 }  // namespace gridcase::store

@@ -175,6 +175,28 @@ std::string DeadEventsKey(int shard);
 // The shard of an EventsKey; nullopt if `key` is not one.
 std::optional<int> ShardOfEventsKey(absl::string_view key);
 
+// --- Notifications (services/notify) -----------------------------------------
+
+// One delivery of the outbox (a hash), by its stable id
+// "<shard>/<event id>/<recipient kind>/<recipient id>/<channel>".
+// key: {s:N}:nt:d:<delivery>
+std::string NotifyDeliveryKey(int shard, absl::string_view delivery_id);
+// The shard's deliveries waiting to be sent or leased, scored by when they
+// are due (ms).
+// key: {s:N}:nt:due
+std::string NotifyDueKey(int shard);
+// The shard's dead-lettered deliveries, scored by when they died (ms).
+// key: {s:N}:nt:dead
+std::string NotifyDeadKey(int shard);
+// The deliveries of one case, scored by creation (ms).
+// key: {s:N}:nt:case:<id>
+std::string NotifyCaseKey(int shard, absl::string_view case_id);
+// The deliveries to one recipient on this shard, scored by creation (ms);
+// kind is the RecipientKind name without its prefix ("DEPARTMENT").
+// key: {s:N}:nt:to:<kind>:<recipient>
+std::string NotifyRecipientKey(int shard, absl::string_view kind,
+                               absl::string_view recipient_id);
+
 // --- Statistics (services/stats) --------------------------------------------
 
 // key: {s:N}:st:meta
