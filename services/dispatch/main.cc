@@ -63,7 +63,7 @@ ABSL_FLAG(absl::Duration, archive_after, absl::Hours(30 * 24),
 ABSL_FLAG(absl::Duration, archive_interval, absl::Minutes(1),
           "How often the archiver looks for cases to archive; 0 turns it "
           "off.");
-ABSL_FLAG(std::string, stream_trim_groups, "dispatch,stats",
+ABSL_FLAG(std::string, stream_trim_groups, "dispatch,stats,notify",
           "Consumer groups that must acknowledge an entry before it is "
           "trimmed (comma-separated); a stream without one of them is not "
           "trimmed.");

@@ -48,9 +48,21 @@ std::string CitizenStatus(v1::CaseEventType type) {
       return "已办结";
     case v1::CASE_EVENT_TYPE_SUSPENDED:
       return "暂缓处理";
+    case v1::CASE_EVENT_TYPE_MERGED_BY_STAFF:
+      return "已合并";
+    case v1::CASE_EVENT_TYPE_UNMERGED:
+      return "重新受理";
     default:
       return "处理中";
   }
+}
+
+// The case a citizen follows from now on: after a staff merge, the case it
+// joined (they follow it and hear of it from then on); else this one.
+const std::string& FollowedCase(const v1::CaseEvent& event, const v1::Case& c) {
+  return event.type() == v1::CASE_EVENT_TYPE_MERGED_BY_STAFF
+             ? event.related_case_id()
+             : c.id();
 }
 
 json ExternalRef(const v1::Case& c) {
@@ -81,6 +93,9 @@ json Webhook(const Target& t, const v1::CaseEvent& event, const v1::Case& c) {
   if (citizen) {
     out["event"] = EventJson(event, store::PublicNote(event.type()));
     case_json["status"] = CitizenStatus(event.type());
+    if (event.type() == v1::CASE_EVENT_TYPE_MERGED_BY_STAFF) {
+      case_json["merged_into"] = event.related_case_id();
+    }
   } else {
     // As staff see it: an anonymous reporter's id and actor removed.
     v1::Actor staff;
@@ -111,20 +126,25 @@ json Webhook(const Target& t, const v1::CaseEvent& event, const v1::Case& c) {
 json WeChat(const Target& t, const v1::CaseEvent& event, const v1::Case& c,
             const Templates& templates) {
   std::string note = store::PublicNote(event.type()) ? event.note() : "";
-  if (note.empty()) note = CitizenStatus(event.type());
+  if (note.empty()) {
+    note = event.type() == v1::CASE_EVENT_TYPE_MERGED_BY_STAFF
+               ? "与同一问题的案件合并办理"
+               : CitizenStatus(event.type());
+  }
   absl::Time time = absl::FromUnixSeconds(event.time().seconds());
-  return {{"delivery_id", t.delivery_id},
-          {"touser", t.address},
-          {"template_id", templates.wechat},
-          {"page", absl::StrCat("pages/case/detail?id=", c.id())},
-          {"data",
-           {{"character_string1", {{"value", c.id()}}},
-            {"thing2", {{"value", Truncate(c.category_name(), 20)}}},
-            {"phrase3", {{"value", Truncate(CitizenStatus(event.type()), 5)}}},
-            {"time4",
-             {{"value", absl::FormatTime("%Y-%m-%d %H:%M", time,
-                                         absl::FixedTimeZone(8 * 3600))}}},
-            {"thing5", {{"value", Truncate(note, 20)}}}}}};
+  return {
+      {"delivery_id", t.delivery_id},
+      {"touser", t.address},
+      {"template_id", templates.wechat},
+      {"page", absl::StrCat("pages/case/detail?id=", FollowedCase(event, c))},
+      {"data",
+       {{"character_string1", {{"value", c.id()}}},
+        {"thing2", {{"value", Truncate(c.category_name(), 20)}}},
+        {"phrase3", {{"value", Truncate(CitizenStatus(event.type()), 5)}}},
+        {"time4",
+         {{"value", absl::FormatTime("%Y-%m-%d %H:%M", time,
+                                     absl::FixedTimeZone(8 * 3600))}}},
+        {"thing5", {{"value", Truncate(note, 20)}}}}}};
 }
 
 json Sms(const Target& t, const v1::CaseEvent& event, const v1::Case& c,
@@ -132,6 +152,9 @@ json Sms(const Target& t, const v1::CaseEvent& event, const v1::Case& c,
   json params = {{"case_id", c.id()},
                  {"category", c.category_name()},
                  {"status", CitizenStatus(event.type())}};
+  if (event.type() == v1::CASE_EVENT_TYPE_MERGED_BY_STAFF) {
+    params["merged_into"] = event.related_case_id();
+  }
   if (store::PublicNote(event.type()) && !event.note().empty()) {
     params["note"] = Truncate(event.note(), 60);
   }

@@ -96,6 +96,36 @@ TEST(BuildBody, WeChatIsASubscribeMessage) {
   }
 }
 
+TEST(BuildBody, AStaffMergeSendsCitizensToTheCaseTheyNowFollow) {
+  const std::string into = "330483-20261205-000077";
+  int webhooks = 0;
+  for (v1::Source source : {v1::SOURCE_WECHAT, v1::SOURCE_HOTLINE}) {
+    v1::Case c = testing::WeChatCase();
+    c.set_source(source);
+    if (source != v1::SOURCE_WECHAT) c.mutable_reporter()->set_id("app:u1");
+    Routes routes = testing::EverywhereRoutes();
+    v1::CaseEvent e =
+        testing::EventOf(c, v1::CASE_EVENT_TYPE_MERGED_BY_STAFF, kSecret);
+    e.set_related_case_id(into);
+    Plan p = PlanTargets(routes, e, c, {"wx:o7_2"});
+    ASSERT_EQ(p.targets.size(), 2u);  // the reporter and the follower
+    for (const Target& t : p.targets) {
+      EXPECT_TRUE(IsCitizen(t.recipient.kind())) << t.delivery_id;
+      std::string body = BuildBody(t, e, c, routes.templates);
+      EXPECT_THAT(body, Not(HasSubstr("water co")));  // the staff's reason
+      json j = json::parse(body);
+      if (t.channel == v1::NOTIFY_CHANNEL_WECHAT) {
+        EXPECT_EQ(j["page"], "pages/case/detail?id=" + into);
+        EXPECT_EQ(j["data"]["phrase3"]["value"], "已合并");
+      } else {
+        ++webhooks;
+        EXPECT_EQ(j["case"]["merged_into"], into) << body;
+      }
+    }
+  }
+  EXPECT_EQ(webhooks, 1);  // the hotline's reporter
+}
+
 TEST(BuildBody, SmsIsATemplateWithParams) {
   v1::Case c = testing::WeChatCase();
   c.set_source(v1::SOURCE_CITIZEN_APP);

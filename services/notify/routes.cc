@@ -155,7 +155,8 @@ Routes DefaultRoutes() {
   for (v1::CaseEventType t :
        {v1::CASE_EVENT_TYPE_REGISTERED, v1::CASE_EVENT_TYPE_VOIDED,
         v1::CASE_EVENT_TYPE_VERIFIED, v1::CASE_EVENT_TYPE_SELF_CLOSED,
-        v1::CASE_EVENT_TYPE_CLOSED}) {
+        v1::CASE_EVENT_TYPE_CLOSED, v1::CASE_EVENT_TYPE_MERGED_BY_STAFF,
+        v1::CASE_EVENT_TYPE_UNMERGED}) {
     r.by_event[t] = citizens;
   }
   return r;

@@ -56,8 +56,9 @@ struct Routes {
 
 // Dispatched and reworked → the department; warning and overdue → the
 // department and the duty chief; handled → the grid's inspectors;
-// registered, voided and the closing events (verified, self-closed,
-// closed) → the reporter and the followers. No endpoints.
+// registered, voided, the closing events (verified, self-closed, closed)
+// and a staff merge or unmerge → the reporter and the followers. No
+// endpoints.
 Routes DefaultRoutes();
 
 // `base` with the overrides of a routes file. INVALID_ARGUMENT naming the

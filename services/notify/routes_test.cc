@@ -24,9 +24,11 @@ TEST(DefaultRoutes, FollowTheIssue) {
   }
   EXPECT_THAT(r.RecipientsOf(v1::CASE_EVENT_TYPE_HANDLED),
               ElementsAre(v1::RECIPIENT_KIND_INSPECTOR));
-  for (auto t : {v1::CASE_EVENT_TYPE_REGISTERED, v1::CASE_EVENT_TYPE_VOIDED,
-                 v1::CASE_EVENT_TYPE_VERIFIED, v1::CASE_EVENT_TYPE_SELF_CLOSED,
-                 v1::CASE_EVENT_TYPE_CLOSED}) {
+  for (auto t :
+       {v1::CASE_EVENT_TYPE_REGISTERED, v1::CASE_EVENT_TYPE_VOIDED,
+        v1::CASE_EVENT_TYPE_VERIFIED, v1::CASE_EVENT_TYPE_SELF_CLOSED,
+        v1::CASE_EVENT_TYPE_CLOSED, v1::CASE_EVENT_TYPE_MERGED_BY_STAFF,
+        v1::CASE_EVENT_TYPE_UNMERGED}) {
     EXPECT_THAT(r.RecipientsOf(t), ElementsAre(v1::RECIPIENT_KIND_REPORTER,
                                                v1::RECIPIENT_KIND_FOLLOWER));
   }
