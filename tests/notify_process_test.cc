@@ -342,6 +342,21 @@ TEST_F(NotifyProcessTest, ExactlyOncePerRecipientAcrossReplicasAndAKill) {
   EXPECT_THAT(List(kChief, {}).status(),
               testing::StatusIs(absl::StatusCode::kInvalidArgument,
                                 ::testing::HasSubstr("case_id")));
+
+  // gridctl shows the same: the dead letter, to the works department.
+  std::string out, err;
+  ASSERT_EQ(
+      testing::Gridctl(notify_[1]->target(), kWorks,
+                       {"notify", "deliveries", "--recipient=department:works"},
+                       &out, &err),
+      0)
+      << err;
+  EXPECT_THAT(out, ::testing::HasSubstr("DEAD"));
+  EXPECT_THAT(out, ::testing::HasSubstr(b));
+  EXPECT_EQ(testing::Gridctl(notify_[1]->target(), kChief,
+                             {"notify", "deliveries"}, &out, &err),
+            1);
+  EXPECT_THAT(err, ::testing::HasSubstr("give --case=CASE_ID or --recipient"));
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
@@ -171,6 +172,20 @@ int Fail(const absl::Status& status) {
                absl::StatusCodeToString(status.code()).c_str(),
                std::string(status.message()).c_str());
   return 1;
+}
+
+absl::StatusOr<int> PageSize(const Invocation& in) {
+  int page_size = 0;
+  if (in.Has("page-size") &&
+      !absl::SimpleAtoi(in.Get("page-size", nullptr), &page_size)) {
+    return absl::InvalidArgumentError("--page-size: a number");
+  }
+  return page_size;
+}
+
+void PrintNextPage(const std::string& token) {
+  if (!token.empty())
+    std::printf("next page: --page-token=%s\n", token.c_str());
 }
 
 int Columns(const std::string& s) {

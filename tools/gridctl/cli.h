@@ -62,6 +62,12 @@ absl::StatusOr<std::string> PublicJwks(const std::string& key_file,
 // Prints "error: CODE: message" to stderr and returns 1.
 int Fail(const absl::Status& status);
 
+// --page-size (0 when absent); INVALID_ARGUMENT when it is not a number.
+absl::StatusOr<int> PageSize(const Invocation& in);
+
+// Prints "next page: --page-token=TOKEN" unless `token` is empty.
+void PrintNextPage(const std::string& token);
+
 // Terminal columns `s` takes (CJK characters take two).
 int Columns(const std::string& s);
 

@@ -371,12 +371,9 @@ int RunQueue(const std::vector<std::string>& args) {
   req.set_queue(queue);
   req.set_owner_id(in->Get("owner", nullptr));
   req.set_region_code(in->Get("region", nullptr));
-  int page_size = 0;
-  if (in->Has("page-size") &&
-      !absl::SimpleAtoi(in->Get("page-size", nullptr), &page_size)) {
-    return Fail(absl::InvalidArgumentError("--page-size: a number"));
-  }
-  req.set_page_size(page_size);
+  absl::StatusOr<int> page_size = PageSize(*in);
+  if (!page_size.ok()) return Fail(page_size.status());
+  req.set_page_size(*page_size);
   req.set_page_token(in->Get("page-token", nullptr));
   v1::ListQueueResponse resp;
   auto stub = Stub(*in);
@@ -398,9 +395,7 @@ int RunQueue(const std::vector<std::string>& args) {
             .c_str(),
         item.reason().c_str());
   }
-  if (!resp.next_page_token().empty()) {
-    std::printf("next page: --page-token=%s\n", resp.next_page_token().c_str());
-  }
+  PrintNextPage(resp.next_page_token());
   return 0;
 }
 

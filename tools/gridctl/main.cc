@@ -1,5 +1,5 @@
 // gridctl: the gridcase command-line client: health, registry, report, case,
-// dispatch, queue, routing and stats.
+// dispatch, queue, routing, stats and notify.
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -10,6 +10,7 @@
 #include "tools/gridctl/case_commands.h"
 #include "tools/gridctl/cli.h"
 #include "tools/gridctl/dispatch_commands.h"
+#include "tools/gridctl/notify_commands.h"
 #include "tools/gridctl/registry_commands.h"
 #include "tools/gridctl/routing_commands.h"
 #include "tools/gridctl/stats_commands.h"
@@ -27,6 +28,7 @@ Usage:
   gridctl queue NAME ...                    (gridctl queue --help)
   gridctl routing get|set ...               (gridctl routing --help)
   gridctl stats summary|ranking|trend|hotspots ...   (gridctl stats --help)
+  gridctl notify deliveries --case=ID|--recipient=KIND:ID  (gridctl notify --help)
   gridctl token --actor='subject=m-1; roles=dispatcher' [--ttl=1h]
   gridctl token --channel=wechat --subject=svc:wechat-backend [--ttl=1h]
   gridctl jwks --key=PRIVATE_KEY.pem --kid=KID
@@ -146,6 +148,7 @@ int main(int argc, char** argv) {
   if (command == "dispatch") return gridcase::gridctl::RunDispatch(rest);
   if (command == "queue") return gridcase::gridctl::RunQueue(rest);
   if (command == "routing") return gridcase::gridctl::RunRouting(rest);
+  if (command == "notify") return gridcase::gridctl::RunNotify(rest);
   if (command == "token") return Token(rest);
   if (command == "jwks") return Jwks(rest);
   return Usage("unknown command '" + command + "'");
