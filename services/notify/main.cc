@@ -3,12 +3,10 @@
 //   gridcase-notify [flags]   consume the case events (group "notify"),
 //                             deliver notifications, serve NotifyService
 
-#include <fstream>
-#include <sstream>
-
 #include "absl/flags/flag.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "common/auth/key_files.h"
 #include "common/clock/clock.h"
 #include "common/config/env_flags.h"
 #include "common/events/consumer.h"
@@ -77,13 +75,16 @@ namespace {
   std::abort();
 }
 
-bool ReadFile(const std::string& path, std::string* out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in.good()) return false;
-  std::stringstream s;
-  s << in.rdbuf();
-  *out = s.str();
-  return true;
+// The whole (small) file at the path `flag` names; dies naming the flag,
+// the path and the reason when it cannot be read.
+std::string ReadFileOf(const char* program, const char* flag,
+                       const std::string& path) {
+  absl::StatusOr<gridcase::auth::KeyFile> file =
+      gridcase::auth::ReadKeyFile(path);
+  if (!file.ok()) {
+    Die(program, absl::StrCat(flag, ": ", file.status().message()));
+  }
+  return std::move(file->bytes);
 }
 
 }  // namespace
@@ -129,21 +130,20 @@ int main(int argc, char** argv) {
   }
   int senders = absl::GetFlag(FLAGS_senders);
   if (senders < 1 || senders > 64) Die(argv[0], "--senders: must be 1-64");
-  std::string secret;
-  if (absl::GetFlag(FLAGS_webhook_secret_file).empty() ||
-      !ReadFile(absl::GetFlag(FLAGS_webhook_secret_file), &secret)) {
+  if (absl::GetFlag(FLAGS_webhook_secret_file).empty()) {
     Die(argv[0], "--webhook_secret_file: must name a readable file");
   }
-  secret = std::string(absl::StripTrailingAsciiWhitespace(secret));
+  std::string secret(absl::StripTrailingAsciiWhitespace(
+      ReadFileOf(argv[0], "--webhook_secret_file",
+                 absl::GetFlag(FLAGS_webhook_secret_file))));
   if (secret.size() < 16) {
     Die(argv[0], "--webhook_secret_file: the secret must be 16 bytes or more");
   }
   gridcase::notify::Routes routes = gridcase::notify::DefaultRoutes();
   if (std::string path = absl::GetFlag(FLAGS_routes); !path.empty()) {
-    std::string text;
-    if (!ReadFile(path, &text)) Die(argv[0], "--routes: cannot read " + path);
     absl::StatusOr<gridcase::notify::Routes> parsed =
-        gridcase::notify::ParseRoutes(text, routes);
+        gridcase::notify::ParseRoutes(ReadFileOf(argv[0], "--routes", path),
+                                      routes);
     if (!parsed.ok()) {
       Die(argv[0], absl::StrCat("--routes: ", parsed.status().message()));
     }
