@@ -70,6 +70,20 @@ TEST_F(JwksFileTest, RotatedKeysTakeEffectAfterTheReloadInterval) {
   EXPECT_OK(verifier_->jwks_reload_error());
 }
 
+// A token verified before is remembered (VerifiedTokenCache), but only
+// while the key that verified it is still the one under its kid.
+TEST_F(JwksFileTest, AKeyReplacedUnderTheSameKidRefusesTokensItVerified) {
+  ASSERT_OK_AND_ASSIGN(std::string token, MintToken(StaffClaims(), key_a_));
+  EXPECT_OK(verifier_->Verify(token));
+  EXPECT_OK(verifier_->Verify(token));
+
+  ReplaceFile(path_, JwksJson({PublicJwk(RsaPrivateKeyPem(1), "key-a")}));
+  clock_.Advance(absl::Seconds(2));
+  EXPECT_THAT(verifier_->Verify(token),
+              StatusIs(absl::StatusCode::kUnauthenticated,
+                       HasSubstr("signature does not verify")));
+}
+
 TEST_F(JwksFileTest, CorruptReplacementKeepsThePreviousKeys) {
   ReplaceFile(path_, "{\"keys\": [ {\"kty\": \"RSA\", ");
   clock_.Advance(absl::Seconds(2));

@@ -243,8 +243,15 @@ absl::StatusOr<VerificationKey> SelectKey(
 
 // iss, aud, exp, nbf and iat, with `now` from the injected Clock (cpp-jwt's
 // own checks read the system clock, so they are not used).
-absl::Status CheckRegisteredClaims(const Json& claims,
-                                   const JwtOptions& options, absl::Time now) {
+// On success, the window in which exp, nbf and iat accept the token.
+struct ValidWindow {
+  absl::Time from = absl::InfinitePast();
+  absl::Time until = absl::InfiniteFuture();
+};
+
+absl::StatusOr<ValidWindow> CheckRegisteredClaims(const Json& claims,
+                                                  const JwtOptions& options,
+                                                  absl::Time now) {
   absl::StatusOr<std::optional<std::string>> iss =
       OptionalString(claims, "iss", "claim");
   if (!iss.ok()) return iss.status();
@@ -298,7 +305,11 @@ absl::Status CheckRegisteredClaims(const Json& claims,
         absl::StrCat("issued in the future at ", Rfc3339(**iat), " ", window));
   }
 
-  return absl::OkStatus();
+  ValidWindow valid{.until = **exp + options.leeway};
+  if (nbf->has_value()) valid.from = **nbf - options.leeway;
+  if (iat->has_value())
+    valid.from = std::max(valid.from, **iat - options.leeway);
+  return valid;
 }
 
 }  // namespace
@@ -354,13 +365,30 @@ JwtVerifier::JwtVerifier(JwtOptions options, const Clock* clock,
     : options_(std::move(options)),
       clock_(clock),
       jwks_(std::move(jwks)),
-      hs256_secret_(std::move(hs256_secret)) {}
+      hs256_secret_(std::move(hs256_secret)),
+      verified_(options_.verified_cache_entries) {}
 
 absl::Status JwtVerifier::jwks_reload_error() const {
   return jwks_ == nullptr ? absl::OkStatus() : jwks_->reload_error();
 }
 
+bool JwtVerifier::KeyIsCurrent(const VerifiedToken& verified) const {
+  if (verified.alg == JwsAlgName(JwsAlg::kHs256)) {
+    return hs256_secret_.has_value() && *hs256_secret_ == verified.key_material;
+  }
+  if (!verified.kid.has_value() || jwks_ == nullptr) return false;
+  absl::StatusOr<VerificationKey> key = jwks_->Find(*verified.kid);
+  return key.ok() && key->alg == verified.alg &&
+         key->pem_or_secret == verified.key_material;
+}
+
 absl::StatusOr<v1::Actor> JwtVerifier::Verify(absl::string_view text) const {
+  const absl::Time now = clock_->Now();
+  if (std::optional<v1::Actor> known = verified_.Find(
+          text, now,
+          [this](const VerifiedToken& v) { return KeyIsCurrent(v); })) {
+    return *std::move(known);
+  }
   absl::StatusOr<Token> token = ParseToken(text);
   if (!token.ok()) return token.status();
 
@@ -393,12 +421,20 @@ absl::StatusOr<v1::Actor> JwtVerifier::Verify(absl::string_view text) const {
                  token->signature)) {
     return Refuse("signature does not verify");
   }
-  if (absl::Status ok =
-          CheckRegisteredClaims(token->payload, options_, clock_->Now());
-      !ok.ok()) {
-    return ok;
-  }
-  return ActorFromClaims(token->payload);
+  absl::StatusOr<ValidWindow> valid =
+      CheckRegisteredClaims(token->payload, options_, now);
+  if (!valid.ok()) return valid.status();
+  absl::StatusOr<v1::Actor> actor = ActorFromClaims(token->payload);
+  if (!actor.ok()) return actor.status();
+  verified_.Insert(text,
+                   {.actor = *actor,
+                    .alg = std::string(JwsAlgName(*alg)),
+                    .kid = *kid,
+                    .key_material = std::move(key->pem_or_secret),
+                    .valid_from = valid->from,
+                    .valid_until = valid->until},
+                   now);
+  return actor;
 }
 
 }  // namespace gridcase::auth

@@ -22,6 +22,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "common/auth/jwks_file.h"
+#include "common/auth/verified_token_cache.h"
 #include "common/clock/clock.h"
 #include "gridcase/v1/common.pb.h"
 
@@ -41,6 +42,10 @@ struct JwtOptions {
   // Optional shared secret for HS256 (tests, small sites): the file's bytes
   // as they are, at least 32 of them. Read once.
   std::string hs256_secret_file;
+  // How many verified tokens are remembered (VerifiedTokenCache), so that a
+  // token presented again is not verified with public-key cryptography
+  // again; 0 verifies every call.
+  size_t verified_cache_entries = 10000;
 };
 
 // Tokens longer than this are refused as malformed.
@@ -75,6 +80,9 @@ class JwtVerifier final {
   const Clock* const clock_;
   const std::unique_ptr<JwksFile> jwks_;           // null: none configured
   const std::optional<std::string> hs256_secret_;  // nullopt: none
+  mutable VerifiedTokenCache verified_;
+
+  bool KeyIsCurrent(const VerifiedToken& verified) const;
 };
 
 }  // namespace gridcase::auth

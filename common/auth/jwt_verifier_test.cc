@@ -307,6 +307,38 @@ TEST_F(JwtVerifierTest, RefusesTokenJustBeyondTheLeeway) {
   ExpectRefused(Mint(StaffClaims(), keys_.Hs()), "token: expired at");
 }
 
+// The second Verify of a token is answered from VerifiedTokenCache; the
+// window it was accepted in still applies.
+TEST_F(JwtVerifierTest, AVerifiedTokenIsRefusedOnceItExpires) {
+  std::string token = Mint(StaffClaims(), keys_.Ec());
+  EXPECT_OK(verifier_->Verify(token));
+  clock_.Set(TestNow() + absl::Hours(1) + absl::Seconds(59));
+  ASSERT_OK_AND_ASSIGN(v1::Actor actor, verifier_->Verify(token));
+  ExpectStaffActor(actor);
+  clock_.Set(TestNow() + absl::Hours(1) + absl::Seconds(60));
+  ExpectRefused(token, "token: expired at");
+}
+
+TEST_F(JwtVerifierTest, AVerifiedTokenIsRefusedBeforeItsNotBefore) {
+  TokenClaims claims = StaffClaims();
+  claims.nbf = TestNow() + absl::Seconds(30);
+  std::string token = Mint(claims, keys_.Hs());
+  EXPECT_OK(verifier_->Verify(token));
+  clock_.Set(TestNow() - absl::Seconds(31));
+  ExpectRefused(token, "token: not valid before");
+  clock_.Set(TestNow());
+  EXPECT_OK(verifier_->Verify(token));
+}
+
+TEST_F(JwtVerifierTest, ACopyOfAVerifiedTokenWithAnotherSignatureIsRefused) {
+  std::string token = Mint(StaffClaims(), keys_.Rsa());
+  EXPECT_OK(verifier_->Verify(token));
+  std::string forged = token;
+  forged[forged.size() - 5] = forged[forged.size() - 5] == 'A' ? 'B' : 'A';
+  ExpectRefused(forged, "signature does not verify");
+  EXPECT_OK(verifier_->Verify(token));
+}
+
 TEST_F(JwtVerifierTest, RefusesTokenWithoutExp) {
   ExpectRefused(
       CraftHs256Token(
