@@ -579,7 +579,24 @@ TEST_F(IntakeProcessTest, StreamsBeyondAConnectionsLimitWaitForOneToEnd) {
   EXPECT_TRUE(third->AwaitMessages(1, absl::Seconds(10)));
 }
 
+// Intake locates reports in its own copy of the registry data (read from
+// Redis), so a report makes no registry call: reports go on while every
+// registry replica is down.
+TEST_F(IntakeProcessTest, ReportsGoOnWhileTheRegistryIsDown) {
+  ASSERT_OK(registry_->process().Signal(SIGKILL));
+  ASSERT_OK(registry_->process().Wait(absl::Seconds(10)).status());
+  ASSERT_OK_AND_ASSIGN(v1::ReportCaseResponse created,
+                       Report(Good("while-down", 300)));
+  EXPECT_EQ(created.outcome(), v1::REPORT_OUTCOME_CREATED);
+  EXPECT_FALSE(created.case_().grid_code().empty());
+  EXPECT_THAT(Report(Good("outside", 1e6)),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("outside every grid")));
+}
+
+// With --registry_replica=false intake asks the registry on every report.
 TEST_F(IntakeProcessTest, RegistryDownIsUnavailableQuickly) {
+  StartIntake({"--registry_replica=false"});
   ASSERT_OK(Report(Good("warm-up")));  // categories and calendar cached
   ASSERT_OK(registry_->process().Signal(SIGKILL));
   ASSERT_OK(registry_->process().Wait(absl::Seconds(10)).status());

@@ -11,6 +11,7 @@
 
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "common/auth/call_gate.h"
 #include "common/config/env_flags.h"
@@ -130,6 +131,10 @@ Bootstrap Bootstrap::FromFlags(int argc, char** argv,
                                absl::string_view usage) {
   BlockTerminationSignals();
   config::ParseFlags(argc, argv, usage);
+  // Debian's Abseil is built without NDEBUG, so every Mutex would keep
+  // deadlock-detection graphs (GraphCycles showed in the ReportCase
+  // profile, docs/benchmarks.md). Tests and sanitizer builds keep it.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   std::string program = argc > 0 ? argv[0] : std::string(service_name);
 
   Bootstrap boot;

@@ -159,6 +159,21 @@ absl::StatusOr<ReportResult> RedisCaseStore::Report(const NewReport& r) {
     result.merged = f[0].str() == "merged";
     result.existing = f[0].str() == "existing";
     if (f.size() > 2) result.merged_into = f[2].str();
+    if (f[0].str() == "created") {
+      // What intake_report.lua wrote for a new case, through the same
+      // codec a read uses, instead of reading it back.
+      store::StoredCase written;
+      written.c = r.case_template;
+      written.c.set_state(v1::CASE_STATE_REPORTED);
+      written.c.set_version(1);
+      written.c.set_report_count(1);
+      written.c.set_follower_count(0);
+      written.reported_ms = absl::ToUnixMillis(r.now);
+      ASSIGN_OR_RETURN(
+          store::StoredCase decoded,
+          store::DecodeCaseFields(result.case_id, store::EncodeCase(written)));
+      result.stored = std::move(decoded.c);
+    }
     return result;
   }
   return absl::AbortedError(

@@ -16,6 +16,7 @@
 #define GRIDCASE_SERVICES_INTAKE_CASE_STORE_H_
 
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -64,6 +65,10 @@ struct ReportResult {
   // A case with the report's external reference existed already: case_id
   // is that case, and nothing was stored.
   bool existing = false;
+  // The case as stored, when the store knows it without reading it back (a
+  // newly created case: exactly what GetCase(case_id) returns until
+  // someone changes it); otherwise unset, and the caller reads it.
+  std::optional<v1::Case> stored;
 };
 
 // One index entry: a case id and its report time.

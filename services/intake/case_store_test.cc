@@ -121,6 +121,40 @@ TEST_F(CaseNumberTest, RestartsThatLoseTheCounterNeverReissueANumber) {
 // Two intake replicas (two pools) in front of a primary whose one replica
 // stops acknowledging: a report must not be acknowledged by a retry through
 // the other intake either, until the replica holds it.
+// A new case's ReportResult carries the case as stored, so intake need not
+// read it back: it must be exactly what a read returns.
+TEST_F(CaseNumberTest, ANewCaseComesBackAsItIsStored) {
+  NewReport r;
+  r.shard = kShard;
+  r.shards = kShards;
+  r.idempotency_scope = "wx-1:r-stored";
+  r.fingerprint = "f";
+  r.division = "330483";
+  r.date = kDate;
+  r.day_start = absl::Now() - absl::Hours(1);
+  r.case_template.set_town_code("330483101");
+  r.case_template.set_category_code("E0101");
+  r.case_template.set_description("路边暴露垃圾");
+  r.case_template.mutable_reporter()->set_id("wx-1");
+  r.case_template.mutable_reported_at()->set_seconds(1782800000);
+  r.latitude = 30.5;
+  r.longitude = 120.5;
+  r.category_code = "E0101";
+  r.reporter_id = "wx-1";
+  r.now = absl::FromUnixMillis(1782800000123);
+  ASSERT_OK_AND_ASSIGN(ReportResult result, store_->Report(r));
+  ASSERT_TRUE(result.stored.has_value());
+  ASSERT_OK_AND_ASSIGN(v1::Case read, store_->GetCase(result.case_id));
+  EXPECT_EQ(result.stored->DebugString(), read.DebugString());
+  EXPECT_EQ(read.id(), result.case_id);
+  EXPECT_EQ(read.state(), v1::CASE_STATE_REPORTED);
+
+  // A replay is not known without a read.
+  ASSERT_OK_AND_ASSIGN(ReportResult again, store_->Report(r));
+  EXPECT_TRUE(again.replayed);
+  EXPECT_FALSE(again.stored.has_value());
+}
+
 TEST(CaseStoreWaitTest, ARetryIsAcknowledgedOnlyOnceTheReplicaHoldsTheCase) {
   ASSERT_OK_AND_ASSIGN(auto primary, RedisServer::Start({.tcp = true}));
   ASSERT_OK_AND_ASSIGN(auto replica, RedisServer::StartReplicaOf(*primary));

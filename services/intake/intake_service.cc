@@ -294,7 +294,12 @@ absl::Status IntakeServiceImpl::DoReportCase(const v1::Actor& actor,
     }
   }
 
-  ASSIGN_OR_RETURN(v1::Case stored, store_->GetCase(result.case_id));
+  v1::Case stored;
+  if (result.stored.has_value()) {
+    stored = *std::move(result.stored);
+  } else {
+    ASSIGN_OR_RETURN(stored, store_->GetCase(result.case_id));
+  }
   bool merged_case = stored.state() == v1::CASE_STATE_MERGED;
   *resp->mutable_case_() = Present(stored, actor);
   resp->set_replayed(result.replayed);

@@ -23,12 +23,6 @@ namespace {
 constexpr paging::PageLimits kRegionPages{.default_size = 100,
                                           .max_size = 1000};
 
-v1::Region WithoutGeometry(const v1::Region& region) {
-  v1::Region out = region;
-  out.clear_geometry_geojson();
-  return out;
-}
-
 absl::Status CheckCoordinates(double latitude, double longitude) {
   if (!std::isfinite(latitude) || latitude < -90 || latitude > 90) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -139,10 +133,10 @@ absl::Status RegistryServiceImpl::DoLocateGrid(const v1::Actor& actor,
   RETURN_IF_ERROR(CheckCoordinates(req.latitude(), req.longitude()));
   auto snapshot = snapshots_->Get();
   absl::Time start = absl::Now();
-  std::optional<std::string> grid =
-      snapshot->Locate(req.latitude(), req.longitude());
+  std::optional<v1::LocateGridResponse> located =
+      snapshot->LocateResponse(req.latitude(), req.longitude());
   double seconds = absl::ToDoubleSeconds(absl::Now() - start);
-  if (!grid.has_value()) {
+  if (!located.has_value()) {
     metrics_->locate_not_found.Observe(seconds);
     bool in_hole = snapshot->InHole(req.latitude(), req.longitude());
     return absl::NotFoundError(
@@ -153,15 +147,7 @@ absl::Status RegistryServiceImpl::DoLocateGrid(const v1::Actor& actor,
                         snapshot->versions().registry));
   }
   metrics_->locate_found.Observe(seconds);
-  const std::string& code = *grid;
-  v1::Region* slots[] = {resp->mutable_city(), resp->mutable_town(),
-                         resp->mutable_community(), resp->mutable_grid()};
-  size_t lengths[] = {6, 9, 12, 15};
-  for (int i = 0; i < 4; ++i) {
-    const v1::Region* region = snapshot->FindRegion(code.substr(0, lengths[i]));
-    if (region != nullptr) *slots[i] = WithoutGeometry(*region);
-  }
-  resp->set_registry_version(snapshot->versions().registry);
+  *resp = *std::move(located);
   return absl::OkStatus();
 }
 

@@ -9,6 +9,12 @@
 
 namespace gridcase::registry {
 
+v1::Region WithoutGeometry(const v1::Region& region) {
+  v1::Region out = region;
+  out.clear_geometry_geojson();
+  return out;
+}
+
 absl::StatusOr<std::shared_ptr<const RegistrySnapshot>> RegistrySnapshot::Build(
     RegistryData data) {
   std::shared_ptr<RegistrySnapshot> s(new RegistrySnapshot());
@@ -86,6 +92,22 @@ const v1::Region* RegistrySnapshot::FindRegion(const std::string& code) const {
 std::optional<std::string> RegistrySnapshot::Locate(double latitude,
                                                     double longitude) const {
   return index_.Locate(latitude, longitude);
+}
+
+std::optional<v1::LocateGridResponse> RegistrySnapshot::LocateResponse(
+    double latitude, double longitude) const {
+  std::optional<std::string> grid = Locate(latitude, longitude);
+  if (!grid.has_value()) return std::nullopt;
+  v1::LocateGridResponse out;
+  v1::Region* slots[] = {out.mutable_city(), out.mutable_town(),
+                         out.mutable_community(), out.mutable_grid()};
+  size_t lengths[] = {6, 9, 12, 15};
+  for (int i = 0; i < 4; ++i) {
+    const v1::Region* region = FindRegion(grid->substr(0, lengths[i]));
+    if (region != nullptr) *slots[i] = WithoutGeometry(*region);
+  }
+  out.set_registry_version(versions_.registry);
+  return out;
 }
 
 bool RegistrySnapshot::InHole(double latitude, double longitude) const {

@@ -19,6 +19,9 @@
 
 namespace gridcase::registry {
 
+// `region` without its polygon (geometry_geojson).
+v1::Region WithoutGeometry(const v1::Region& region);
+
 class RegistrySnapshot final {
  public:
   // Parses the grids' geometry and builds the index. Fails with DATA_LOSS if
@@ -30,12 +33,18 @@ class RegistrySnapshot final {
   absl::Time updated_at() const { return updated_at_; }
 
   // Regions by code (ascending), with geometry for grids and centroids.
+  // WithoutGeometry(region) is what callers get unless they ask for it.
   const std::map<std::string, v1::Region>& regions() const { return regions_; }
   const v1::Region* FindRegion(const std::string& code) const;
   int grid_count() const { return grid_count_; }
   // The grid covering the point, by GridIndex's rule (smallest code on
   // shared borders).
   std::optional<std::string> Locate(double latitude, double longitude) const;
+  // The LocateGrid answer for the point: its grid, community, town and city
+  // (without geometry) and the registry version; nullopt when no grid
+  // covers it.
+  std::optional<v1::LocateGridResponse> LocateResponse(double latitude,
+                                                       double longitude) const;
   // True when the point lies in a hole of some grid's polygon (and no grid
   // covers it), so NOT_FOUND can say so.
   bool InHole(double latitude, double longitude) const;

@@ -35,12 +35,14 @@ absl::Status SnapshotHolder::Reload() {
                 : absl::StatusOr<std::shared_ptr<const RegistrySnapshot>>(
                       data.status());
   if (!next.ok()) {
-    metrics_->reloads_error.Increment();
+    if (metrics_ != nullptr) metrics_->reloads_error.Increment();
     return next.status();
   }
-  metrics_->reloads_ok.Increment();
-  metrics_->grids.Set((*next)->grid_count());
-  metrics_->version.Set(static_cast<double>((*next)->versions().registry));
+  if (metrics_ != nullptr) {
+    metrics_->reloads_ok.Increment();
+    metrics_->grids.Set((*next)->grid_count());
+    metrics_->version.Set(static_cast<double>((*next)->versions().registry));
+  }
   Versions old;
   {
     absl::MutexLock lock(&mu_);

@@ -2,7 +2,9 @@
 // current. Writes made through this replica reload at once; writes made
 // through any other replica are noticed by polling the store's versions
 // (every --registry_poll_interval, 500 ms by default), so every replica
-// serves an import within about a second.
+// serves an import within about a second. gridcase-intake holds one too,
+// so that a report needs no registry call (services/intake/
+// replica_registry_client.h).
 #ifndef GRIDCASE_SERVICES_REGISTRY_SNAPSHOT_HOLDER_H_
 #define GRIDCASE_SERVICES_REGISTRY_SNAPSHOT_HOLDER_H_
 
@@ -22,6 +24,7 @@ namespace gridcase::registry {
 class SnapshotHolder final {
  public:
   // Starts with an empty snapshot; call Reload() (or StartPolling) to load.
+  // `metrics` may be null (intake's replica of the registry data).
   SnapshotHolder(RegistryStore* store, RegistryMetrics* metrics);
   ~SnapshotHolder();
   SnapshotHolder(const SnapshotHolder&) = delete;

@@ -16,6 +16,7 @@
 #include "services/stats/directory.h"
 #include "services/stats/indicators.h"
 #include "services/stats/queries.h"
+#include "services/stats/query_cache.h"
 #include "services/stats/rebuild.h"
 #include "services/stats/redis_aggregates.h"
 #include "services/stats/stats_metrics.h"
@@ -50,6 +51,10 @@ ABSL_FLAG(int32_t, max_deliveries, 10,
           "Deliveries after which a stream entry whose handling keeps "
           "failing (not for an outage) is moved to the dead-letter stream "
           "{s:N}:events:dead; 1-1000.");
+ABSL_FLAG(absl::Duration, query_cache_ttl, absl::Seconds(1),
+          "How long a Summary, Ranking, Trend or Hotspots answer is reused "
+          "for the same request (it keeps its computed_at); 0 computes "
+          "every call. At most 60s.");
 ABSL_FLAG(std::string, consumer, "",
           "Consumer name in the 'stats' group; unique per replica. Empty: "
           "<hostname>-<pid>.");
@@ -132,6 +137,13 @@ int main(int argc, char** argv) {
     return 0;
   }
 
+  absl::Duration query_cache_ttl = absl::GetFlag(FLAGS_query_cache_ttl);
+  if (query_cache_ttl < absl::ZeroDuration() ||
+      query_cache_ttl > absl::Seconds(60)) {
+    gridcase::config::DieWithConfigError(
+        argv[0],
+        absl::InvalidArgumentError("--query_cache_ttl: must be 0s-60s"));
+  }
   std::string consumer = absl::GetFlag(FLAGS_consumer);
   if (consumer.empty()) consumer = gridcase::events::DefaultConsumerName();
   const gridcase::Clock* clock = gridcase::RealClock::Get();
@@ -151,7 +163,9 @@ int main(int argc, char** argv) {
        .max_deliveries = max_deliveries});
   gridcase::stats::StatsQueries queries(&aggregates, &directory, clock,
                                         weights);
-  gridcase::stats::StatsServiceImpl service(&queries, &boot.authenticator());
+  gridcase::stats::QueryCache cache(clock, query_cache_ttl);
+  gridcase::stats::StatsServiceImpl service(&queries, &boot.authenticator(),
+                                            &cache);
   workers.Start();
   return boot.Serve(
       {{&service, gridcase::v1::StatsService::service_full_name()}});

@@ -8,19 +8,23 @@ namespace gridcase::stats {
 namespace {
 
 // Runs `query` for a caller the authorization table admits to `method`
-// and stores its answer in `resp`.
+// and stores its answer in `resp`, from `cache` when it holds a recent one.
 template <typename Resp, typename Query>
 grpc::Status Serve(grpc::ServerContext* ctx,
-                   const auth::Authenticator& authenticator,
+                   const auth::Authenticator& authenticator, QueryCache* cache,
                    absl::string_view method,
                    const google::protobuf::Message& req, Resp* resp,
                    Query&& query) {
-  return auth::ServeAs(ctx, authenticator,
-                       absl::StrCat("gridcase.v1.StatsService/", method), req,
-                       [&](const v1::Actor&) -> absl::Status {
-                         ASSIGN_OR_RETURN(*resp, query());
-                         return absl::OkStatus();
-                       });
+  return auth::ServeAs(
+      ctx, authenticator, absl::StrCat("gridcase.v1.StatsService/", method),
+      req, [&](const v1::Actor&) -> absl::Status {
+        if (cache == nullptr) {
+          ASSIGN_OR_RETURN(*resp, query());
+        } else {
+          ASSIGN_OR_RETURN(*resp, cache->Get<Resp>(method, req, query));
+        }
+        return absl::OkStatus();
+      });
 }
 
 }  // namespace
@@ -28,28 +32,28 @@ grpc::Status Serve(grpc::ServerContext* ctx,
 grpc::Status StatsServiceImpl::Summary(grpc::ServerContext* ctx,
                                        const v1::SummaryRequest* req,
                                        v1::SummaryResponse* resp) {
-  return Serve(ctx, *authenticator_, "Summary", *req, resp,
+  return Serve(ctx, *authenticator_, cache_, "Summary", *req, resp,
                [&] { return queries_->Summary(*req); });
 }
 
 grpc::Status StatsServiceImpl::Ranking(grpc::ServerContext* ctx,
                                        const v1::RankingRequest* req,
                                        v1::RankingResponse* resp) {
-  return Serve(ctx, *authenticator_, "Ranking", *req, resp,
+  return Serve(ctx, *authenticator_, cache_, "Ranking", *req, resp,
                [&] { return queries_->Ranking(*req); });
 }
 
 grpc::Status StatsServiceImpl::Trend(grpc::ServerContext* ctx,
                                      const v1::TrendRequest* req,
                                      v1::TrendResponse* resp) {
-  return Serve(ctx, *authenticator_, "Trend", *req, resp,
+  return Serve(ctx, *authenticator_, cache_, "Trend", *req, resp,
                [&] { return queries_->Trend(*req); });
 }
 
 grpc::Status StatsServiceImpl::Hotspots(grpc::ServerContext* ctx,
                                         const v1::HotspotsRequest* req,
                                         v1::HotspotsResponse* resp) {
-  return Serve(ctx, *authenticator_, "Hotspots", *req, resp,
+  return Serve(ctx, *authenticator_, cache_, "Hotspots", *req, resp,
                [&] { return queries_->Hotspots(*req); });
 }
 

@@ -1,20 +1,24 @@
 // StatsServiceImpl: gridcase.v1.StatsService — indicators, rankings, trends
 // and hotspots for every caller except citizens. Each handler identifies the
-// caller, checks the role and delegates to StatsQueries.
+// caller, checks the role and delegates to StatsQueries, through QueryCache
+// when one is given.
 #ifndef GRIDCASE_SERVICES_STATS_STATS_SERVICE_H_
 #define GRIDCASE_SERVICES_STATS_STATS_SERVICE_H_
 
 #include "common/auth/authenticator.h"
 #include "gridcase/v1/stats.grpc.pb.h"
 #include "services/stats/queries.h"
+#include "services/stats/query_cache.h"
 
 namespace gridcase::stats {
 
 class StatsServiceImpl final : public v1::StatsService::Service {
  public:
+  // `cache` may be null (every call computes).
   StatsServiceImpl(StatsQueries* queries,
-                   const auth::Authenticator* authenticator)
-      : queries_(queries), authenticator_(authenticator) {}
+                   const auth::Authenticator* authenticator,
+                   QueryCache* cache = nullptr)
+      : queries_(queries), authenticator_(authenticator), cache_(cache) {}
 
   grpc::Status Summary(grpc::ServerContext* ctx, const v1::SummaryRequest* req,
                        v1::SummaryResponse* resp) override;
@@ -29,6 +33,7 @@ class StatsServiceImpl final : public v1::StatsService::Service {
  private:
   StatsQueries* queries_;
   const auth::Authenticator* authenticator_;
+  QueryCache* cache_;
 };
 
 }  // namespace gridcase::stats
