@@ -19,6 +19,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <functional>
+#include <memory>
 #include <random>
 #include <string>
 #include <thread>
@@ -49,6 +50,11 @@ ABSL_FLAG(int, cases, 1000000, "synthetic cases");
 ABSL_FLAG(int, days, 90, "days the reports spread over, ending yesterday");
 ABSL_FLAG(int, iterations, 2000, "calls per query and path");
 ABSL_FLAG(int, shards, 16, "case shards");
+ABSL_FLAG(std::string, redis, "",
+          "fill this Redis (host:port) instead of starting one, e.g. a "
+          "running stack's (bench/run does, for its summary and ranking "
+          "scenarios)");
+ABSL_FLAG(bool, fill_only, false, "stop after filling the aggregates");
 
 namespace gridcase::stats {
 namespace {
@@ -281,13 +287,19 @@ int Run() {
   absl::CivilDay today = absl::ToCivilDay(absl::Now(), zone);
   absl::Time first_day = absl::FromCivil(today - days, zone);
 
-  auto server = testing::RedisServer::Start();
-  if (!server.ok()) {
-    std::fprintf(stderr, "redis: %s\n", server.status().ToString().c_str());
-    return 1;
+  std::unique_ptr<testing::RedisServer> server;
+  std::string address = absl::GetFlag(FLAGS_redis);
+  if (address.empty()) {
+    auto started = testing::RedisServer::Start();
+    if (!started.ok()) {
+      std::fprintf(stderr, "redis: %s\n", started.status().ToString().c_str());
+      return 1;
+    }
+    server = *std::move(started);
+    address = server->address();
   }
   auto pool = redis::RedisPool::Create(
-      {.address = (*server)->address(), .command_timeout = absl::Seconds(30)});
+      {.address = address, .command_timeout = absl::Seconds(30)});
   if (!pool.ok()) return 1;
 
   absl::Time start = absl::Now();
@@ -372,6 +384,8 @@ int Run() {
       cases, days, absl::FormatDuration(computed).c_str(),
       static_cast<long long>(fields), absl::FormatDuration(written).c_str(),
       used.c_str());
+
+  if (absl::GetFlag(FLAGS_fill_only)) return 0;
 
   FakeDirectory directory;
   DirectorySnapshot& snap = directory.snapshot();

@@ -15,7 +15,7 @@ v1::GeoPoint ToGeoPoint(const Point& point) {
 }  // namespace
 
 v1::GeoPoint Centroid(const MultiPolygon& shape) {
-  Point centroid;
+  Point centroid(0, 0);  // set by bg::centroid (initialized for -O3)
   bg::centroid(shape, centroid);
   return ToGeoPoint(centroid);
 }
@@ -29,7 +29,7 @@ std::optional<v1::GeoPoint> CombinedCentroid(
     if (shape == nullptr || shape->empty()) continue;
     const double area = bg::area(*shape);
     if (!(area > 0)) continue;
-    Point centroid;
+    Point centroid(0, 0);
     bg::centroid(*shape, centroid);
     total_area += area;
     x += centroid.x() * area;
