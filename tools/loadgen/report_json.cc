@@ -5,10 +5,10 @@
 
 namespace gridcase::loadgen {
 
-nlohmann::json ToJson(const RunResult& r) {
-  nlohmann::json errors = nlohmann::json::object();
+nlohmann::ordered_json ToJson(const RunResult& r) {
+  nlohmann::ordered_json errors = nlohmann::ordered_json::object();
   for (const auto& [code, n] : r.errors) errors[code] = n;
-  nlohmann::json step_errors = nlohmann::json::object();
+  nlohmann::ordered_json step_errors = nlohmann::ordered_json::object();
   for (const auto& [step, n] : r.step_errors) step_errors[step] = n;
   return {
       {"scenario", r.scenario},

@@ -10,12 +10,13 @@
 
 namespace gridcase::loadgen {
 
-// {"scenario", "mode", "target", "in_flight", "channels", "rate",
+// In this order: {"scenario", "mode", "target", "in_flight", "channels",
+// "rate",
 //  "warmup_s", "duration_s", "calls_ok", "calls_failed", "calls_per_s",
 //  "errors": {code: count}, "step_errors": {"Step:CODE": count},
 //  "error_samples": [...], "latency_ms": {"p50", "p90", "p99", "p999",
 //  "max", "mean"}, "not_sent"}.
-nlohmann::json ToJson(const RunResult& result);
+nlohmann::ordered_json ToJson(const RunResult& result);
 
 // A few lines: the run, the throughput, the latency percentiles and the
 // errors with their samples.

@@ -28,7 +28,7 @@ RunResult Sample() {
 }
 
 TEST(ToJsonTest, HasEveryFieldOfTheContract) {
-  nlohmann::json j = ToJson(Sample());
+  nlohmann::ordered_json j = ToJson(Sample());
   for (const char* key :
        {"scenario", "mode", "target", "in_flight", "channels", "rate",
         "warmup_s", "duration_s", "calls_ok", "calls_failed", "calls_per_s",
@@ -36,13 +36,15 @@ TEST(ToJsonTest, HasEveryFieldOfTheContract) {
     EXPECT_TRUE(j.contains(key)) << key;
   }
   EXPECT_EQ(j.size(), 16u);
+  EXPECT_EQ(j.begin().key(), "scenario");  // in the contract's order
+  EXPECT_EQ((--j.end()).key(), "not_sent");
   EXPECT_EQ(j["scenario"], "report");
   EXPECT_EQ(j["mode"], "open");
   EXPECT_EQ(j["calls_ok"], 4990);
   EXPECT_EQ(j["errors"]["UNAVAILABLE"], 7);
   EXPECT_TRUE(j["step_errors"].is_object());
   EXPECT_EQ(j["error_samples"][0], "UNAVAILABLE: connection refused");
-  const nlohmann::json& l = j["latency_ms"];
+  const nlohmann::ordered_json& l = j["latency_ms"];
   EXPECT_EQ(l.size(), 6u);
   EXPECT_DOUBLE_EQ(l["p50"].get<double>(), 1.5);
   EXPECT_DOUBLE_EQ(l["p999"].get<double>(), 20.0);
@@ -55,7 +57,7 @@ TEST(ToJsonTest, NoErrorsIsAnEmptyObjectNotNull) {
   RunResult r = Sample();
   r.errors.clear();
   r.error_samples.clear();
-  nlohmann::json j = ToJson(r);
+  nlohmann::ordered_json j = ToJson(r);
   EXPECT_TRUE(j["errors"].is_object());
   EXPECT_TRUE(j["errors"].empty());
   EXPECT_TRUE(j["error_samples"].is_array());
@@ -63,8 +65,8 @@ TEST(ToJsonTest, NoErrorsIsAnEmptyObjectNotNull) {
 }
 
 TEST(ToJsonTest, RoundTripsThroughText) {
-  nlohmann::json j = ToJson(Sample());
-  EXPECT_EQ(nlohmann::json::parse(j.dump()), j);
+  nlohmann::ordered_json j = ToJson(Sample());
+  EXPECT_EQ(nlohmann::ordered_json::parse(j.dump()), j);
 }
 
 TEST(SummaryTextTest, NamesTheRunTheRateAndTheErrors) {
