@@ -35,7 +35,8 @@ class LifecycleScenario final : public Scenario {
  public:
   explicit LifecycleScenario(const ScenarioContext& context)
       : context_(context),
-        planner_(context.grids, {}, CategoriesOf(*context.world),
+        planner_(context.grids, {},
+                 CategoriesOf(*context.world, /*chain=*/true),
                  /*duplicate_share=*/0, context.seed),
         intake_(StubsFor<Intake>(context.target)),
         dispatch_(StubsFor<Dispatch>(context.dispatch)) {}

@@ -47,6 +47,18 @@ std::vector<CategoryChoice> ChooseCategories(
   return out;
 }
 
+std::vector<CategoryChoice> ChooseChainCategories(
+    const std::map<std::string, std::map<std::string, std::string>>& enabled) {
+  std::vector<CategoryChoice> out;
+  for (const auto& [code, required] : enabled) {
+    bool in_mix = false;
+    for (const MixEntry& m : Mix()) in_mix = in_mix || code == m.code;
+    if (in_mix) continue;
+    out.push_back({code, 1, required, {"loadgen: 巡查发现的问题，请处置"}});
+  }
+  return out.empty() ? ChooseCategories(enabled) : out;
+}
+
 ReportPlanner::ReportPlanner(const std::vector<GridShape>* grids,
                              std::vector<int> usable,
                              std::vector<CategoryChoice> categories,

@@ -43,6 +43,13 @@ struct PlannedReport {
 std::vector<CategoryChoice> ChooseCategories(
     const std::map<std::string, std::map<std::string, std::string>>& enabled);
 
+// For the chains (lifecycle, routed): every enabled category outside the
+// mix, equally weighted, so that their reports are not merged into the
+// open cases the report scenario leaves behind (a case in the mix's
+// categories within 50 m); the mix itself if nothing else is enabled.
+std::vector<CategoryChoice> ChooseChainCategories(
+    const std::map<std::string, std::map<std::string, std::string>>& enabled);
+
 class ReportPlanner final {
  public:
   // How far a duplicate lies from the report it repeats, at most.

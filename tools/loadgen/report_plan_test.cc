@@ -44,6 +44,22 @@ TEST(ChooseCategoriesTest, FallsBackToEveryEnabledCategory) {
   EXPECT_FALSE(c[0].texts.empty());
 }
 
+TEST(ChooseChainCategoriesTest, TakesEveryCategoryOutsideTheMix) {
+  std::vector<CategoryChoice> c = ChooseChainCategories(
+      {{"E0101", {}}, {"C0101", {{"cover_state", "broken"}}}, {"E0104", {}}});
+  ASSERT_EQ(c.size(), 2u);
+  EXPECT_EQ(c[0].code, "C0101");
+  EXPECT_EQ(c[0].required.at("cover_state"), "broken");
+  EXPECT_EQ(c[1].code, "E0104");
+  EXPECT_EQ(c[0].weight, c[1].weight);
+}
+
+TEST(ChooseChainCategoriesTest, FallsBackToTheMix) {
+  std::vector<CategoryChoice> c = ChooseChainCategories({{"E0101", {}}});
+  ASSERT_EQ(c.size(), 1u);
+  EXPECT_EQ(c[0].code, "E0101");
+}
+
 TEST(ReportPlannerTest, OriginalsSpreadOverGridsAndCategories) {
   std::vector<GridShape> grids = TwoGrids();
   ReportPlanner planner(&grids, {},

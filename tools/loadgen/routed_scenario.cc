@@ -106,7 +106,8 @@ class RoutedScenario final : public Scenario {
   RoutedScenario(const ScenarioContext& context, std::vector<int> usable,
                  std::map<int, v1::Actor> manager_of)
       : context_(context),
-        planner_(context.grids, std::move(usable), CategoriesOf(*context.world),
+        planner_(context.grids, std::move(usable),
+                 CategoriesOf(*context.world, /*chain=*/true),
                  /*duplicate_share=*/0, context.seed),
         manager_of_(std::move(manager_of)),
         stubs_(StubsFor<Intake>(context.target)) {}

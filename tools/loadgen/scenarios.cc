@@ -58,10 +58,10 @@ absl::StatusOr<std::unique_ptr<Scenario>> MakeScenario(
   return NeedsOf(name).status();
 }
 
-std::vector<CategoryChoice> CategoriesOf(const sim::World& world) {
+std::vector<CategoryChoice> CategoriesOf(const sim::World& world, bool chain) {
   std::map<std::string, std::map<std::string, std::string>> enabled;
   for (const auto& [code, c] : world.categories) enabled[code] = c.required;
-  return ChooseCategories(enabled);
+  return chain ? ChooseChainCategories(enabled) : ChooseCategories(enabled);
 }
 
 void FillReport(const PlannedReport& plan, const std::string& run, int64_t n,

@@ -83,8 +83,10 @@ std::unique_ptr<Scenario> MakeLifecycleScenario(const ScenarioContext& context);
 absl::StatusOr<std::unique_ptr<Scenario>> MakeRoutedScenario(
     const ScenarioContext& context);
 
-// The categories to report (report_plan.h's mix) among the registry's.
-std::vector<CategoryChoice> CategoriesOf(const sim::World& world);
+// The categories to report among the registry's: report_plan.h's mix
+// (ChooseCategories), or for chains ChooseChainCategories.
+std::vector<CategoryChoice> CategoriesOf(const sim::World& world,
+                                         bool chain = false);
 
 // A WeChat citizen's report as planned, with request id "lg-<run>-<n>".
 void FillReport(const PlannedReport& plan, const std::string& run, int64_t n,
