@@ -123,7 +123,10 @@ ABSL_FLAG(std::string, json, "",
           "summary");
 ABSL_FLAG(std::string, run_id, "",
           "request id and citizen prefix (default: the start time in hex)");
-ABSL_FLAG(uint64_t, seed, 1, "seed of the points and categories");
+ABSL_FLAG(uint64_t, seed, 0,
+          "seed of the points and categories; 0 for one drawn from the start "
+          "time (a run repeating an earlier run's points would be merged "
+          "into its open cases)");
 
 namespace gridcase::loadgen {
 namespace {
@@ -203,7 +206,9 @@ int Run() {
   context.staff_pool = absl::GetFlag(FLAGS_staff_pool);
   context.setup_cases = absl::GetFlag(FLAGS_setup_cases);
   context.duplicate_share = absl::GetFlag(FLAGS_duplicate_share);
-  context.seed = absl::GetFlag(FLAGS_seed);
+  context.seed = absl::GetFlag(FLAGS_seed) != 0
+                     ? absl::GetFlag(FLAGS_seed)
+                     : static_cast<uint64_t>(absl::ToUnixNanos(absl::Now()));
   context.header_mode = (*identity)->mode() == "header";
   context.get_as_reporter = absl::GetFlag(FLAGS_get_as) == "reporter";
   context.deadline = absl::GetFlag(FLAGS_deadline);
@@ -258,6 +263,8 @@ int Run() {
   options.max_outstanding = absl::GetFlag(FLAGS_max_outstanding);
   options.warmup = absl::GetFlag(FLAGS_warmup);
   options.duration = absl::GetFlag(FLAGS_duration);
+  std::fprintf(stderr, "loadgen: run %s, seed %llu\n", context.run.c_str(),
+               static_cast<unsigned long long>(context.seed));
   Tally tally;
   Driver(scenario->get(), options, &tally).Run();
   scenario->reset();
