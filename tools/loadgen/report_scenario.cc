@@ -1,5 +1,6 @@
 // The report scenario (IntakeService.ReportCase by WeChat citizens over
 // every grid) and the set-up reports of the get scenario.
+#include <algorithm>
 #include <atomic>
 #include <memory>
 #include <thread>

@@ -9,8 +9,10 @@
 // --deadline after the report was sent.
 #include <grpcpp/support/client_callback.h>
 
+#include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -36,10 +38,9 @@ class TownWatch final : public grpc::ClientReadReactor<v1::WatchCasesResponse> {
   using OnEvent = std::function<void(const std::string& case_id, TimePoint)>;
 
   TownWatch(Intake::Stub* stub, const std::string& town, OnEvent on_event)
-      : town_(town), on_event_(std::move(on_event)) {
+      : town_(town), on_event_(std::move(on_event)), stub_(stub) {
     request_.set_region_code(town);
     request_.add_types(v1::CASE_EVENT_TYPE_DISPATCHED);
-    stub_ = stub;
   }
 
   absl::Status Open(auth::ClientIdentity* identity, const v1::Actor& as) {

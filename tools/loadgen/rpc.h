@@ -50,11 +50,7 @@ class CallSetup final {
 
   // Attaches `as`'s identity (if `as` is set) and the deadline. Fails if no
   // token could be minted.
-  absl::Status Prepare(grpc::ClientContext* context,
-                       const v1::Actor* as) const {
-    context->set_deadline(absl::ToChronoTime(absl::Now() + deadline_));
-    return as == nullptr ? absl::OkStatus() : identity_->Attach(context, *as);
-  }
+  absl::Status Prepare(grpc::ClientContext* context, const v1::Actor* as) const;
   auth::ClientIdentity* identity() const { return identity_; }
   absl::Duration deadline() const { return deadline_; }
 
