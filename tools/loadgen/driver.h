@@ -67,6 +67,7 @@ class Driver final {
   std::atomic<int64_t> outstanding_{0};
   absl::Mutex mu_;
   int64_t running_ ABSL_GUARDED_BY(mu_) = 0;  // started, not yet ended
+  absl::CondVar all_ended_;
 };
 
 }  // namespace gridcase::loadgen

@@ -50,6 +50,7 @@ class ThreadedScenario final : public Scenario {
     {
       absl::MutexLock lock(&mu_);
       quit_ = true;
+      work_.Signal();
     }
     worker_.join();
   }
@@ -57,6 +58,7 @@ class ThreadedScenario final : public Scenario {
     absl::MutexLock lock(&mu_);
     queue_.push_back(std::move(done));
     most_ = std::max<int>(most_, static_cast<int>(queue_.size()));
+    work_.Signal();
   }
   int most() {
     absl::MutexLock lock(&mu_);
@@ -71,11 +73,7 @@ class ThreadedScenario final : public Scenario {
       Done done;
       {
         absl::MutexLock lock(&mu_);
-        mu_.Await(absl::Condition(
-            +[](ThreadedScenario* s) ABSL_EXCLUSIVE_LOCKS_REQUIRED(s->mu_) {
-              return s->quit_ || !s->queue_.empty();
-            },
-            this));
+        while (!quit_ && queue_.empty()) work_.Wait(&mu_);
         if (queue_.empty()) return;
         done = std::move(queue_.front());
         queue_.pop_front();
@@ -85,6 +83,7 @@ class ThreadedScenario final : public Scenario {
   }
 
   absl::Mutex mu_;
+  absl::CondVar work_;
   std::deque<Done> queue_ ABSL_GUARDED_BY(mu_);
   int most_ ABSL_GUARDED_BY(mu_) = 0;
   bool quit_ ABSL_GUARDED_BY(mu_) = false;

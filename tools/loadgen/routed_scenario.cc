@@ -69,7 +69,7 @@ class TownWatch final : public grpc::ClientReadReactor<v1::WatchCasesResponse> {
   void Cancel() { context_.TryCancel(); }
   void WaitEnded() {
     absl::MutexLock lock(&mu_);
-    mu_.Await(absl::Condition(&ended_));
+    while (!ended_) ended_cv_.Wait(&mu_);
   }
 
   void OnReadDone(bool ok) override {
@@ -86,6 +86,7 @@ class TownWatch final : public grpc::ClientReadReactor<v1::WatchCasesResponse> {
     absl::MutexLock lock(&mu_);
     status_ = s;
     ended_ = true;
+    ended_cv_.SignalAll();
     if (!live_.HasBeenNotified()) live_.Notify();
   }
 
@@ -99,6 +100,7 @@ class TownWatch final : public grpc::ClientReadReactor<v1::WatchCasesResponse> {
   absl::Notification live_;
   absl::Mutex mu_;
   bool ended_ ABSL_GUARDED_BY(mu_) = false;
+  absl::CondVar ended_cv_;
   grpc::Status status_ ABSL_GUARDED_BY(mu_);
 };
 
