@@ -273,9 +273,10 @@ int Run() {
   result.scenario = name;
   result.mode = absl::GetFlag(FLAGS_mode);
   result.target = target;
-  result.in_flight = options.in_flight;
+  // Each mode's own parameter; the other one's flag played no part.
+  result.in_flight = options.open_loop ? 0 : options.in_flight;
   result.channels = channels;
-  result.rate = options.rate;
+  result.rate = options.open_loop ? options.rate : 0;
   result.warmup_s = absl::ToDoubleSeconds(options.warmup);
   result.duration_s = absl::ToDoubleSeconds(options.duration);
   tally.Fill(&result);
