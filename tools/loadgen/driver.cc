@@ -89,6 +89,7 @@ void Driver::RunOpen() {
       if (phase == Phase::kMeasured) tally_->NotSent();
       continue;
     }
+    if (phase == Phase::kMeasured) tally_->SendLag(Clock::now() - at);
     ++outstanding_;
     Began();
     scenario_->Start(i, static_cast<int>(i % options_.channels),

@@ -33,6 +33,10 @@ nlohmann::ordered_json ToJson(const RunResult& r) {
         {"max", r.latency_ms.max},
         {"mean", r.latency_ms.mean}}},
       {"not_sent", r.not_sent},
+      {"send_lag_ms",
+       {{"p50", r.send_lag_ms.p50},
+        {"p99", r.send_lag_ms.p99},
+        {"max", r.send_lag_ms.max}}},
   };
 }
 
@@ -46,9 +50,17 @@ std::string SummaryText(const RunResult& r) {
       r.channels, r.warmup_s, r.duration_s);
   absl::StrAppendFormat(&out, "calls ok: %d (%.1f/s)  failed: %d", r.calls_ok,
                         r.calls_per_s, r.calls_failed);
-  if (r.mode == "open")
+  if (r.mode == "open") {
     absl::StrAppendFormat(&out, "  not sent: %d", r.not_sent);
+  }
   absl::StrAppend(&out, "\n");
+  if (r.mode == "open") {
+    absl::StrAppendFormat(&out,
+                          "send lag ms (pacer behind schedule): p50 %.2f  "
+                          "p99 %.2f  max %.2f\n",
+                          r.send_lag_ms.p50, r.send_lag_ms.p99,
+                          r.send_lag_ms.max);
+  }
   const LatencySummary& l = r.latency_ms;
   absl::StrAppendFormat(&out,
                         "latency ms: p50 %.2f  p90 %.2f  p99 %.2f  p99.9 %.2f  "

@@ -15,7 +15,7 @@ namespace gridcase::loadgen {
 //  "warmup_s", "duration_s", "calls_ok", "calls_failed", "calls_per_s",
 //  "errors": {code: count}, "step_errors": {"Step:CODE": count},
 //  "error_samples": [...], "latency_ms": {"p50", "p90", "p99", "p999",
-//  "max", "mean"}, "not_sent"}.
+//  "max", "mean"}, "not_sent", "send_lag_ms": {"p50", "p99", "max"}}.
 nlohmann::ordered_json ToJson(const RunResult& result);
 
 // A few lines: the run, the throughput, the latency percentiles and the

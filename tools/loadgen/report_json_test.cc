@@ -32,12 +32,13 @@ TEST(ToJsonTest, HasEveryFieldOfTheContract) {
   for (const char* key :
        {"scenario", "mode", "target", "in_flight", "channels", "rate",
         "warmup_s", "duration_s", "calls_ok", "calls_failed", "calls_per_s",
-        "errors", "step_errors", "error_samples", "latency_ms", "not_sent"}) {
+        "errors", "step_errors", "error_samples", "latency_ms", "not_sent",
+        "send_lag_ms"}) {
     EXPECT_TRUE(j.contains(key)) << key;
   }
-  EXPECT_EQ(j.size(), 16u);
+  EXPECT_EQ(j.size(), 17u);
   EXPECT_EQ(j.begin().key(), "scenario");  // in the contract's order
-  EXPECT_EQ((--j.end()).key(), "not_sent");
+  EXPECT_EQ((--j.end()).key(), "send_lag_ms");
   EXPECT_EQ(j["scenario"], "report");
   EXPECT_EQ(j["mode"], "open");
   EXPECT_EQ(j["calls_ok"], 4990);

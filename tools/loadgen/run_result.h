@@ -36,6 +36,9 @@ struct RunResult {
   std::vector<std::string> error_samples;      // first distinct messages
   LatencySummary latency_ms;                   // of the measured OK calls
   int64_t not_sent = 0;  // open loop: over --max_outstanding
+  // Open loop: how late the pacer started the measured calls after their
+  // intended start (a generator that cannot keep up shows here).
+  LatencySummary send_lag_ms;
 };
 
 }  // namespace gridcase::loadgen

@@ -34,6 +34,13 @@ void Tally::Record(const Outcome& outcome, Nanos latency) {
   }
 }
 
+void Tally::SendLag(Nanos lag) {
+  const int64_t micros =
+      std::chrono::duration_cast<std::chrono::microseconds>(lag).count();
+  absl::MutexLock lock(&mu_);
+  send_lag_.Record(micros);
+}
+
 void Tally::NotSent() {
   absl::MutexLock lock(&mu_);
   ++not_sent_;
@@ -51,13 +58,20 @@ void Tally::Fill(RunResult* result) const {
   result->step_errors = step_errors_;
   result->error_samples = samples_;
   result->not_sent = not_sent_;
+  result->latency_ms = Summarize(latency_);
+  result->send_lag_ms = Summarize(send_lag_);
+}
+
+LatencySummary Summarize(const LatencyHistogram& h) {
   auto ms = [](int64_t micros) { return static_cast<double>(micros) / 1000; };
-  result->latency_ms.p50 = ms(latency_.Percentile(0.50));
-  result->latency_ms.p90 = ms(latency_.Percentile(0.90));
-  result->latency_ms.p99 = ms(latency_.Percentile(0.99));
-  result->latency_ms.p999 = ms(latency_.Percentile(0.999));
-  result->latency_ms.max = ms(latency_.max());
-  result->latency_ms.mean = latency_.mean() / 1000;
+  LatencySummary s;
+  s.p50 = ms(h.Percentile(0.50));
+  s.p90 = ms(h.Percentile(0.90));
+  s.p99 = ms(h.Percentile(0.99));
+  s.p999 = ms(h.Percentile(0.999));
+  s.max = ms(h.max());
+  s.mean = h.mean() / 1000;
+  return s;
 }
 
 }  // namespace gridcase::loadgen

@@ -30,6 +30,8 @@ class Tally final {
   void Record(const Outcome& outcome, Nanos latency);
   // One call the open loop skipped (too many outstanding).
   void NotSent();
+  // How late the open loop started a measured call.
+  void SendLag(Nanos lag);
 
   // Fills the counts, errors and latency fields of `result`; calls_per_s
   // from result->duration_s.
@@ -38,12 +40,16 @@ class Tally final {
  private:
   mutable absl::Mutex mu_;
   LatencyHistogram latency_ ABSL_GUARDED_BY(mu_);
+  LatencyHistogram send_lag_ ABSL_GUARDED_BY(mu_);
   int64_t failed_ ABSL_GUARDED_BY(mu_) = 0;
   int64_t not_sent_ ABSL_GUARDED_BY(mu_) = 0;
   std::map<std::string, int64_t> errors_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, int64_t> step_errors_ ABSL_GUARDED_BY(mu_);
   std::vector<std::string> samples_ ABSL_GUARDED_BY(mu_);
 };
+
+// The percentiles, max and mean of `h`, µs to ms.
+LatencySummary Summarize(const LatencyHistogram& h);
 
 // "CODE: message" or "Step CODE: message", as error samples show them.
 std::string DescribeError(const Outcome& outcome);
