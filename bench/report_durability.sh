@@ -62,16 +62,19 @@ run() {
   local mode=$1 fsync=$2 intake=$3 out
   "${primary[@]}" config set appendfsync "$fsync" >/dev/null
   local status=0
-  out=$("$loadgen" --target="$(stack_target "$intake")" --duration="$duration" \
-    --concurrency="$concurrency" --run_id="${mode//+/_}-$RANDOM$RANDOM") || status=$?
+  local json=$stack_dir/${mode//+/_}.json
+  out=$("$loadgen" --scenario=report --target="$(stack_target "$intake")" \
+    --registry="$(stack_target registry)" --duration="$duration" \
+    --in_flight="$concurrency" --json="$json" \
+    --run_id="${mode//+/_}-$RANDOM$RANDOM") || status=$?
   while IFS= read -r line; do echo "  $mode: $line"; done <<<"$out"
   ((status == 0)) || { echo "report_durability: $mode: loadgen failed" >&2; exit 1; }
-  python3 - "$mode" "$out" >>"$results" <<'PY'
-import re, sys
-mode, out = sys.argv[1], sys.argv[2]
-rate = re.search(r"= (\d+)/s", out).group(1)
-p50, p99 = re.search(r"p50 ([\d.]+) .*p99 ([\d.]+)", out).groups()
-print(f"{mode}\t{rate}\t{p50}\t{p99}")
+  python3 - "$mode" "$json" >>"$results" <<'PY'
+import json, sys
+mode, path = sys.argv[1], sys.argv[2]
+r = json.load(open(path))
+l = r["latency_ms"]
+print(f"{mode}\t{r['calls_per_s']:.0f}\t{l['p50']:.2f}\t{l['p99']:.2f}")
 PY
 }
 

@@ -14,4 +14,5 @@ stack_service registry "$registry_bin"
   --catalogue="$root/services/registry/data/catalogue.json" \
   --target="$(stack_target registry)" --actor="subject=test; roles=admin" >/dev/null
 stack_service intake "$intake_bin" --registry="$(stack_target registry)"
-"$loadgen" --target="$(stack_target intake)" --duration=1s --concurrency=2
+"$loadgen" --scenario=report --target="$(stack_target intake)" \
+  --registry="$(stack_target registry)" --warmup=0s --duration=1s --in_flight=2
