@@ -165,10 +165,16 @@ absl::StatusOr<v1::ListCasesResponse> ListCases(CaseStore& store,
     size_t next = 0;
     IndexEntry cursor;
     bool exhausted = false;
+    bool refilled = false;
   };
   std::map<int, ShardState> state;
   for (int s : plan.shards) state[s].cursor = position;
-  int batch = std::max(20, page_size * 2);
+  // The first read of a shard fetches one page and one more case (to know
+  // whether there is a next page): without filters beyond the index, that
+  // is all a page needs. Later reads, when filters dropped cases, fetch
+  // more at once.
+  const int first_batch = page_size + 1;
+  const int later_batch = std::max(20, page_size * 2);
 
   v1::ListCasesResponse response;
   IndexEntry last = position;
@@ -178,6 +184,8 @@ absl::StatusOr<v1::ListCasesResponse> ListCases(CaseStore& store,
     // Refill every shard whose buffer is used up.
     for (auto& [shard, st] : state) {
       if (st.next < st.buffer.size() || st.exhausted) continue;
+      const int batch = st.refilled ? later_batch : first_batch;
+      st.refilled = true;
       ASSIGN_OR_RETURN(
           std::vector<IndexEntry> entries,
           store.ScanIndex(shard, plan.kind, plan.value, st.cursor.reported_ms,

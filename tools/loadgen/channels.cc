@@ -16,6 +16,9 @@ Channels MakeChannels(const std::string& target, int count) {
     grpc::ChannelArguments args;
     args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
     args.SetInt("gridcase.loadgen_channel", i);
+    // A target naming several addresses ("ipv4:127.0.0.1:1,127.0.0.1:2", two
+    // replicas) gets calls spread over all of them.
+    args.SetLoadBalancingPolicyName("round_robin");
     out.push_back(grpc::CreateCustomChannel(
         target, grpc::InsecureChannelCredentials(), args));
   }

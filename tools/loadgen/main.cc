@@ -266,6 +266,7 @@ int Run() {
   std::fprintf(stderr, "loadgen: run %s, seed %llu\n", context.run.c_str(),
                static_cast<unsigned long long>(context.seed));
   Tally tally;
+  const absl::Time started = absl::Now();  // the driver's t0, within µs
   Driver(scenario->get(), options, &tally).Run();
   scenario->reset();
 
@@ -279,6 +280,9 @@ int Run() {
   result.rate = options.open_loop ? options.rate : 0;
   result.warmup_s = absl::ToDoubleSeconds(options.warmup);
   result.duration_s = absl::ToDoubleSeconds(options.duration);
+  result.measure_start_unix_ms = absl::ToUnixMillis(started + options.warmup);
+  result.measure_end_unix_ms =
+      absl::ToUnixMillis(started + options.warmup + options.duration);
   tally.Fill(&result);
 
   const std::string json_path = absl::GetFlag(FLAGS_json);

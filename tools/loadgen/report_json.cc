@@ -37,6 +37,8 @@ nlohmann::ordered_json ToJson(const RunResult& r) {
        {{"p50", r.send_lag_ms.p50},
         {"p99", r.send_lag_ms.p99},
         {"max", r.send_lag_ms.max}}},
+      {"measure_start_unix_ms", r.measure_start_unix_ms},
+      {"measure_end_unix_ms", r.measure_end_unix_ms},
   };
 }
 

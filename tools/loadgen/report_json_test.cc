@@ -24,6 +24,8 @@ RunResult Sample() {
   r.error_samples = {"UNAVAILABLE: connection refused"};
   r.latency_ms = {1.5, 2.5, 9.0, 20.0, 31.25, 1.75};
   r.not_sent = 2;
+  r.measure_start_unix_ms = 1796500000000;
+  r.measure_end_unix_ms = 1796500010000;
   return r;
 }
 
@@ -33,12 +35,12 @@ TEST(ToJsonTest, HasEveryFieldOfTheContract) {
        {"scenario", "mode", "target", "in_flight", "channels", "rate",
         "warmup_s", "duration_s", "calls_ok", "calls_failed", "calls_per_s",
         "errors", "step_errors", "error_samples", "latency_ms", "not_sent",
-        "send_lag_ms"}) {
+        "send_lag_ms", "measure_start_unix_ms", "measure_end_unix_ms"}) {
     EXPECT_TRUE(j.contains(key)) << key;
   }
-  EXPECT_EQ(j.size(), 17u);
+  EXPECT_EQ(j.size(), 19u);
   EXPECT_EQ(j.begin().key(), "scenario");  // in the contract's order
-  EXPECT_EQ((--j.end()).key(), "send_lag_ms");
+  EXPECT_EQ((--j.end()).key(), "measure_end_unix_ms");
   EXPECT_EQ(j["scenario"], "report");
   EXPECT_EQ(j["mode"], "open");
   EXPECT_EQ(j["calls_ok"], 4990);
@@ -52,6 +54,8 @@ TEST(ToJsonTest, HasEveryFieldOfTheContract) {
   EXPECT_DOUBLE_EQ(l["max"].get<double>(), 31.25);
   EXPECT_DOUBLE_EQ(l["mean"].get<double>(), 1.75);
   EXPECT_EQ(j["not_sent"], 2);
+  EXPECT_EQ(j["measure_start_unix_ms"], 1796500000000);
+  EXPECT_EQ(j["measure_end_unix_ms"], 1796500010000);
 }
 
 TEST(ToJsonTest, NoErrorsIsAnEmptyObjectNotNull) {

@@ -39,6 +39,10 @@ struct RunResult {
   // Open loop: how late the pacer started the measured calls after their
   // intended start (a generator that cannot keep up shows here).
   LatencySummary send_lag_ms;
+  // The measured window on the wall clock (Unix ms), so that a harness can
+  // read other counters (CPU, Redis) at its edges (bench/run does).
+  int64_t measure_start_unix_ms = 0;
+  int64_t measure_end_unix_ms = 0;
 };
 
 }  // namespace gridcase::loadgen
