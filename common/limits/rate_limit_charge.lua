@@ -3,9 +3,16 @@
 -- at the configured rate. A call at `now` moves it to max(TAT, now) +
 -- interval, and is allowed if that is at most burst × interval ahead of
 -- now; a refused call changes nothing.
--- KEYS: bucket. ARGV: now_us, interval_us (1 s / rate), burst.
+-- KEYS: bucket. ARGV: now_us ("redis": Redis' own clock, read when the
+-- script runs), interval_us (1 s / rate), burst.
 -- Returns {1, 0} (allowed) or {0, µs until a call would be allowed}.
-local now = tonumber(A.now_us)
+local now
+if A.now_us == 'redis' then
+  local t = redis.call('TIME')
+  now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+else
+  now = tonumber(A.now_us)
+end
 local interval = tonumber(A.interval_us)
 local tolerance = interval * tonumber(A.burst)
 local tat = tonumber(redis.call('GET', K.bucket) or '') or now

@@ -16,13 +16,16 @@ absl::StatusOr<RateDecision> RedisRateLimiter::Charge(absl::string_view bucket,
                                                       const Rate& rate) {
   double interval_us = 1e6 / rate.per_second;
   // GCRA (rate_limit_charge.lua).
-  ASSIGN_OR_RETURN(redis::Reply reply,
-                   store::ScriptCall(scripts::RateLimitCharge())
-                       .Key("bucket", store::RateKey(scope_, bucket))
-                       .Int("now_us", absl::ToUnixMicros(clock_->Now()))
-                       .Arg("interval_us", absl::StrFormat("%.3f", interval_us))
-                       .Int("burst", rate.burst)
-                       .Run(*redis_));
+  ASSIGN_OR_RETURN(
+      redis::Reply reply,
+      store::ScriptCall(scripts::RateLimitCharge())
+          .Key("bucket", store::RateKey(scope_, bucket))
+          .Arg("now_us", clock_ == nullptr
+                             ? std::string("redis")
+                             : absl::StrCat(absl::ToUnixMicros(clock_->Now())))
+          .Arg("interval_us", absl::StrFormat("%.3f", interval_us))
+          .Int("burst", rate.burst)
+          .Run(*redis_));
   const std::vector<redis::Reply>& e = reply.elements();
   if (e.size() != 2 || e[0].type() != redis::Reply::Type::kInteger ||
       e[1].type() != redis::Reply::Type::kInteger) {

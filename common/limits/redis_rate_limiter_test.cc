@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "common/clock/clock.h"
 #include "common/clock/fake_clock.h"
@@ -50,6 +51,40 @@ class RedisRateLimiterTest : public ::testing::Test {
   std::unique_ptr<redis::RedisPool> pool_;
   FakeClock clock_{absl::FromUnixSeconds(1796000000)};
 };
+
+// Replicas charge at Redis' clock, when the script runs. A call that waited
+// for a pooled connection (here: the pool's only connection is busy for
+// 1.5 s) while another replica charged the bucket 4 times of its 5 is
+// allowed: the bucket has room. With the caller's clock, read when it
+// started waiting, it was charged 1.4 s in the past, behind the other
+// replica's calls by more than the burst's 1 s, and refused.
+TEST_F(RedisRateLimiterTest, ACallThatWaitedForAConnectionIsChargedWhenItRuns) {
+  ASSERT_OK_AND_ASSIGN(
+      auto one_connection,
+      redis::RedisPool::Create({.address = server_->address(),
+                                .max_connections = 1,
+                                .command_timeout = absl::Seconds(10)}));
+  RedisRateLimiter waiting(one_connection.get(), "intake");
+  RedisRateLimiter other_replica(pool_.get(), "intake");
+  std::thread busy([&] {
+    EXPECT_OK(one_connection->Command({"BLPOP", "nothing", "1.5"}).status());
+  });
+  absl::SleepFor(absl::Milliseconds(100));
+  absl::StatusOr<RateDecision> decision;
+  std::thread caller(
+      [&] { decision = waiting.Charge("caller:wx:a", kFivePerSecond); });
+  absl::SleepFor(absl::Milliseconds(1100));
+  EXPECT_EQ(AllowedOf(other_replica, "caller:wx:a", 4), 4);
+  busy.join();
+  caller.join();
+  ASSERT_OK(decision.status());
+  EXPECT_TRUE(decision->allowed);
+}
+
+TEST_F(RedisRateLimiterTest, ChargesAtRedisClockByDefault) {
+  RedisRateLimiter limiter(pool_.get(), "intake");
+  EXPECT_EQ(AllowedOf(limiter, "caller:wx:a", 6), 5);
+}
 
 TEST_F(RedisRateLimiterTest, AllowsTheBurstThenOneCallPerInterval) {
   RedisRateLimiter limiter(pool_.get(), &clock_, "intake");

@@ -41,7 +41,7 @@ std::unique_ptr<auth::Authenticator> RateLimitedFromFlags(
   if (!limits.any()) return authenticator;
   return std::make_unique<auth::RateLimitedAuthenticator>(
       std::move(authenticator),
-      std::make_unique<limits::RedisRateLimiter>(redis, RealClock::Get(),
+      std::make_unique<limits::RedisRateLimiter>(redis,
                                                  std::string(service_name)),
       limits, metrics);
 }
