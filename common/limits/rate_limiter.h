@@ -5,6 +5,8 @@
 #ifndef GRIDCASE_COMMON_LIMITS_RATE_LIMITER_H_
 #define GRIDCASE_COMMON_LIMITS_RATE_LIMITER_H_
 
+#include <cstdint>
+
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
@@ -27,6 +29,18 @@ class RateLimiter {
   // decides what that means (RateLimitedAuthenticator serves the call).
   virtual absl::StatusOr<RateDecision> Charge(absl::string_view bucket,
                                               const Rate& rate) = 0;
+};
+
+// A shared bucket that can hand out several calls' worth at once (all or
+// nothing): what LeasedRateLimiter draws its leases from.
+class TokenSource {
+ public:
+  virtual ~TokenSource() = default;
+  // Charges `count` calls (>= 1) to `bucket` at once if all of them fit;
+  // otherwise charges nothing and says when one call would fit.
+  virtual absl::StatusOr<RateDecision> Take(absl::string_view bucket,
+                                            const Rate& rate,
+                                            int64_t count) = 0;
 };
 
 }  // namespace gridcase::limits

@@ -1,5 +1,6 @@
 #include "common/limits/redis_rate_limiter.h"
 
+#include <algorithm>
 #include <cmath>
 #include <utility>
 
@@ -12,8 +13,9 @@
 
 namespace gridcase::limits {
 
-absl::StatusOr<RateDecision> RedisRateLimiter::Charge(absl::string_view bucket,
-                                                      const Rate& rate) {
+absl::StatusOr<RateDecision> RedisRateLimiter::Take(absl::string_view bucket,
+                                                    const Rate& rate,
+                                                    int64_t count) {
   double interval_us = 1e6 / rate.per_second;
   // GCRA (rate_limit_charge.lua).
   ASSIGN_OR_RETURN(
@@ -25,6 +27,7 @@ absl::StatusOr<RateDecision> RedisRateLimiter::Charge(absl::string_view bucket,
                              : absl::StrCat(absl::ToUnixMicros(clock_->Now())))
           .Arg("interval_us", absl::StrFormat("%.3f", interval_us))
           .Int("burst", rate.burst)
+          .Int("count", std::max<int64_t>(count, 1))
           .Run(*redis_));
   const std::vector<redis::Reply>& e = reply.elements();
   if (e.size() != 2 || e[0].type() != redis::Reply::Type::kInteger ||

@@ -23,7 +23,7 @@
 
 namespace gridcase::limits {
 
-class RedisRateLimiter final : public RateLimiter {
+class RedisRateLimiter final : public RateLimiter, public TokenSource {
  public:
   // `scope` keeps one service's buckets apart from another's ("intake"):
   // each service has its own limits.
@@ -35,7 +35,11 @@ class RedisRateLimiter final : public RateLimiter {
       : redis_(redis), clock_(clock), scope_(std::move(scope)) {}
 
   absl::StatusOr<RateDecision> Charge(absl::string_view bucket,
-                                      const Rate& rate) override;
+                                      const Rate& rate) override {
+    return Take(bucket, rate, 1);
+  }
+  absl::StatusOr<RateDecision> Take(absl::string_view bucket, const Rate& rate,
+                                    int64_t count) override;
 
  private:
   redis::RedisClient* redis_;

@@ -81,6 +81,23 @@ TEST_F(RedisRateLimiterTest, ACallThatWaitedForAConnectionIsChargedWhenItRuns) {
   EXPECT_TRUE(decision->allowed);
 }
 
+// A lease (LeasedRateLimiter): several calls at once, or none.
+TEST_F(RedisRateLimiterTest, TakesSeveralCallsAtOnceOrNone) {
+  RedisRateLimiter limiter(pool_.get(), &clock_, "intake");
+  auto take = [&](int64_t n) {
+    absl::StatusOr<RateDecision> d =
+        limiter.Take("channel:wechat", kFivePerSecond, n);
+    EXPECT_OK(d.status());
+    return d.ok() && d->allowed;
+  };
+  EXPECT_TRUE(take(3));
+  EXPECT_FALSE(take(3));
+  EXPECT_TRUE(take(2));
+  EXPECT_FALSE(take(1));
+  clock_.Advance(absl::Milliseconds(400));
+  EXPECT_TRUE(take(2));
+}
+
 TEST_F(RedisRateLimiterTest, ChargesAtRedisClockByDefault) {
   RedisRateLimiter limiter(pool_.get(), "intake");
   EXPECT_EQ(AllowedOf(limiter, "caller:wx:a", 6), 5);

@@ -6,6 +6,7 @@
 #include "absl/flags/flag.h"
 #include "common/auth/rate_limit.h"
 #include "common/clock/clock.h"
+#include "common/limits/leased_rate_limiter.h"
 #include "common/limits/rate.h"
 #include "common/limits/redis_rate_limiter.h"
 #include "common/log/log.h"
@@ -41,8 +42,10 @@ std::unique_ptr<auth::Authenticator> RateLimitedFromFlags(
   if (!limits.any()) return authenticator;
   return std::make_unique<auth::RateLimitedAuthenticator>(
       std::move(authenticator),
-      std::make_unique<limits::RedisRateLimiter>(redis,
-                                                 std::string(service_name)),
+      std::make_unique<limits::LeasedRateLimiter>(
+          std::make_unique<limits::RedisRateLimiter>(redis,
+                                                     std::string(service_name)),
+          RealClock::Get()),
       limits, metrics);
 }
 
