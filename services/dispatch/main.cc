@@ -67,6 +67,9 @@ ABSL_FLAG(std::string, stream_trim_groups, "dispatch,stats,notify",
           "Consumer groups that must acknowledge an entry before it is "
           "trimmed (comma-separated); a stream without one of them is not "
           "trimmed.");
+ABSL_FLAG(int32_t, route_parallelism, 8,
+          "How many new reports of one stream batch a replica routes at once "
+          "(1-64); keep it below --redis_pool_size.");
 ABSL_FLAG(std::string, consumer, "",
           "Consumer name in the 'dispatch' group; unique per replica. Empty: "
           "<hostname>-<pid>.");
@@ -160,6 +163,12 @@ int main(int argc, char** argv) {
       {.warn_share = warn_share,
        .reopen_window = absl::GetFlag(FLAGS_reopen_window),
        .rating_window = absl::GetFlag(FLAGS_rating_window)});
+  int route_parallelism = absl::GetFlag(FLAGS_route_parallelism);
+  if (route_parallelism < 1 || route_parallelism > 64) {
+    gridcase::config::DieWithConfigError(
+        argv[0],
+        absl::InvalidArgumentError("--route_parallelism: must be 1-64"));
+  }
   gridcase::events::RedisEventSource events(&boot.redis(), shards, "dispatch");
   gridcase::dispatch::Workers workers(
       &transitions, &events, &metrics,
@@ -168,7 +177,8 @@ int main(int argc, char** argv) {
        .claim_idle = absl::GetFlag(FLAGS_claim_idle),
        .max_deliveries = max_deliveries,
        .scan_interval = absl::GetFlag(FLAGS_scan_interval),
-       .self_handle_grace = absl::GetFlag(FLAGS_self_handle_grace)});
+       .self_handle_grace = absl::GetFlag(FLAGS_self_handle_grace),
+       .route_parallelism = route_parallelism});
   gridcase::dispatch::DispatchServiceImpl service(&transitions, &registry,
                                                   &boot.authenticator());
   gridcase::events::StreamTrimLoop trimmer(

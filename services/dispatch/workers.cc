@@ -1,5 +1,9 @@
 #include "services/dispatch/workers.h"
 
+#include <algorithm>
+#include <atomic>
+#include <thread>
+
 #include "common/log/log.h"
 #include "common/store/event_type.h"
 
@@ -31,26 +35,50 @@ void Workers::Start() {
 
 void Workers::Stop() { loops_.Stop(); }
 
+void ParallelFor(int n, int parallelism, const std::function<void(int)>& fn) {
+  std::atomic<int> next{0};
+  auto work = [&] {
+    for (int i = next++; i < n; i = next++) fn(i);
+  };
+  std::vector<std::thread> helpers;
+  for (int t = 1; t < std::min(n, parallelism); ++t) helpers.emplace_back(work);
+  work();
+  for (std::thread& t : helpers) t.join();
+}
+
 std::vector<absl::Status> Workers::Handle(
     const std::vector<events::StreamEntry>& entries) {
   std::vector<absl::Status> out(entries.size());
+  std::vector<int> reported;
   for (size_t i = 0; i < entries.size(); ++i) {
-    const events::StreamEntry& e = entries[i];
-    if (e.type != store::EventTypeName(v1::CASE_EVENT_TYPE_REPORTED)) continue;
-    absl::StatusOr<std::string> outcome = router_.HandleReported(e.case_id);
-    if (!outcome.ok()) {
-      // Retried at a later claim, or quarantined if it cannot be handled.
-      metrics_->Consumed("error");
-      log::Warn("auto-routing failed; will retry",
-                {{"case_id", e.case_id},
-                 {"deliveries", e.deliveries},
-                 {"error", std::string(outcome.status().message())}});
-      out[i] = outcome.status();
-      continue;
+    if (entries[i].type == store::EventTypeName(v1::CASE_EVENT_TYPE_REPORTED)) {
+      reported.push_back(static_cast<int>(i));
     }
-    metrics_->Consumed(*outcome);
   }
+  // Each report is another case: routing them at once is safe (every
+  // transition is a compare-and-set) and keeps the registry and Redis
+  // waits from adding up.
+  ParallelFor(static_cast<int>(reported.size()), options_.route_parallelism,
+              [&](int k) {
+                const int i = reported[k];
+                out[i] = HandleOne(entries[i]);
+              });
   return out;
+}
+
+absl::Status Workers::HandleOne(const events::StreamEntry& e) {
+  absl::StatusOr<std::string> outcome = router_.HandleReported(e.case_id);
+  if (!outcome.ok()) {
+    // Retried at a later claim, or quarantined if it cannot be handled.
+    metrics_->Consumed("error");
+    log::Warn("auto-routing failed; will retry",
+              {{"case_id", e.case_id},
+               {"deliveries", e.deliveries},
+               {"error", std::string(outcome.status().message())}});
+    return outcome.status();
+  }
+  metrics_->Consumed(*outcome);
+  return absl::OkStatus();
 }
 
 void Workers::ScanLoop() {

@@ -9,6 +9,7 @@
 #ifndef GRIDCASE_SERVICES_DISPATCH_WORKERS_H_
 #define GRIDCASE_SERVICES_DISPATCH_WORKERS_H_
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -32,7 +33,15 @@ struct WorkerOptions {
   // (auto_router.h); zero: not at all.
   absl::Duration self_handle_grace = absl::ZeroDuration();
   absl::Duration gauge_interval = absl::Seconds(5);
+  // How many new reports of one batch are routed at once (each waits on the
+  // registry and Redis, so one at a time left a replica routing a few
+  // hundred a second); 1: one after another.
+  int route_parallelism = 8;
 };
+
+// Runs fn(0) … fn(n - 1) on at most `parallelism` threads (the calling one
+// included) and returns when all have returned.
+void ParallelFor(int n, int parallelism, const std::function<void(int)>& fn);
 
 class Workers {
  public:
@@ -51,6 +60,7 @@ class Workers {
   // One status per entry (OK: routed, or nothing to do).
   std::vector<absl::Status> Handle(
       const std::vector<events::StreamEntry>& entries);
+  absl::Status HandleOne(const events::StreamEntry& entry);
 
   Transitions* transitions_;
   events::EventSource* events_;
