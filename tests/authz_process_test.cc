@@ -141,10 +141,14 @@ class AuthzProcessTest : public ::testing::Test {
                          ServiceProcess::Start({.binary = GRIDCASE_REGISTRY_BIN,
                                                 .redis = redis_->address()}));
     std::string reg = absl::StrCat("--registry=", registry_->target());
-    ASSERT_OK_AND_ASSIGN(intake_,
-                         ServiceProcess::Start({.binary = GRIDCASE_INTAKE_BIN,
-                                                .redis = redis_->address(),
-                                                .extra_args = {reg}}));
+    // Intake asks the registry on every report here (not its own copy of
+    // the registry data), so that ErrorsAtTheEdgeAreClearAndSafe can take
+    // the registry away under it.
+    ASSERT_OK_AND_ASSIGN(
+        intake_, ServiceProcess::Start(
+                     {.binary = GRIDCASE_INTAKE_BIN,
+                      .redis = redis_->address(),
+                      .extra_args = {reg, "--registry_replica=false"}}));
     ASSERT_OK_AND_ASSIGN(dispatch_,
                          ServiceProcess::Start({.binary = GRIDCASE_DISPATCH_BIN,
                                                 .redis = redis_->address(),
