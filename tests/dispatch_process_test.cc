@@ -73,6 +73,21 @@ TEST_F(DispatchProcessTest, FullLifecycleFromPatrolReportToClosure) {
   EXPECT_FALSE(InQueue(kInspector, v1::QUEUE_VERIFICATION, "", id));
 }
 
+// Dispatch answers routing's registry questions (calendar, responsibility,
+// department) from its own copy of the registry data, so reports are routed
+// while every registry replica is down.
+TEST_F(DispatchProcessTest, RoutesWhileTheRegistryIsDown) {
+  ASSERT_OK(registry_->process().Signal(SIGKILL));
+  ASSERT_OK(registry_->process().Wait(absl::Seconds(10)).status());
+  std::string id = Report(/*patrol=*/true, "E0101", 0);
+  std::vector<v1::CaseEvent> t =
+      WaitFor(id, Has(v1::CASE_EVENT_TYPE_DISPATCHED));
+  ASSERT_GE(t.size(), 3u);
+  EXPECT_EQ(t[2].data().at("department_id"), "sanitation");
+  EXPECT_EQ(t[2].data().at("rule_id"), "puyuan-E0101");
+  EXPECT_TRUE(InQueue(kSanitation, v1::QUEUE_DEPARTMENT, "sanitation", id));
+}
+
 TEST_F(DispatchProcessTest, ManualReviewReturnRedispatchAndRework) {
   std::string id = Report(/*patrol=*/false, "E0101", 1);
   std::string reason;

@@ -21,6 +21,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "common/auth/outbound.h"
+#include "common/calendar/calendar.h"
 #include "common/clock/clock.h"
 #include "gridcase/v1/registry.grpc.pb.h"
 
@@ -50,6 +51,10 @@ class RegistryClient {
   // NOT_FOUND for an unknown category.
   virtual absl::StatusOr<v1::Category> GetCategory(const std::string& code) = 0;
   virtual absl::StatusOr<v1::WorkingCalendar> GetCalendar() = 0;
+  // The working calendar, parsed. The default parses GetCalendar() on every
+  // call; a client holding a copy of the registry parses once per version.
+  virtual absl::StatusOr<std::shared_ptr<const calendar::WorkingCalendar>>
+  GetWorkingCalendar();
   // NOT_FOUND for an unknown region code.
   virtual absl::StatusOr<v1::Region> GetRegion(const std::string& code) = 0;
   // FAILED_PRECONDITION when no responsibility rule matches.

@@ -9,7 +9,6 @@
 #include "common/events/consumer.h"
 #include "common/events/event_source.h"
 #include "common/events/stream_trimmer.h"
-#include "common/registry_client/registry_client.h"
 #include "common/server/bootstrap.h"
 #include "services/dispatch/archiver.h"
 #include "services/dispatch/dispatch_metrics.h"
@@ -17,14 +16,8 @@
 #include "services/dispatch/redis_case_store.h"
 #include "services/dispatch/transitions.h"
 #include "services/dispatch/workers.h"
+#include "services/registry/registry_access.h"
 
-ABSL_FLAG(std::string, registry, "127.0.0.1:8080",
-          "gRPC target of gridcase-registry; on Kubernetes "
-          "dns:///gridcase-registry:8080 (headless Service, round_robin).");
-ABSL_FLAG(absl::Duration, registry_timeout, absl::Seconds(1),
-          "Deadline of each registry call.");
-ABSL_FLAG(absl::Duration, registry_cache_ttl, absl::Seconds(30),
-          "How long categories and the calendar are cached.");
 ABSL_FLAG(int32_t, shards, 16,
           "Number of case shards; the same value in every service.");
 ABSL_FLAG(double, warn_share, 0.8,
@@ -90,8 +83,7 @@ int main(int argc, char** argv) {
         argv[0], absl::InvalidArgumentError("--warn_share: must be in (0, 1)"));
   }
   for (auto [name, value] :
-       {std::pair{"--registry_timeout", absl::GetFlag(FLAGS_registry_timeout)},
-        std::pair{"--scan_interval", absl::GetFlag(FLAGS_scan_interval)},
+       {std::pair{"--scan_interval", absl::GetFlag(FLAGS_scan_interval)},
         std::pair{"--claim_idle", absl::GetFlag(FLAGS_claim_idle)},
         std::pair{"--reopen_window", absl::GetFlag(FLAGS_reopen_window)},
         std::pair{"--rating_window", absl::GetFlag(FLAGS_rating_window)}}) {
@@ -152,14 +144,9 @@ int main(int argc, char** argv) {
   const gridcase::Clock* clock = gridcase::RealClock::Get();
   gridcase::dispatch::DispatchMetrics metrics(*boot.metrics());
   gridcase::dispatch::RedisCaseStore store(&boot.redis(), {.shards = shards});
-  gridcase::registry_client::GrpcRegistryClient registry(
-      gridcase::v1::RegistryService::NewStub(
-          boot.NewChannel(absl::GetFlag(FLAGS_registry))),
-      absl::GetFlag(FLAGS_registry_timeout),
-      absl::GetFlag(FLAGS_registry_cache_ttl), clock,
-      &boot.outbound_identity());
+  auto registry = gridcase::registry::RegistryAccess::FromFlags(boot, argv[0]);
   gridcase::dispatch::Transitions transitions(
-      &store, &registry, clock, &metrics,
+      &store, &registry->client(), clock, &metrics,
       {.warn_share = warn_share,
        .reopen_window = absl::GetFlag(FLAGS_reopen_window),
        .rating_window = absl::GetFlag(FLAGS_rating_window)});
@@ -179,8 +166,8 @@ int main(int argc, char** argv) {
        .scan_interval = absl::GetFlag(FLAGS_scan_interval),
        .self_handle_grace = absl::GetFlag(FLAGS_self_handle_grace),
        .route_parallelism = route_parallelism});
-  gridcase::dispatch::DispatchServiceImpl service(&transitions, &registry,
-                                                  &boot.authenticator());
+  gridcase::dispatch::DispatchServiceImpl service(
+      &transitions, &registry->client(), &boot.authenticator());
   gridcase::events::StreamTrimLoop trimmer(
       &boot.redis(),
       {.shards = shards, .groups = trim_groups, .keep = stream_keep},

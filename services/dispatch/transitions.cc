@@ -72,11 +72,8 @@ Transitions::Transitions(CaseStore* store,
 absl::Status Transitions::Prepare(
     Action action, const v1::Case& c, const TransitionRequest& req,
     ActionInput* in, v1::Category* corrected,
-    std::optional<calendar::WorkingCalendar>* cal) {
-  ASSIGN_OR_RETURN(v1::WorkingCalendar cal_proto, registry_->GetCalendar());
-  ASSIGN_OR_RETURN(calendar::WorkingCalendar parsed,
-                   calendar::FromProto(cal_proto));
-  cal->emplace(std::move(parsed));
+    std::shared_ptr<const calendar::WorkingCalendar>* cal) {
+  ASSIGN_OR_RETURN(*cal, registry_->GetWorkingCalendar());
   v1::Case subject = c;
   if (action == Action::kRegister && !req.category_code.empty() &&
       req.category_code != c.category_code()) {
@@ -165,7 +162,7 @@ absl::StatusOr<Committed> Transitions::Run(Action action,
     }
     ActionInput in = req.input;
     v1::Category corrected;
-    std::optional<calendar::WorkingCalendar> cal;
+    std::shared_ptr<const calendar::WorkingCalendar> cal;
     RETURN_IF_ERROR(Prepare(action, rec.c, req, &in, &corrected, &cal));
     if (action == Action::kRate) {
       // Followers only grow, so a follower found now still follows when the

@@ -7,6 +7,7 @@
 #ifndef GRIDCASE_SERVICES_DISPATCH_TRANSITIONS_H_
 #define GRIDCASE_SERVICES_DISPATCH_TRANSITIONS_H_
 
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -51,7 +52,7 @@ class Transitions {
   absl::Status Prepare(Action action, const v1::Case& c,
                        const TransitionRequest& request, ActionInput* in,
                        v1::Category* corrected,
-                       std::optional<calendar::WorkingCalendar>* cal);
+                       std::shared_ptr<const calendar::WorkingCalendar>* cal);
 
   CaseStore* store_;
   registry_client::RegistryClient* registry_;

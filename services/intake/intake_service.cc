@@ -183,10 +183,9 @@ absl::Status IntakeServiceImpl::DoReportCase(const v1::Actor& actor,
         "location: point (%.6f, %.6f) is outside every grid", lat, lng));
   }
   RETURN_IF_ERROR(located.status());
-  ASSIGN_OR_RETURN(v1::WorkingCalendar calendar_proto,
-                   registry_->GetCalendar());
-  ASSIGN_OR_RETURN(calendar::WorkingCalendar calendar,
-                   calendar::FromProto(calendar_proto));
+  ASSIGN_OR_RETURN(std::shared_ptr<const calendar::WorkingCalendar> working,
+                   registry_->GetWorkingCalendar());
+  const calendar::WorkingCalendar& calendar = *working;
 
   // Deadlines: REGISTER runs from now; expected_at chains REGISTER,
   // DISPATCH and HANDLE (Open311 expected_datetime).

@@ -8,37 +8,16 @@
 #include "absl/status/status.h"
 #include "common/clock/clock.h"
 #include "common/config/env_flags.h"
-#include "common/registry_client/registry_client.h"
 #include "common/server/bootstrap.h"
 #include "services/intake/case_store.h"
 #include "services/intake/intake_metrics.h"
 #include "services/intake/intake_service.h"
-#include "services/intake/replica_registry_client.h"
 #include "services/intake/report_quota.h"
 #include "services/intake/watch_hub.h"
-#include "services/registry/redis_registry_store.h"
-#include "services/registry/snapshot_holder.h"
+#include "services/registry/registry_access.h"
 
 ABSL_DECLARE_FLAG(absl::Duration, redis_timeout);  // common/server
 
-ABSL_FLAG(std::string, registry, "127.0.0.1:8080",
-          "gRPC target of gridcase-registry; on Kubernetes "
-          "dns:///gridcase-registry:8080 (a headless Service; calls are "
-          "balanced round_robin over its pods).");
-ABSL_FLAG(absl::Duration, registry_timeout, absl::Seconds(1),
-          "Deadline of each registry call; past it a report fails "
-          "UNAVAILABLE instead of hanging.");
-ABSL_FLAG(absl::Duration, registry_cache_ttl, absl::Seconds(30),
-          "How long categories and the calendar are cached (with "
-          "--registry_replica=false).");
-ABSL_FLAG(bool, registry_replica, true,
-          "Locate reports and read categories and the calendar from intake's "
-          "own copy of the registry data (read from Redis, reloaded when the "
-          "registry's versions change), so a report makes no registry call. "
-          "false: ask gridcase-registry on every report.");
-ABSL_FLAG(absl::Duration, registry_poll_interval, absl::Milliseconds(500),
-          "With --registry_replica: how often the registry's versions are "
-          "compared with the copy's (10ms-2s).");
 ABSL_FLAG(int32_t, redis_wait_replicas, 0,
           "Acknowledge a report or follow-up only once this many Redis "
           "replicas hold it (WAIT after the script); 0 acknowledges once the "
@@ -105,17 +84,6 @@ int main(int argc, char** argv) {
         argv[0], absl::InvalidArgumentError(
                      "--report_quota_per_day: must be 0 (no quota) or more"));
   }
-  absl::Duration poll = absl::GetFlag(FLAGS_registry_poll_interval);
-  if (poll < absl::Milliseconds(10) || poll > absl::Seconds(2)) {
-    gridcase::config::DieWithConfigError(
-        argv[0], absl::InvalidArgumentError(
-                     "--registry_poll_interval: must be 10ms-2s"));
-  }
-  if (absl::GetFlag(FLAGS_registry_timeout) <= absl::ZeroDuration()) {
-    gridcase::config::DieWithConfigError(
-        argv[0],
-        absl::InvalidArgumentError("--registry_timeout: must be positive"));
-  }
 
   gridcase::intake::WatchLimits watch_limits{
       .max_streams = absl::GetFlag(FLAGS_watch_max_streams),
@@ -150,33 +118,10 @@ int main(int argc, char** argv) {
                : absl::UnavailableError(
                      "the WatchCases readers have not reached Redis yet");
   });
-  gridcase::registry_client::GrpcRegistryClient remote_registry(
-      gridcase::v1::RegistryService::NewStub(
-          boot.NewChannel(absl::GetFlag(FLAGS_registry))),
-      absl::GetFlag(FLAGS_registry_timeout),
-      absl::GetFlag(FLAGS_registry_cache_ttl), gridcase::RealClock::Get(),
-      &boot.outbound_identity());
-  gridcase::registry::RedisRegistryStore registry_data(&boot.redis());
-  gridcase::registry::SnapshotHolder registry_copy(&registry_data, nullptr);
-  gridcase::intake::ReplicaRegistryClient replica(&registry_copy,
-                                                  &remote_registry);
-  gridcase::registry_client::RegistryClient* registry = &remote_registry;
-  if (absl::GetFlag(FLAGS_registry_replica)) {
-    // Once now, so that the first readiness probe finds it loaded; then in
-    // the background (a failure here is retried there).
-    registry_copy.RefreshIfChanged().IgnoreError();
-    registry_copy.StartPolling(poll);
-    registry = &replica;
-    boot.AddReadinessCheck([&registry_copy] {
-      return registry_copy.loaded()
-                 ? absl::OkStatus()
-                 : absl::UnavailableError(
-                       "the registry data has not been read from Redis yet");
-    });
-  }
+  auto registry = gridcase::registry::RegistryAccess::FromFlags(boot, argv[0]);
   gridcase::intake::IntakeServiceImpl service(
-      &store, registry, &boot.authenticator(), gridcase::RealClock::Get(),
-      &metrics, &watch_hub,
+      &store, &registry->client(), &boot.authenticator(),
+      gridcase::RealClock::Get(), &metrics, &watch_hub,
       {.shards = shards,
        .warn_share = warn_share,
        .report_quota_per_day = report_quota_per_day,

@@ -8,7 +8,6 @@
 #include "common/audit/audit_record.h"
 #include "common/auth/roles.h"
 #include "common/clock/timestamp.h"
-#include "common/privacy/mask.h"
 #include "common/status/status_macros.h"
 #include "services/registry/list_page.h"
 #include "services/registry/registry_service.h"
@@ -24,14 +23,6 @@ constexpr paging::PageLimits kDepartmentPages{.default_size = 100,
 constexpr paging::PageLimits kCategoryPages{.default_size = 200,
                                             .max_size = 1000};
 constexpr paging::PageLimits kRulePages{.default_size = 100, .max_size = 1000};
-
-// A member as callers see it: the phone only masked.
-v1::Member Public(const v1::Member& m) {
-  v1::Member out = m;
-  out.set_phone_masked(privacy::MaskContact(m.phone()));
-  out.clear_phone();
-  return out;
-}
 
 bool HasMemberRole(const v1::Member& m, v1::Role role) {
   for (int r : m.roles()) {
@@ -95,12 +86,13 @@ absl::Status RegistryServiceImpl::DoUpsertMember(
   RETURN_IF_ERROR(ValidateMember(member, *snapshot));
   *member.mutable_updated_at() = ToTimestamp(clock_->Now());
   std::optional<v1::Member> before;
-  if (existing != snapshot->members().end()) before = Public(existing->second);
+  if (existing != snapshot->members().end())
+    before = PublicMember(existing->second);
   ASSIGN_OR_RETURN(
       bool created,
       PutRecord(actor, "UpsertMember", RecordKind::kMember, member.id(), member,
-                before.has_value() ? &*before : nullptr, Public(member)));
-  *resp->mutable_member() = Public(member);
+                before.has_value() ? &*before : nullptr, PublicMember(member)));
+  *resp->mutable_member() = PublicMember(member);
   resp->set_created(created);
   return absl::OkStatus();
 }
@@ -114,7 +106,7 @@ absl::Status RegistryServiceImpl::DoGetMember(const v1::Actor& actor,
     return absl::NotFoundError(
         absl::StrCat("member '", req.id(), "' not found"));
   }
-  *resp->mutable_member() = Public(it->second);
+  *resp->mutable_member() = PublicMember(it->second);
   return absl::OkStatus();
 }
 
@@ -142,7 +134,9 @@ absl::Status RegistryServiceImpl::DoListMembers(
                    (req.department_id().empty() ||
                     m.department_id() == req.department_id());
           },
-          [&](const v1::Member& m) { *resp->add_members() = Public(m); }));
+          [&](const v1::Member& m) {
+            *resp->add_members() = PublicMember(m);
+          }));
   resp->set_next_page_token(next);
   return absl::OkStatus();
 }
@@ -160,7 +154,7 @@ absl::Status RegistryServiceImpl::DoListGridInspectors(
   for (const auto& [id, m] : snapshot->members()) {
     if (m.active() && HasMemberRole(m, v1::ROLE_GRID_MANAGER) &&
         CoversGrid(m, req.grid_code())) {
-      *resp->add_inspectors() = Public(m);
+      *resp->add_inspectors() = PublicMember(m);
     }
   }
   return absl::OkStatus();

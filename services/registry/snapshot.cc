@@ -6,12 +6,20 @@
 #include "common/calendar/calendar_proto.h"
 #include "common/geo/geojson_geometry.h"
 #include "common/geo/geometry.h"
+#include "common/privacy/mask.h"
 
 namespace gridcase::registry {
 
 v1::Region WithoutGeometry(const v1::Region& region) {
   v1::Region out = region;
   out.clear_geometry_geojson();
+  return out;
+}
+
+v1::Member PublicMember(const v1::Member& member) {
+  v1::Member out = member;
+  out.set_phone_masked(privacy::MaskContact(member.phone()));
+  out.clear_phone();
   return out;
 }
 
@@ -81,6 +89,14 @@ absl::StatusOr<std::shared_ptr<const RegistrySnapshot>> RegistrySnapshot::Build(
   }
   s->calendar_ = data.calendar.has_value() ? *std::move(data.calendar)
                                            : calendar::DefaultCalendarProto();
+  absl::StatusOr<calendar::WorkingCalendar> parsed =
+      calendar::FromProto(s->calendar_);
+  if (parsed.ok()) {
+    s->working_calendar_ =
+        std::make_shared<const calendar::WorkingCalendar>(*std::move(parsed));
+  } else {
+    s->working_calendar_ = parsed.status();
+  }
   return std::shared_ptr<const RegistrySnapshot>(std::move(s));
 }
 

@@ -13,6 +13,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
+#include "common/calendar/calendar.h"
 #include "common/geo/grid_index.h"
 #include "gridcase/v1/registry.pb.h"
 #include "services/registry/registry_store.h"
@@ -21,6 +22,9 @@ namespace gridcase::registry {
 
 // `region` without its polygon (geometry_geojson).
 v1::Region WithoutGeometry(const v1::Region& region);
+
+// A member as callers see it: the phone only masked.
+v1::Member PublicMember(const v1::Member& member);
 
 class RegistrySnapshot final {
  public:
@@ -62,6 +66,12 @@ class RegistrySnapshot final {
       const std::string& category) const;
   // The stored calendar, or the default one when none was stored.
   const v1::WorkingCalendar& calendar() const { return calendar_; }
+  // calendar(), parsed once when the snapshot is built; the parse error if
+  // the stored calendar does not parse.
+  const absl::StatusOr<std::shared_ptr<const calendar::WorkingCalendar>>&
+  working_calendar() const {
+    return working_calendar_;
+  }
 
  private:
   RegistrySnapshot() = default;
@@ -78,6 +88,8 @@ class RegistrySnapshot final {
   absl::flat_hash_map<std::string, std::vector<const v1::Rule*>>
       rules_by_category_;
   v1::WorkingCalendar calendar_;
+  absl::StatusOr<std::shared_ptr<const calendar::WorkingCalendar>>
+      working_calendar_;
 };
 
 }  // namespace gridcase::registry
