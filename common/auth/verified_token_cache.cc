@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "common/cache/make_room.h"
+
 namespace gridcase::auth {
 
 std::optional<v1::Actor> VerifiedTokenCache::Find(
@@ -30,11 +32,10 @@ void VerifiedTokenCache::Insert(absl::string_view token, VerifiedToken verified,
                                 absl::Time now) {
   if (capacity_ == 0) return;
   absl::MutexLock lock(&mu_);
-  if (entries_.size() >= capacity_) {
-    absl::erase_if(entries_, [now](const auto& entry) {
-      return now >= entry.second.valid_until;
+  if (!entries_.contains(token)) {
+    cache::MakeRoom(entries_, capacity_, [now](const VerifiedToken& entry) {
+      return now >= entry.valid_until;
     });
-    if (entries_.size() >= capacity_) entries_.clear();
   }
   entries_.insert_or_assign(std::string(token), std::move(verified));
 }

@@ -7,6 +7,7 @@
 
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -30,6 +31,27 @@ constexpr int kShards = 16;
 constexpr int kShard = 5;
 constexpr char kDate[] = "20260630";
 
+// A report of E0101 by citizen wx-1 in town 330483101 on kDate (the day that
+// began at `day_start`), at (`latitude`, 120.5) on shard kShard.
+NewReport SampleReport(std::string scope, absl::Time day_start,
+                       double latitude) {
+  NewReport r;
+  r.shard = kShard;
+  r.shards = kShards;
+  r.idempotency_scope = std::move(scope);
+  r.fingerprint = "f";
+  r.division = "330483";
+  r.date = kDate;
+  r.day_start = day_start;
+  r.case_template.set_town_code("330483101");
+  r.latitude = latitude;
+  r.longitude = 120.5;
+  r.category_code = "E0101";
+  r.reporter_id = "wx-1";
+  r.now = absl::Now();
+  return r;
+}
+
 class CaseNumberTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -43,21 +65,10 @@ class CaseNumberTest : public ::testing::Test {
   // Reports a new case on the day that began at `day_start` (by Redis'
   // clock, which is the test's) and returns its counter value.
   int64_t Report(absl::Time day_start) {
-    NewReport r;
-    r.shard = kShard;
-    r.shards = kShards;
-    r.idempotency_scope = absl::StrCat("wx-1:r-", next_++);
-    r.fingerprint = "f";
-    r.division = "330483";
-    r.date = kDate;
-    r.day_start = day_start;
-    r.case_template.set_town_code("330483101");
     // Far apart, so that no report is a duplicate of another.
-    r.latitude = 30.0 + next_ * 0.01;
-    r.longitude = 120.0;
-    r.category_code = "E0101";
-    r.reporter_id = "wx-1";
-    r.now = absl::Now();
+    NewReport r = SampleReport(absl::StrCat("wx-1:r-", next_), day_start,
+                               30.0 + next_ * 0.01);
+    ++next_;
     absl::StatusOr<ReportResult> result = store_->Report(r);
     EXPECT_OK(result.status());
     if (!result.ok()) return -1;
@@ -118,29 +129,15 @@ TEST_F(CaseNumberTest, RestartsThatLoseTheCounterNeverReissueANumber) {
   }
 }
 
-// Two intake replicas (two pools) in front of a primary whose one replica
-// stops acknowledging: a report must not be acknowledged by a retry through
-// the other intake either, until the replica holds it.
 // A new case's ReportResult carries the case as stored, so intake need not
 // read it back: it must be exactly what a read returns.
 TEST_F(CaseNumberTest, ANewCaseComesBackAsItIsStored) {
-  NewReport r;
-  r.shard = kShard;
-  r.shards = kShards;
-  r.idempotency_scope = "wx-1:r-stored";
-  r.fingerprint = "f";
-  r.division = "330483";
-  r.date = kDate;
-  r.day_start = absl::Now() - absl::Hours(1);
-  r.case_template.set_town_code("330483101");
+  NewReport r =
+      SampleReport("wx-1:r-stored", absl::Now() - absl::Hours(1), 30.5);
   r.case_template.set_category_code("E0101");
   r.case_template.set_description("路边暴露垃圾");
   r.case_template.mutable_reporter()->set_id("wx-1");
   r.case_template.mutable_reported_at()->set_seconds(1782800000);
-  r.latitude = 30.5;
-  r.longitude = 120.5;
-  r.category_code = "E0101";
-  r.reporter_id = "wx-1";
   r.now = absl::FromUnixMillis(1782800000123);
   ASSERT_OK_AND_ASSIGN(ReportResult result, store_->Report(r));
   ASSERT_TRUE(result.stored.has_value());
@@ -155,6 +152,9 @@ TEST_F(CaseNumberTest, ANewCaseComesBackAsItIsStored) {
   EXPECT_FALSE(again.stored.has_value());
 }
 
+// Two intake replicas (two pools) in front of a primary whose one replica
+// stops acknowledging: a report must not be acknowledged by a retry through
+// the other intake either, until the replica holds it.
 TEST(CaseStoreWaitTest, ARetryIsAcknowledgedOnlyOnceTheReplicaHoldsTheCase) {
   ASSERT_OK_AND_ASSIGN(auto primary, RedisServer::Start({.tcp = true}));
   ASSERT_OK_AND_ASSIGN(auto replica, RedisServer::StartReplicaOf(*primary));
@@ -170,20 +170,7 @@ TEST(CaseStoreWaitTest, ARetryIsAcknowledgedOnlyOnceTheReplicaHoldsTheCase) {
   ASSERT_OK_AND_ASSIGN(auto pool_b, redis::RedisPool::Create(pool_options));
   RedisCaseStore intake_a(pool_a.get(), options);
   RedisCaseStore intake_b(pool_b.get(), options);
-  NewReport r;
-  r.shard = kShard;
-  r.shards = kShards;
-  r.idempotency_scope = "wx-1:r-1";
-  r.fingerprint = "f";
-  r.division = "330483";
-  r.date = kDate;
-  r.day_start = absl::Now() - absl::Hours(10);
-  r.case_template.set_town_code("330483101");
-  r.latitude = 30.68;
-  r.longitude = 120.63;
-  r.category_code = "E0101";
-  r.reporter_id = "wx-1";
-  r.now = absl::Now();
+  NewReport r = SampleReport("wx-1:r-1", absl::Now() - absl::Hours(10), 30.68);
   ASSERT_OK_AND_ASSIGN(ReportResult first, intake_a.Report(r));
   EXPECT_FALSE(first.replayed);
 

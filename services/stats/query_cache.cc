@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/cache/make_room.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 
@@ -33,10 +34,9 @@ bool QueryCache::Find(const std::string& key, std::string* response) {
 void QueryCache::Put(std::string key, std::string response) {
   absl::Time now = clock_->Now();
   absl::MutexLock lock(&mu_);
-  if (entries_.size() >= capacity_ && !entries_.contains(key)) {
-    absl::erase_if(entries_,
-                   [now](const auto& e) { return now >= e.second.expires; });
-    if (entries_.size() >= capacity_) entries_.clear();
+  if (!entries_.contains(key)) {
+    cache::MakeRoom(entries_, capacity_,
+                    [now](const Entry& e) { return now >= e.expires; });
   }
   entries_.insert_or_assign(std::move(key),
                             Entry{now + ttl_, std::move(response)});

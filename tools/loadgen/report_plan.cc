@@ -2,31 +2,18 @@
 
 #include <utility>
 
+#include "absl/types/span.h"
+#include "tools/sim/category_mix.h"
+
 namespace gridcase::loadgen {
 namespace {
 
-struct MixEntry {
-  const char* code;
-  double weight;
-  std::vector<std::string> texts;
-};
+// gridcase-sim's ten most frequent categories (tools/sim/category_mix.h).
+constexpr size_t kMixSize = 10;
 
-// The ten most frequent categories of gridcase-sim's day (tools/sim/plan.cc),
-// with what a reporter would write.
-const std::vector<MixEntry>& Mix() {
-  static const auto* mix = new std::vector<MixEntry>{
-      {"E0101", 14, {"绿化带旁暴露垃圾，两天无人清理", "路边一堆生活垃圾"}},
-      {"E0402", 10, {"流动摊贩占用人行道经营", "早市摊位占道"}},
-      {"E0403", 8, {"服装店把货架摆到店外", "店家在门口加工作业"}},
-      {"E0404", 8, {"机动车占用人行道停放", "车辆堵住小区消防通道"}},
-      {"E0405", 7, {"电动车堵住盲道", "共享单车乱停一片"}},
-      {"E0112", 7, {"垃圾桶满溢，周边散落", "垃圾箱满了没人清"}},
-      {"E0201", 6, {"电线杆上贴满小广告", "墙面喷涂办证电话"}},
-      {"E0103", 6, {"路面泥土和油污没有清扫", "道路上有大量落叶垃圾"}},
-      {"E0406", 5, {"楼道口乱堆建材", "路边堆放杂物"}},
-      {"C0109", 4, {"路灯不亮，晚上很黑", "连续三盏路灯熄灭"}},
-  };
-  return *mix;
+absl::Span<const sim::CategoryMixEntry> Mix() {
+  const std::vector<sim::CategoryMixEntry>& mix = sim::CategoryMix();
+  return absl::MakeConstSpan(mix).subspan(0, kMixSize);
 }
 
 }  // namespace
@@ -34,10 +21,11 @@ const std::vector<MixEntry>& Mix() {
 std::vector<CategoryChoice> ChooseCategories(
     const std::map<std::string, std::map<std::string, std::string>>& enabled) {
   std::vector<CategoryChoice> out;
-  for (const MixEntry& m : Mix()) {
+  for (const sim::CategoryMixEntry& m : Mix()) {
     auto it = enabled.find(m.code);
     if (it == enabled.end()) continue;
-    out.push_back({m.code, m.weight, it->second, m.texts});
+    out.push_back({m.code, m.weight, it->second,
+                   std::vector<std::string>(m.texts.begin(), m.texts.end())});
   }
   if (out.empty()) {
     for (const auto& [code, required] : enabled) {
@@ -52,7 +40,8 @@ std::vector<CategoryChoice> ChooseChainCategories(
   std::vector<CategoryChoice> out;
   for (const auto& [code, required] : enabled) {
     bool in_mix = false;
-    for (const MixEntry& m : Mix()) in_mix = in_mix || code == m.code;
+    for (const sim::CategoryMixEntry& m : Mix())
+      in_mix = in_mix || code == m.code;
     if (in_mix) continue;
     out.push_back({code, 1, required, {"loadgen: 巡查发现的问题，请处置"}});
   }

@@ -11,44 +11,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "tools/sim/category_mix.h"
 
 namespace gridcase::sim {
 namespace {
-
-// The day's category mix, most frequent first: street-scene problems that
-// grid managers and citizens report most (cf. the seed's Puyuan figures),
-// with what a reporter would write.
-struct MixEntry {
-  const char* code;
-  double weight;
-  std::vector<const char*> texts;
-};
-
-const std::vector<MixEntry>& Mix() {
-  static const auto* mix = new std::vector<MixEntry>{
-      {"E0101", 14, {"绿化带旁暴露垃圾，两天无人清理", "路边一堆生活垃圾"}},
-      {"E0402", 10, {"流动摊贩占用人行道经营", "早市摊位占道"}},
-      {"E0403", 8, {"服装店把货架摆到店外", "店家在门口加工作业"}},
-      {"E0404", 8, {"机动车占用人行道停放", "车辆堵住小区消防通道"}},
-      {"E0405", 7, {"电动车堵住盲道", "共享单车乱停一片"}},
-      {"E0112", 7, {"垃圾桶满溢，周边散落", "垃圾箱满了没人清"}},
-      {"E0201", 6, {"电线杆上贴满小广告", "墙面喷涂办证电话"}},
-      {"E0103", 6, {"路面泥土和油污没有清扫", "道路上有大量落叶垃圾"}},
-      {"E0406", 5, {"楼道口乱堆建材", "路边堆放杂物"}},
-      {"C0109", 4, {"路灯不亮，晚上很黑", "连续三盏路灯熄灭"}},
-      {"E0105", 3, {"绿地里丢满垃圾", "绿化带内堆放杂物"}},
-      {"E0408", 3, {"电线乱拉横跨马路", "店招外乱挂横幅"}},
-      {"C0302", 3, {"果皮箱破损", "垃圾箱倾倒"}},
-      {"E0413", 2, {"夜间广场舞噪声扰民", "商铺高音喇叭招揽"}},
-      {"E0109", 2, {"夜市露天烧烤油烟大", "路边烧烤摊"}},
-      {"E0301", 2, {"工地夜间施工噪声", "凌晨还在打桩"}},
-      {"C0103", 2, {"雨水井盖破损", "井盖松动有异响"}},
-      {"C0402", 2, {"行道树枯死", "树枝遮挡路灯"}},
-      {"E0106", 1, {"屋顶新搭彩钢棚", "沿河违章搭建"}},
-      {"E0504", 1, {"下水道堵塞污水外溢", "雨水管破损"}},
-  };
-  return *mix;
-}
 
 struct SourceShare {
   v1::Source source;
@@ -80,7 +46,7 @@ std::string CitizenId(v1::Source s, std::mt19937_64& rng) {
 class Planner {
  public:
   Planner(const World& w, const PlanOptions& o) : w_(w), o_(o), rng_(o.seed) {
-    for (const MixEntry& m : Mix()) {
+    for (const CategoryMixEntry& m : CategoryMix()) {
       if (w.categories.count(m.code)) {
         mix_.push_back(&m);
         mix_weights_.push_back(m.weight);
@@ -148,7 +114,7 @@ class Planner {
     if (!mix_.empty()) {
       std::discrete_distribution<int> pick(mix_weights_.begin(),
                                            mix_weights_.end());
-      const MixEntry& m = *mix_[pick(rng_)];
+      const CategoryMixEntry& m = *mix_[pick(rng_)];
       r.category = m.code;
       r.description = m.texts[rng_() % m.texts.size()];
     } else {
@@ -217,12 +183,12 @@ class Planner {
   // The same problem under another category, a little later; none when the
   // world knows one category only.
   std::optional<Report> Misfiled(const Report& of, int index) {
-    std::vector<const MixEntry*> others;
-    for (const MixEntry* m : mix_) {
+    std::vector<const CategoryMixEntry*> others;
+    for (const CategoryMixEntry* m : mix_) {
       if (m->code != of.category) others.push_back(m);
     }
     if (others.empty()) return std::nullopt;
-    const MixEntry& m = *others[rng_() % others.size()];
+    const CategoryMixEntry& m = *others[rng_() % others.size()];
     Report d = Again(of, index, Fate::kMisfiled, 2, 6, "这里也有问题：");
     d.category = m.code;
     return d;
@@ -249,7 +215,7 @@ class Planner {
   const World& w_;
   const PlanOptions& o_;
   std::mt19937_64 rng_;
-  std::vector<const MixEntry*> mix_;
+  std::vector<const CategoryMixEntry*> mix_;
   std::vector<double> mix_weights_;
   std::vector<std::string> fallback_;
   std::map<std::string, std::vector<int>> grids_of_;
