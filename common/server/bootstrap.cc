@@ -46,6 +46,11 @@ ABSL_FLAG(int32_t, grpc_max_connections, 4096,
 ABSL_FLAG(int32_t, grpc_max_concurrent_streams, 256,
           "Most calls in flight on one connection (HTTP/2 "
           "MAX_CONCURRENT_STREAMS); clients queue the rest.");
+ABSL_FLAG(int32_t, grpc_max_idle_threads, 128,
+          "Server threads kept waiting for the next call once theirs is done "
+          "(1-4096); beyond it a thread exits after its call and a new one "
+          "starts for the next. Keep it at or above the calls a replica "
+          "serves at once; threads idle for 10 s exit anyway.");
 ABSL_FLAG(absl::Duration, grpc_keepalive_time, absl::Seconds(60),
           "How long a connection may be silent before the server pings it.");
 ABSL_FLAG(absl::Duration, grpc_keepalive_timeout, absl::Seconds(20),
@@ -81,6 +86,7 @@ absl::Status BuildFromFlags(absl::string_view service_name,
   TransportOptions& t = options->transport;
   t.max_connections = absl::GetFlag(FLAGS_grpc_max_connections);
   t.max_concurrent_streams = absl::GetFlag(FLAGS_grpc_max_concurrent_streams);
+  t.max_idle_threads = absl::GetFlag(FLAGS_grpc_max_idle_threads);
   t.keepalive_time = absl::GetFlag(FLAGS_grpc_keepalive_time);
   t.keepalive_timeout = absl::GetFlag(FLAGS_grpc_keepalive_timeout);
   t.max_connection_idle = absl::GetFlag(FLAGS_grpc_max_connection_idle);

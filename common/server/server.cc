@@ -102,6 +102,9 @@ absl::Status ValidateServerOptions(const ServerOptions& options) {
     return absl::InvalidArgumentError(
         "grpc_max_connections: must be at least 1");
   }
+  if (t.max_idle_threads < 1 || t.max_idle_threads > 4096) {
+    return absl::InvalidArgumentError("grpc_max_idle_threads: must be 1-4096");
+  }
   return absl::OkStatus();
 }
 
@@ -194,6 +197,9 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
     builder.RegisterService(binding.service);
   }
   builder.SetMaxReceiveMessageSize(self->options_.max_receive_message_bytes);
+  builder.SetSyncServerOption(
+      grpc::ServerBuilder::SyncServerOption::MAX_POLLERS,
+      transport.max_idle_threads);
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS,
                              Millis(transport.keepalive_time));
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS,

@@ -4,10 +4,14 @@
 #include <grpcpp/client_context.h>
 
 #include <atomic>
+#include <filesystem>
 #include <string>
 #include <thread>
+#include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "common/server/health_client.h"
@@ -163,6 +167,74 @@ TEST(Server, ShutdownStopsServingButDrainsCallsInFlight) {
   EXPECT_FALSE(server->server().serving());
 }
 
+// Blocks each LocateGrid until `calls` of them are running at once.
+class GatheringRegistry final : public v1::RegistryService::Service {
+ public:
+  explicit GatheringRegistry(int calls) : calls_(calls) {}
+  grpc::Status LocateGrid(grpc::ServerContext*, const v1::LocateGridRequest*,
+                          v1::LocateGridResponse*) override {
+    absl::MutexLock lock(&mu_);
+    ++running_;
+    auto all_in = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+      return running_ >= calls_;
+    };
+    mu_.AwaitWithTimeout(absl::Condition(&all_in), absl::Seconds(10));
+    return grpc::Status::OK;
+  }
+
+ private:
+  const int calls_;
+  absl::Mutex mu_;
+  int running_ ABSL_GUARDED_BY(mu_) = 0;
+};
+
+int ThreadsOfThisProcess() {
+  int n = 0;
+  for (const auto& entry :
+       std::filesystem::directory_iterator("/proc/self/task")) {
+    (void)entry;
+    ++n;
+  }
+  return n;
+}
+
+// Threads left once `calls` calls that each held a server thread at the same
+// time have finished, with `max_idle_threads`.
+int ThreadsLeftAfterConcurrentCalls(int calls, int max_idle_threads) {
+  GatheringRegistry registry(calls);
+  absl::StatusOr<std::unique_ptr<InProcessServer>> server =
+      InProcessServer::Start(
+          {.services = {{&registry, kRegistry}},
+           .transport = {.max_idle_threads = max_idle_threads}});
+  EXPECT_OK(server.status());
+  if (!server.ok()) return -1;
+  auto channel = (*server)->NewChannel();
+  std::vector<std::thread> callers;
+  std::vector<grpc::Status> results(calls);
+  for (int i = 0; i < calls; ++i) {
+    callers.emplace_back([&, i] { results[i] = Locate(channel, 30.6); });
+  }
+  for (std::thread& t : callers) t.join();
+  for (const grpc::Status& s : results)
+    EXPECT_TRUE(s.ok()) << s.error_message();
+  // A thread past the limit exits right after its call; give it time.
+  absl::SleepFor(absl::Milliseconds(500));
+  return ThreadsOfThisProcess();
+}
+
+// gRPC's sync server ends a thread that finishes a call when more than
+// max_idle_threads wait already, and starts a new one for the next call:
+// with 16 calls at once and the limit at 2, most of the 16 threads go; at
+// 64 they stay for the next calls.
+TEST(Server, ThreadsThatServedCallsWaitForTheNextUpToTheLimit) {
+  constexpr int kCalls = 16;
+  int with_two = ThreadsLeftAfterConcurrentCalls(kCalls, 2);
+  int with_sixty_four = ThreadsLeftAfterConcurrentCalls(kCalls, 64);
+  EXPECT_GE(with_sixty_four - with_two, kCalls / 2)
+      << "threads left: " << with_two << " with 2, " << with_sixty_four
+      << " with 64";
+}
+
 TEST(Server, ReportsThePortsItChose) {
   TestRegistry registry;
   ASSERT_OK_AND_ASSIGN(
@@ -195,6 +267,9 @@ TEST(ValidateServerOptions, NamesTheBadOption) {
       with([](ServerOptions& o) { o.health_interval = absl::Milliseconds(1); }),
       StatusIs(absl::StatusCode::kInvalidArgument,
                HasSubstr("health_interval")));
+  EXPECT_THAT(with([](ServerOptions& o) { o.transport.max_idle_threads = 0; }),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("grpc_max_idle_threads: must be 1-4096")));
 }
 
 TEST(MethodNames, ComeFromTheDescriptorPool) {

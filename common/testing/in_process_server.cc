@@ -27,6 +27,7 @@ absl::StatusOr<std::unique_ptr<InProcessServer>> InProcessServer::Start(
   server_options.admin_address = "127.0.0.1:0";
   server_options.drain_timeout = options.drain_timeout;
   server_options.health_interval = options.health_interval;
+  server_options.transport = options.transport;
   ASSIGN_OR_RETURN(
       self->server_,
       server::Server::Start(server_options, std::move(options.services),

@@ -23,6 +23,7 @@ class InProcessServer final {
     server::HealthProbe probe;  // empty: always healthy
     absl::Duration drain_timeout = absl::Seconds(5);
     absl::Duration health_interval = absl::Milliseconds(50);
+    server::TransportOptions transport;
   };
 
   static absl::StatusOr<std::unique_ptr<InProcessServer>> Start(
