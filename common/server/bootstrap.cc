@@ -46,11 +46,12 @@ ABSL_FLAG(int32_t, grpc_max_connections, 4096,
 ABSL_FLAG(int32_t, grpc_max_concurrent_streams, 256,
           "Most calls in flight on one connection (HTTP/2 "
           "MAX_CONCURRENT_STREAMS); clients queue the rest.");
-ABSL_FLAG(int32_t, grpc_max_idle_threads, 128,
+ABSL_FLAG(int32_t, grpc_max_idle_threads, 0,
           "Server threads kept waiting for the next call once theirs is done "
           "(1-4096); beyond it a thread exits after its call and a new one "
-          "starts for the next. Keep it at or above the calls a replica "
-          "serves at once; threads idle for 10 s exit anyway.");
+          "starts for the next. 0: the service's default, 128 for intake and "
+          "dispatch (calls wait on Redis), 2 for the others (calls served "
+          "from memory). Threads idle for 10 s exit anyway.");
 ABSL_FLAG(absl::Duration, grpc_keepalive_time, absl::Seconds(60),
           "How long a connection may be silent before the server pings it.");
 ABSL_FLAG(absl::Duration, grpc_keepalive_timeout, absl::Seconds(20),
@@ -76,6 +77,7 @@ namespace gridcase::server {
 namespace {
 
 absl::Status BuildFromFlags(absl::string_view service_name,
+                            const BootstrapDefaults& defaults,
                             ServerOptions* options) {
   options->service_name = std::string(service_name);
   options->grpc_address = absl::GetFlag(FLAGS_grpc_address);
@@ -87,6 +89,7 @@ absl::Status BuildFromFlags(absl::string_view service_name,
   t.max_connections = absl::GetFlag(FLAGS_grpc_max_connections);
   t.max_concurrent_streams = absl::GetFlag(FLAGS_grpc_max_concurrent_streams);
   t.max_idle_threads = absl::GetFlag(FLAGS_grpc_max_idle_threads);
+  if (t.max_idle_threads == 0) t.max_idle_threads = defaults.max_idle_threads;
   t.keepalive_time = absl::GetFlag(FLAGS_grpc_keepalive_time);
   t.keepalive_timeout = absl::GetFlag(FLAGS_grpc_keepalive_timeout);
   t.max_connection_idle = absl::GetFlag(FLAGS_grpc_max_connection_idle);
@@ -134,7 +137,8 @@ absl::Status CheckDescriptorLimit(int max_connections) {
 
 Bootstrap Bootstrap::FromFlags(int argc, char** argv,
                                absl::string_view service_name,
-                               absl::string_view usage) {
+                               absl::string_view usage,
+                               BootstrapDefaults defaults) {
   BlockTerminationSignals();
   config::ParseFlags(argc, argv, usage);
   // Debian's Abseil is built without NDEBUG, so every Mutex would keep
@@ -144,7 +148,8 @@ Bootstrap Bootstrap::FromFlags(int argc, char** argv,
   std::string program = argc > 0 ? argv[0] : std::string(service_name);
 
   Bootstrap boot;
-  if (absl::Status s = BuildFromFlags(service_name, &boot.options_); !s.ok()) {
+  if (absl::Status s = BuildFromFlags(service_name, defaults, &boot.options_);
+      !s.ok()) {
     config::DieWithConfigError(program, s);
   }
   if (absl::Status s =

@@ -31,11 +31,20 @@
 
 namespace gridcase::server {
 
+// What a service's flags default to when they are not given.
+struct BootstrapDefaults {
+  // --grpc_max_idle_threads (TransportOptions::max_idle_threads): high for
+  // services whose calls wait on Redis, gRPC's 2 for those served from
+  // memory.
+  int max_idle_threads = 2;
+};
+
 class Bootstrap final {
  public:
   static Bootstrap FromFlags(int argc, char** argv,
                              absl::string_view service_name,
-                             absl::string_view usage);
+                             absl::string_view usage,
+                             BootstrapDefaults defaults = {});
 
   // One Redis (--redis) or a Redis Cluster (--redis_cluster); see
   // redis_flags.h.

@@ -59,11 +59,12 @@ struct TransportOptions {
   int max_concurrent_streams = 256;  // per connection
   int max_connections = 4096;        // per process
   // Server threads kept waiting for the next call once theirs is done
-  // (gRPC's sync-server MAX_POLLERS). Beyond it a thread exits after its
-  // call and a new one is started for the next, which at 64 calls in flight
-  // cost intake about a third of its CPU per GetCase (issue #19). Threads
-  // idle for 10 s exit anyway, down to one.
-  int max_idle_threads = 128;
+  // (gRPC's sync-server MAX_POLLERS; 2 is gRPC's default). Beyond it a
+  // thread exits after its call and a new one is started for the next: for
+  // calls that wait on Redis, at 64 in flight, that cost intake about a
+  // third of its CPU per GetCase (issue #19). For calls served from memory
+  // more threads only lengthen the tail. Threads idle for 10 s exit anyway.
+  int max_idle_threads = 2;
 };
 
 struct ServerOptions {

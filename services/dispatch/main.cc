@@ -71,7 +71,9 @@ int main(int argc, char** argv) {
   auto boot = gridcase::server::Bootstrap::FromFlags(
       argc, argv, "dispatch",
       "gridcase-dispatch: the case workflow after the report: states, "
-      "routing, deadlines, queues.");
+      "routing, deadlines, queues.",
+      // Its calls wait on Redis: keep a thread per call in flight.
+      gridcase::server::BootstrapDefaults{.max_idle_threads = 128});
   int shards = absl::GetFlag(FLAGS_shards);
   if (shards < 1 || shards > 1024) {
     gridcase::config::DieWithConfigError(

@@ -52,7 +52,9 @@ int main(int argc, char** argv) {
   auto boot = gridcase::server::Bootstrap::FromFlags(
       argc, argv, "intake",
       "gridcase-intake: case reporting from every channel and the "
-      "reporter-facing reads.");
+      "reporter-facing reads.",
+      // Its calls wait on Redis: keep a thread per call in flight.
+      gridcase::server::BootstrapDefaults{.max_idle_threads = 128});
   int shards = absl::GetFlag(FLAGS_shards);
   if (shards < 1 || shards > 1024) {
     gridcase::config::DieWithConfigError(
