@@ -182,6 +182,12 @@ v1::TimeUnit ToProto(Unit unit) {
   return v1::TIME_UNIT_UNSPECIFIED;
 }
 
+absl::StatusOr<std::shared_ptr<const WorkingCalendar>> SharedFromProto(
+    const v1::WorkingCalendar& proto) {
+  ASSIGN_OR_RETURN(WorkingCalendar parsed, FromProto(proto));
+  return std::make_shared<const WorkingCalendar>(std::move(parsed));
+}
+
 v1::WorkingCalendar DefaultCalendarProto() {
   v1::WorkingCalendar proto;
   proto.set_time_zone(kDefaultTimeZone);

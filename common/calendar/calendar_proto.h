@@ -9,6 +9,8 @@
 #ifndef GRIDCASE_COMMON_CALENDAR_CALENDAR_PROTO_H_
 #define GRIDCASE_COMMON_CALENDAR_CALENDAR_PROTO_H_
 
+#include <memory>
+
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "common/calendar/calendar.h"
@@ -26,6 +28,9 @@ namespace gridcase::calendar {
 // "years[0].holidays[3]: '2026-13-01' is not a date YYYY-MM-DD".
 // `version` and `updated_at` are ignored.
 absl::StatusOr<WorkingCalendar> FromProto(const v1::WorkingCalendar& proto);
+// FromProto, held for sharing between the calls that read it.
+absl::StatusOr<std::shared_ptr<const WorkingCalendar>> SharedFromProto(
+    const v1::WorkingCalendar& proto);
 
 // Validates and converts a limit: the unit must be set and known, the amount
 // > 0. Error messages name the fields under `field`, e.g.

@@ -81,9 +81,7 @@ absl::StatusOr<v1::Category> GrpcRegistryClient::GetCategory(
 absl::StatusOr<std::shared_ptr<const calendar::WorkingCalendar>>
 RegistryClient::GetWorkingCalendar() {
   ASSIGN_OR_RETURN(v1::WorkingCalendar proto, GetCalendar());
-  ASSIGN_OR_RETURN(calendar::WorkingCalendar parsed,
-                   calendar::FromProto(proto));
-  return std::make_shared<const calendar::WorkingCalendar>(std::move(parsed));
+  return calendar::SharedFromProto(proto);
 }
 
 absl::StatusOr<v1::WorkingCalendar> GrpcRegistryClient::GetCalendar() {

@@ -5,28 +5,11 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "absl/strings/string_view.h"
+#include "common/status/find.h"
 #include "common/status/status_macros.h"
 #include "services/registry/responsibility.h"
 
 namespace gridcase::registry {
-namespace {
-
-// The record of `map` under `key`, or NOT_FOUND "<what> '<key>' not found"
-// (the registry service's words).
-template <typename Map>
-absl::StatusOr<typename Map::mapped_type> Find(const Map& map,
-                                               const std::string& key,
-                                               absl::string_view what) {
-  auto it = map.find(key);
-  if (it == map.end()) {
-    return absl::NotFoundError(absl::StrCat(what, " '", key, "' not found"));
-  }
-  return it->second;
-}
-
-}  // namespace
-
 absl::StatusOr<std::shared_ptr<const RegistrySnapshot>>
 ReplicaRegistryClient::Snapshot() const {
   if (!snapshots_->loaded()) {
@@ -53,7 +36,7 @@ absl::StatusOr<v1::LocateGridResponse> ReplicaRegistryClient::Locate(
 absl::StatusOr<v1::Category> ReplicaRegistryClient::GetCategory(
     const std::string& code) {
   ASSIGN_OR_RETURN(auto snapshot, Snapshot());
-  return Find(snapshot->categories(), code, "category");
+  return FindOrNotFound(snapshot->categories(), code, "category");
 }
 
 absl::StatusOr<v1::WorkingCalendar> ReplicaRegistryClient::GetCalendar() {
@@ -87,13 +70,14 @@ ReplicaRegistryClient::Resolve(const std::string& category_code,
 absl::StatusOr<v1::Department> ReplicaRegistryClient::GetDepartment(
     const std::string& id) {
   ASSIGN_OR_RETURN(auto snapshot, Snapshot());
-  return Find(snapshot->departments(), id, "department");
+  return FindOrNotFound(snapshot->departments(), id, "department");
 }
 
 absl::StatusOr<v1::Member> ReplicaRegistryClient::GetMember(
     const std::string& id) {
   ASSIGN_OR_RETURN(auto snapshot, Snapshot());
-  ASSIGN_OR_RETURN(v1::Member member, Find(snapshot->members(), id, "member"));
+  ASSIGN_OR_RETURN(v1::Member member,
+                   FindOrNotFound(snapshot->members(), id, "member"));
   return PublicMember(member);
 }
 

@@ -89,14 +89,7 @@ absl::StatusOr<std::shared_ptr<const RegistrySnapshot>> RegistrySnapshot::Build(
   }
   s->calendar_ = data.calendar.has_value() ? *std::move(data.calendar)
                                            : calendar::DefaultCalendarProto();
-  absl::StatusOr<calendar::WorkingCalendar> parsed =
-      calendar::FromProto(s->calendar_);
-  if (parsed.ok()) {
-    s->working_calendar_ =
-        std::make_shared<const calendar::WorkingCalendar>(*std::move(parsed));
-  } else {
-    s->working_calendar_ = parsed.status();
-  }
+  s->working_calendar_ = calendar::SharedFromProto(s->calendar_);
   return std::shared_ptr<const RegistrySnapshot>(std::move(s));
 }
 

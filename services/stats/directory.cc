@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/registry_client/registry_client.h"
+#include "common/status/find.h"
 #include "common/status/status_macros.h"
 #include "services/stats/dimensions.h"
 
@@ -20,16 +21,6 @@ std::vector<Entity> ToEntities(const std::map<std::string, std::string>& m) {
   std::vector<Entity> out;
   for (const auto& [key, name] : m) out.push_back({key, name});
   return out;
-}
-
-absl::StatusOr<std::string> Find(const std::map<std::string, std::string>& m,
-                                 const std::string& key,
-                                 absl::string_view what) {
-  auto it = m.find(key);
-  if (it == m.end()) {
-    return absl::NotFoundError(absl::StrCat(what, " '", key, "' not found"));
-  }
-  return it->second;
 }
 
 }  // namespace
@@ -52,10 +43,13 @@ absl::StatusOr<std::vector<Entity>> DirectorySnapshot::Entities(
 absl::StatusOr<std::string> DirectorySnapshot::NameOf(
     absl::string_view kind, const std::string& value) const {
   if (kind == kAll) return std::string("全部");
-  if (RegionCodeLength(kind) > 0) return Find(regions, value, "region");
-  if (kind == kDepartment) return Find(departments, value, "department");
-  if (kind == kCategory) return Find(categories, value, "category");
-  if (kind == kMajor) return Find(majors, value, "category major class");
+  if (RegionCodeLength(kind) > 0)
+    return FindOrNotFound(regions, value, "region");
+  if (kind == kDepartment)
+    return FindOrNotFound(departments, value, "department");
+  if (kind == kCategory) return FindOrNotFound(categories, value, "category");
+  if (kind == kMajor)
+    return FindOrNotFound(majors, value, "category major class");
   if (kind == kReporter) {
     auto it = grid_managers.find(value);
     return it == grid_managers.end() ? value : it->second;
