@@ -48,20 +48,19 @@ std::unique_ptr<RegistryAccess> RegistryAccess::FromFlags(
         absl::InvalidArgumentError("--registry_timeout: must be positive"));
   }
   std::unique_ptr<RegistryAccess> access(new RegistryAccess());
-  access->remote_ = std::make_unique<registry_client::GrpcRegistryClient>(
-      v1::RegistryService::NewStub(
-          boot.NewChannel(absl::GetFlag(FLAGS_registry))),
-      timeout, absl::GetFlag(FLAGS_registry_cache_ttl), RealClock::Get(),
-      &boot.outbound_identity());
-  access->client_ = access->remote_.get();
-  if (!absl::GetFlag(FLAGS_registry_replica)) return access;
-
+  if (!absl::GetFlag(FLAGS_registry_replica)) {
+    access->remote_ = std::make_unique<registry_client::GrpcRegistryClient>(
+        v1::RegistryService::NewStub(
+            boot.NewChannel(absl::GetFlag(FLAGS_registry))),
+        timeout, absl::GetFlag(FLAGS_registry_cache_ttl), RealClock::Get(),
+        &boot.outbound_identity());
+    return access;
+  }
   access->store_ = std::make_unique<RedisRegistryStore>(&boot.redis());
   access->snapshots_ =
       std::make_unique<SnapshotHolder>(access->store_.get(), nullptr);
   access->replica_ =
       std::make_unique<ReplicaRegistryClient>(access->snapshots_.get());
-  access->client_ = access->replica_.get();
   SnapshotHolder* snapshots = access->snapshots_.get();
   snapshots->RefreshIfChanged().IgnoreError();
   snapshots->StartPolling(poll);

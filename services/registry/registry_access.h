@@ -32,16 +32,19 @@ class RegistryAccess final {
                                                    const char* program);
   ~RegistryAccess();
 
-  registry_client::RegistryClient& client() { return *client_; }
+  registry_client::RegistryClient& client() {
+    if (replica_ != nullptr) return *replica_;
+    return *remote_;
+  }
 
  private:
   RegistryAccess() = default;
 
+  // One of the two: a call per question, or the copy.
   std::unique_ptr<registry_client::RegistryClient> remote_;
   std::unique_ptr<RedisRegistryStore> store_;
   std::unique_ptr<SnapshotHolder> snapshots_;
   std::unique_ptr<ReplicaRegistryClient> replica_;
-  registry_client::RegistryClient* client_ = nullptr;
 };
 
 }  // namespace gridcase::registry
