@@ -306,6 +306,13 @@ TEST_F(AuthzProcessTest, ErrorsAtTheEdgeAreClearAndSafe) {
                get.SerializeAsString(), as(v1::ROLE_CITIZEN));
   EXPECT_EQ(long_id.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_LE(long_id.error_message().size(), 600u);
+  // GetCase runs on the callback API; its undecodable requests read the same.
+  get.set_case_id("\xff\xfe");
+  grpc::Status get_utf8 =
+      CallWith(intake, "/gridcase.v1.IntakeService/GetCase",
+               get.SerializeAsString(), as(v1::ROLE_CITIZEN));
+  EXPECT_EQ(get_utf8.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(get_utf8.error_message(), HasSubstr("not valid UTF-8"));
 
   grpc::GenericStub dispatch(dispatch_->NewChannel());
   v1::ListQueueRequest queue;

@@ -148,8 +148,9 @@ absl::StatusOr<v1::Actor> DevHeaderAuthenticator::Authenticate(
       absl::string_view(it->second.data(), it->second.size()));
 }
 
-absl::StatusOr<v1::Actor> ActorFromContext(const grpc::ServerContext& context,
-                                           const Authenticator& authenticator) {
+absl::StatusOr<v1::Actor> ActorFromContext(
+    const grpc::ServerContextBase& context,
+    const Authenticator& authenticator) {
   return authenticator.Authenticate(context.client_metadata());
 }
 

@@ -44,8 +44,8 @@ class DevHeaderAuthenticator final : public Authenticator {
 };
 
 // The one function handlers call.
-absl::StatusOr<v1::Actor> ActorFromContext(const grpc::ServerContext& context,
-                                           const Authenticator& authenticator);
+absl::StatusOr<v1::Actor> ActorFromContext(
+    const grpc::ServerContextBase& context, const Authenticator& authenticator);
 
 // The header format, semicolon-separated key=value pairs:
 //   subject=m-0042; roles=grid_manager,dispatcher;

@@ -42,6 +42,11 @@ bool IsNoScript(const Reply& reply) {
 
 }  // namespace
 
+void RedisClient::PipelineAsync(absl::Span<const Args> commands,
+                                PipelineDone done) {
+  std::move(done)(Pipeline(commands));
+}
+
 absl::StatusOr<std::vector<std::vector<Reply>>> RedisClient::OnEveryMaster(
     absl::Span<const Args> commands) {
   ASSIGN_OR_RETURN(std::vector<Reply> replies, Pipeline(commands));

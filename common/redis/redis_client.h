@@ -1,18 +1,19 @@
 // RedisClient: the interface every store uses to talk to Redis.
 //
-// A call blocks until its replies arrive and is safe from any thread.
-// RedisPool serves each call on a pooled connection of one Redis;
-// ClusterClient routes each command to the master of its key's slot in a
-// Redis Cluster (cluster_client.h). An implementation that
-// multiplexes many concurrent callers onto a few pipelined connections can
-// replace it later without changing any caller, because callers only see
-// "send these commands, get these replies".
+// A call blocks until its replies arrive (or, with PipelineAsync, returns
+// at once and calls back) and is safe from any thread. PipelinedClient
+// shares a few connections to one Redis among every caller, pipelining
+// their commands (pipelined_client.h); RedisPool serves each call on a
+// pooled connection of its own; ClusterClient routes each command to the
+// master of its key's slot in a Redis Cluster (cluster_client.h). Callers
+// only see "send these commands, get these replies".
 #ifndef GRIDCASE_COMMON_REDIS_REDIS_CLIENT_H_
 #define GRIDCASE_COMMON_REDIS_REDIS_CLIENT_H_
 
 #include <string>
 #include <vector>
 
+#include "absl/functional/any_invocable.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "absl/types/span.h"
@@ -31,6 +32,12 @@ struct WaitReplicas {
   absl::Duration timeout = absl::Milliseconds(500);
 };
 
+// Gets the replies of one PipelineAsync call (or why the call failed),
+// exactly once and possibly on another thread: keep it short, and do not
+// wait on the client from it.
+using PipelineDone =
+    absl::AnyInvocable<void(absl::StatusOr<std::vector<Reply>>) &&>;
+
 class RedisClient {
  public:
   virtual ~RedisClient() = default;
@@ -44,6 +51,13 @@ class RedisClient {
   //   INTERNAL           protocol errors.
   virtual absl::StatusOr<std::vector<Reply>> Pipeline(
       absl::Span<const Args> commands) = 0;
+
+  // Pipeline, without waiting for the replies: `done` gets them. The
+  // default runs Pipeline and calls `done` before returning; clients that
+  // can wait without holding the caller's thread (PipelinedClient) call it
+  // later, from the thread that read the replies.
+  virtual void PipelineAsync(absl::Span<const Args> commands,
+                             PipelineDone done);
 
   // Runs `commands` once on every master: one reply list per master (a
   // single Redis is its own only master). For server-wide facts such as

@@ -17,21 +17,10 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "common/redis/connection.h"
 #include "common/redis/redis_client.h"
 
-struct redisContext;
-
 namespace gridcase::redis {
-
-// Where Redis listens: "unix:///path/redis.sock", "tcp://host:port" or
-// "host:port".
-struct Endpoint {
-  std::string unix_path;  // set for unix sockets
-  std::string host;       // set for TCP
-  int port = 0;
-  std::string ToString() const;
-};
-absl::StatusOr<Endpoint> ParseEndpoint(absl::string_view address);
 
 struct PoolOptions {
   std::string address;
@@ -66,18 +55,10 @@ class RedisPool final : public RedisClient {
   const Endpoint& endpoint() const { return endpoint_; }
 
  private:
-  struct ContextDeleter {
-    void operator()(redisContext* c) const;
-  };
-  using Context = std::unique_ptr<redisContext, ContextDeleter>;
-
   RedisPool(PoolOptions options, Endpoint endpoint);
 
   absl::StatusOr<Context> Acquire();
   void Release(Context context, bool healthy);
-  absl::StatusOr<Context> Connect();
-  absl::StatusOr<std::vector<Reply>> RunOn(redisContext* c,
-                                           absl::Span<const Args> commands);
 
   const PoolOptions options_;
   const Endpoint endpoint_;

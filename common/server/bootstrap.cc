@@ -207,6 +207,7 @@ std::unique_ptr<redis::RedisClient> Bootstrap::DedicatedRedis(
   RedisConfig config = redis_config_;
   config.pool.max_connections = 1;
   config.pool.command_timeout = reply_timeout;
+  config.pipelined_connections = 0;  // its one connection is its own
   absl::StatusOr<std::unique_ptr<redis::RedisClient>> client =
       NewRedisClient(config);
   if (!client.ok()) {  // the same options as the main client, which passed

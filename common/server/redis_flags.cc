@@ -9,6 +9,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
 #include "common/redis/cluster_client.h"
+#include "common/redis/pipelined_client.h"
 #include "common/status/status_macros.h"
 
 ABSL_FLAG(std::string, redis, "127.0.0.1:6379",
@@ -25,6 +26,11 @@ ABSL_FLAG(std::string, redis_password, "",
 ABSL_FLAG(int32_t, redis_pool_size, 16,
           "Most Redis connections this process opens (per master with "
           "--redis_cluster).");
+ABSL_FLAG(int32_t, redis_pipelined_connections, 2,
+          "One Redis: connections shared by all calls, each pipelining the "
+          "commands of many calls at once (1-16); blocking commands still "
+          "use the pool. 0: every call takes a pooled connection of its own. "
+          "Ignored with --redis_cluster.");
 ABSL_FLAG(absl::Duration, redis_connect_timeout, absl::Milliseconds(500),
           "Timeout for opening a Redis connection.");
 ABSL_FLAG(absl::Duration, redis_timeout, absl::Seconds(2),
@@ -68,6 +74,13 @@ absl::StatusOr<RedisConfig> RedisConfigFromFlags() {
   config.pool.max_connections = absl::GetFlag(FLAGS_redis_pool_size);
   config.pool.connect_timeout = absl::GetFlag(FLAGS_redis_connect_timeout);
   config.pool.command_timeout = absl::GetFlag(FLAGS_redis_timeout);
+  config.pipelined_connections =
+      absl::GetFlag(FLAGS_redis_pipelined_connections);
+  if (config.pipelined_connections < 0 || config.pipelined_connections > 16) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--redis_pipelined_connections: must be 0-16, got ",
+                     config.pipelined_connections));
+  }
   std::string cluster = absl::GetFlag(FLAGS_redis_cluster);
   if (absl::StripAsciiWhitespace(cluster).empty()) return config;
   const absl::CommandLineFlag& redis =
@@ -84,6 +97,16 @@ absl::StatusOr<RedisConfig> RedisConfigFromFlags() {
 
 absl::StatusOr<std::unique_ptr<redis::RedisClient>> NewRedisClient(
     const RedisConfig& config) {
+  if (config.cluster_seeds.empty() && config.pipelined_connections > 0) {
+    absl::StatusOr<std::unique_ptr<redis::PipelinedClient>> shared =
+        redis::PipelinedClient::Create(config.pool,
+                                       config.pipelined_connections);
+    if (!shared.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--redis: ", shared.status().message()));
+    }
+    return std::unique_ptr<redis::RedisClient>(*std::move(shared));
+  }
   if (config.cluster_seeds.empty()) {
     absl::StatusOr<std::unique_ptr<redis::RedisPool>> pool =
         redis::RedisPool::Create(config.pool);

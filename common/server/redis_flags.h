@@ -1,7 +1,8 @@
 // The Redis flags every service shares and the clients built from them:
 // --redis (one Redis) or --redis_cluster (a Redis Cluster, by seed nodes),
-// the password, the pool size and the timeouts. Bootstrap reads them once;
-// a service sees only redis::RedisClient, whichever of the two it is.
+// the password, the pool size, the shared connections and the timeouts.
+// Bootstrap reads them once; a service sees only redis::RedisClient, whichever
+// of the two it is.
 #ifndef GRIDCASE_COMMON_SERVER_REDIS_FLAGS_H_
 #define GRIDCASE_COMMON_SERVER_REDIS_FLAGS_H_
 
@@ -24,6 +25,10 @@ struct RedisConfig {
   // (--redis_pool_size connections per master), and --redis_timeout also
   // bounds the retries of one call (redirections, failover).
   redis::PoolOptions pool;
+  // One Redis: connections shared by every caller, with commands of many
+  // callers pipelined on each (redis::PipelinedClient); 0 gives each call a
+  // pooled connection of its own. Not used with a cluster.
+  int pipelined_connections = 0;
 };
 
 // Parses --redis_cluster: comma-separated host:port (or tcp://host:port)
@@ -36,7 +41,8 @@ absl::StatusOr<std::vector<std::string>> ParseClusterSeeds(
 // --redis (changed from its default) and --redis_cluster are both set.
 absl::StatusOr<RedisConfig> RedisConfigFromFlags();
 
-// A RedisPool for one Redis, or a ClusterClient for a cluster. Does not
+// For one Redis, a PipelinedClient (a RedisPool when pipelined_connections
+// is 0); for a cluster, a ClusterClient. Does not
 // connect. INVALID_ARGUMENT naming the flag when the options are wrong.
 absl::StatusOr<std::unique_ptr<redis::RedisClient>> NewRedisClient(
     const RedisConfig& config);

@@ -4,12 +4,14 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/reflection.h"
 #include "common/redis/cluster_client.h"
+#include "common/redis/pipelined_client.h"
 #include "common/status/status_matchers.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
 ABSL_DECLARE_FLAG(std::string, redis);
 ABSL_DECLARE_FLAG(std::string, redis_cluster);
+ABSL_DECLARE_FLAG(int32_t, redis_pipelined_connections);
 
 namespace gridcase::server {
 namespace {
@@ -42,6 +44,10 @@ TEST(RedisConfigFromFlags, OneRedisOrACluster) {
   ASSERT_OK_AND_ASSIGN(RedisConfig one, RedisConfigFromFlags());
   EXPECT_TRUE(one.cluster_seeds.empty());
   EXPECT_EQ(one.pool.address, "127.0.0.1:6379");
+  EXPECT_EQ(one.pipelined_connections, 2);
+  ASSERT_OK_AND_ASSIGN(auto shared, NewRedisClient(one));
+  EXPECT_NE(dynamic_cast<redis::PipelinedClient*>(shared.get()), nullptr);
+  one.pipelined_connections = 0;
   ASSERT_OK_AND_ASSIGN(auto pool, NewRedisClient(one));
   EXPECT_NE(dynamic_cast<redis::RedisPool*>(pool.get()), nullptr);
 
@@ -51,6 +57,18 @@ TEST(RedisConfigFromFlags, OneRedisOrACluster) {
               ElementsAre("redis-0:6379", "redis-1:6379"));
   ASSERT_OK_AND_ASSIGN(auto client, NewRedisClient(cluster));
   EXPECT_NE(dynamic_cast<redis::ClusterClient*>(client.get()), nullptr);
+}
+
+TEST(RedisConfigFromFlags, PipelinedConnectionsAreZeroToSixteen) {
+  absl::FlagSaver restore;
+  absl::SetFlag(&FLAGS_redis_pipelined_connections, 17);
+  EXPECT_THAT(RedisConfigFromFlags(),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("--redis_pipelined_connections: must be "
+                                 "0-16, got 17")));
+  absl::SetFlag(&FLAGS_redis_pipelined_connections, 0);
+  ASSERT_OK_AND_ASSIGN(RedisConfig off, RedisConfigFromFlags());
+  EXPECT_EQ(off.pipelined_connections, 0);
 }
 
 TEST(RedisConfigFromFlags, RefusesBothFlags) {

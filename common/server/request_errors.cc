@@ -7,17 +7,31 @@ class RequestErrorsInterceptor final : public grpc::experimental::Interceptor {
  public:
   void Intercept(
       grpc::experimental::InterceptorBatchMethods* methods) override {
+    using grpc::experimental::InterceptionHookPoints;
+    // gRPC hands the interceptor no message when the request did not decode.
     if (methods->QueryInterceptionHookPoint(
-            grpc::experimental::InterceptionHookPoints::PRE_SEND_STATUS)) {
+            InterceptionHookPoints::POST_RECV_MESSAGE) &&
+        methods->GetRecvMessage() == nullptr) {
+      undecodable_ = true;
+    }
+    if (methods->QueryInterceptionHookPoint(
+            InterceptionHookPoints::PRE_SEND_STATUS)) {
       grpc::Status status = methods->GetSendStatus();
-      if (status.error_code() == grpc::StatusCode::INTERNAL &&
-          status.error_message().empty()) {
+      // The synchronous API answers INTERNAL, the callback API
+      // UNIMPLEMENTED, both without a message.
+      if (status.error_message().empty() &&
+          (status.error_code() == grpc::StatusCode::INTERNAL ||
+           (undecodable_ &&
+            status.error_code() == grpc::StatusCode::UNIMPLEMENTED))) {
         methods->ModifySendStatus(grpc::Status(
             grpc::StatusCode::INVALID_ARGUMENT, kUndecodableRequest));
       }
     }
     methods->Proceed();
   }
+
+ private:
+  bool undecodable_ = false;
 };
 
 class Factory final

@@ -103,7 +103,7 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
 }
 
 grpc::Status ToGrpcStatus(const absl::Status& status,
-                          grpc::ServerContext* context) {
+                          grpc::ServerContextBase* context) {
   if (std::optional<int64_t> ms = RetryDelayMillis(status); ms.has_value()) {
     context->AddTrailingMetadata(std::string(kRetryPushbackKey),
                                  absl::StrCat(*ms));

@@ -23,7 +23,7 @@ grpc::Status ToGrpcStatus(const absl::Status& status);
 // (common/status/retry_delay.h) also goes to the caller, as the trailing
 // metadata grpc-retry-pushback-ms.
 grpc::Status ToGrpcStatus(const absl::Status& status,
-                          grpc::ServerContext* context);
+                          grpc::ServerContextBase* context);
 
 // At most kMaxPublicMessageBytes of `message` (cut at a character boundary,
 // "…" appended), with network addresses ("10.1.2.3:6379", "[::1]:8080",

@@ -14,19 +14,25 @@
 namespace gridcase::store {
 namespace {
 
-// The dictionary `id`, read from Redis once per process (a dictionary
-// never changes).
-absl::StatusOr<const ArchiveDictionary*> Dictionary(redis::RedisClient& redis,
-                                                    uint32_t id) {
-  static absl::Mutex mu(absl::kConstInit);
+// Archive dictionaries read so far: a dictionary never changes, so each is
+// read from Redis once per process.
+absl::Mutex dictionaries_mu(absl::kConstInit);
+std::map<uint32_t, ArchiveDictionary>& Dictionaries()
+    ABSL_EXCLUSIVE_LOCKS_REQUIRED(dictionaries_mu) {
   static auto* cache = new std::map<uint32_t, ArchiveDictionary>();
-  {
-    absl::MutexLock lock(&mu);
-    auto it = cache->find(id);
-    if (it != cache->end()) return &it->second;
-  }
-  ASSIGN_OR_RETURN(redis::Reply r,
-                   redis.Command({"GET", ArchiveDictionaryKey(id)}));
+  return *cache;
+}
+
+const ArchiveDictionary* CachedDictionary(uint32_t id) {
+  absl::MutexLock lock(&dictionaries_mu);
+  auto it = Dictionaries().find(id);
+  return it == Dictionaries().end() ? nullptr : &it->second;
+}
+
+// Dictionary `id` from the reply to its GET, kept for the next reads.
+absl::StatusOr<const ArchiveDictionary*> KeepDictionary(uint32_t id,
+                                                        const redis::Reply& r) {
+  RETURN_IF_ERROR(r.ToStatus());
   std::optional<ArchiveDictionary> d;
   if (!r.is_nil()) d = LoadArchiveDictionary(r.str());
   if (!d.has_value() || d->id != id) {
@@ -34,8 +40,17 @@ absl::StatusOr<const ArchiveDictionary*> Dictionary(redis::RedisClient& redis,
                                             " is missing or corrupt (key ",
                                             ArchiveDictionaryKey(id), ")"));
   }
-  absl::MutexLock lock(&mu);
-  return &cache->emplace(id, *std::move(d)).first->second;
+  absl::MutexLock lock(&dictionaries_mu);
+  return &Dictionaries().emplace(id, *std::move(d)).first->second;
+}
+
+// The dictionary `id`, read from Redis the first time.
+absl::StatusOr<const ArchiveDictionary*> Dictionary(redis::RedisClient& redis,
+                                                    uint32_t id) {
+  if (const ArchiveDictionary* d = CachedDictionary(id)) return d;
+  ASSIGN_OR_RETURN(std::vector<redis::Reply> r,
+                   redis.Pipeline({{"GET", ArchiveDictionaryKey(id)}}));
+  return KeepDictionary(id, r.front());
 }
 
 // GET of the archives of cases[i] for each i in `which`, decoded; a case
@@ -152,6 +167,108 @@ absl::StatusOr<std::vector<ArchivedCase>> ReadForArchive(
     }
   }
   return out;
+}
+
+namespace {
+
+// The case and timeline of the archive `archive` of `case_id`, decoded
+// with `dictionary` (null when it needs none).
+absl::StatusOr<CaseAndTimeline> FromArchive(
+    absl::string_view case_id, absl::string_view archive,
+    const ArchiveDictionary* dictionary) {
+  ASSIGN_OR_RETURN(ArchivedCase a, DecodeArchive(case_id, archive, dictionary));
+  ASSIGN_OR_RETURN(StoredCase stored, DecodeCaseFields(case_id, a.hash));
+  return CaseAndTimeline{std::move(stored), std::move(a.timeline)};
+}
+
+// The second half of ReadCaseAsync: `replies` are those to its reads.
+void FinishCaseRead(redis::RedisClient& redis, std::string case_id,
+                    bool with_timeline, std::vector<redis::Reply> replies,
+                    CaseReadDone done) {
+  absl::StatusOr<StoredCase> live = DecodeCase(case_id, replies[0]);
+  const redis::Reply& archive = replies[1];
+  if (archive.is_error()) {
+    std::move(done)(archive.ToStatus());
+    return;
+  }
+  if (live.ok() || archive.is_nil()) {
+    if (!live.ok()) {
+      std::move(done)(live.status().code() == absl::StatusCode::kNotFound
+                          ? absl::NotFoundError(
+                                absl::StrCat("case ", case_id, " not found"))
+                          : live.status());
+      return;
+    }
+    CaseAndTimeline out{*std::move(live), {}};
+    if (with_timeline) {
+      if (absl::Status s = replies[2].ToStatus(); !s.ok()) {
+        std::move(done)(s);
+        return;
+      }
+      for (const redis::Reply& e : replies[2].elements()) {
+        out.timeline.push_back(e.str());
+      }
+    }
+    // A live case always has the event that created it; none means the
+    // archiver replaced both between the reads, and the archive is read
+    // below.
+    if (!with_timeline || !out.timeline.empty() || archive.is_nil()) {
+      std::move(done)(std::move(out));
+      return;
+    }
+  }
+  absl::StatusOr<uint32_t> dict_id =
+      ArchiveDictionaryId(case_id, archive.str());
+  if (!dict_id.ok()) {
+    std::move(done)(dict_id.status());
+    return;
+  }
+  const ArchiveDictionary* dict =
+      *dict_id == 0 ? nullptr : CachedDictionary(*dict_id);
+  if (*dict_id == 0 || dict != nullptr) {
+    std::move(done)(FromArchive(case_id, archive.str(), dict));
+    return;
+  }
+  // The first archive of this dictionary: read the dictionary, then decode.
+  std::vector<redis::Args> get = {{"GET", ArchiveDictionaryKey(*dict_id)}};
+  redis.PipelineAsync(get,
+                      [case_id = std::move(case_id), id = *dict_id,
+                       archive = archive.str(), done = std::move(done)](
+                          absl::StatusOr<std::vector<redis::Reply>> r) mutable {
+                        if (!r.ok()) {
+                          std::move(done)(r.status());
+                          return;
+                        }
+                        absl::StatusOr<const ArchiveDictionary*> d =
+                            KeepDictionary(id, r->front());
+                        if (!d.ok()) {
+                          std::move(done)(d.status());
+                          return;
+                        }
+                        std::move(done)(FromArchive(case_id, archive, *d));
+                      });
+}
+
+}  // namespace
+
+void ReadCaseAsync(redis::RedisClient& redis, int shard, std::string case_id,
+                   bool with_timeline, CaseReadDone done) {
+  std::vector<redis::Args> reads = {ReadCaseCommand(shard, case_id),
+                                    {"GET", ArchiveKey(shard, case_id)}};
+  if (with_timeline) {
+    reads.push_back({"LRANGE", TimelineKey(shard, case_id), "0", "-1"});
+  }
+  redis.PipelineAsync(
+      reads, [&redis, case_id = std::move(case_id), with_timeline,
+              done = std::move(done)](
+                 absl::StatusOr<std::vector<redis::Reply>> replies) mutable {
+        if (!replies.ok()) {
+          std::move(done)(replies.status());
+          return;
+        }
+        FinishCaseRead(redis, std::move(case_id), with_timeline,
+                       *std::move(replies), std::move(done));
+      });
 }
 
 std::string ArchivedVersion(const ArchivedCase& archived) {

@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/functional/any_invocable.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "common/redis/redis_client.h"
@@ -22,7 +23,8 @@ namespace gridcase::store {
 // A case: (shard, id).
 using CaseRef = std::pair<int, std::string>;
 
-// The case; NOT_FOUND when neither its hash nor its archive exists,
+// The case; NOT_FOUND ("case <id> not found") when neither its hash nor
+// its archive exists,
 // DATA_LOSS when the one that exists is corrupt.
 absl::StatusOr<StoredCase> ReadCase(redis::RedisClient& redis, int shard,
                                     absl::string_view case_id);
@@ -31,6 +33,22 @@ absl::StatusOr<StoredCase> ReadCase(redis::RedisClient& redis, int shard,
 // for the archived ones).
 absl::StatusOr<std::vector<StoredCase>> ReadCases(
     redis::RedisClient& redis, const std::vector<CaseRef>& cases);
+
+// A case with its raw timeline entries (stream_entry.h), oldest first.
+struct CaseAndTimeline {
+  StoredCase stored;
+  std::vector<std::string> timeline;  // empty unless asked for
+};
+using CaseReadDone =
+    absl::AnyInvocable<void(absl::StatusOr<CaseAndTimeline>) &&>;
+
+// ReadCase, and ReadTimelineEntries when `with_timeline`, without waiting:
+// `done` gets the result on the thread that read the reply
+// (redis::RedisClient::PipelineAsync). The live hash, the timeline and the
+// archive are asked for in one round trip, so an archived case costs no
+// second trip (but for the first read of its archive dictionary).
+void ReadCaseAsync(redis::RedisClient& redis, int shard, std::string case_id,
+                   bool with_timeline, CaseReadDone done);
 
 // The raw timeline entries (stream_entry.h) of each case, in the order of
 // `cases`; none for a case that does not exist.

@@ -189,15 +189,19 @@ absl::StatusOr<v1::Case> RedisCaseStore::GetCase(const std::string& case_id) {
   return std::move(stored.c);
 }
 
-absl::StatusOr<std::string> RedisCaseStore::FindExternalRef(
-    const v1::ExternalRef& ref, int skip_shard) {
+std::vector<redis::Args> RedisCaseStore::ExternalRefReads(
+    const v1::ExternalRef& ref, int skip_shard) const {
   std::vector<redis::Args> gets;
   for (int shard = 0; shard < options_.shards; ++shard) {
     if (shard == skip_shard) continue;
     gets.push_back(
         {"GET", store::ExternalRefKey(shard, ref.system(), ref.id())});
   }
-  ASSIGN_OR_RETURN(std::vector<redis::Reply> replies, redis_->Pipeline(gets));
+  return gets;
+}
+
+absl::StatusOr<std::string> RedisCaseStore::FoundExternalRef(
+    const std::vector<redis::Reply>& replies) {
   for (const redis::Reply& reply : replies) {
     RETURN_IF_ERROR(reply.ToStatus());
     if (!reply.is_nil()) return reply.str();
@@ -205,15 +209,89 @@ absl::StatusOr<std::string> RedisCaseStore::FindExternalRef(
   return "";
 }
 
+absl::StatusOr<std::string> RedisCaseStore::FindExternalRef(
+    const v1::ExternalRef& ref, int skip_shard) {
+  ASSIGN_OR_RETURN(std::vector<redis::Reply> replies,
+                   redis_->Pipeline(ExternalRefReads(ref, skip_shard)));
+  return FoundExternalRef(replies);
+}
+
+namespace {
+
+absl::Status NoCaseWithRef(const v1::ExternalRef& ref) {
+  return absl::NotFoundError(absl::StrCat("external_ref: no case has ",
+                                          ref.system(), " reference '",
+                                          ref.id(), "'"));
+}
+
+}  // namespace
+
 absl::StatusOr<std::string> RedisCaseStore::CaseIdByExternalRef(
     const v1::ExternalRef& ref) {
   ASSIGN_OR_RETURN(std::string id, FindExternalRef(ref, -1));
-  if (id.empty()) {
-    return absl::NotFoundError(absl::StrCat("external_ref: no case has ",
-                                            ref.system(), " reference '",
-                                            ref.id(), "'"));
-  }
+  if (id.empty()) return NoCaseWithRef(ref);
   return id;
+}
+
+void CaseStore::GetCaseAsync(CaseQuery query, CaseReadDone done) {
+  std::move(done)([&]() -> absl::StatusOr<CaseRead> {
+    if (query.external_ref.has_value()) {
+      ASSIGN_OR_RETURN(query.case_id, CaseIdByExternalRef(*query.external_ref));
+    }
+    CaseRead read;
+    ASSIGN_OR_RETURN(read.c, GetCase(query.case_id));
+    if (query.with_timeline) {
+      ASSIGN_OR_RETURN(read.timeline, Timeline(query.case_id));
+    }
+    return read;
+  }());
+}
+
+void RedisCaseStore::GetCaseAsync(CaseQuery query, CaseReadDone done) {
+  if (!query.external_ref.has_value()) {
+    ReadCaseAsync(std::move(query), std::move(done));
+    return;
+  }
+  std::vector<redis::Args> reads = ExternalRefReads(*query.external_ref, -1);
+  redis_->PipelineAsync(
+      reads, [this, query = std::move(query), done = std::move(done)](
+                 absl::StatusOr<std::vector<redis::Reply>> replies) mutable {
+        absl::StatusOr<std::string> id =
+            replies.ok() ? FoundExternalRef(*replies) : replies.status();
+        if (id.ok() && id->empty()) id = NoCaseWithRef(*query.external_ref);
+        if (!id.ok()) {
+          std::move(done)(id.status());
+          return;
+        }
+        query.case_id = *std::move(id);
+        query.external_ref.reset();
+        ReadCaseAsync(std::move(query), std::move(done));
+      });
+}
+
+void RedisCaseStore::ReadCaseAsync(CaseQuery query, CaseReadDone done) {
+  absl::StatusOr<store::CaseId> id =
+      store::ParseCaseId(query.case_id, options_.shards);
+  if (!id.ok()) {
+    std::move(done)(id.status());
+    return;
+  }
+  int shard = id->shard;
+  store::ReadCaseAsync(
+      *redis_, shard, query.case_id, query.with_timeline,
+      [shard, case_id = query.case_id, done = std::move(done)](
+          absl::StatusOr<store::CaseAndTimeline> found) mutable {
+        std::move(done)([&]() -> absl::StatusOr<CaseRead> {
+          RETURN_IF_ERROR(found.status());
+          CaseRead read{std::move(found->stored.c), {}};
+          for (const std::string& entry : found->timeline) {
+            ASSIGN_OR_RETURN(v1::CaseEvent e,
+                             store::ParseTimelineEntry(entry, case_id, shard));
+            read.timeline.push_back(std::move(e));
+          }
+          return read;
+        }());
+      });
 }
 
 absl::StatusOr<std::vector<v1::Case>> RedisCaseStore::GetCases(

@@ -21,6 +21,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/functional/any_invocable.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "common/redis/redis_client.h"
@@ -109,6 +110,21 @@ struct StreamEvent {
   bool corrupt = false;
 };
 
+// Which case GetCaseAsync reads: by id, or by the reference another system
+// gave it; with its timeline or without.
+struct CaseQuery {
+  std::string case_id;
+  std::optional<v1::ExternalRef> external_ref;  // instead of case_id
+  bool with_timeline = false;
+};
+
+// What GetCaseAsync read.
+struct CaseRead {
+  v1::Case c;
+  std::vector<v1::CaseEvent> timeline;  // oldest first; when asked for
+};
+using CaseReadDone = absl::AnyInvocable<void(absl::StatusOr<CaseRead>) &&>;
+
 class CaseStore {
  public:
   virtual ~CaseStore() = default;
@@ -122,6 +138,10 @@ class CaseStore {
   // The case's events, oldest first.
   virtual absl::StatusOr<std::vector<v1::CaseEvent>> Timeline(
       const std::string& case_id) = 0;
+  // CaseIdByExternalRef, GetCase and Timeline as `query` asks, without
+  // waiting: `done` gets the result, possibly later and on another thread.
+  // The default runs them in turn and calls `done` before returning.
+  virtual void GetCaseAsync(CaseQuery query, CaseReadDone done);
   // Up to `count` entries of index `kind:value` of `shard`, newest first,
   // strictly before (before_ms, before_id) in (reported_ms desc, id desc)
   // order; before_ms < 0 means from the newest.
@@ -184,6 +204,9 @@ class RedisCaseStore final : public CaseStore {
       const v1::ExternalRef& ref) override;
   absl::StatusOr<std::vector<v1::CaseEvent>> Timeline(
       const std::string& case_id) override;
+  // One round trip for a case by id, with or without its timeline, live or
+  // archived; one more to find an external reference first.
+  void GetCaseAsync(CaseQuery query, CaseReadDone done) override;
   absl::StatusOr<std::vector<IndexEntry>> ScanIndex(
       int shard, const std::string& kind, const std::string& value,
       int64_t before_ms, const std::string& before_id, int count) override;
@@ -208,6 +231,14 @@ class RedisCaseStore final : public CaseStore {
   // The case of `ref` on any shard but `skip_shard`; empty when none.
   absl::StatusOr<std::string> FindExternalRef(const v1::ExternalRef& ref,
                                               int skip_shard);
+  // The reads FindExternalRef makes, and the case id their replies name
+  // (empty when none).
+  std::vector<redis::Args> ExternalRefReads(const v1::ExternalRef& ref,
+                                            int skip_shard) const;
+  static absl::StatusOr<std::string> FoundExternalRef(
+      const std::vector<redis::Reply>& replies);
+  // GetCaseAsync of a query by case id.
+  void ReadCaseAsync(CaseQuery query, CaseReadDone done);
 
   redis::RedisClient* redis_;
   Options options_;

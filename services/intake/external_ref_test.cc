@@ -44,7 +44,7 @@ class ExternalRefTest : public IntakeServiceTest {
     int64_t n = 0;
     for (int shard = 0; shard < 16; ++shard) {
       absl::StatusOr<redis::Reply> len =
-          pool_->Command({"XLEN", store::EventsKey(shard)});
+          redis_client_->Command({"XLEN", store::EventsKey(shard)});
       EXPECT_OK(len);
       if (len.ok()) n += len->integer();
     }

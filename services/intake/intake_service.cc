@@ -147,12 +147,14 @@ grpc::Status IntakeServiceImpl::ReportCase(grpc::ServerContext* context,
   return status;
 }
 
-grpc::Status IntakeServiceImpl::GetCase(grpc::ServerContext* context,
-                                        const v1::GetCaseRequest* request,
-                                        v1::GetCaseResponse* response) {
-  return auth::ServeAs(
+grpc::ServerUnaryReactor* IntakeServiceImpl::GetCase(
+    grpc::CallbackServerContext* context, const v1::GetCaseRequest* request,
+    v1::GetCaseResponse* response) {
+  return auth::ServeAsync(
       context, *authenticator_, "gridcase.v1.IntakeService/GetCase", *request,
-      [&](const auto& actor) { return DoGetCase(actor, *request, response); });
+      [&](const v1::Actor& actor, auth::CallDone done) {
+        DoGetCase(actor, *request, response, std::move(done));
+      });
 }
 
 absl::Status IntakeServiceImpl::DoReportCase(const v1::Actor& actor,
@@ -332,29 +334,39 @@ absl::Status IntakeServiceImpl::DoReportCase(const v1::Actor& actor,
   return absl::OkStatus();
 }
 
-absl::Status IntakeServiceImpl::DoGetCase(const v1::Actor& actor,
-                                          const v1::GetCaseRequest& req,
-                                          v1::GetCaseResponse* resp) {
-  std::string case_id = req.case_id();
+void IntakeServiceImpl::DoGetCase(const v1::Actor& actor,
+                                  const v1::GetCaseRequest& req,
+                                  v1::GetCaseResponse* resp,
+                                  auth::CallDone done) {
+  CaseQuery query{.case_id = req.case_id(),
+                  .with_timeline = req.include_timeline()};
   if (req.has_external_ref()) {
-    if (!case_id.empty()) {
-      return validation::FieldError(
-          "external_ref", "give either case_id or external_ref, not both");
+    if (!query.case_id.empty()) {
+      std::move(done)(validation::FieldError(
+          "external_ref", "give either case_id or external_ref, not both"));
+      return;
     }
-    RETURN_IF_ERROR(ValidateExternalRef(req.external_ref()));
-    ASSIGN_OR_RETURN(case_id, store_->CaseIdByExternalRef(req.external_ref()));
-  }
-  ASSIGN_OR_RETURN(v1::Case c, store_->GetCase(case_id));
-  *resp->mutable_case_() = Present(c, actor);
-  if (req.include_timeline()) {
-    ASSIGN_OR_RETURN(std::vector<v1::CaseEvent> events,
-                     store_->Timeline(case_id));
-    store::ReporterFacts facts = store::ReporterFacts::Of(c);
-    for (v1::CaseEvent& e : events) {
-      *resp->add_timeline() = store::PresentEvent(std::move(e), actor, facts);
+    if (absl::Status s = ValidateExternalRef(req.external_ref()); !s.ok()) {
+      std::move(done)(s);
+      return;
     }
+    query.external_ref = req.external_ref();
   }
-  return absl::OkStatus();
+  store_->GetCaseAsync(
+      std::move(query), [this, actor, resp, done = std::move(done)](
+                            absl::StatusOr<CaseRead> read) mutable {
+        if (!read.ok()) {
+          std::move(done)(read.status());
+          return;
+        }
+        store::ReporterFacts facts = store::ReporterFacts::Of(read->c);
+        *resp->mutable_case_() = Present(std::move(read->c), actor);
+        for (v1::CaseEvent& e : read->timeline) {
+          *resp->add_timeline() =
+              store::PresentEvent(std::move(e), actor, facts);
+        }
+        std::move(done)(absl::OkStatus());
+      });
 }
 
 }  // namespace gridcase::intake

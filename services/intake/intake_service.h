@@ -9,6 +9,7 @@
 
 #include "absl/status/status.h"
 #include "common/auth/authenticator.h"
+#include "common/auth/serve.h"
 #include "common/clock/clock.h"
 #include "common/registry_client/registry_client.h"
 #include "common/store/visibility.h"
@@ -31,7 +32,13 @@ struct IntakeOptions {
   ReportQuota* report_quota = nullptr;
 };
 
-class IntakeServiceImpl final : public v1::IntakeService::Service {
+// GetCase, the read apps and dashboards call most, is served on gRPC's
+// callback API: its thread returns while Redis answers (the reply arrives on
+// the Redis client's reader thread, which finishes the call). The other
+// methods are synchronous.
+class IntakeServiceImpl final
+    : public v1::IntakeService::WithCallbackMethod_GetCase<
+          v1::IntakeService::Service> {
  public:
   // `watch_hub` serves WatchCases (null: WatchCases is UNAVAILABLE).
   IntakeServiceImpl(CaseStore* store, registry_client::RegistryClient* registry,
@@ -42,9 +49,9 @@ class IntakeServiceImpl final : public v1::IntakeService::Service {
   grpc::Status ReportCase(grpc::ServerContext* context,
                           const v1::ReportCaseRequest* request,
                           v1::ReportCaseResponse* response) override;
-  grpc::Status GetCase(grpc::ServerContext* context,
-                       const v1::GetCaseRequest* request,
-                       v1::GetCaseResponse* response) override;
+  grpc::ServerUnaryReactor* GetCase(grpc::CallbackServerContext* context,
+                                    const v1::GetCaseRequest* request,
+                                    v1::GetCaseResponse* response) override;
   grpc::Status ListCases(grpc::ServerContext* context,
                          const v1::ListCasesRequest* request,
                          v1::ListCasesResponse* response) override;
@@ -62,9 +69,9 @@ class IntakeServiceImpl final : public v1::IntakeService::Service {
   absl::Status DoReportCase(const v1::Actor& actor,
                             const v1::ReportCaseRequest& request,
                             v1::ReportCaseResponse* response);
-  absl::Status DoGetCase(const v1::Actor& actor,
-                         const v1::GetCaseRequest& request,
-                         v1::GetCaseResponse* response);
+  // Ends the call through `done`, now or when the store answers.
+  void DoGetCase(const v1::Actor& actor, const v1::GetCaseRequest& request,
+                 v1::GetCaseResponse* response, auth::CallDone done);
   absl::Status DoListCases(const v1::Actor& actor,
                            const v1::ListCasesRequest& request,
                            v1::ListCasesResponse* response);

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "common/clock/fake_clock.h"
+#include "common/redis/pipelined_client.h"
 #include "common/redis/redis_pool.h"
 #include "common/registry_client/fake_registry_client.h"
 #include "common/status/grpc_status.h"
@@ -46,9 +47,12 @@ class IntakeServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_OK_AND_ASSIGN(redis_, ::gridcase::testing::RedisServer::Start());
-    ASSERT_OK_AND_ASSIGN(
-        pool_, redis::RedisPool::Create({.address = redis_->address()}));
-    store_ = std::make_unique<RedisCaseStore>(pool_.get(),
+    // The client the services use by default: shared pipelined
+    // connections, so GetCase's reads really complete on another thread.
+    ASSERT_OK_AND_ASSIGN(redis_client_,
+                         redis::PipelinedClient::Create(
+                             {.address = redis_->address()}, /*lanes=*/2));
+    store_ = std::make_unique<RedisCaseStore>(redis_client_.get(),
                                               RedisCaseStore::Options{});
     registry_.AddGrid({PuyuanGrid(), 30.680, 120.625, 30.690, 120.635});
     registry_.AddCategory(testdata::GarbageCategory());
@@ -119,7 +123,7 @@ class IntakeServiceTest : public ::testing::Test {
   }
 
   std::unique_ptr<::gridcase::testing::RedisServer> redis_;
-  std::unique_ptr<redis::RedisPool> pool_;
+  std::unique_ptr<redis::PipelinedClient> redis_client_;
   std::unique_ptr<RedisCaseStore> store_;
   registry_client::FakeRegistryClient registry_;
   auth::DevHeaderAuthenticator authenticator_;

@@ -73,8 +73,9 @@ TEST_F(IntakeServiceTest, ReportThenGetWithTimeline) {
   EXPECT_EQ(got.timeline(0).stage(), v1::STAGE_UNSPECIFIED);
   EXPECT_FALSE(got.timeline(0).has_stage_deadline());
 
-  ASSERT_OK_AND_ASSIGN(redis::Reply events,
-                       pool_->Command({"XLEN", store::EventsKey(id.shard)}));
+  ASSERT_OK_AND_ASSIGN(
+      redis::Reply events,
+      redis_client_->Command({"XLEN", store::EventsKey(id.shard)}));
   EXPECT_EQ(events.integer(), 1);
 }
 
@@ -108,8 +109,9 @@ TEST_F(IntakeServiceTest, RetryReturnsTheSameCaseAndStoresNothingNew) {
   EXPECT_TRUE(again.replayed());
   EXPECT_EQ(again.case_().id(), first.case_().id());
   int shard = store::ShardOf("330483101", 16);
-  ASSERT_OK_AND_ASSIGN(redis::Reply events,
-                       pool_->Command({"XLEN", store::EventsKey(shard)}));
+  ASSERT_OK_AND_ASSIGN(
+      redis::Reply events,
+      redis_client_->Command({"XLEN", store::EventsKey(shard)}));
   EXPECT_EQ(events.integer(), 1);
   // The same key with another request is refused.
   v1::ReportCaseRequest other = testdata::GoodReport("r-1");
@@ -155,8 +157,9 @@ TEST_F(IntakeServiceTest, EightConcurrentRetriesMakeOneCase) {
   EXPECT_EQ(failures.load(), 0);
   EXPECT_EQ(std::set<std::string>(ids.begin(), ids.end()).size(), 1u);
   int shard = store::ShardOf("330483101", 16);
-  ASSERT_OK_AND_ASSIGN(redis::Reply events,
-                       pool_->Command({"XLEN", store::EventsKey(shard)}));
+  ASSERT_OK_AND_ASSIGN(
+      redis::Reply events,
+      redis_client_->Command({"XLEN", store::EventsKey(shard)}));
   EXPECT_EQ(events.integer(), 1);
 }
 
@@ -211,7 +214,7 @@ TEST_F(IntakeServiceTest, RegistryOutageIsUnavailableAndStoresNothing) {
   EXPECT_THAT(Report(testdata::GoodReport("r-1")),
               StatusIs(absl::StatusCode::kUnavailable,
                        HasSubstr("registry unavailable")));
-  ASSERT_OK_AND_ASSIGN(redis::Reply keys, pool_->Command({"DBSIZE"}));
+  ASSERT_OK_AND_ASSIGN(redis::Reply keys, redis_client_->Command({"DBSIZE"}));
   EXPECT_EQ(keys.integer(), 0);
 }
 
