@@ -22,16 +22,18 @@ std::string QueryCache::Key(absl::string_view method,
   return key;
 }
 
-bool QueryCache::Find(const std::string& key, std::string* response) {
+std::shared_ptr<const google::protobuf::Message> QueryCache::Find(
+    const std::string& key) {
   absl::Time now = clock_->Now();
   absl::ReaderMutexLock lock(&mu_);
   auto it = entries_.find(key);
-  if (it == entries_.end() || now >= it->second.expires) return false;
-  *response = it->second.response;
-  return true;
+  if (it == entries_.end() || now >= it->second.expires) return nullptr;
+  return it->second.response;
 }
 
-void QueryCache::Put(std::string key, std::string response) {
+void QueryCache::Put(
+    std::string key,
+    std::shared_ptr<const google::protobuf::Message> response) {
   absl::Time now = clock_->Now();
   absl::MutexLock lock(&mu_);
   if (!entries_.contains(key)) {

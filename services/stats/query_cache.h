@@ -4,12 +4,14 @@
 // was computed and keeps its own computed_at, so a caller always sees how
 // old it is. The answers do not depend on who asks (the authorization
 // table only admits or refuses), so callers share them. Refusals and
-// errors are never kept. At most `capacity` answers: when full, expired
+// errors are never kept. Answers are kept parsed: a hit copies the message
+// instead of parsing bytes. At most `capacity` answers: when full, expired
 // ones are dropped, and if none are, all.
 #ifndef GRIDCASE_SERVICES_STATS_QUERY_CACHE_H_
 #define GRIDCASE_SERVICES_STATS_QUERY_CACHE_H_
 
 #include <cstddef>
+#include <memory>
 #include <string>
 
 #include "absl/base/thread_annotations.h"
@@ -38,13 +40,12 @@ class QueryCache final {
                            absl::FunctionRef<absl::StatusOr<Resp>()> compute) {
     if (ttl_ <= absl::ZeroDuration() || capacity_ == 0) return compute();
     std::string key = Key(method, request);
-    std::string bytes;
-    if (Find(key, &bytes)) {
-      Resp cached;
-      if (cached.ParseFromString(bytes)) return cached;
+    std::shared_ptr<const google::protobuf::Message> kept = Find(key);
+    if (kept != nullptr && kept->GetDescriptor() == Resp::descriptor()) {
+      return static_cast<const Resp&>(*kept);  // a copy, not a parse
     }
     absl::StatusOr<Resp> fresh = compute();
-    if (fresh.ok()) Put(std::move(key), fresh->SerializeAsString());
+    if (fresh.ok()) Put(std::move(key), std::make_shared<const Resp>(*fresh));
     return fresh;
   }
 
@@ -53,14 +54,17 @@ class QueryCache final {
  private:
   struct Entry {
     absl::Time expires;
-    std::string response;
+    std::shared_ptr<const google::protobuf::Message> response;
   };
 
   static std::string Key(absl::string_view method,
                          const google::protobuf::Message& request);
-  bool Find(const std::string& key, std::string* response)
+  // The unexpired answer under `key`, or null.
+  std::shared_ptr<const google::protobuf::Message> Find(const std::string& key)
       ABSL_LOCKS_EXCLUDED(mu_);
-  void Put(std::string key, std::string response) ABSL_LOCKS_EXCLUDED(mu_);
+  void Put(std::string key,
+           std::shared_ptr<const google::protobuf::Message> response)
+      ABSL_LOCKS_EXCLUDED(mu_);
 
   const Clock* const clock_;
   const absl::Duration ttl_;
