@@ -102,15 +102,11 @@ class PipelinedClient::Lane {
       return;
     }
     if (conn_ == nullptr) {
-      absl::StatusOr<Context> c = Connect(endpoint_, connect_);
-      if (!c.ok()) {
+      if (absl::Status s = ConnectLocked(); !s.ok()) {
         mu_.Unlock();
-        std::move(done)(c.status());
+        std::move(done)(s);
         return;
       }
-      conn_ = std::make_shared<Conn>(Conn{*std::move(c)});
-      connects_.fetch_add(1);
-      connected_.Signal();
     }
     out_.append(bytes);
     pending_.push_back(
@@ -152,6 +148,30 @@ class PipelinedClient::Lane {
     absl::Time deadline;
     PipelineDone done;
   };
+
+  // Opens the lane's connection, outside the lock: one caller connects and
+  // those arriving meanwhile wait for its outcome, so an unreachable Redis
+  // costs every caller at most one connect timeout.
+  absl::Status ConnectLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    if (connecting_) {
+      while (connecting_) connect_done_.Wait(&mu_);
+      return conn_ != nullptr ? absl::OkStatus() : connect_error_;
+    }
+    connecting_ = true;
+    mu_.Unlock();
+    absl::StatusOr<Context> c = Connect(endpoint_, connect_);
+    mu_.Lock();
+    connecting_ = false;
+    connect_done_.SignalAll();
+    if (!c.ok()) {
+      connect_error_ = c.status();
+      return connect_error_;
+    }
+    conn_ = std::make_shared<Conn>(Conn{*std::move(c)});
+    connects_.fetch_add(1);
+    connected_.Signal();
+    return absl::OkStatus();
+  }
 
   // Retires `conn` if it is still the lane's connection: wakes anyone
   // blocked on its socket and moves its waiting callers to `failed`.
@@ -264,7 +284,10 @@ class PipelinedClient::Lane {
   const ConnectOptions connect_;
   std::atomic<int64_t> connects_{0};
   absl::Mutex mu_;
-  absl::CondVar connected_;  // conn_ set, or stopping_
+  absl::CondVar connected_;     // conn_ set, or stopping_
+  absl::CondVar connect_done_;  // connecting_ cleared
+  bool connecting_ ABSL_GUARDED_BY(mu_) = false;
+  absl::Status connect_error_ ABSL_GUARDED_BY(mu_);  // the last attempt's
   std::shared_ptr<Conn> conn_ ABSL_GUARDED_BY(mu_);
   std::string out_ ABSL_GUARDED_BY(mu_);  // queued for conn_, not yet sent
   std::deque<Pending> pending_ ABSL_GUARDED_BY(mu_);  // sent on conn_

@@ -1,6 +1,11 @@
 // PipelinedClient against a real redis-server on a unix socket.
 #include "common/redis/pipelined_client.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
 #include <string>
@@ -178,6 +183,63 @@ TEST_F(PipelinedClientTest, SlowServerFailsWaitingCallersThenRecovers) {
   ASSERT_OK_AND_ASSIGN(Reply a, client_->Command({"GET", "a"}));
   EXPECT_EQ(a.str(), "1");
   EXPECT_EQ(client_->connects(), 2);  // the lane, twice
+}
+
+// A listener that never accepts, with its one-connection queue full: a
+// connect to it hangs until the client's connect timeout.
+class BlackHole {
+ public:
+  BlackHole() {
+    listener_ = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    bind(listener_, reinterpret_cast<sockaddr*>(&a), sizeof(a));
+    listen(listener_, 0);
+    socklen_t len = sizeof(a);
+    getsockname(listener_, reinterpret_cast<sockaddr*>(&a), &len);
+    port_ = ntohs(a.sin_port);
+    filler_ = socket(AF_INET, SOCK_STREAM, 0);
+    connect(filler_, reinterpret_cast<sockaddr*>(&a), sizeof(a));
+  }
+  ~BlackHole() {
+    close(filler_);
+    close(listener_);
+  }
+  std::string address() const { return absl::StrCat("127.0.0.1:", port_); }
+
+ private:
+  int listener_ = -1;
+  int filler_ = -1;
+  int port_ = 0;
+};
+
+TEST(PipelinedClientUnreachable, CallersWaitForOneConnectAttemptNotOneEach) {
+  BlackHole hole;
+  constexpr absl::Duration kConnectTimeout = absl::Milliseconds(300);
+  ASSERT_OK_AND_ASSIGN(
+      auto client, PipelinedClient::Create({.address = hole.address(),
+                                            .connect_timeout = kConnectTimeout},
+                                           /*lanes=*/1));
+  constexpr int kCallers = 8;
+  std::vector<absl::Status> results(kCallers);
+  std::vector<std::thread> callers;
+  absl::Time start = absl::Now();
+  for (int i = 0; i < kCallers; ++i) {
+    callers.emplace_back([&, i] {
+      results[i] = client->Command({"GET", "a"}).status();
+    });
+  }
+  for (auto& t : callers) t.join();
+  absl::Duration took = absl::Now() - start;
+  for (const absl::Status& s : results) {
+    EXPECT_THAT(s, StatusIs(absl::StatusCode::kUnavailable,
+                            HasSubstr("cannot connect")));
+  }
+  // One attempt at a time per caller would take kCallers connect timeouts
+  // (2.4 s); callers that arrive during an attempt share its outcome, so
+  // it takes one or two (a caller may start the next attempt).
+  EXPECT_LT(took, 4 * kConnectTimeout);
 }
 
 TEST_F(PipelinedClientTest, AConnectionTheServerClosedIsReplaced) {
