@@ -13,15 +13,6 @@
 #include "common/status/status_macros.h"
 
 namespace gridcase::redis {
-namespace {
-
-struct ReplyDeleter {
-  void operator()(redisReply* r) const { freeReplyObject(r); }
-};
-using ReplyPtr = std::unique_ptr<redisReply, ReplyDeleter>;
-
-}  // namespace
-
 std::string Endpoint::ToString() const {
   if (!unix_path.empty()) return absl::StrCat("unix://", unix_path);
   return absl::StrCat(host, ":", port);
@@ -58,7 +49,19 @@ absl::StatusOr<Endpoint> ParseEndpoint(absl::string_view address) {
   return e;
 }
 
+void ReplyDeleter::operator()(redisReply* r) const { freeReplyObject(r); }
+
 void ContextDeleter::operator()(redisContext* c) const { redisFree(c); }
+
+void PointAt(const Args& args, std::vector<const char*>* argv,
+             std::vector<size_t>* lens) {
+  argv->clear();
+  lens->clear();
+  for (const std::string& a : args) {
+    argv->push_back(a.data());
+    lens->push_back(a.size());
+  }
+}
 
 absl::StatusOr<Context> Connect(const Endpoint& endpoint,
                                 const ConnectOptions& options) {
@@ -96,12 +99,7 @@ absl::StatusOr<std::vector<Reply>> RunOn(redisContext* c,
   std::vector<const char*> argv;
   std::vector<size_t> lens;
   for (const Args& args : commands) {
-    argv.clear();
-    lens.clear();
-    for (const std::string& a : args) {
-      argv.push_back(a.data());
-      lens.push_back(a.size());
-    }
+    PointAt(args, &argv, &lens);
     if (redisAppendCommandArgv(c, static_cast<int>(argv.size()), argv.data(),
                                lens.data()) != REDIS_OK) {
       return absl::InternalError(

@@ -16,6 +16,7 @@
 #include "common/redis/redis_client.h"
 
 struct redisContext;
+struct redisReply;
 
 namespace gridcase::redis {
 
@@ -28,6 +29,16 @@ struct Endpoint {
   std::string ToString() const;
 };
 absl::StatusOr<Endpoint> ParseEndpoint(absl::string_view address);
+
+struct ReplyDeleter {
+  void operator()(redisReply* r) const;
+};
+using ReplyPtr = std::unique_ptr<redisReply, ReplyDeleter>;
+
+// `args` as hiredis' *Argv functions take a command: a pointer to each
+// argument's bytes and its length (valid while `args` is).
+void PointAt(const Args& args, std::vector<const char*>* argv,
+             std::vector<size_t>* lens);
 
 struct ContextDeleter {
   void operator()(redisContext* c) const;

@@ -25,11 +25,6 @@
 namespace gridcase::redis {
 namespace {
 
-struct ReplyDeleter {
-  void operator()(redisReply* r) const { freeReplyObject(r); }
-};
-using ReplyPtr = std::unique_ptr<redisReply, ReplyDeleter>;
-
 // The commands' wire form, in order.
 absl::StatusOr<std::string> Encode(absl::Span<const Args> commands) {
   std::string out;
@@ -39,12 +34,7 @@ absl::StatusOr<std::string> Encode(absl::Span<const Args> commands) {
     if (args.empty()) {
       return absl::InvalidArgumentError("redis: a command has no name");
     }
-    argv.clear();
-    lens.clear();
-    for (const std::string& a : args) {
-      argv.push_back(a.data());
-      lens.push_back(a.size());
-    }
+    PointAt(args, &argv, &lens);
     char* cmd = nullptr;
     int n = redisFormatCommandArgv(&cmd, static_cast<int>(argv.size()),
                                    argv.data(), lens.data());
@@ -348,17 +338,22 @@ PipelinedClient::Lane& PipelinedClient::NextLane() {
 
 void PipelinedClient::PipelineAsync(absl::Span<const Args> commands,
                                     PipelineDone done) {
+  auto holding =
+      std::find_if(commands.begin(), commands.end(), HoldsConnection);
+  if (holding != commands.end()) {
+    std::move(done)(absl::InvalidArgumentError(
+        absl::StrCat("redis: ", holding->front(),
+                     " holds a connection and cannot be pipelined")));
+    return;
+  }
+  Enqueue(commands, std::move(done));
+}
+
+void PipelinedClient::Enqueue(absl::Span<const Args> commands,
+                              PipelineDone done) {
   if (commands.empty()) {
     std::move(done)(std::vector<Reply>());
     return;
-  }
-  for (const Args& c : commands) {
-    if (HoldsConnection(c)) {
-      std::move(done)(absl::InvalidArgumentError(
-          absl::StrCat("redis: ", c.front(),
-                       " holds a connection and cannot be pipelined")));
-      return;
-    }
   }
   absl::StatusOr<std::string> bytes = Encode(commands);
   if (!bytes.ok()) {
@@ -379,7 +374,7 @@ absl::StatusOr<std::vector<Reply>> PipelinedClient::Pipeline(
   };
   // Shared: the reader thread may still be in Notify when we return.
   auto result = std::make_shared<Result>();
-  PipelineAsync(commands, [result](absl::StatusOr<std::vector<Reply>> r) {
+  Enqueue(commands, [result](absl::StatusOr<std::vector<Reply>> r) {
     result->replies = std::move(r);
     result->done.Notify();
   });

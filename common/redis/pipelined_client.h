@@ -71,6 +71,8 @@ class PipelinedClient final : public RedisClient {
   PipelinedClient(PoolOptions options, Endpoint endpoint,
                   std::unique_ptr<RedisPool> pool, int lanes);
   Lane& NextLane();
+  // PipelineAsync of commands already known not to hold a connection.
+  void Enqueue(absl::Span<const Args> commands, PipelineDone done);
 
   std::unique_ptr<RedisPool> pool_;
   std::vector<std::unique_ptr<Lane>> lanes_;
