@@ -47,6 +47,10 @@ breaks deploy/k8s/base/intake.yaml '0,/readinessProbe:/s//readynessProbe:/' \
 breaks deploy/k8s/base/stats.yaml \
   's/terminationGracePeriodSeconds: [0-9]+/terminationGracePeriodSeconds: "35s"/' \
   'terminationGracePeriodSeconds: must be integer'
+breaks deploy/k8s/base/report-cronjobs.yaml '0,/concurrencyPolicy: Forbid/s//concurrencyPolicy: Allow/' \
+  'CronJob/gridcase-report-daily: spec.concurrencyPolicy must be Forbid'
+breaks deploy/k8s/base/report-cronjobs.yaml '0,/readOnlyRootFilesystem: true/s//readOnlyRootFilesystem: false/' \
+  'readOnlyRootFilesystem must be true'
 breaks deploy/k8s/base/kustomization.yaml 's/- stats.yaml/- statistics.yaml/' \
   'FAILED: kustomize render overlays/'
 breaks deploy/k8s/base/dispatch.yaml \

@@ -94,6 +94,9 @@ std::vector<MethodPolicy> BuildPolicies() {
       {"StatsService",    "Ranking",                  kStaff},
       {"StatsService",    "Trend",                    kStaff},
       {"StatsService",    "Hotspots",                 kStaff},
+      {"StatsService",    "PublishReport",            {No,    No,    No,    All,   No,    All,   No,    All}},
+      {"StatsService",    "GetReport",                kStaff},
+      {"StatsService",    "ListReports",              kStaff},
       {"NotifyService",   "ListDeliveries",           {No,    All,   All,   All,   Dept,  All,   No,    All}},
   };
   // clang-format on

@@ -191,6 +191,30 @@ std::string StatsHotspotSuffix(absl::string_view town_code,
                                absl::string_view bucket) {
   return absl::StrCat("hs:", town_code, ":", bucket);
 }
+std::string ReportCurrentKey(absl::string_view region, char kind,
+                             absl::string_view start) {
+  return absl::StrCat("{rpt:", region, "}:cur:", std::string(1, kind), ":",
+                      start);
+}
+
+std::string ReportDocKey(absl::string_view region,
+                         absl::string_view report_id) {
+  return absl::StrCat("{rpt:", region, "}:doc:", report_id);
+}
+
+std::string ReportSummaryKey(absl::string_view region,
+                             absl::string_view report_id) {
+  return absl::StrCat("{rpt:", region, "}:sum:", report_id);
+}
+
+std::string ReportListKey(absl::string_view region) {
+  return absl::StrCat("{rpt:", region, "}:list");
+}
+
+std::string ReportKindListKey(absl::string_view region, char kind) {
+  return absl::StrCat("{rpt:", region, "}:list:", std::string(1, kind));
+}
+
 std::string StatsSeenSuffix(absl::string_view event_id) {
   int64_t ms = 0;
   // An entry id we read from a stream; a malformed one counts as day 0.

@@ -228,6 +228,29 @@ inline constexpr char kStatsCasesSuffix[] = "cases";
 // key: {s:N}:st:<gen>:seen:<YYYYMMDD>
 std::string StatsSeenSuffix(absl::string_view event_id);
 
+// --- Published reports (services/stats/report_store.h) ----------------------
+// Every key of one region's reports carries the tag {rpt:<region>}, so one
+// script publishes a report on one slot. <kind> is D, W or M, <start> the
+// period's first day YYYYMMDD.
+
+// The id of the report in force for a period.
+// key: {rpt:<region>}:cur:<kind>:<start>
+std::string ReportCurrentKey(absl::string_view region, char kind,
+                             absl::string_view start);
+// A report as published (v1::Report), and the same without its rankings
+// and hotspots, for listing.
+// key: {rpt:<region>}:doc:<id>
+std::string ReportDocKey(absl::string_view region, absl::string_view report_id);
+// key: {rpt:<region>}:sum:<id>
+std::string ReportSummaryKey(absl::string_view region,
+                             absl::string_view report_id);
+// Every report of the region, and those of one kind: members
+// "<start>|<kind>|<revision, 6 digits>", read newest first.
+// key: {rpt:<region>}:list
+std::string ReportListKey(absl::string_view region);
+// key: {rpt:<region>}:list:<kind>
+std::string ReportKindListKey(absl::string_view region, char kind);
+
 // --- Registry ({reg}) and dispatch's routing policy ({disp}) -----------------
 
 // key: {reg}:regions

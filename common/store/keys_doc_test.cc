@@ -157,6 +157,13 @@ std::vector<std::pair<std::string, std::string>> Examples() {
       {"{disp}:audit", std::string(kRoutingAuditKey)},
       {"{rl:<scope>:<bucket>}", RateKey("intake", "caller:wx:o6_1")},
       {"{rq:<reporter>}:<YYYYMMDD>", ReportQuotaKey("wx:o6_1", "20260630")},
+      {"{rpt:<region>}:cur:<kind>:<start>",
+       ReportCurrentKey("330483", 'D', "20261205")},
+      {"{rpt:<region>}:doc:<id>", ReportDocKey("330483", "330483-D20261205-1")},
+      {"{rpt:<region>}:sum:<id>",
+       ReportSummaryKey("330483", "330483-D20261205-1")},
+      {"{rpt:<region>}:list", ReportListKey("330483101")},
+      {"{rpt:<region>}:list:<kind>", ReportKindListKey("330483101", 'W')},
   };
 }
 

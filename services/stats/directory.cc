@@ -35,7 +35,14 @@ absl::StatusOr<std::vector<Entity>> DirectorySnapshot::Entities(
     return out;
   }
   if (kind == kDepartment) return ToEntities(departments);
-  if (kind == kReporter) return ToEntities(grid_managers);
+  if (kind == kReporter) {
+    std::vector<Entity> out = ToEntities(grid_managers);
+    for (Entity& e : out) {
+      auto it = manager_grids.find(e.key);
+      if (it != manager_grids.end()) e.grids = it->second;
+    }
+    return out;
+  }
   return absl::InvalidArgumentError(
       absl::StrCat("no entity list for dimension ", kind));
 }
@@ -147,8 +154,11 @@ absl::StatusOr<DirectorySnapshot> GrpcDirectory::Load() {
   members.set_page_size(500);
   members.set_role(v1::ROLE_GRID_MANAGER);
   RETURN_IF_ERROR(AllPages(&Stub::ListMembers, members, [&out](const auto& r) {
-    for (const v1::Member& m : r.members())
+    for (const v1::Member& m : r.members()) {
       out.grid_managers[m.id()] = m.name();
+      out.manager_grids[m.id()].assign(m.grid_codes().begin(),
+                                       m.grid_codes().end());
+    }
   }));
   return out;
 }

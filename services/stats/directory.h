@@ -24,6 +24,8 @@ namespace gridcase::stats {
 struct Entity {
   std::string key;
   std::string name;
+  // Grid managers: the 15-digit codes of their grids (Member.grid_codes).
+  std::vector<std::string> grids;
 };
 
 class Directory {
@@ -46,6 +48,7 @@ struct DirectorySnapshot {
   std::map<std::string, std::string> categories;   // full code → name
   std::map<std::string, std::string> majors;       // major code → name
   std::map<std::string, std::string> grid_managers;  // active ones
+  std::map<std::string, std::vector<std::string>> manager_grids;
 
   absl::StatusOr<std::vector<Entity>> Entities(absl::string_view kind) const;
   absl::StatusOr<std::string> NameOf(absl::string_view kind,

@@ -19,6 +19,8 @@
 #include "services/stats/query_cache.h"
 #include "services/stats/rebuild.h"
 #include "services/stats/redis_aggregates.h"
+#include "services/stats/report_store.h"
+#include "services/stats/reports.h"
 #include "services/stats/stats_metrics.h"
 #include "services/stats/stats_service.h"
 #include "services/stats/workers.h"
@@ -164,8 +166,11 @@ int main(int argc, char** argv) {
   gridcase::stats::StatsQueries queries(&aggregates, &directory, clock,
                                         weights);
   gridcase::stats::QueryCache cache(clock, query_cache_ttl);
+  gridcase::stats::RedisReportStore report_store(&boot.redis());
+  gridcase::stats::Reports reports(&queries, &report_store, &directory, clock,
+                                   zone);
   gridcase::stats::StatsServiceImpl service(&queries, &boot.authenticator(),
-                                            &cache);
+                                            &cache, &reports);
   workers.Start();
   return boot.Serve(
       {{&service, gridcase::v1::StatsService::service_full_name()}});

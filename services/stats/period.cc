@@ -70,6 +70,22 @@ Buckets BucketsOf(const Period& p) {
   return out;
 }
 
+Period ReportPeriodOf(v1::ReportPeriod kind, absl::CivilDay day) {
+  switch (kind) {
+    case v1::REPORT_PERIOD_WEEK: {
+      int from_monday = (static_cast<int>(absl::GetWeekday(day)) -
+                         static_cast<int>(absl::Weekday::monday) + 7) %
+                        7;
+      return {day - from_monday, day - from_monday + 6};
+    }
+    case v1::REPORT_PERIOD_MONTH:
+      return {absl::CivilDay(absl::CivilMonth(day)),
+              MonthEnd(absl::CivilMonth(day))};
+    default:
+      return {day, day};
+  }
+}
+
 std::vector<Period> Steps(const Period& p, v1::TrendStep step) {
   std::vector<Period> out;
   absl::CivilDay day = p.start;

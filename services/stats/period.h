@@ -35,6 +35,11 @@ Buckets BucketsOf(const Period& p);
 // The trend buckets of `p`; the first and last are clipped to it.
 std::vector<Period> Steps(const Period& p, v1::TrendStep step);
 
+// The day, ISO week (Monday to Sunday) or calendar month of a published
+// report (REPORT_PERIOD_DAY, _WEEK, _MONTH) that contains `day`. The period
+// before one is ReportPeriodOf(kind, period.start - 1).
+Period ReportPeriodOf(v1::ReportPeriod kind, absl::CivilDay day);
+
 // "YYYY-MM-DD".
 std::string FormatDay(absl::CivilDay day);
 

@@ -62,6 +62,31 @@ TEST(Period, WeeksAreIsoAndClipped) {
   EXPECT_EQ(Steps(p, v1::TREND_STEP_DAY).size(), 14u);
 }
 
+TEST(Period, ReportPeriodsContainTheDayAndFollowEachOther) {
+  auto text = [](const Period& p) {
+    return FormatDay(p.start) + ".." + FormatDay(p.end);
+  };
+  // 2026-12-06 is a Sunday; 2026-03-01 a Sunday after a 28-day February.
+  EXPECT_EQ(
+      text(ReportPeriodOf(v1::REPORT_PERIOD_DAY, absl::CivilDay(2026, 12, 6))),
+      "2026-12-06..2026-12-06");
+  EXPECT_EQ(
+      text(ReportPeriodOf(v1::REPORT_PERIOD_WEEK, absl::CivilDay(2026, 12, 6))),
+      "2026-11-30..2026-12-06");
+  EXPECT_EQ(text(ReportPeriodOf(v1::REPORT_PERIOD_WEEK,
+                                absl::CivilDay(2026, 11, 30))),
+            "2026-11-30..2026-12-06");
+  EXPECT_EQ(text(ReportPeriodOf(v1::REPORT_PERIOD_MONTH,
+                                absl::CivilDay(2026, 3, 1) - 1)),
+            "2026-02-01..2026-02-28");
+  // The period before a period.
+  Period week =
+      ReportPeriodOf(v1::REPORT_PERIOD_WEEK, absl::CivilDay(2026, 1, 1));
+  EXPECT_EQ(text(week), "2025-12-29..2026-01-04");
+  EXPECT_EQ(text(ReportPeriodOf(v1::REPORT_PERIOD_WEEK, week.start - 1)),
+            "2025-12-22..2025-12-28");
+}
+
 TEST(Dimensions, ScopesMapToKindsOrNameTheRule) {
   v1::Scope s;
   s.set_kind(v1::SCOPE_KIND_REGION);

@@ -39,6 +39,8 @@ absl::string_view RegionKindOf(const std::string& code) {
       return kTown;
     case 12:
       return kCommunity;
+    case 15:
+      return kGrid;
     default:
       return "";
   }
@@ -48,13 +50,15 @@ absl::string_view RegionKindOf(const std::string& code) {
 absl::Status CheckParent(Directory* directory, v1::RankingLevel level,
                          const std::string& parent) {
   if (parent.empty()) return absl::OkStatus();
-  size_t max_len = level == v1::RANKING_LEVEL_TOWN        ? 6
-                   : level == v1::RANKING_LEVEL_COMMUNITY ? 9
-                   : level == v1::RANKING_LEVEL_GRID      ? 12
-                                                          : 0;
+  size_t max_len = level == v1::RANKING_LEVEL_TOWN           ? 6
+                   : level == v1::RANKING_LEVEL_COMMUNITY    ? 9
+                   : level == v1::RANKING_LEVEL_GRID         ? 12
+                   : level == v1::RANKING_LEVEL_GRID_MANAGER ? 15
+                                                             : 0;
   if (max_len == 0) {
     return FieldError("parent_code",
-                      "only TOWN, COMMUNITY and GRID rankings take a parent");
+                      "only TOWN, COMMUNITY, GRID and GRID_MANAGER rankings "
+                      "take a parent");
   }
   bool digits = std::all_of(parent.begin(), parent.end(), [](char c) {
     return absl::ascii_isdigit(static_cast<unsigned char>(c));
@@ -63,9 +67,11 @@ absl::Status CheckParent(Directory* directory, v1::RankingLevel level,
     return FieldError("parent_code",
                       absl::StrCat("must be the code of a region above the "
                                    "ranked level (",
-                                   max_len == 6   ? "a city"
-                                   : max_len == 9 ? "a city or town"
-                                                  : "a city, town or community",
+                                   max_len == 6    ? "a city"
+                                   : max_len == 9  ? "a city or town"
+                                   : max_len == 12 ? "a city, town or community"
+                                                   : "a city, town, community "
+                                                     "or grid",
                                    ")"));
   }
   return ScopeName(directory, {RegionKindOf(parent), parent}, "parent_code")
@@ -84,6 +90,16 @@ bool Better(const v1::RankingEntry& a, const v1::RankingEntry& b,
     }
   }
   return a.key() < b.key();
+}
+
+// Regions by code prefix; grid managers by any of their grids.
+bool InParent(const Entity& entity, absl::string_view kind,
+              const std::string& parent) {
+  if (kind != kReporter) return absl::StartsWith(entity.key, parent);
+  if (parent.empty()) return true;
+  return std::any_of(
+      entity.grids.begin(), entity.grids.end(),
+      [&](const std::string& grid) { return absl::StartsWith(grid, parent); });
 }
 
 bool InScope(const Dim& dim, const HotspotCell& cell) {
@@ -141,7 +157,7 @@ absl::StatusOr<v1::RankingResponse> StatsQueries::Ranking(
   ASSIGN_OR_RETURN(auto now, aggregates_->Now(kind, std::nullopt));
   std::vector<v1::RankingEntry> entries;
   for (const Entity& entity : entities) {
-    if (!absl::StartsWith(entity.key, req.parent_code())) continue;
+    if (!InParent(entity, kind, req.parent_code())) continue;
     v1::RankingEntry e;
     e.set_key(entity.key);
     e.set_name(entity.name);

@@ -123,9 +123,36 @@ TEST_F(QueriesTest, RankingValidatesLevelLimitAndParent) {
   EXPECT_THAT(queries_.Ranking(req),
               StatusIs(absl::StatusCode::kNotFound, HasSubstr("parent_code")));
   req.set_level(v1::RANKING_LEVEL_DEPARTMENT);
-  EXPECT_THAT(queries_.Ranking(req),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("only TOWN, COMMUNITY and GRID")));
+  EXPECT_THAT(
+      queries_.Ranking(req),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               HasSubstr("only TOWN, COMMUNITY, GRID and GRID_MANAGER")));
+}
+
+TEST_F(QueriesTest, GridManagersAreRankedWithinTheRegionOfTheirGrids) {
+  auto& s = directory_.snapshot();
+  s.grid_managers = {{"m-1", "张三"}, {"m-2", "李四"}, {"m-3", "王五"}};
+  s.manager_grids = {{"m-1", {"330483101001001"}},
+                     {"m-2", {"330483102001001", "330483101002001"}},
+                     {"m-3", {"330483102001002"}}};
+  s.regions["330483102001002"] = "乌镇镇第二网格";
+  v1::RankingRequest req;
+  req.set_level(v1::RANKING_LEVEL_GRID_MANAGER);
+  req.set_indicator(v1::INDICATOR_REPORTS);
+  req.mutable_period()->set_start_date("2026-11-01");
+  req.mutable_period()->set_end_date("2026-11-30");
+  req.set_parent_code("330483101");
+  ASSERT_OK_AND_ASSIGN(v1::RankingResponse r, queries_.Ranking(req));
+  std::vector<std::string> keys;
+  for (const auto& e : r.entries()) keys.push_back(e.key());
+  EXPECT_THAT(keys, ::testing::ElementsAre("m-1", "m-2"));
+  req.set_parent_code("330483102001002");  // a grid
+  ASSERT_OK_AND_ASSIGN(r, queries_.Ranking(req));
+  ASSERT_EQ(r.entries_size(), 1);
+  EXPECT_EQ(r.entries(0).key(), "m-3");
+  req.clear_parent_code();
+  ASSERT_OK_AND_ASSIGN(r, queries_.Ranking(req));
+  EXPECT_EQ(r.entries_size(), 3);
 }
 
 TEST_F(QueriesTest, TrendAndHotspotsRejectWhatTheyCannotAnswer) {

@@ -33,7 +33,8 @@ export function seconds(text) {
   return total;
 }
 
-function containerRules(w, c, gridcase) {
+// Containers that serve (probes) and containers of Jobs (none).
+function containerRules(w, c, gridcase, serves = true) {
   const out = [];
   const at = `${id(w)} container ${c.name}`;
   const sc = c.securityContext ?? {};
@@ -51,7 +52,7 @@ function containerRules(w, c, gridcase) {
     const [k, v] = need.split(".");
     if (!r[k]?.[v]) out.push(`${at}: resources.${need} must be set`);
   }
-  for (const probe of ["readinessProbe", "livenessProbe"]) {
+  for (const probe of serves ? ["readinessProbe", "livenessProbe"] : []) {
     if (!c[probe]) out.push(`${at}: ${probe} must be set`);
     else if (gridcase && !c[probe].grpc) {
       out.push(`${at}: ${probe} must be a native grpc: probe`);
@@ -71,6 +72,28 @@ function containerRules(w, c, gridcase) {
   }
   if (!c.image || !/:[^/]+$|@sha256:/.test(c.image) || /:latest$/.test(c.image)) {
     out.push(`${at}: image must carry a tag other than latest (got ${c.image})`);
+  }
+  return out;
+}
+
+// The 通报 CronJobs (report-cronjobs.yaml): the pod rules of every
+// workload, the schedule's own zone, and never two runs at once.
+function cronJobRules(objs) {
+  const out = [];
+  for (const j of objs.filter((o) => o.kind === "CronJob")) {
+    const pod = j.spec?.jobTemplate?.spec?.template?.spec ?? {};
+    if (pod.securityContext?.runAsNonRoot !== true) {
+      out.push(`${id(j)}: pod securityContext.runAsNonRoot must be true`);
+    }
+    for (const c of pod.containers ?? []) {
+      out.push(...containerRules(j, c, false, false));
+    }
+    if (j.spec?.timeZone !== "Asia/Shanghai") {
+      out.push(`${id(j)}: spec.timeZone must be Asia/Shanghai (the statistics' days)`);
+    }
+    if (j.spec?.concurrencyPolicy !== "Forbid") {
+      out.push(`${id(j)}: spec.concurrencyPolicy must be Forbid`);
+    }
   }
   return out;
 }
@@ -220,7 +243,8 @@ export function policyErrors(objs) {
   const cm = objs.find((o) => o.kind === "ConfigMap" && o.metadata?.name?.startsWith("gridcase-config"));
   if (!cm) return ["ConfigMap gridcase-config: missing"];
   const config = cm.data ?? {};
-  return [...workloadRules(objs, config), ...serviceRules(objs),
+  return [...workloadRules(objs, config), ...cronJobRules(objs),
+          ...serviceRules(objs),
           ...configRules(objs, config), ...networkRules(objs),
           ...authRules(objs, config)];
 }

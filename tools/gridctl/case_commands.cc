@@ -14,7 +14,9 @@
 #include "common/status/grpc_status.h"
 #include "common/status/status_macros.h"
 #include "gridcase/v1/intake.grpc.pb.h"
+#include "tools/gridctl/case_filter.h"
 #include "tools/gridctl/cli.h"
+#include "tools/gridctl/export_commands.h"
 
 namespace gridcase::gridctl {
 namespace {
@@ -41,8 +43,15 @@ constexpr char kCaseUsage[] = R"(gridctl case: read cases (IntakeService).
 Usage:
   gridctl case get CASE_ID [--timeline] [--json]
   gridctl case get --external-ref=SYSTEM:ID [--timeline] [--json]
-  gridctl case list [--region=CODE] [--reporter=ID] [--category=CODE]
-                    [--state=STATE] [--page-size=N] [--page-token=T] [--json]
+  gridctl case list [FILTER] [--page-size=N] [--page-token=T] [--json]
+  gridctl case export [FILTER] --csv=FILE|--xlsx=FILE [--page-size=N]
+      Every case the filter selects, page by page, as CSV (UTF-8 with BOM,
+      "-" for stdout) and/or XLSX: states, deadlines and completion of every
+      stage, department, closure type and rating; no personal data.
+  FILTER: --region=CODE --reporter=ID --category=CODE --state=S[,S...]
+          --source=NAME (grid_patrol, wechat, ...) --department=ID
+          --period=P (reported: today, yesterday, week, month, YYYY-MM,
+          YYYY-MM-DD or FROM..TO, Asia/Shanghai)
   gridctl case nearby LATITUDE LONGITUDE [--radius=METRES] [--json]
   gridctl case watch --case=ID|--reporter=ID|--region=CODE [--count=N]
                      [--resume-token=T] [--timeout=1h] [--json]
@@ -222,9 +231,11 @@ int RunCase(const std::vector<std::string>& args) {
   }
   absl::StatusOr<Invocation> in =
       Parse(std::vector<std::string>(args.begin() + 1, args.end()),
-            {"target", "actor", "timeout", "json", "help", "timeline", "region",
-             "reporter", "category", "state", "page-size", "page-token",
-             "radius", "case", "count", "resume-token", "external-ref"});
+            {"target",       "actor",        "timeout",  "json",       "help",
+             "timeline",     "region",       "reporter", "category",   "state",
+             "page-size",    "page-token",   "radius",   "case",       "count",
+             "resume-token", "external-ref", "source",   "department", "period",
+             "csv",          "xlsx"});
   if (!in.ok()) return Fail(in.status());
   auto stub = Stub(*in);
   auto context = Context(*in);
@@ -255,20 +266,12 @@ int RunCase(const std::vector<std::string>& args) {
     return 0;
   }
   if (args[0] == "watch") return Watch(*in, stub.get(), context.get());
+  if (args[0] == "export") return ExportCases(*in);
   if (args[0] == "list") {
-    v1::ListCasesRequest request;
-    request.set_region_code(in->Get("region", nullptr));
-    request.set_reporter_id(in->Get("reporter", nullptr));
-    request.set_category_code(in->Get("category", nullptr));
-    if (in->Has("state")) {
-      v1::CaseState state;
-      std::string name = absl::StrCat(
-          "CASE_STATE_", absl::AsciiStrToUpper(in->Get("state", nullptr)));
-      if (!v1::CaseState_Parse(name, &state)) {
-        return Fail(absl::InvalidArgumentError("--state: unknown state"));
-      }
-      request.add_states(state);
-    }
+    absl::StatusOr<v1::ListCasesRequest> filter =
+        ParseCaseFilter(*in, absl::Now());
+    if (!filter.ok()) return Fail(filter.status());
+    v1::ListCasesRequest request = *std::move(filter);
     int size = 0;
     (void)absl::SimpleAtoi(in->Get("page-size", nullptr, "0"), &size);
     request.set_page_size(size);

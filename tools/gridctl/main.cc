@@ -23,11 +23,12 @@ Usage:
   gridctl health [--target=HOST:PORT] [--service=NAME] [--wait=DURATION]
   gridctl registry import|load|locate ...   (gridctl registry --help)
   gridctl report --category=... --lat=... --lng=... --description=...
-  gridctl case get|list|nearby ...          (gridctl case --help)
+  gridctl case get|list|export|nearby ...   (gridctl case --help)
   gridctl dispatch ACTION CASE_ID ...      (gridctl dispatch --help)
   gridctl queue NAME ...                    (gridctl queue --help)
   gridctl routing get|set ...               (gridctl routing --help)
-  gridctl stats summary|ranking|trend|hotspots ...   (gridctl stats --help)
+  gridctl stats summary|ranking|trend|hotspots|publish|reports|report ...
+                                            (gridctl stats --help)
   gridctl notify deliveries --case=ID|--recipient=KIND:ID  (gridctl notify --help)
   gridctl token --actor='subject=m-1; roles=dispatcher' [--ttl=1h]
   gridctl token --channel=wechat --subject=svc:wechat-backend [--ttl=1h]

@@ -13,6 +13,7 @@
 #include "absl/time/clock.h"
 #include "common/status/grpc_status.h"
 #include "gridcase/v1/stats.grpc.pb.h"
+#include "tools/gridctl/report_commands.h"
 
 namespace gridcase::gridctl {
 namespace {
@@ -28,6 +29,17 @@ Usage:
                          [--step=day|week|month] [--json]
   gridctl stats hotspots [--scope=S] [--by=grid|category] [--top=N]
                          [--period=P] [--json]
+  gridctl stats publish  --region=CODE [--period=day|week|month]
+                         [--date=YYYY-MM-DD] [--by=I] [--reissue --reason=R]
+                         [--csv=FILE] [--xlsx=FILE] [--quiet] [--json]
+      Publishes the 通报 of a city or town (PublishReport): without --date
+      the last period that has ended. A period already published is shown
+      as published ("already published" on stderr) unless --reissue.
+  gridctl stats reports  --region=CODE [--period=day|week|month]
+                         [--page-size=N] [--page-token=T] [--json]
+  gridctl stats report   REPORT_ID [--csv=FILE] [--xlsx=FILE] [--json]
+      A published report as tables; --csv (UTF-8 with BOM, "-" for stdout)
+      and --xlsx write it to files as well.
 
   --scope   all (default), region:CODE, department:ID, category:CODE,
             source:NAME (grid_patrol, wechat, ...), reporter:MEMBER_ID
@@ -433,11 +445,12 @@ int RunStats(const std::vector<std::string>& args) {
     std::fputs(kStatsUsage, args.empty() ? stderr : stdout);
     return args.empty() ? 2 : 0;
   }
-  absl::StatusOr<Invocation> in =
-      Parse(std::vector<std::string>(args.begin() + 1, args.end()),
-            {"target", "actor", "timeout", "json", "help", "scope", "period",
-             "weights", "level", "by", "parent", "limit", "indicator", "step",
-             "top"});
+  absl::StatusOr<Invocation> in = Parse(
+      std::vector<std::string>(args.begin() + 1, args.end()),
+      {"target",    "actor",   "timeout", "json",   "help",      "scope",
+       "period",    "weights", "level",   "by",     "parent",    "limit",
+       "indicator", "step",    "top",     "region", "date",      "reissue",
+       "reason",    "csv",     "xlsx",    "quiet",  "page-size", "page-token"});
   if (!in.ok()) return Fail(in.status());
   if (in->Has("help")) {
     std::fputs(kStatsUsage, stdout);
@@ -447,6 +460,9 @@ int RunStats(const std::vector<std::string>& args) {
   if (args[0] == "ranking") return Ranking(*in);
   if (args[0] == "trend") return Trend(*in);
   if (args[0] == "hotspots") return Hotspots(*in);
+  if (args[0] == "publish") return PublishReport(*in);
+  if (args[0] == "reports") return ListReports(*in);
+  if (args[0] == "report") return ShowReport(*in);
   std::fprintf(stderr, "gridctl stats: unknown subcommand '%s'\n\n%s",
                args[0].c_str(), kStatsUsage);
   return 2;

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
@@ -26,6 +27,7 @@
 #include "tools/sim/people.h"
 #include "tools/sim/plan.h"
 #include "tools/sim/progress.h"
+#include "tools/sim/publish.h"
 #include "tools/sim/world.h"
 
 namespace {
@@ -57,6 +59,9 @@ ABSL_FLAG(absl::Duration, poll, absl::Milliseconds(500),
           "how often each simulated person looks at their queue");
 ABSL_FLAG(absl::Duration, progress, absl::Seconds(5),
           "how often to print a progress line");
+ABSL_FLAG(std::string, report_dir, "var/report",
+          "where the day's 通报 is exported (CSV and XLSX) after the duty "
+          "chief publishes it; needs --stats");
 ABSL_FLAG(uint64_t, seed, 1,
           "seed of the day's plan (who reports what, where, when)");
 
@@ -195,6 +200,26 @@ int Run() {
     std::printf(
         "  Not every path was reached: a longer --window helps, and so does "
         "the default routing policy (citizen reports MANUAL).\n");
+  }
+  if (stats != nullptr && !world->towns.empty()) {
+    std::string dir = absl::GetFlag(FLAGS_report_dir);
+    std::error_code ignored;
+    std::filesystem::create_directories(dir, ignored);
+    std::string city = world->towns.front().code.substr(0, 6);
+    absl::StatusOr<Published> published =
+        PublishDay(stats.get(), world->duty_chief, city, t.reports, dir);
+    if (!published.ok()) {
+      std::fprintf(stderr, "gridcase-sim: publishing the day's report: %s\n",
+                   published.status().ToString().c_str());
+      return 1;
+    }
+    std::printf(
+        "The day's 通报 %s%s (%zu bytes as stored), exported to %s and %s\n",
+        published->report.report_id().c_str(),
+        published->reissued ? " (reissued: today was simulated before)" : "",
+        published->report.ByteSizeLong(), published->csv.c_str(),
+        published->xlsx.c_str());
+    PrintRankings(published->report, 5);
   }
   for (const std::string& e : ledger.Errors()) {
     std::fprintf(stderr, "gridcase-sim: error: %s\n", e.c_str());
