@@ -138,6 +138,17 @@ TEST_F(StatsProcessTest, ScriptedDayGivesHandComputedIndicators) {
   EXPECT_EQ(x.due_to_verify(), 4);
   EXPECT_EQ(x.reworked(), 1);
   EXPECT_EQ(x.extended(), 1);
+  // The four verifications were all done by the inspector gm-9: credited to
+  // gm-9 as the worker, not to gm-1 who reported A, C, F and G.
+  ASSERT_OK_AND_ASSIGN(v1::SummaryResponse inspector,
+                       Summary(v1::SCOPE_KIND_WORKER, "gm-9"));
+  EXPECT_EQ(inspector.indicators().verified(), 4);
+  EXPECT_EQ(inspector.indicators().verified_on_time(), 4);
+  EXPECT_EQ(inspector.indicators().on_time_verify_rate().value(), 1.0);
+  EXPECT_EQ(inspector.indicators().reports(), 0);
+  ASSERT_OK_AND_ASSIGN(v1::SummaryResponse patrol,
+                       Summary(v1::SCOPE_KIND_WORKER, "gm-1"));
+  EXPECT_EQ(patrol.indicators().verified(), 0);
   EXPECT_EQ(x.closed(), 3);
   EXPECT_EQ(x.closed_on_time(), 2);
   EXPECT_EQ(x.closed_overdue(), 1);

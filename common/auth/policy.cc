@@ -52,6 +52,8 @@ std::vector<MethodPolicy> BuildPolicies() {
       {"RegistryService", "UpsertCategory",           kAdmin},
       {"RegistryService", "GetCategory",              kEveryone},
       {"RegistryService", "ListCategories",           kEveryone},
+      {"RegistryService", "UpsertDutyItem",           kAdmin},
+      {"RegistryService", "ListDutyItems",            kStaff},
       {"RegistryService", "UpsertRule",               kAdmin},
       {"RegistryService", "DeleteRule",               kAdmin},
       {"RegistryService", "ListRules",                kStaff},

@@ -263,6 +263,8 @@ inline constexpr char kDepartmentsKey[] = "{reg}:departments";
 inline constexpr char kCategoriesKey[] = "{reg}:categories";
 // key: {reg}:rules
 inline constexpr char kRulesKey[] = "{reg}:rules";
+// key: {reg}:duties
+inline constexpr char kDutiesKey[] = "{reg}:duties";
 // key: {reg}:calendar
 inline constexpr char kCalendarKey[] = "{reg}:calendar";
 // key: {reg}:version

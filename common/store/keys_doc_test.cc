@@ -145,6 +145,7 @@ std::vector<std::pair<std::string, std::string>> Examples() {
       {"{reg}:members", std::string(kMembersKey)},
       {"{reg}:departments", std::string(kDepartmentsKey)},
       {"{reg}:categories", std::string(kCategoriesKey)},
+      {"{reg}:duties", std::string(kDutiesKey)},
       {"{reg}:rules", std::string(kRulesKey)},
       {"{reg}:calendar", std::string(kCalendarKey)},
       {"{reg}:version", std::string(kRegistryVersionKey)},

@@ -44,6 +44,7 @@ absl::StatusOr<RegistryData> InMemoryRegistryStore::LoadAll() {
   ParseAll(records_[RecordKind::kDepartment], &data.departments);
   ParseAll(records_[RecordKind::kCategory], &data.categories);
   ParseAll(records_[RecordKind::kRule], &data.rules);
+  ParseAll(records_[RecordKind::kDuty], &data.duties);
   data.calendar = calendar_;
   return data;
 }

@@ -23,6 +23,8 @@ const char* HashOf(RecordKind kind) {
       return store::kCategoriesKey;
     case RecordKind::kRule:
       return store::kRulesKey;
+    case RecordKind::kDuty:
+      return store::kDutiesKey;
   }
   return store::kMembersKey;
 }
@@ -77,12 +79,13 @@ absl::StatusOr<RegistryData> RedisRegistryStore::LoadAll() {
       {"HGETALL", store::kCategoriesKey},
       {"HGETALL", store::kRulesKey},
       {"GET", store::kCalendarKey},
+      {"HGETALL", store::kDutiesKey},
       {"EXEC"}};
   ASSIGN_OR_RETURN(std::vector<redis::Reply> replies, redis_->Pipeline(cmds));
   const redis::Reply& exec = replies.back();
   RETURN_IF_ERROR(exec.ToStatus());
   const auto& r = exec.elements();
-  if (r.size() != 7) {
+  if (r.size() != 8) {
     return absl::InternalError(
         absl::StrCat("registry: bad EXEC reply ", exec.DebugString()));
   }
@@ -95,6 +98,7 @@ absl::StatusOr<RegistryData> RedisRegistryStore::LoadAll() {
   RETURN_IF_ERROR(ParseHash(r[3], "department", &data.departments));
   RETURN_IF_ERROR(ParseHash(r[4], "category", &data.categories));
   RETURN_IF_ERROR(ParseHash(r[5], "rule", &data.rules));
+  RETURN_IF_ERROR(ParseHash(r[7], "duty", &data.duties));
   if (!r[6].is_nil()) {
     v1::WorkingCalendar calendar;
     if (!calendar.ParseFromString(r[6].str())) {

@@ -62,12 +62,19 @@ TEST_F(RedisRegistryStoreTest, RecordsBumpTheReferenceVersion) {
   ASSERT_OK(store_->DeleteRecord(RecordKind::kRule, "r-1", now_, ""));
   EXPECT_THAT(store_->DeleteRecord(RecordKind::kRule, "r-1", now_, ""),
               StatusIs(absl::StatusCode::kNotFound, HasSubstr("r-1")));
+  v1::DutyItem duty;
+  duty.set_code("DLZ-01");
+  duty.set_name("店外经营巡查");
+  ASSERT_OK(store_->PutRecord(RecordKind::kDuty, duty.code(),
+                              duty.SerializeAsString(), now_, ""));
   ASSERT_OK_AND_ASSIGN(Versions v, store_->GetVersions());
-  EXPECT_EQ(v.reference, 4);
+  EXPECT_EQ(v.reference, 5);
   ASSERT_OK_AND_ASSIGN(RegistryData loaded, store_->LoadAll());
   ASSERT_EQ(loaded.departments.size(), 1u);
   EXPECT_EQ(loaded.departments[0].name(), d.name());
   EXPECT_TRUE(loaded.rules.empty());
+  ASSERT_EQ(loaded.duties.size(), 1u);
+  EXPECT_EQ(loaded.duties[0].name(), "店外经营巡查");
   EXPECT_THAT(store_->NextRuleNumber(), IsOkAndHolds(1));
   EXPECT_THAT(store_->NextRuleNumber(), IsOkAndHolds(2));
 }

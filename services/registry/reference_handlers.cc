@@ -61,7 +61,7 @@ absl::StatusOr<bool> RegistryServiceImpl::PutRecord(
     const google::protobuf::Message* shown_before,
     const google::protobuf::Message& shown_after) {
   static constexpr absl::string_view kKinds[] = {"member", "department",
-                                                 "category", "rule"};
+                                                 "category", "rule", "duty"};
   std::string audit = AuditOf(actor, action, kKinds[static_cast<int>(kind)],
                               key, shown_before, &shown_after);
   ASSIGN_OR_RETURN(bool created,

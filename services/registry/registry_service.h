@@ -76,6 +76,12 @@ class RegistryServiceImpl final : public v1::RegistryService::Service {
   grpc::Status ListCategories(grpc::ServerContext* context,
                               const v1::ListCategoriesRequest* request,
                               v1::ListCategoriesResponse* response) override;
+  grpc::Status UpsertDutyItem(grpc::ServerContext* context,
+                              const v1::UpsertDutyItemRequest* request,
+                              v1::UpsertDutyItemResponse* response) override;
+  grpc::Status ListDutyItems(grpc::ServerContext* context,
+                             const v1::ListDutyItemsRequest* request,
+                             v1::ListDutyItemsResponse* response) override;
   grpc::Status UpsertRule(grpc::ServerContext* context,
                           const v1::UpsertRuleRequest* request,
                           v1::UpsertRuleResponse* response) override;
@@ -145,6 +151,12 @@ class RegistryServiceImpl final : public v1::RegistryService::Service {
   absl::Status DoListCategories(const v1::Actor& actor,
                                 const v1::ListCategoriesRequest& request,
                                 v1::ListCategoriesResponse* response);
+  absl::Status DoUpsertDutyItem(const v1::Actor& actor,
+                                const v1::UpsertDutyItemRequest& request,
+                                v1::UpsertDutyItemResponse* response);
+  absl::Status DoListDutyItems(const v1::Actor& actor,
+                               const v1::ListDutyItemsRequest& request,
+                               v1::ListDutyItemsResponse* response);
   absl::Status DoUpsertRule(const v1::Actor& actor,
                             const v1::UpsertRuleRequest& request,
                             v1::UpsertRuleResponse* response);

@@ -4,6 +4,7 @@
 
 #include <grpcpp/client_context.h>
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -350,6 +351,107 @@ TEST_F(RegistryServiceTest, MembersKeepPhonesPrivateAndAnswerGridQueries) {
   EXPECT_THAT(Call(&v1::RegistryService::Stub::UpsertMember, upsert, &stored),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("member.grid_codes[2]: unknown grid")));
+}
+
+TEST_F(RegistryServiceTest, DutiesAreReferenceDataAndMembersCarryThemPerGrid) {
+  LoadReference();
+  v1::UpsertDepartmentRequest group;
+  group.mutable_department()->set_id("ag-road-occupation");
+  group.mutable_department()->set_name("道乱占专项行动组");
+  group.mutable_department()->set_kind(v1::DEPARTMENT_KIND_ACTION_GROUP);
+  group.mutable_department()->set_active(true);
+  v1::UpsertDepartmentResponse stored_group;
+  ASSERT_OK(
+      Call(&v1::RegistryService::Stub::UpsertDepartment, group, &stored_group));
+  auto upsert = [&](const std::string& code, const std::string& group_id,
+                    bool active) {
+    v1::UpsertDutyItemRequest r;
+    r.mutable_duty()->set_code(code);
+    r.mutable_duty()->set_name("店外经营巡查");
+    r.mutable_duty()->set_group_id(group_id);
+    r.mutable_duty()->add_category_codes("E0101");
+    r.mutable_duty()->set_active(active);
+    v1::UpsertDutyItemResponse out;
+    return Call(&v1::RegistryService::Stub::UpsertDutyItem, r, &out);
+  };
+  ASSERT_OK(upsert("DLZ-01", "ag-road-occupation", true));
+  ASSERT_OK(upsert("RC-01", "", true));
+  ASSERT_OK(upsert("RC-02", "", false));
+  EXPECT_THAT(upsert("dlz-1", "", true),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("duty.code: must be 2-16 characters")));
+  EXPECT_THAT(upsert("DLZ-02", "sanitation", true),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("duty.group_id: 'sanitation' is not an "
+                                 "action group")));
+  v1::UpsertDutyItemRequest bad;
+  bad.mutable_duty()->set_code("DLZ-03");
+  bad.mutable_duty()->set_name("x");
+  bad.mutable_duty()->add_category_codes("E9999");
+  v1::UpsertDutyItemResponse out;
+  EXPECT_THAT(Call(&v1::RegistryService::Stub::UpsertDutyItem, bad, &out),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("duty.category_codes[0]: unknown category")));
+  EXPECT_THAT(
+      Call(&v1::RegistryService::Stub::UpsertDutyItem, bad, &out, kDispatcher),
+      StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("ADMIN")));
+
+  auto list = [&](const std::string& group_id, bool inactive) {
+    v1::ListDutyItemsRequest r;
+    r.set_group_id(group_id);
+    r.set_include_inactive(inactive);
+    v1::ListDutyItemsResponse resp;
+    EXPECT_OK(
+        Call(&v1::RegistryService::Stub::ListDutyItems, r, &resp, kDispatcher));
+    std::vector<std::string> codes;
+    for (const v1::DutyItem& d : resp.duties()) codes.push_back(d.code());
+    return codes;
+  };
+  EXPECT_THAT(list("", false), ElementsAre("DLZ-01", "RC-01"));
+  EXPECT_THAT(list("", true), ElementsAre("DLZ-01", "RC-01", "RC-02"));
+  EXPECT_THAT(list("routine", false), ElementsAre("RC-01"));
+  EXPECT_THAT(list("ag-road-occupation", false), ElementsAre("DLZ-01"));
+
+  v1::UpsertMemberRequest member;
+  v1::Member* m = member.mutable_member();
+  m->set_id("m-0002");
+  m->set_name("李娜");
+  m->add_roles(v1::ROLE_GRID_MANAGER);
+  m->add_grid_codes(kGridA1);
+  m->add_grid_codes(kGridA2);
+  m->set_active(true);
+  v1::GridDuties* a1 = m->add_grid_duties();
+  a1->set_grid_code(kGridA1);
+  a1->add_duty_codes("DLZ-01");
+  a1->add_duty_codes("RC-01");
+  v1::UpsertMemberResponse stored;
+  ASSERT_OK(Call(&v1::RegistryService::Stub::UpsertMember, member, &stored));
+  ASSERT_EQ(stored.member().grid_duties_size(), 1);
+  EXPECT_THAT(stored.member().grid_duties(0).duty_codes(),
+              ElementsAre("DLZ-01", "RC-01"));
+  auto refused = [&](const std::function<void(v1::Member*)>& change,
+                     const std::string& message) {
+    v1::UpsertMemberRequest r = member;
+    change(r.mutable_member());
+    EXPECT_THAT(
+        Call(&v1::RegistryService::Stub::UpsertMember, r, &stored),
+        StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr(message)));
+  };
+  refused(
+      [](v1::Member* m) { m->mutable_grid_duties(0)->set_grid_code(kGridB1); },
+      "member.grid_duties[0].grid_code: '330483101002001' is not one of "
+      "member.grid_codes");
+  refused([](v1::Member* m) { *m->add_grid_duties() = m->grid_duties(0); },
+          "member.grid_duties[1].grid_code: 330483101001001 is listed twice");
+  refused(
+      [](v1::Member* m) { m->mutable_grid_duties(0)->add_duty_codes("XX-9"); },
+      "member.grid_duties[0].duty_codes[2]: unknown duty 'XX-9'");
+  refused(
+      [](v1::Member* m) { m->mutable_grid_duties(0)->add_duty_codes("RC-02"); },
+      "member.grid_duties[0].duty_codes[2]: duty 'RC-02' is inactive");
+  refused(
+      [](v1::Member* m) { m->mutable_grid_duties(0)->add_duty_codes("RC-01"); },
+      "member.grid_duties[0].duty_codes[2]: RC-01 is listed twice");
 }
 
 TEST_F(RegistryServiceTest, RulesResolveThroughTheRpc) {

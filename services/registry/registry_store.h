@@ -40,11 +40,12 @@ struct RegistryData {
   std::vector<v1::Department> departments;
   std::vector<v1::Category> categories;
   std::vector<v1::Rule> rules;
+  std::vector<v1::DutyItem> duties;
   std::optional<v1::WorkingCalendar> calendar;  // none stored yet
 };
 
 // Which kind of reference record a Put or Delete touches.
-enum class RecordKind { kMember, kDepartment, kCategory, kRule };
+enum class RecordKind { kMember, kDepartment, kCategory, kRule, kDuty };
 
 // Every write below takes `audit`: a serialized v1::AuditRecord appended to
 // the audit stream `store::kRegistryAuditKey` in the same atomic step as the

@@ -84,6 +84,10 @@ absl::StatusOr<std::shared_ptr<const RegistrySnapshot>> RegistrySnapshot::Build(
     std::string id = r.id();
     s->rules_.emplace(std::move(id), std::move(r));
   }
+  for (v1::DutyItem& d : data.duties) {
+    std::string code = d.code();
+    s->duties_.emplace(std::move(code), std::move(d));
+  }
   for (const auto& [id, rule] : s->rules_) {
     s->rules_by_category_[rule.category_code()].push_back(&rule);
   }

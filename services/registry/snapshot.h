@@ -61,6 +61,7 @@ class RegistrySnapshot final {
     return categories_;
   }
   const std::map<std::string, v1::Rule>& rules() const { return rules_; }
+  const std::map<std::string, v1::DutyItem>& duties() const { return duties_; }
   // Rules of one category, in id order.
   const std::vector<const v1::Rule*>& RulesOf(
       const std::string& category) const;
@@ -85,6 +86,7 @@ class RegistrySnapshot final {
   std::map<std::string, v1::Department> departments_;
   std::map<std::string, v1::Category> categories_;
   std::map<std::string, v1::Rule> rules_;
+  std::map<std::string, v1::DutyItem> duties_;
   absl::flat_hash_map<std::string, std::vector<const v1::Rule*>>
       rules_by_category_;
   v1::WorkingCalendar calendar_;

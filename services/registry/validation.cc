@@ -155,6 +155,81 @@ absl::Status ValidateMember(const v1::Member& m,
         "member.department_id",
         absl::StrCat("unknown department '", m.department_id(), "'"));
   }
+  std::set<std::string> grids(m.grid_codes().begin(), m.grid_codes().end());
+  std::set<std::string> seen_grids;
+  for (int i = 0; i < m.grid_duties_size(); ++i) {
+    const v1::GridDuties& g = m.grid_duties(i);
+    std::string at = absl::StrCat("member.grid_duties[", i, "]");
+    if (!grids.count(g.grid_code())) {
+      return FieldError(absl::StrCat(at, ".grid_code"),
+                        absl::StrCat("'", g.grid_code(),
+                                     "' is not one of member.grid_codes"));
+    }
+    if (!seen_grids.insert(g.grid_code()).second) {
+      return FieldError(absl::StrCat(at, ".grid_code"),
+                        absl::StrCat(g.grid_code(), " is listed twice"));
+    }
+    std::set<std::string> duties;
+    for (int j = 0; j < g.duty_codes_size(); ++j) {
+      const std::string& code = g.duty_codes(j);
+      std::string field = absl::StrCat(at, ".duty_codes[", j, "]");
+      auto it = snapshot.duties().find(code);
+      if (it == snapshot.duties().end()) {
+        return FieldError(field, absl::StrCat("unknown duty '", code, "'"));
+      }
+      if (!it->second.active()) {
+        return FieldError(field, absl::StrCat("duty '", code, "' is inactive"));
+      }
+      if (!duties.insert(code).second) {
+        return FieldError(field, absl::StrCat(code, " is listed twice"));
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateDutyItem(const v1::DutyItem& d,
+                              const RegistrySnapshot& snapshot) {
+  const std::string& code = d.code();
+  bool ok = code.size() >= 2 && code.size() <= 16 &&
+            absl::ascii_isupper(static_cast<unsigned char>(code[0]));
+  for (char c : code) {
+    ok = ok && (absl::ascii_isupper(static_cast<unsigned char>(c)) ||
+                absl::ascii_isdigit(static_cast<unsigned char>(c)) || c == '-');
+  }
+  if (!ok) {
+    return FieldError("duty.code",
+                      "must be 2-16 characters of [A-Z0-9-] starting with a "
+                      "letter, e.g. DLZ-01");
+  }
+  if (absl::Status s = CheckText("duty.name", d.name(), 1, 64); !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = CheckText("duty.description", d.description(), 0, 500);
+      !s.ok()) {
+    return s;
+  }
+  if (!d.group_id().empty()) {
+    auto it = snapshot.departments().find(d.group_id());
+    if (it == snapshot.departments().end() ||
+        it->second.kind() != v1::DEPARTMENT_KIND_ACTION_GROUP) {
+      return FieldError("duty.group_id",
+                        absl::StrCat("'", d.group_id(),
+                                     "' is not an action group (a department "
+                                     "of kind DEPARTMENT_KIND_ACTION_GROUP)"));
+    }
+  }
+  std::set<std::string> categories;
+  for (int i = 0; i < d.category_codes_size(); ++i) {
+    const std::string& c = d.category_codes(i);
+    std::string at = absl::StrCat("duty.category_codes[", i, "]");
+    if (!snapshot.categories().count(c)) {
+      return FieldError(at, absl::StrCat("unknown category '", c, "'"));
+    }
+    if (!categories.insert(c).second) {
+      return FieldError(at, absl::StrCat(c, " is listed twice"));
+    }
+  }
   return absl::OkStatus();
 }
 

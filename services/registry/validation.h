@@ -30,6 +30,8 @@ absl::Status ValidateMember(const v1::Member& member,
                             const RegistrySnapshot& snapshot);
 absl::Status ValidateDepartment(const v1::Department& department);
 absl::Status ValidateCategory(const v1::Category& category);
+absl::Status ValidateDutyItem(const v1::DutyItem& duty,
+                              const RegistrySnapshot& snapshot);
 // The rule's id must already be set.
 absl::Status ValidateRule(const v1::Rule& rule,
                           const RegistrySnapshot& snapshot);

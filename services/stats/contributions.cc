@@ -103,6 +103,20 @@ void CompleteCounters(Deltas* out, const std::vector<Dim>& dims,
   if (OnTime(d)) AddDated(out, dims, day, on_time, 1);
 }
 
+// The verification or on-site check of `e` credited to whoever did it (the
+// event's actor): done, due and, if by the deadline and never red, on time.
+// Due counts every one they did, late or not, so that their on-time rate is
+// on time / done (the stage's overdue event names nobody).
+void CreditWorker(Deltas* out, const v1::CaseEvent& e, absl::CivilDay day,
+                  Counter done, Counter due, Counter on_time) {
+  const std::string& who = e.actor().subject();
+  if (who.empty()) return;
+  std::vector<Dim> worker = {{kWorker, who}};
+  AddDated(out, worker, day, done, 1);
+  AddDated(out, worker, day, due, 1);
+  if (OnTime(e.stage_deadline())) AddDated(out, worker, day, on_time, 1);
+}
+
 void Prune(Deltas* d) {
   for (auto it = d->begin(); it != d->end();) {
     it = it->second == 0 ? d->erase(it) : std::next(it);
@@ -188,6 +202,8 @@ Deltas EventDeltas(const v1::CaseEvent& e, const absl::TimeZone& zone) {
     case v1::CASE_EVENT_TYPE_VERIFIED:
       CompleteCounters(&out, dims, event_day, sd, C::kVerified, C::kDueToVerify,
                        C::kVerifiedOnTime);
+      CreditWorker(&out, e, event_day, C::kVerified, C::kDueToVerify,
+                   C::kVerifiedOnTime);
       break;
     case v1::CASE_EVENT_TYPE_OVERDUE:
       if (e.stage() == v1::STAGE_HANDLE) {
@@ -201,6 +217,8 @@ Deltas EventDeltas(const v1::CaseEvent& e, const absl::TimeZone& zone) {
     case v1::CASE_EVENT_TYPE_CHECKED:
       CompleteCounters(&out, dims, event_day, sd, C::kChecked, C::kDueToCheck,
                        C::kCheckedOnTime);
+      CreditWorker(&out, e, event_day, C::kChecked, C::kDueToCheck,
+                   C::kCheckedOnTime);
       break;
     case v1::CASE_EVENT_TYPE_EXTENSION_APPROVED:
       AddDated(&out, dims, event_day, C::kExtended, 1);

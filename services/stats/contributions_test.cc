@@ -117,6 +117,53 @@ TEST(Contributions, AnOnSiteCheckCountsLikeAStage) {
   EXPECT_EQ(At(d, "tn:20261104", "330483101|hdd"), 0);
 }
 
+// Verifications and on-site checks are credited to whoever did them (the
+// event's actor, as "wk"), late or not; the reporter dims are untouched.
+TEST(Contributions, TheWorkIsCreditedToTheMemberWhoDidIt) {
+  v1::CaseEvent e = Event(v1::CASE_EVENT_TYPE_VERIFIED, 4, 7);
+  e.set_stage(v1::STAGE_VERIFY);
+  e.mutable_actor()->set_subject("gm-9");
+  e.mutable_dimensions()->set_reporter_id("gm-1");
+  e.mutable_dimensions()->set_reporter_kind(v1::REPORTER_KIND_GRID_MANAGER);
+  v1::StageDeadline* sd = e.mutable_stage_deadline();
+  *sd->mutable_effective_deadline() = At(4, 11);
+  *sd->mutable_completed_at() = At(4, 10);
+  Deltas d = EventDeltas(e, Shanghai());
+  EXPECT_EQ(At(d, "wk:20261104", "gm-9|vf"), 1);
+  EXPECT_EQ(At(d, "wk:20261104", "gm-9|vfd"), 1);
+  EXPECT_EQ(At(d, "wk:20261104", "gm-9|vft"), 1);
+  EXPECT_EQ(At(d, "wk:202611", "gm-9|vf"), 1);
+  // The reporter's scope counts the verifications of the cases they
+  // reported (case-based, as before); the worker's, those they did.
+  EXPECT_EQ(At(d, "rp:20261104", "gm-1|vf"), 1);
+  EXPECT_EQ(At(d, "wk:20261104", "gm-1|vf"), 0);
+  // Late, after the stage went red: still theirs, and due, not on time.
+  *sd->mutable_overdue_at() = At(4, 11);
+  *sd->mutable_completed_at() = At(4, 12);
+  d = EventDeltas(e, Shanghai());
+  EXPECT_EQ(At(d, "wk:20261104", "gm-9|vf"), 1);
+  EXPECT_EQ(At(d, "wk:20261104", "gm-9|vfd"), 1);
+  EXPECT_EQ(At(d, "wk:20261104", "gm-9|vft"), 0);
+  EXPECT_EQ(At(d, "tn:20261104", "330483101|vfd"), 0);  // due when red
+  // A failed verification (rework) is a verification done too.
+  e.set_type(v1::CASE_EVENT_TYPE_REWORKED);
+  d = EventDeltas(e, Shanghai());
+  EXPECT_EQ(At(d, "wk:20261104", "gm-9|vf"), 1);
+  EXPECT_EQ(At(d, "wk:20261104", "gm-9|rw"), 0);
+  // An on-site check (核实).
+  e.set_type(v1::CASE_EVENT_TYPE_CHECKED);
+  e.set_stage(v1::STAGE_CHECK);
+  sd->clear_overdue_at();
+  *sd->mutable_completed_at() = At(4, 10);
+  d = EventDeltas(e, Shanghai());
+  EXPECT_EQ(At(d, "wk:20261104", "gm-9|ck"), 1);
+  EXPECT_EQ(At(d, "wk:20261104", "gm-9|ckt"), 1);
+  // No actor, no credit.
+  e.clear_actor();
+  d = EventDeltas(e, Shanghai());
+  for (const auto& [key, n] : d) EXPECT_NE(key.first.substr(0, 3), "wk:");
+}
+
 TEST(Contributions, AnAttemptThatWentRedIsNeverOnTime) {
   v1::CaseEvent e = Event(v1::CASE_EVENT_TYPE_HANDLED, 6, 6);
   e.mutable_dimensions()->set_department_id("works");

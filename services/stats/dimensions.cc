@@ -31,8 +31,8 @@ bool PlainId(absl::string_view s) {
 
 const std::vector<absl::string_view>& AllKinds() {
   static const auto* kinds = new std::vector<absl::string_view>{
-      kAll,        kCity,     kTown,  kCommunity, kGrid,
-      kDepartment, kCategory, kMajor, kSource,    kReporter};
+      kAll,      kCity,  kTown,   kCommunity, kGrid,  kDepartment,
+      kCategory, kMajor, kSource, kReporter,  kWorker};
   return *kinds;
 }
 
@@ -118,6 +118,9 @@ absl::StatusOr<Dim> DimOfScope(const v1::Scope& scope,
     case v1::SCOPE_KIND_REPORTER:
       if (!PlainId(code)) return FieldError(code_field, "must be a member id");
       return Dim{kReporter, code};
+    case v1::SCOPE_KIND_WORKER:
+      if (!PlainId(code)) return FieldError(code_field, "must be a member id");
+      return Dim{kWorker, code};
     default:
       return FieldError(absl::StrCat(field, ".kind"),
                         "must be set to a ScopeKind value");

@@ -3,7 +3,9 @@
 // Kind codes (used in Redis keys): "a" everything (value "*"), "ci" city,
 // "tn" town, "cm" community, "gd" grid, "dp" department, "ct" category,
 // "mj" category major class, "sr" source (enum name), "rp" reporter (member
-// ids of grid managers and staff only; citizens are not ranked).
+// ids of grid managers and staff only; citizens are not ranked), "wk" worker
+// (the member who did a verification or an on-site check: the actor of the
+// event, so that the work is credited to whoever did it).
 #ifndef GRIDCASE_SERVICES_STATS_DIMENSIONS_H_
 #define GRIDCASE_SERVICES_STATS_DIMENSIONS_H_
 
@@ -27,6 +29,7 @@ inline constexpr absl::string_view kCategory = "ct";
 inline constexpr absl::string_view kMajor = "mj";
 inline constexpr absl::string_view kSource = "sr";
 inline constexpr absl::string_view kReporter = "rp";
+inline constexpr absl::string_view kWorker = "wk";
 
 // Every kind, for tools that walk all keys.
 const std::vector<absl::string_view>& AllKinds();

@@ -57,7 +57,7 @@ absl::StatusOr<std::string> DirectorySnapshot::NameOf(
   if (kind == kCategory) return FindOrNotFound(categories, value, "category");
   if (kind == kMajor)
     return FindOrNotFound(majors, value, "category major class");
-  if (kind == kReporter) {
+  if (kind == kReporter || kind == kWorker) {
     auto it = grid_managers.find(value);
     return it == grid_managers.end() ? value : it->second;
   }

@@ -233,7 +233,7 @@ absl::StatusOr<v1::TrendResponse> StatsQueries::Trend(
 absl::StatusOr<v1::HotspotsResponse> StatsQueries::Hotspots(
     const v1::HotspotsRequest& req) {
   ASSIGN_OR_RETURN(Dim dim, DimOfScope(req.scope(), "scope"));
-  if (dim.kind == kDepartment || dim.kind == kReporter) {
+  if (dim.kind == kDepartment || dim.kind == kReporter || dim.kind == kWorker) {
     return FieldError("scope.kind",
                       "Hotspots takes ALL, REGION, CATEGORY or SOURCE scopes");
   }

@@ -64,6 +64,17 @@ struct Expected {
     last = std::max(last, day);
   }
 
+  // The member who did a verification or check: done and due, and on time
+  // when `on_time`.
+  void Credit(const v1::CaseEvent& e, absl::CivilDay day, Counter done,
+              Counter due, Counter on_time_counter, bool on_time) {
+    if (e.actor().subject().empty()) return;
+    auto& counts = days[{"wk", e.actor().subject()}][day];
+    counts[done] += 1;
+    counts[due] += 1;
+    if (on_time) counts[on_time_counter] += 1;
+  }
+
   Counts Sum(const Key& key, absl::CivilDay from, absl::CivilDay to) const {
     Counts out;
     auto it = days.find(key);
@@ -179,6 +190,8 @@ Expected BruteForce(const std::vector<GeneratedCase>& cases) {
           if (!went_red && in_time) {
             x.Add(dims, department, day, C::kVerifiedOnTime);
           }
+          x.Credit(e, day, C::kVerified, C::kDueToVerify, C::kVerifiedOnTime,
+                   !went_red && in_time);
           break;
         case v1::CASE_EVENT_TYPE_OVERDUE:
           overdue.insert({e.stage(), sd.attempt()});
@@ -198,6 +211,8 @@ Expected BruteForce(const std::vector<GeneratedCase>& cases) {
           if (!went_red && in_time) {
             x.Add(dims, department, day, C::kCheckedOnTime);
           }
+          x.Credit(e, day, C::kChecked, C::kDueToCheck, C::kCheckedOnTime,
+                   !went_red && in_time);
           break;
         case v1::CASE_EVENT_TYPE_EXTENSION_APPROVED:
           x.Add(dims, department, day, C::kExtended);

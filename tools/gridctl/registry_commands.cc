@@ -27,9 +27,9 @@ Usage:
       e.g. a QGIS export. All or nothing; rejected features are listed.
   gridctl registry load DIR [--catalogue=FILE] [--calendar=FILE]
       Load a data directory in order: categories (--catalogue, or
-      DIR/catalogue.json), departments.json, grids.geojson, members.json,
-      rules.json, calendar (--calendar, or DIR/calendar.json). Missing files
-      are skipped. Files use the gridcase.v1 JSON mapping, as List*Response.
+      DIR/catalogue.json), departments.json, duties.json, grids.geojson,
+      members.json, rules.json, calendar (--calendar, or DIR/calendar.json).
+      Missing files are skipped. Files use the gridcase.v1 JSON mapping, as List*Response.
   gridctl registry locate LATITUDE LONGITUDE [--json]
       The grid, community, town and city of a WGS84 point.
   gridctl registry regions [--level=town] [--parent=CODE] [--json]
@@ -205,6 +205,16 @@ absl::Status Load(const Invocation& in) {
           [](const auto& f) { return f.departments(); },
           [](auto& req, const auto& d) { *req.mutable_department() = d; },
           "departments")));
+  if (Exists(dir + "/duties.json")) {
+    RETURN_IF_ERROR(
+        (UpsertAll<v1::ListDutyItemsResponse, v1::UpsertDutyItemRequest,
+                   v1::UpsertDutyItemResponse>(
+            registry, dir + "/duties.json",
+            &v1::RegistryService::Stub::UpsertDutyItem,
+            [](const auto& f) { return f.duties(); },
+            [](auto& req, const auto& d) { *req.mutable_duty() = d; },
+            "duties")));
+  }
   if (Exists(dir + "/grids.geojson")) {
     ASSIGN_OR_RETURN(v1::ImportGridsResponse imported,
                      registry.Import(dir + "/grids.geojson", false));

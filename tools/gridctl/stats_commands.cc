@@ -42,7 +42,9 @@ Usage:
       and --xlsx write it to files as well.
 
   --scope   all (default), region:CODE, department:ID, category:CODE,
-            source:NAME (grid_patrol, wechat, ...), reporter:MEMBER_ID
+            source:NAME (grid_patrol, wechat, ...), reporter:MEMBER_ID (the
+            cases they reported), worker:MEMBER_ID (the verifications and
+            on-site checks they did)
   --period  month (default), today, yesterday, week, YYYY-MM, YYYY-MM-DD,
             or FROM..TO (YYYY-MM-DD..YYYY-MM-DD); days are Asia/Shanghai
   --level   town, community, grid, department, grid_manager
@@ -369,7 +371,8 @@ absl::StatusOr<v1::Scope> ParseScope(const std::string& text) {
       {"department", v1::SCOPE_KIND_DEPARTMENT},
       {"category", v1::SCOPE_KIND_CATEGORY},
       {"source", v1::SCOPE_KIND_SOURCE},
-      {"reporter", v1::SCOPE_KIND_REPORTER}};
+      {"reporter", v1::SCOPE_KIND_REPORTER},
+      {"worker", v1::SCOPE_KIND_WORKER}};
   for (const auto& [name, kind] : kinds) {
     if (kv.first != name || kv.second.empty()) continue;
     scope.set_kind(kind);
@@ -383,8 +386,8 @@ absl::StatusOr<v1::Scope> ParseScope(const std::string& text) {
   }
   return absl::InvalidArgumentError(absl::StrCat(
       "--scope: '", text,
-      "' is not all, region:CODE, department:ID, category:CODE, source:NAME "
-      "or reporter:ID"));
+      "' is not all, region:CODE, department:ID, category:CODE, source:NAME, "
+      "reporter:ID or worker:ID"));
 }
 
 absl::StatusOr<v1::DateRange> ParsePeriod(const std::string& text,

@@ -26,6 +26,9 @@ TEST(StatsCommands, ScopesParse) {
   EXPECT_EQ(s.code(), "SOURCE_WECHAT");
   ASSERT_OK_AND_ASSIGN(s, ParseScope("all"));
   EXPECT_EQ(s.kind(), v1::SCOPE_KIND_ALL);
+  ASSERT_OK_AND_ASSIGN(s, ParseScope("worker:m-0009"));
+  EXPECT_EQ(s.kind(), v1::SCOPE_KIND_WORKER);
+  EXPECT_EQ(s.code(), "m-0009");
   EXPECT_THAT(ParseScope("town:1"), StatusIs(absl::StatusCode::kInvalidArgument,
                                              HasSubstr("--scope")));
   EXPECT_THAT(

@@ -5,6 +5,7 @@
   services/registry/data/calendar.json    GetCalendarResponse
   tools/sample-data/tongxiang/grids.geojson       ImportGrids FeatureCollection
   tools/sample-data/tongxiang/departments.json    ListDepartmentsResponse
+  tools/sample-data/tongxiang/duties.json         ListDutyItemsResponse
   tools/sample-data/tongxiang/members.json        ListMembersResponse
   tools/sample-data/tongxiang/rules.json          ListRulesResponse
 
@@ -587,7 +588,42 @@ def check_departments(ck, msg, pb, path):
     return {d.id: d for d in deps}
 
 
-def check_members(ck, msg, pb, path, regions, departments):
+DUTY_CODE_RE = re.compile(r"[A-Z][A-Z0-9-]{1,15}")
+
+
+def check_duties(ck, msg, pb, path, categories, departments):
+    """The duty catalogue (一员多责): 50+ duties across the six action groups,
+    plus routine ones; returns the codes."""
+    duties = list(msg.duties)
+    codes = [d.code for d in duties]
+    ck.expect(codes == sorted(codes), path.name, "duties not in code order")
+    ck.expect(len(set(codes)) == len(codes), path.name, "duplicate duty codes")
+    groups = {}
+    for d in duties:
+        where = "%s %s" % (path.name, d.code)
+        ck.expect(DUTY_CODE_RE.fullmatch(d.code) is not None, where, "bad code")
+        ck.expect(1 <= len(d.name) <= 64, where, "name must be 1..64 characters")
+        ck.expect(len(d.description) <= 500, where, "description over 500 characters")
+        ck.expect(d.active, where, "sample duties are active")
+        if d.group_id and departments is not None:
+            group = departments.get(d.group_id)
+            ck.expect(group is not None and group.kind == pb.DEPARTMENT_KIND_ACTION_GROUP,
+                      where, "group %s is not an action group" % d.group_id)
+        for c in d.category_codes:
+            ck.expect(categories is None or c in categories, where, "unknown category %s" % c)
+        ck.expect(len(set(d.category_codes)) == len(d.category_codes), where,
+                  "category listed twice")
+        groups[d.group_id] = groups.get(d.group_id, 0) + 1
+    special = sum(n for g, n in groups.items() if g)
+    ck.expect(special >= 50, path.name, "fewer than 50 action-group duties (50余项工作职责)")
+    ck.expect(len([g for g in groups if g]) >= 6, path.name, "duties of fewer than 6 action groups")
+    ck.expect(groups.get("", 0) > 0, path.name, "no routine duties")
+    ck.notes.append("duties: %d (%d in %d action groups, %d routine)" % (
+        len(duties), special, len([g for g in groups if g]), groups.get("", 0)))
+    return set(codes)
+
+
+def check_members(ck, msg, pb, path, regions, departments, duties=None):
     """regions or departments None: that file was unreadable; skip its cross-checks."""
     cross_checks = regions is not None and departments is not None
     regions = regions or {}
@@ -623,6 +659,17 @@ def check_members(ck, msg, pb, path, regions, departments):
         ck.expect(len(set(m.grid_codes)) == len(m.grid_codes), where, "grid listed twice")
         if pb.ROLE_GRID_MANAGER in roles:
             ck.expect(len(m.grid_codes) > 0, where, "grid manager without grids")
+            ck.expect(len(m.grid_duties) > 0, where, "grid manager without duties")
+        duty_grids = [g.grid_code for g in m.grid_duties]
+        ck.expect(len(set(duty_grids)) == len(duty_grids), where, "grid_duties: grid twice")
+        for g in m.grid_duties:
+            ck.expect(g.grid_code in m.grid_codes, where,
+                      "grid_duties: %s is not one of the member's grids" % g.grid_code)
+            ck.expect(len(set(g.duty_codes)) == len(g.duty_codes), where,
+                      "grid_duties %s: duty twice" % g.grid_code)
+            for code in g.duty_codes:
+                ck.expect(duties is None or code in duties, where, "unknown duty %s" % code)
+        if pb.ROLE_GRID_MANAGER in roles:
             for g in m.grid_codes:
                 inspectors.setdefault(g, []).append(m.id)
         if m.department_id and cross_checks:
@@ -792,9 +839,13 @@ def main():
                            rpb.ListDepartmentsResponse)
         departments = check_departments(ck, dep_msg, pb, tongxiang / "departments.json") \
             if dep_msg else None
+        duty_msg, _ = parse(ck, json_format, tongxiang / "duties.json", rpb.ListDutyItemsResponse)
+        duties = check_duties(ck, duty_msg, pb, tongxiang / "duties.json", categories,
+                              departments) if duty_msg else None
         mem_msg, _ = parse(ck, json_format, tongxiang / "members.json", rpb.ListMembersResponse)
         if mem_msg:
-            check_members(ck, mem_msg, pb, tongxiang / "members.json", regions, departments)
+            check_members(ck, mem_msg, pb, tongxiang / "members.json", regions, departments,
+                          duties)
         rule_msg, _ = parse(ck, json_format, tongxiang / "rules.json", rpb.ListRulesResponse)
         if rule_msg:
             check_rules(ck, rule_msg, pb, tongxiang / "rules.json", categories, regions,

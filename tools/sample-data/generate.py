@@ -6,7 +6,10 @@ Writes, into tools/sample-data/tongxiang/ (or --out):
                     communities, 216 grids (synthetic rectangles near the real
                     town locations).
   departments.json  ListDepartmentsResponse JSON.
-  members.json      ListMembersResponse JSON.
+  duties.json       ListDutyItemsResponse JSON: 64 duties of grid members
+                    (一员多责), 52 across the six action groups and 12 routine.
+  members.json      ListMembersResponse JSON; grid managers carry duties per
+                    grid (gridDuties).
   rules.json        ListRulesResponse JSON, one city rule for every category
                     of services/registry/data/catalogue.json plus overrides.
 
@@ -294,6 +297,8 @@ def build_members(grids_geojson):
              "phone": people.phone(), "roles": roles}
         if grid_codes:
             m["gridCodes"] = sorted(grid_codes)
+            if "ROLE_GRID_MANAGER" in roles:
+                m["gridDuties"] = grid_duties(grid_codes)
         if department_id:
             m["departmentId"] = department_id
         m["active"] = True
@@ -495,14 +500,130 @@ def dumps(value, indent=0, width=100, prefix=0, float_format=None):
     return "[\n" + ",\n".join(items) + "\n" + " " * indent + "]"
 
 
+# ---------------------------------------------------------------------------
+# The grid member's duties (一员多责): the seed article's "50余项工作职责" of
+# the six special action groups, plus the routine patrol duties every grid
+# manager carries. (code, name, group id or "" for routine, categories,
+# description)
+DUTIES = [
+    # 道乱占 — roads and pavements kept clear
+    ("DLZ-01", "店外经营巡查", "ag-road-occupation", ["E0403"], "沿街店铺超出门窗、占用人行道经营"),
+    ("DLZ-02", "占道经营巡查", "ag-road-occupation", ["E0402"], "流动摊点、早夜市占道经营"),
+    ("DLZ-03", "无照游商劝离", "ag-road-occupation", ["E0401"], "无照经营游商的发现与劝离"),
+    ("DLZ-04", "乱堆物料巡查", "ag-road-occupation", ["E0406"], "道路、人行道堆放物料杂物"),
+    ("DLZ-05", "露天作业巡查", "ag-road-occupation", ["E0407"], "占道加工、维修、洗车等露天作业"),
+    ("DLZ-06", "地桩地锁清理", "ag-road-occupation", ["E0409"], "私设地桩地锁、占用公共停车位"),
+    ("DLZ-07", "沿街晾挂巡查", "ag-road-occupation", ["E0115"], "临街晾晒、悬挂衣物"),
+    ("DLZ-08", "施工占道巡查", "ag-road-occupation", ["E0304", "E0308"], "施工围挡、占道施工许可核对"),
+    ("DLZ-09", "户外广告占道巡查", "ag-road-occupation", ["E0203", "E0206"], "占道广告牌、流动广告车"),
+    # 车乱开 — traffic and parking order
+    ("CLK-01", "机动车乱停放巡查", "ag-traffic", ["E0404"], "人行道、消防通道机动车违停"),
+    ("CLK-02", "非机动车停放整治", "ag-traffic", ["E0405"], "非机动车乱停放与停放点秩序"),
+    ("CLK-03", "非机动车违规行驶劝导", "ag-traffic", ["E0411"], "逆行、闯红灯、机动车道骑行劝导"),
+    ("CLK-04", "非法营运拉客巡查", "ag-traffic", ["E0410"], "站点周边非法营运、拉客"),
+    ("CLK-05", "废弃车辆排查", "ag-traffic", ["E0412"], "僵尸车、废弃非机动车登记清理"),
+    ("CLK-06", "交通设施完好巡查", "ag-traffic", ["C0203", "C0204", "C0205", "C0215"], "标志牌、信号灯、护栏、标线损坏"),
+    ("CLK-07", "公交站亭站牌巡查", "ag-traffic", ["C0201", "C0202"], "公交站亭、站牌破损与卫生"),
+    ("CLK-08", "停车设施巡查", "ag-traffic", ["C0213", "C0214"], "停车设施与公共自行车租赁点"),
+    ("CLK-09", "渣土车辆运输巡查", "ag-traffic", ["E0305", "E0303"], "渣土车违规运输、道路遗撒"),
+    # 房乱建 — illegal building (三改一拆)
+    ("FLJ-01", "违章建筑发现上报", "ag-illegal-building", ["E0106"], "新增违建的第一时间发现与上报"),
+    ("FLJ-02", "在建违建制止", "ag-illegal-building", ["E0106"], "在建违法建筑的劝阻与跟踪"),
+    ("FLJ-03", "拆后土地利用巡查", "ag-illegal-building", ["C0507"], "拆违后空地复绿、防止回潮"),
+    ("FLJ-04", "违章接坡巡查", "ag-illegal-building", ["E0107"], "私自接坡、占用绿化带"),
+    ("FLJ-05", "防盗窗雨棚巡查", "ag-illegal-building", ["C0503"], "违规加装防盗窗、雨棚"),
+    ("FLJ-06", "危险房屋排查", "ag-illegal-building", ["C0501", "E0511"], "危旧房屋隐患排查"),
+    ("FLJ-07", "建筑外立面巡查", "ag-illegal-building", ["C0502", "C0504"], "外立面破损、空调外机安装"),
+    ("FLJ-08", "围墙门牌巡查", "ag-illegal-building", ["C0505", "C0506"], "围墙破损、门牌缺失"),
+    ("FLJ-09", "农村建房巡查", "ag-illegal-building", ["E0106"], "农房建设批后监管、超面积超高度"),
+    # 线乱拉 — overhead lines (上改下)
+    ("XLL-01", "架空线缆巡查", "ag-wires", ["C0116"], "飞线、乱拉线缆、线缆下垂"),
+    ("XLL-02", "乱拉乱挂巡查", "ag-wires", ["E0408"], "乱拉电线、乱挂横幅标语"),
+    ("XLL-03", "电力杆线巡查", "ag-wires", ["C0113", "E0508"], "电杆倾斜、电力线路断落"),
+    ("XLL-04", "通信线缆巡查", "ag-wires", ["C0106", "E0510"], "通信线缆断落、通信井盖"),
+    ("XLL-05", "上改下施工巡查", "ag-wires", ["E0307", "E0304"], "管线上改下施工的占道与恢复"),
+    ("XLL-06", "变压器箱巡查", "ag-wires", ["C0112"], "变压器箱破损、围护缺失"),
+    ("XLL-07", "路灯景观灯巡查", "ag-wires", ["C0109", "C0110", "C0111"], "路灯、地灯、景观灯不亮或破损"),
+    ("XLL-08", "违规横幅巡查", "ag-wires", ["E0205", "E0202"], "违规横幅、张贴悬挂"),
+    # 低小散 — small polluting workshops
+    ("DXS-01", "低小散作坊排查", "ag-small-enterprises", [], "家庭作坊、低小散企业摸排登记"),
+    ("DXS-02", "违法排污巡查", "ag-small-enterprises", ["E0117"], "违法排放污水、偷排"),
+    ("DXS-03", "餐饮油烟巡查", "ag-small-enterprises", ["E0110", "E0109"], "餐饮油烟、露天烧烤"),
+    ("DXS-04", "焚烧垃圾树叶巡查", "ag-small-enterprises", ["E0108"], "露天焚烧垃圾、秸秆、树叶"),
+    ("DXS-05", "工地扬尘巡查", "ag-small-enterprises", ["E0302", "E0306"], "工地扬尘、施工废弃料"),
+    ("DXS-06", "噪声扰民巡查", "ag-small-enterprises", ["E0301", "E0413"], "施工扰民、社会生活噪声"),
+    ("DXS-07", "消防安全隐患排查", "ag-small-enterprises", ["C0605", "C0108"], "三合一场所、消防设施"),
+    ("DXS-08", "整治回潮复查", "ag-small-enterprises", [], "已关停作坊复查、防止回潮"),
+    ("DXS-09", "燃气安全巡查", "ag-small-enterprises", ["C0107", "E0503"], "燃气管道、井盖与瓶装燃气安全"),
+    # 规划引领 — plans and projects
+    ("GHY-01", "整治项目进度巡查", "ag-planning", [], "小城镇环境综合整治项目进度跟踪"),
+    ("GHY-02", "闲置地块巡查", "ag-planning", ["C0507"], "闲置地块围挡、垃圾与复绿"),
+    ("GHY-03", "绿地养护巡查", "ag-planning", ["E0116", "E0105", "C0405"], "绿地养护、绿地脏乱"),
+    ("GHY-04", "行道树古树巡查", "ag-planning", ["C0401", "C0402", "C0403", "E0509"], "古树名木、行道树与护树设施"),
+    ("GHY-05", "公园游园设施巡查", "ag-planning", ["C0408", "C0601", "C0406"], "公园设施、健身设施、城市雕塑"),
+    ("GHY-06", "河道水域巡查", "ag-planning", ["E0104", "C0602", "C0603", "C0607"], "水域不洁、护栏驳岸、河埠码头"),
+    ("GHY-07", "户外广告规划巡查", "ag-planning", ["E0204", "C0306", "C0308"], "违规户外广告、店招牌匾"),
+    ("GHY-08", "宣传栏报刊亭巡查", "ag-planning", ["C0309", "C0307"], "宣传栏、报刊亭破损与内容"),
+    # Routine (日常巡查): every grid manager, every grid
+    ("RC-01", "日常环境卫生巡查", "", ["E0101", "E0102", "E0103", "E0111", "E0112"], "暴露垃圾、道路不洁、垃圾满溢"),
+    ("RC-02", "垃圾分类督导", "", ["C0305", "C0302", "C0303"], "分类投放点、垃圾箱、垃圾房"),
+    ("RC-03", "小广告清理", "", ["E0201", "E0207", "E0114"], "非法小广告、散发广告、乱涂写"),
+    ("RC-04", "公用设施巡查", "", ["C0101", "C0102", "C0103", "C0104", "E0507"], "井盖、雨水箅子缺失破损"),
+    ("RC-05", "道路设施巡查", "", ["C0207", "C0208", "C0209", "C0210", "E0501"], "道路、人行道、盲道、路面塌陷"),
+    ("RC-06", "防汛排涝巡查", "", ["C0604", "E0504", "E0505"], "防汛设施、下水道堵塞、道路积水"),
+    ("RC-07", "公共厕所巡查", "", ["C0301"], "公厕卫生与设施"),
+    ("RC-08", "动物尸体清理", "", ["E0113"], "道路、水域动物尸体"),
+    ("RC-09", "综治信息采集", "", [], "人口、房屋、单位等网格基础信息采集更新"),
+    ("RC-10", "矛盾纠纷排查", "", [], "邻里纠纷、信访苗头的发现与上报"),
+    ("RC-11", "安全隐患排查", "", ["C0606", "C0602"], "无障碍设施、水域护栏等安全隐患"),
+    ("RC-12", "群众诉求回访", "", [], "已结案件回访、群众满意度了解"),
+]
+
+# Routine duties every grid manager carries in every grid; the other
+# duties are shared out among the member's grids.
+ROUTINE_EVERYWHERE = ["RC-01", "RC-02", "RC-03", "RC-04", "RC-05", "RC-09"]
+
+
+def build_duties(catalogue):
+    codes = {c["code"] for c in catalogue["categories"]}
+    duties = []
+    for code, name, group, categories, description in DUTIES:
+        missing = [c for c in categories if c not in codes]
+        if missing:
+            raise SystemExit("duty %s: categories not in the catalogue: %s" % (code, missing))
+        d = {"code": code, "name": name}
+        if group:
+            d["groupId"] = group
+        d["description"] = description
+        if categories:
+            d["categoryCodes"] = categories
+        d["active"] = True
+        duties.append(d)
+    return {"duties": sorted(duties, key=lambda d: d["code"])}
+
+
+def grid_duties(grid_codes):
+    """The duties of a grid manager in each of their grids: the everyday
+    routine ones everywhere, every other duty in one of the member's grids
+    (so a member of six grids carries all 64 duties, about 16 per grid)."""
+    others = [d[0] for d in DUTIES if d[0] not in ROUTINE_EVERYWHERE]
+    grids = sorted(grid_codes)
+    out = []
+    for i, grid in enumerate(grids):
+        mine = [code for j, code in enumerate(others) if j % len(grids) == i]
+        out.append({"gridCode": grid, "dutyCodes": ROUTINE_EVERYWHERE + mine})
+    return out
+
+
 def generate(catalogue_path, out_dir):
-    """Writes the four files into out_dir; returns their paths."""
+    """Writes the five files into out_dir; returns their paths."""
     with open(catalogue_path, encoding="utf-8") as f:
         catalogue = json.load(f)
     grids = build_grids()
     outputs = {
         "grids.geojson": dumps(grids, width=160, float_format="%.6f"),
         "departments.json": dumps(build_departments(), width=120),
+        "duties.json": dumps(build_duties(catalogue), width=120),
         "members.json": dumps(build_members(grids), width=120),
         "rules.json": dumps(build_rules(catalogue), width=120),
     }
