@@ -36,6 +36,7 @@ Usage:
   gridctl registry members [--role=grid_manager] [--grid=CODE]
                            [--department=ID] [--json]
   gridctl registry departments|categories [--major=E01]|calendar [--json]
+  gridctl registry duties [--group=ag-road-occupation|routine] [--json]
   gridctl registry rules [--category=CODE] [--scope=CODE] [--department=ID]
       The registry's lists, every page.
   gridctl registry audit [--kind=category] [--id=E0101] [--by=SUBJECT]
@@ -53,10 +54,10 @@ Options:
 )";
 
 const std::vector<std::string> kOptions = {
-    "target",        "actor",     "timeout",    "json",  "help",
-    "validate-only", "catalogue", "calendar",   "level", "parent",
-    "role",          "grid",      "department", "major", "category",
-    "scope",         "kind",      "id",         "by",    "limit"};
+    "target",     "actor",    "timeout",  "json",   "help", "validate-only",
+    "catalogue",  "calendar", "level",    "parent", "role", "grid",
+    "department", "major",    "category", "scope",  "kind", "id",
+    "by",         "limit",    "group"};
 
 absl::StatusOr<std::string> ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

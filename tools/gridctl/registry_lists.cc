@@ -50,8 +50,8 @@ std::string Roles(const v1::Member& m) {
 
 bool IsRegistryList(const std::string& what) {
   return what == "regions" || what == "members" || what == "departments" ||
-         what == "categories" || what == "rules" || what == "calendar" ||
-         what == "audit";
+         what == "categories" || what == "duties" || what == "rules" ||
+         what == "calendar" || what == "audit";
 }
 
 int RunRegistryList(const std::string& what, const Invocation& in) {
@@ -140,6 +140,23 @@ int RunRegistryList(const std::string& what, const Invocation& in) {
       for (const v1::Category& c : all.categories()) {
         std::printf("%-8s %s %s\n", c.code().c_str(),
                     Pad(c.major_name(), 10).c_str(), c.name().c_str());
+      }
+    }
+    if (s.ok() && in.Has("json")) PrintJson(all);
+  } else if (what == "duties") {
+    v1::ListDutyItemsRequest req;
+    req.set_group_id(in.Get("group", nullptr));
+    req.set_page_size(1000);
+    v1::ListDutyItemsResponse all;
+    s = AllPages(in, &Stub::ListDutyItems, req, &all, [](auto& p, auto* a) {
+      for (auto& d : *p.mutable_duties()) *a->add_duties() = std::move(d);
+    });
+    if (s.ok() && !in.Has("json")) {
+      for (const v1::DutyItem& d : all.duties()) {
+        std::printf("%-8s %-22s %s %s\n", d.code().c_str(),
+                    d.group_id().empty() ? "routine" : d.group_id().c_str(),
+                    Pad(d.name(), 20).c_str(),
+                    absl::StrJoin(d.category_codes(), ",").c_str());
       }
     }
     if (s.ok() && in.Has("json")) PrintJson(all);

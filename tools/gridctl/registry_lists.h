@@ -1,4 +1,5 @@
-// gridctl registry regions|members|departments|categories|rules|calendar:
+// gridctl registry regions|members|departments|categories|duties|rules|
+// calendar:
 // the registry's lists, every page, as a table or --json.
 #ifndef GRIDCASE_TOOLS_GRIDCTL_REGISTRY_LISTS_H_
 #define GRIDCASE_TOOLS_GRIDCTL_REGISTRY_LISTS_H_
