@@ -107,7 +107,14 @@ TEST(Exports, HundredThousandCasesRunInBoundedMemory) {
     ASSERT_OK(csv.Finish());
   }
   long grown_mb = (PeakKb() - before) / 1024;
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+  // A sanitizer keeps freed memory aside (ASan's quarantine, TSan's shadow),
+  // so the peak says nothing about what the export holds; the run above
+  // still checks its memory safety.
+  (void)grown_mb;
+#else
   EXPECT_LT(grown_mb, 24) << "the export held rows in memory";
+#endif
   std::ifstream csv(dir.File("c.csv"));
   int lines = 0;
   for (std::string line; std::getline(csv, line);) ++lines;

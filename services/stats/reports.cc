@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/clock/timestamp.h"
+#include "common/paging/page_token.h"
 #include "common/status/status_macros.h"
 #include "common/validation/field_errors.h"
 #include "services/stats/dimensions.h"
@@ -16,8 +17,7 @@ namespace {
 
 using validation::FieldError;
 
-constexpr int kDefaultPageSize = 50;
-constexpr int kMaxPageSize = 200;
+constexpr paging::PageLimits kReportPages{.default_size = 50, .max_size = 200};
 constexpr int kMaxReasonChars = 500;
 constexpr int kHotspots = 10;
 
@@ -265,18 +265,20 @@ absl::StatusOr<v1::ListReportsResponse> Reports::List(
       KindLetter(req.period_kind()) == '?') {
     return FieldError("period_kind", "must be a ReportPeriod value");
   }
-  if (req.page_size() < 0 || req.page_size() > kMaxPageSize) {
-    return FieldError("page_size",
-                      absl::StrCat("must be 0 (default ", kDefaultPageSize,
-                                   ") to ", kMaxPageSize));
-  }
-  int page_size = req.page_size() == 0 ? kDefaultPageSize : req.page_size();
-  ASSIGN_OR_RETURN(ReportPage page,
-                   store_->List(req.region_code(), req.period_kind(), page_size,
-                                req.page_token()));
+  ASSIGN_OR_RETURN(int page_size,
+                   paging::PageSize(req.page_size(), kReportPages));
+  // The token carries the last list position, bound to the filters.
+  std::string filters = absl::StrCat(req.region_code(), "|", req.period_kind());
+  ASSIGN_OR_RETURN(std::string after,
+                   paging::DecodePageToken(req.page_token(), filters));
+  ASSIGN_OR_RETURN(
+      ReportPage page,
+      store_->List(req.region_code(), req.period_kind(), page_size, after));
   v1::ListReportsResponse out;
   for (v1::Report& r : page.reports) *out.add_reports() = std::move(r);
-  out.set_next_page_token(page.next);
+  if (!page.next.empty()) {
+    out.set_next_page_token(paging::EncodePageToken(page.next, filters));
+  }
   return out;
 }
 
