@@ -3,13 +3,15 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "common/clock/timestamp.h"
 
 namespace gridcase::exporter {
 namespace {
 
+// An unset timestamp is an empty cell.
 absl::Time TimeOf(const google::protobuf::Timestamp& t) {
   if (t.seconds() == 0 && t.nanos() == 0) return absl::InfinitePast();
-  return absl::FromUnixSeconds(t.seconds()) + absl::Nanoseconds(t.nanos());
+  return FromTimestamp(t);
 }
 
 std::string StateLabel(v1::CaseState s) {

@@ -4,21 +4,11 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "common/clock/timestamp.h"
 #include "common/status/status_macros.h"
 
 namespace gridcase::exporter {
 namespace {
-
-absl::Time TimeOf(const google::protobuf::Timestamp& t) {
-  return absl::FromUnixSeconds(t.seconds()) + absl::Nanoseconds(t.nanos());
-}
-
-bool IsRate(v1::Indicator i) {
-  return (i >= v1::INDICATOR_VALID_REPORT_RATE &&
-          i <= v1::INDICATOR_ON_TIME_VERIFY_RATE) ||
-         i == v1::INDICATOR_SATISFACTION_RATE ||
-         i == v1::INDICATOR_ON_TIME_CHECK_RATE;
-}
 
 bool IsDecimal(v1::Indicator i) {
   return i == v1::INDICATOR_COMPOSITE ||
@@ -27,17 +17,17 @@ bool IsDecimal(v1::Indicator i) {
 
 const Cell kUndefined = Cell::Text("—");
 
-// A value of indicator `i`, or "—" when undefined.
-Cell ValueCell(v1::Indicator i, double value, bool defined) {
+// A value of indicator `i` (a rate when `rate`), or "—" when undefined.
+Cell ValueCell(v1::Indicator i, bool rate, double value, bool defined) {
   if (!defined) return kUndefined;
-  if (IsRate(i)) return Cell::Share(value);
+  if (rate) return Cell::Share(value);
   if (IsDecimal(i)) return Cell::Decimal(value);
   return Cell::Integer(static_cast<int64_t>(value));
 }
 
-Cell ChangeCell(v1::Indicator i, double change, bool defined) {
+Cell ChangeCell(v1::Indicator i, bool rate, double change, bool defined) {
   if (!defined) return kUndefined;
-  if (IsRate(i)) return Cell::ShareChange(change);
+  if (rate) return Cell::ShareChange(change);
   if (IsDecimal(i)) return Cell::Decimal(change);
   return Cell::Integer(static_cast<int64_t>(change));
 }
@@ -84,7 +74,7 @@ absl::Status WriteInfo(const v1::Report& r, TableSink* sink) {
           Cell::Text(r.status() == v1::REPORT_STATUS_SUPERSEDED
                          ? absl::StrCat("已被替代 (", r.superseded_by(), ")")
                          : "现行")));
-  RETURN_IF_ERROR(row("发布时间", Cell::Time(TimeOf(r.published_at()))));
+  RETURN_IF_ERROR(row("发布时间", Cell::Time(FromTimestamp(r.published_at()))));
   RETURN_IF_ERROR(row("发布人", Cell::Text(r.published_by())));
   RETURN_IF_ERROR(
       row("统计周期",
@@ -208,14 +198,15 @@ absl::Status WriteRanking(const v1::Report& r, const v1::ReportRanking& ranking,
     const v1::RankingEntry& e = row.entry();
     const v1::Indicators& x = e.indicators();
     bool ranked_before = row.previous_rank() > 0;
+    bool rate = e.has_ratio();  // Ranking sets the ratio for every rate
     RETURN_IF_ERROR(sink->AddRow(
         {Cell::Integer(e.rank()), Cell::Text(e.key()), Cell::Text(e.name()),
-         ValueCell(by, e.value(), e.defined()),
+         ValueCell(by, rate, e.value(), e.defined()),
          ranked_before ? Cell::Integer(row.previous_rank()) : kUndefined,
          ranked_before && e.defined() ? Cell::Integer(row.rank_change())
                                       : kUndefined,
-         ValueCell(by, row.previous_value(), row.previous_defined()),
-         ChangeCell(by, row.value_change(),
+         ValueCell(by, rate, row.previous_value(), row.previous_defined()),
+         ChangeCell(by, rate, row.value_change(),
                     e.defined() && row.previous_defined()),
          RatioCell(x.on_time_close_rate()), RatioCell(x.close_rate()),
          RatioCell(x.rework_rate()), RatioCell(x.satisfaction_rate()),

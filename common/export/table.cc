@@ -38,6 +38,22 @@ std::string CellText(const Cell& cell) {
   return "";
 }
 
+int Columns(const std::string& s) {
+  int columns = 0;
+  for (size_t i = 0; i < s.size();) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    int len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    columns += len >= 3 ? 2 : 1;  // CJK and other wide characters
+    i += len;
+  }
+  return columns;
+}
+
+std::string Pad(const std::string& s, int width) {
+  int columns = Columns(s);
+  return columns >= width ? s : s + std::string(width - columns, ' ');
+}
+
 absl::CivilSecond ShanghaiTime(absl::Time t) {
   return absl::ToCivilSecond(t, Shanghai());
 }

@@ -96,6 +96,11 @@ class TableSink {
 // as "2026-12-05 14:03:22" in Asia/Shanghai, empty as "".
 std::string CellText(const Cell& cell);
 
+// Terminal columns `s` takes (CJK and other wide characters take two), and
+// `s` padded with spaces to `width` columns: for aligned tables.
+int Columns(const std::string& s);
+std::string Pad(const std::string& s, int width);
+
 // An instant as a civil time in Asia/Shanghai (the statistics' zone).
 absl::CivilSecond ShanghaiTime(absl::Time t);
 

@@ -14,16 +14,14 @@
 #include "services/stats/case_record.pb.h"
 #include "services/stats/counters.h"
 #include "services/stats/dimensions.h"
+#include "services/stats/period.h"
 
 namespace gridcase::stats {
 namespace {
 
 using C = Counter;
 
-std::string DayBucket(absl::CivilDay day) {
-  return absl::FormatTime("%Y%m%d", absl::FromCivil(day, absl::UTCTimeZone()),
-                          absl::UTCTimeZone());
-}
+std::string DayBucket(absl::CivilDay day) { return CompactDay(day); }
 
 std::string MonthBucket(absl::CivilDay day) {
   return DayBucket(day).substr(0, 6);

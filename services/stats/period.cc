@@ -11,6 +11,12 @@ namespace {
 
 using validation::FieldError;
 
+absl::CivilDay MonthEnd(absl::CivilMonth m) {
+  return absl::CivilDay(m + 1) - 1;
+}
+
+}  // namespace
+
 absl::StatusOr<absl::CivilDay> ParseDay(const std::string& text,
                                         const std::string& field) {
   absl::CivilDay day;
@@ -21,12 +27,6 @@ absl::StatusOr<absl::CivilDay> ParseDay(const std::string& text,
   }
   return day;
 }
-
-absl::CivilDay MonthEnd(absl::CivilMonth m) {
-  return absl::CivilDay(m + 1) - 1;
-}
-
-}  // namespace
 
 std::string FormatDay(absl::CivilDay day) {
   return absl::StrFormat("%04d-%02d-%02d", day.year(), day.month(), day.day());
@@ -63,8 +63,7 @@ Buckets BucketsOf(const Period& p) {
       day = last + 1;
       continue;
     }
-    out.push_back(
-        absl::StrFormat("%04d%02d%02d", day.year(), day.month(), day.day()));
+    out.push_back(CompactDay(day));
     ++day;
   }
   return out;
@@ -84,6 +83,10 @@ Period ReportPeriodOf(v1::ReportPeriod kind, absl::CivilDay day) {
     default:
       return {day, day};
   }
+}
+
+std::string CompactDay(absl::CivilDay day) {
+  return absl::StrFormat("%04d%02d%02d", day.year(), day.month(), day.day());
 }
 
 std::vector<Period> Steps(const Period& p, v1::TrendStep step) {

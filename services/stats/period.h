@@ -29,6 +29,10 @@ struct Period {
 absl::StatusOr<Period> ParsePeriod(const v1::DateRange& range,
                                    absl::string_view field);
 
+// A day "YYYY-MM-DD", exactly; INVALID_ARGUMENT naming `field` otherwise.
+absl::StatusOr<absl::CivilDay> ParseDay(const std::string& text,
+                                        const std::string& field);
+
 // The fewest buckets covering `p` exactly.
 Buckets BucketsOf(const Period& p);
 
@@ -42,6 +46,8 @@ Period ReportPeriodOf(v1::ReportPeriod kind, absl::CivilDay day);
 
 // "YYYY-MM-DD".
 std::string FormatDay(absl::CivilDay day);
+// "YYYYMMDD": a day bucket, and the day in report ids and keys.
+std::string CompactDay(absl::CivilDay day);
 
 }  // namespace gridcase::stats
 

@@ -8,6 +8,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "common/validation/field_errors.h"
+#include "services/stats/period.h"
 
 namespace gridcase::stats {
 namespace {
@@ -35,9 +36,8 @@ char KindLetter(v1::ReportPeriod kind) {
 }
 
 std::string FormatReportId(const ReportId& id) {
-  return absl::StrFormat("%s-%c%04d%02d%02d-%d", id.region, KindLetter(id.kind),
-                         id.start.year(), id.start.month(), id.start.day(),
-                         id.revision);
+  return absl::StrCat(id.region, "-", std::string(1, KindLetter(id.kind)),
+                      CompactDay(id.start), "-", id.revision);
 }
 
 absl::StatusOr<ReportId> ParseReportId(absl::string_view text,

@@ -9,18 +9,15 @@
 #include "common/store/script_call.h"
 #include "common/store/scripts.h"
 #include "common/validation/field_errors.h"
+#include "services/stats/period.h"
 
 namespace gridcase::stats {
 namespace {
 
-std::string Compact(absl::CivilDay day) {
-  return absl::StrFormat("%04d%02d%02d", day.year(), day.month(), day.day());
-}
-
 // The list member of a report: "<start>|<kind>|<revision, 6 digits>".
 std::string MemberOf(const ReportId& id) {
-  return absl::StrFormat("%s|%c|%06d", Compact(id.start), KindLetter(id.kind),
-                         id.revision);
+  return absl::StrFormat("%s|%c|%06d", CompactDay(id.start),
+                         KindLetter(id.kind), id.revision);
 }
 
 // The id a list member stands for; INVALID_ARGUMENT naming page_token when
@@ -64,7 +61,7 @@ absl::StatusOr<std::optional<v1::Report>> RedisReportStore::Current(
   ASSIGN_OR_RETURN(
       redis::Reply id,
       redis_->Command({"GET", store::ReportCurrentKey(region, KindLetter(kind),
-                                                      Compact(start))}));
+                                                      CompactDay(start))}));
   if (id.is_nil()) return std::nullopt;
   ASSIGN_OR_RETURN(std::string text, id.AsString());
   ASSIGN_OR_RETURN(ReportId parsed, ParseReportId(text, "current report"));
@@ -98,7 +95,7 @@ absl::StatusOr<PublishOutcome> RedisReportStore::Publish(
       redis::Reply in_force,
       store::ScriptCall(store::scripts::StatsPublishReport())
           .Key("current", store::ReportCurrentKey(region, KindLetter(id.kind),
-                                                  Compact(id.start)))
+                                                  CompactDay(id.start)))
           .Key("doc", store::ReportDocKey(region, report.report_id()))
           .Key("summary", store::ReportSummaryKey(region, report.report_id()))
           .Key("list", store::ReportListKey(region))

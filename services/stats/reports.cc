@@ -28,12 +28,6 @@ v1::DateRange RangeOf(const Period& p) {
   return r;
 }
 
-size_t CodePoints(absl::string_view s) {
-  size_t n = 0;
-  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
-  return n;
-}
-
 bool SameWeights(const v1::Report& a, const v1::Report& b) {
   if (a.weights_size() != b.weights_size()) return false;
   for (int i = 0; i < a.weights_size(); ++i) {
@@ -68,16 +62,6 @@ void CompareRankings(const v1::Report& before, v1::Report* now) {
       }
     }
   }
-}
-
-absl::StatusOr<absl::CivilDay> ParseDate(const std::string& text) {
-  absl::CivilDay day;
-  if (text.size() != 10 || !absl::ParseCivilTime(text, &day) ||
-      FormatDay(day) != text) {
-    return FieldError(
-        "date", absl::StrCat("must be a date YYYY-MM-DD, got '", text, "'"));
-  }
-  return day;
 }
 
 }  // namespace
@@ -152,7 +136,7 @@ absl::StatusOr<v1::PublishReportResponse> Reports::Publish(
   if (!req.reissue() && !req.reason().empty()) {
     return FieldError("reason", "is only taken with reissue");
   }
-  if (CodePoints(req.reason()) > kMaxReasonChars) {
+  if (validation::Utf8Chars(req.reason()) > kMaxReasonChars) {
     return FieldError("reason", absl::StrCat("must be at most ",
                                              kMaxReasonChars, " characters"));
   }
@@ -160,7 +144,7 @@ absl::StatusOr<v1::PublishReportResponse> Reports::Publish(
   absl::CivilDay today = absl::ToCivilDay(now, zone_);
   absl::CivilDay day = ReportPeriodOf(kind, today).start - 1;
   if (!req.date().empty()) {
-    ASSIGN_OR_RETURN(day, ParseDate(req.date()));
+    ASSIGN_OR_RETURN(day, ParseDay(req.date(), "date"));
     if (day > today) {
       return FieldError("date", absl::StrCat("must not be after today (",
                                              FormatDay(today), ")"));

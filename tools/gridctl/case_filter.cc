@@ -5,18 +5,10 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/time/civil_time.h"
+#include "common/clock/timestamp.h"
 #include "tools/gridctl/stats_commands.h"
 
 namespace gridcase::gridctl {
-namespace {
-
-google::protobuf::Timestamp At(absl::CivilDay day, const absl::TimeZone& tz) {
-  google::protobuf::Timestamp t;
-  t.set_seconds(absl::ToUnixSeconds(absl::FromCivil(day, tz)));
-  return t;
-}
-
-}  // namespace
 
 absl::StatusOr<v1::ListCasesRequest> ParseCaseFilter(const Invocation& in,
                                                      absl::Time now) {
@@ -54,13 +46,14 @@ absl::StatusOr<v1::ListCasesRequest> ParseCaseFilter(const Invocation& in,
     absl::StatusOr<v1::DateRange> days =
         ParsePeriod(in.Get("period", nullptr), now);
     if (!days.ok()) return days.status();
-    absl::TimeZone tz;
-    absl::LoadTimeZone("Asia/Shanghai", &tz);
+    absl::TimeZone tz = Shanghai();
     absl::CivilDay from, to;
     absl::ParseCivilTime(days->start_date(), &from);
     absl::ParseCivilTime(days->end_date(), &to);
-    *r.mutable_reported()->mutable_start() = At(from, tz);
-    *r.mutable_reported()->mutable_end() = At(to + 1, tz);
+    *r.mutable_reported()->mutable_start() =
+        ToTimestamp(absl::FromCivil(from, tz));
+    *r.mutable_reported()->mutable_end() =
+        ToTimestamp(absl::FromCivil(to + 1, tz));
   }
   return r;
 }

@@ -188,22 +188,6 @@ void PrintNextPage(const std::string& token) {
     std::printf("next page: --page-token=%s\n", token.c_str());
 }
 
-int Columns(const std::string& s) {
-  int columns = 0;
-  for (size_t i = 0; i < s.size();) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    int len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-    columns += len >= 3 ? 2 : 1;  // CJK and other wide characters
-    i += len;
-  }
-  return columns;
-}
-
-std::string Pad(const std::string& s, int width) {
-  int columns = Columns(s);
-  return columns >= width ? s : s + std::string(width - columns, ' ');
-}
-
 void PrintJson(const google::protobuf::Message& m, bool one_line) {
   std::string out;
   google::protobuf::util::JsonPrintOptions options;

@@ -14,6 +14,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "common/export/table.h"
 #include "google/protobuf/message.h"
 
 namespace gridcase::gridctl {
@@ -68,12 +69,10 @@ absl::StatusOr<int> PageSize(const Invocation& in);
 // Prints "next page: --page-token=TOKEN" unless `token` is empty.
 void PrintNextPage(const std::string& token);
 
-// Terminal columns `s` takes (CJK characters take two).
-int Columns(const std::string& s);
-
-// `s` padded with spaces to `width` terminal columns (CJK characters take
-// two), for aligned tables.
-std::string Pad(const std::string& s, int width);
+// Terminal columns and padding for aligned tables (CJK characters take
+// two), shared with the exports' text form.
+using exporter::Columns;
+using exporter::Pad;
 
 // Prints `m` as indented JSON with proto field names (for --json).
 // Prints `m` as JSON (proto field names; one line if `one_line`), or, if it

@@ -61,12 +61,6 @@ Usage:
   command. Formulas: docs/indicators.md.
 )";
 
-absl::TimeZone Shanghai() {
-  absl::TimeZone tz;
-  absl::LoadTimeZone("Asia/Shanghai", &tz);
-  return tz;
-}
-
 std::string Pct(const v1::Ratio& r) {
   if (!r.defined()) return "—";
   return absl::StrFormat("%.1f%% (%d/%d)", 100 * r.value(), r.numerator(),
@@ -357,6 +351,12 @@ int Hotspots(const Invocation& in) {
 }
 
 }  // namespace
+
+absl::TimeZone Shanghai() {
+  absl::TimeZone tz;
+  absl::LoadTimeZone("Asia/Shanghai", &tz);
+  return tz;
+}
 
 absl::StatusOr<v1::Scope> ParseScope(const std::string& text) {
   v1::Scope scope;

@@ -14,6 +14,9 @@ namespace gridcase::gridctl {
 
 int RunStats(const std::vector<std::string>& args);
 
+// The statistics' time zone, Asia/Shanghai.
+absl::TimeZone Shanghai();
+
 // Parsing shared with the tests.
 // --scope: "all", "region:CODE", "department:ID", "category:CODE",
 // "source:NAME" (e.g. wechat), "reporter:ID".

@@ -95,22 +95,6 @@ absl::StatusOr<Published> PublishDay(v1::StatsService::Stub* stats,
   return out;
 }
 
-namespace {
-
-// `s` padded to `width` terminal columns (CJK characters take two).
-std::string Padded(const std::string& s, int width) {
-  int columns = 0;
-  for (size_t i = 0; i < s.size();) {
-    unsigned char c = s[i];
-    int len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-    columns += len >= 3 ? 2 : 1;
-    i += len;
-  }
-  return s + std::string(std::max(0, width - columns), ' ');
-}
-
-}  // namespace
-
 void PrintRankings(const v1::Report& report, int n) {
   for (const v1::ReportRanking& ranking : report.rankings()) {
     const char* title = ranking.level() == v1::RANKING_LEVEL_TOWN ? "Towns"
@@ -123,7 +107,7 @@ void PrintRankings(const v1::Report& report, int n) {
     for (int i = 0; i < ranking.rows_size() && i < n; ++i) {
       const v1::RankingEntry& e = ranking.rows(i).entry();
       std::printf(
-          "    %2d  %s %s\n", e.rank(), Padded(e.name(), 16).c_str(),
+          "    %2d  %s %s\n", e.rank(), exporter::Pad(e.name(), 16).c_str(),
           e.defined() ? absl::StrFormat("%.2f", e.value()).c_str() : "—");
     }
   }
