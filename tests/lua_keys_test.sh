@@ -65,4 +65,4 @@ kill "$monitor_pid"
 wait "$monitor_pid" 2>/dev/null || true
 
 "${check[@]}" check "$sock" "$stack_dir/monitor.log" "$lua_gen" \
-  --require=registry_import,intake_reserve,intake_report,dispatch_commit,dispatch_review,dispatch_routing,stats_apply,stats_clear_if,notify_enqueue,notify_lease,notify_settle
+  --require=registry_import,intake_reserve,intake_report,dispatch_commit,dispatch_review,dispatch_routing,stats_apply,stats_clear_if,notify_enqueue,notify_lease,notify_settle,patrol_start,patrol_record,patrol_end,stats_publish_report

@@ -26,6 +26,10 @@ constexpr Row kAdmin = {No, No, No, No, No, All, No, No};
 constexpr Row kCaseReads = {All, All, All, All, All, All, Pub, All};
 constexpr Row kDepartment = {No, No, No, No, Dept, No, No, No};
 constexpr Row kChief = {No, No, No, All, No, No, No, No};
+// Patrols: grid managers their own; admins and system services (a device
+// gateway) for anyone; centre staff read.
+constexpr Row kPatrolWrite = {Self, No, No, No, No, All, No, All};
+constexpr Row kPatrolRead = {Self, All, All, All, No, All, No, All};
 
 std::vector<MethodPolicy> BuildPolicies() {
   struct Entry {
@@ -99,6 +103,12 @@ std::vector<MethodPolicy> BuildPolicies() {
       {"StatsService",    "PublishReport",            {No,    No,    No,    All,   No,    All,   No,    All}},
       {"StatsService",    "GetReport",                kStaff},
       {"StatsService",    "ListReports",              kStaff},
+      {"PatrolService",   "StartPatrol",              kPatrolWrite},
+      {"PatrolService",   "RecordTrack",              kPatrolWrite},
+      {"PatrolService",   "CheckIn",                  kPatrolWrite},
+      {"PatrolService",   "EndPatrol",                kPatrolWrite},
+      {"PatrolService",   "GetPatrol",                kPatrolRead},
+      {"PatrolService",   "ListPatrols",              kPatrolRead},
       {"NotifyService",   "ListDeliveries",           {No,    All,   All,   All,   Dept,  All,   No,    All}},
   };
   // clang-format on

@@ -18,6 +18,7 @@
 #include "gridcase/v1/dispatch.pb.h"
 #include "gridcase/v1/intake.pb.h"
 #include "gridcase/v1/notify.pb.h"
+#include "gridcase/v1/patrol.pb.h"
 #include "gridcase/v1/registry.pb.h"
 #include "gridcase/v1/stats.pb.h"
 #include "gtest/gtest.h"
@@ -44,7 +45,8 @@ std::set<std::string> DeclaredMethods() {
         v1::ReportCaseRequest::descriptor()->file(),
         v1::RegisterCaseRequest::descriptor()->file(),
         v1::SummaryRequest::descriptor()->file(),
-        v1::ListDeliveriesRequest::descriptor()->file()}) {
+        v1::ListDeliveriesRequest::descriptor()->file(),
+        v1::StartPatrolRequest::descriptor()->file()}) {
     for (int s = 0; s < file->service_count(); ++s) {
       const google::protobuf::ServiceDescriptor* service = file->service(s);
       for (int m = 0; m < service->method_count(); ++m) {

@@ -11,7 +11,7 @@ namespace gridcase::exporter {
 namespace {
 
 bool IsDecimal(v1::Indicator i) {
-  return i == v1::INDICATOR_COMPOSITE ||
+  return i == v1::INDICATOR_COMPOSITE || i == v1::INDICATOR_GRID_MEMBER_SCORE ||
          i == v1::INDICATOR_AVERAGE_HANDLING_WORKING_HOURS;
 }
 
@@ -176,42 +176,76 @@ absl::Status WriteSummary(const v1::Report& r, TableSink* sink) {
            : kUndefined});
 }
 
+// The columns after the ranked value: the case indicators, or for grid
+// managers their work.
+std::vector<Column> DetailColumns(v1::RankingLevel level) {
+  if (level == v1::RANKING_LEVEL_GRID_MANAGER) {
+    return {{"网格数", 8},      {"已巡网格", 8},    {"巡查覆盖率", 10},
+            {"巡查次数", 8},    {"打卡数", 8},      {"上报数", 8},
+            {"有效上报率", 10}, {"自行处置数", 10}, {"核查数", 8},
+            {"按期核查率", 10}, {"核实数", 8}};
+  }
+  return {{"按期结案率", 10},
+          {"结案率", 10},
+          {"返工率", 10},
+          {"满意率", 10},
+          {"综合指标值", 10}};
+}
+
+std::vector<Cell> DetailCells(v1::RankingLevel level,
+                              const v1::RankingEntry& e) {
+  if (level == v1::RANKING_LEVEL_GRID_MANAGER) {
+    const v1::GridMemberWork& w = e.work();
+    return {
+        Cell::Integer(w.grids()),         Cell::Integer(w.grids_visited()),
+        RatioCell(w.patrol_coverage()),   Cell::Integer(w.patrols()),
+        Cell::Integer(w.check_ins()),     Cell::Integer(w.reports()),
+        RatioCell(w.valid_report_rate()), Cell::Integer(w.self_handled()),
+        Cell::Integer(w.verified()),      RatioCell(w.on_time_verify_rate()),
+        Cell::Integer(w.checked())};
+  }
+  const v1::Indicators& x = e.indicators();
+  return {
+      RatioCell(x.on_time_close_rate()), RatioCell(x.close_rate()),
+      RatioCell(x.rework_rate()), RatioCell(x.satisfaction_rate()),
+      x.composite_defined() ? Cell::Decimal(x.composite_score()) : kUndefined};
+}
+
 absl::Status WriteRanking(const v1::Report& r, const v1::ReportRanking& ranking,
                           TableSink* sink) {
-  v1::Indicator by = r.indicator();
+  v1::Indicator by = ranking.indicator() != v1::INDICATOR_UNSPECIFIED
+                         ? ranking.indicator()
+                         : r.indicator();
   std::string label = IndicatorLabel(by);
-  RETURN_IF_ERROR(sink->BeginTable(RankingTitle(ranking.level()),
-                                   {{"名次", 6},
-                                    {"编码", 16},
-                                    {"名称", 16},
-                                    {label, 12},
-                                    {"上期名次", 8},
-                                    {"名次变化", 8},
-                                    {absl::StrCat("上期", label), 12},
-                                    {"环比", 10},
-                                    {"按期结案率", 10},
-                                    {"结案率", 10},
-                                    {"返工率", 10},
-                                    {"满意率", 10},
-                                    {"综合指标值", 10}}));
+  std::vector<Column> columns = {{"名次", 6},
+                                 {"编码", 16},
+                                 {"名称", 16},
+                                 {label, 12},
+                                 {"上期名次", 8},
+                                 {"名次变化", 8},
+                                 {absl::StrCat("上期", label), 12},
+                                 {"环比", 10}};
+  for (Column& c : DetailColumns(ranking.level())) {
+    columns.push_back(std::move(c));
+  }
+  RETURN_IF_ERROR(sink->BeginTable(RankingTitle(ranking.level()), columns));
   for (const v1::ReportRow& row : ranking.rows()) {
     const v1::RankingEntry& e = row.entry();
-    const v1::Indicators& x = e.indicators();
     bool ranked_before = row.previous_rank() > 0;
     bool rate = e.has_ratio();  // Ranking sets the ratio for every rate
-    RETURN_IF_ERROR(sink->AddRow(
-        {Cell::Integer(e.rank()), Cell::Text(e.key()), Cell::Text(e.name()),
-         ValueCell(by, rate, e.value(), e.defined()),
-         ranked_before ? Cell::Integer(row.previous_rank()) : kUndefined,
-         ranked_before && e.defined() ? Cell::Integer(row.rank_change())
-                                      : kUndefined,
-         ValueCell(by, rate, row.previous_value(), row.previous_defined()),
-         ChangeCell(by, rate, row.value_change(),
-                    e.defined() && row.previous_defined()),
-         RatioCell(x.on_time_close_rate()), RatioCell(x.close_rate()),
-         RatioCell(x.rework_rate()), RatioCell(x.satisfaction_rate()),
-         x.composite_defined() ? Cell::Decimal(x.composite_score())
-                               : kUndefined}));
+    std::vector<Cell> cells = {
+        Cell::Integer(e.rank()),
+        Cell::Text(e.key()),
+        Cell::Text(e.name()),
+        ValueCell(by, rate, e.value(), e.defined()),
+        ranked_before ? Cell::Integer(row.previous_rank()) : kUndefined,
+        ranked_before && e.defined() ? Cell::Integer(row.rank_change())
+                                     : kUndefined,
+        ValueCell(by, rate, row.previous_value(), row.previous_defined()),
+        ChangeCell(by, rate, row.value_change(),
+                   e.defined() && row.previous_defined())};
+    for (Cell& c : DetailCells(ranking.level(), e)) cells.push_back(c);
+    RETURN_IF_ERROR(sink->AddRow(cells));
   }
   return absl::OkStatus();
 }
@@ -277,6 +311,10 @@ std::string IndicatorLabel(v1::Indicator indicator) {
       return "满意率";
     case v1::INDICATOR_ON_TIME_CHECK_RATE:
       return "按期核实率";
+    case v1::INDICATOR_GRID_MEMBER_SCORE:
+      return "工作量与质量得分";
+    case v1::INDICATOR_PATROL_COVERAGE:
+      return "巡查覆盖率";
     default:
       return v1::Indicator_Name(indicator);
   }

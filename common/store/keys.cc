@@ -215,6 +215,50 @@ std::string ReportKindListKey(absl::string_view region, char kind) {
   return absl::StrCat("{rpt:", region, "}:list:", std::string(1, kind));
 }
 
+namespace {
+std::string PatrolTag(absl::string_view member_id) {
+  return absl::StrCat("{pt:", member_id, "}");
+}
+}  // namespace
+
+std::string PatrolSequenceKey(absl::string_view member_id) {
+  return absl::StrCat(PatrolTag(member_id), ":seq");
+}
+std::string PatrolActiveKey(absl::string_view member_id) {
+  return absl::StrCat(PatrolTag(member_id), ":active");
+}
+std::string PatrolIndexKey(absl::string_view member_id) {
+  return absl::StrCat(PatrolTag(member_id), ":idx");
+}
+std::string PatrolKey(absl::string_view member_id,
+                      absl::string_view patrol_id) {
+  return absl::StrCat(PatrolTag(member_id), ":p:", patrol_id);
+}
+std::string PatrolTrackKey(absl::string_view member_id,
+                           absl::string_view patrol_id) {
+  return absl::StrCat(PatrolTag(member_id), ":trk:", patrol_id);
+}
+std::string PatrolCheckInsKey(absl::string_view member_id,
+                              absl::string_view patrol_id) {
+  return absl::StrCat(PatrolTag(member_id), ":ci:", patrol_id);
+}
+std::string PatrolGridsKey(absl::string_view member_id,
+                           absl::string_view patrol_id) {
+  return absl::StrCat(PatrolTag(member_id), ":g:", patrol_id);
+}
+std::string PatrolVisitedKey(absl::string_view member_id,
+                             absl::string_view yyyymmdd) {
+  return absl::StrCat(PatrolTag(member_id), ":v:", yyyymmdd);
+}
+std::string PatrolDayKey(absl::string_view member_id,
+                         absl::string_view yyyymmdd) {
+  return absl::StrCat(PatrolTag(member_id), ":d:", yyyymmdd);
+}
+std::string PatrolRequestKey(absl::string_view member_id,
+                             absl::string_view request_id) {
+  return absl::StrCat(PatrolTag(member_id), ":rq:", request_id);
+}
+
 std::string StatsSeenSuffix(absl::string_view event_id) {
   int64_t ms = 0;
   // An entry id we read from a stream; a malformed one counts as day 0.

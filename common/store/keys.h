@@ -251,6 +251,48 @@ std::string ReportListKey(absl::string_view region);
 // key: {rpt:<region>}:list:<kind>
 std::string ReportKindListKey(absl::string_view region, char kind);
 
+// --- Patrols (services/intake/patrol_store.h)
+// --------------------------------- Every key of one member's patrols carries
+// the tag {pt:<member>}, so each patrol write is one script on one slot.
+// <patrol> is a patrol id, <YYYYMMDD> an Asia/Shanghai date.
+
+// Counter for the member's patrol ids.
+// key: {pt:<member>}:seq
+std::string PatrolSequenceKey(absl::string_view member_id);
+// The id of the member's active patrol, if any.
+// key: {pt:<member>}:active
+std::string PatrolActiveKey(absl::string_view member_id);
+// The member's patrols, scored by start time (ms).
+// key: {pt:<member>}:idx
+std::string PatrolIndexKey(absl::string_view member_id);
+// A patrol: state, times, point count, distance, last point.
+// key: {pt:<member>}:p:<patrol>
+std::string PatrolKey(absl::string_view member_id, absl::string_view patrol_id);
+// Its track, one "<ms>,<lat>,<lng>,<grid>" per point, in order.
+// key: {pt:<member>}:trk:<patrol>
+std::string PatrolTrackKey(absl::string_view member_id,
+                           absl::string_view patrol_id);
+// Its check-ins, serialized v1::PatrolCheckIn, in order.
+// key: {pt:<member>}:ci:<patrol>
+std::string PatrolCheckInsKey(absl::string_view member_id,
+                              absl::string_view patrol_id);
+// The member's grids it reached.
+// key: {pt:<member>}:g:<patrol>
+std::string PatrolGridsKey(absl::string_view member_id,
+                           absl::string_view patrol_id);
+// The member's grids their patrols reached on a date (coverage).
+// key: {pt:<member>}:v:<YYYYMMDD>
+std::string PatrolVisitedKey(absl::string_view member_id,
+                             absl::string_view yyyymmdd);
+// The member's patrol counts of a date: fields "patrols", "check_ins".
+// key: {pt:<member>}:d:<YYYYMMDD>
+std::string PatrolDayKey(absl::string_view member_id,
+                         absl::string_view yyyymmdd);
+// A patrol write's idempotency record: "<fingerprint>|<patrol>".
+// key: {pt:<member>}:rq:<request_id>
+std::string PatrolRequestKey(absl::string_view member_id,
+                             absl::string_view request_id);
+
 // --- Registry ({reg}) and dispatch's routing policy ({disp}) -----------------
 
 // key: {reg}:regions

@@ -165,6 +165,19 @@ std::vector<std::pair<std::string, std::string>> Examples() {
        ReportSummaryKey("330483", "330483-D20261205-1")},
       {"{rpt:<region>}:list", ReportListKey("330483101")},
       {"{rpt:<region>}:list:<kind>", ReportKindListKey("330483101", 'W')},
+      {"{pt:<member>}:seq", PatrolSequenceKey("m-0042")},
+      {"{pt:<member>}:active", PatrolActiveKey("m-0042")},
+      {"{pt:<member>}:idx", PatrolIndexKey("m-0042")},
+      {"{pt:<member>}:p:<patrol>", PatrolKey("m-0042", "m-0042-20261206-1")},
+      {"{pt:<member>}:trk:<patrol>",
+       PatrolTrackKey("m-0042", "m-0042-20261206-1")},
+      {"{pt:<member>}:ci:<patrol>",
+       PatrolCheckInsKey("m-0042", "m-0042-20261206-1")},
+      {"{pt:<member>}:g:<patrol>",
+       PatrolGridsKey("m-0042", "m-0042-20261206-1")},
+      {"{pt:<member>}:v:<YYYYMMDD>", PatrolVisitedKey("m-0042", "20261206")},
+      {"{pt:<member>}:d:<YYYYMMDD>", PatrolDayKey("m-0042", "20261206")},
+      {"{pt:<member>}:rq:<request_id>", PatrolRequestKey("m-0042", "r-1")},
   };
 }
 

@@ -1,6 +1,7 @@
 #include "common/validation/content.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -46,6 +47,27 @@ bool AllowedKey(absl::string_view request_id) {
 }
 
 }  // namespace
+
+absl::Status ValidatePosition(absl::string_view field, double latitude,
+                              double longitude) {
+  if (!std::isfinite(latitude) || latitude < -90 || latitude > 90) {
+    return FieldError(
+        absl::StrCat(field, ".latitude"),
+        absl::StrCat("must be a WGS84 latitude in -90..90, got ", latitude));
+  }
+  if (!std::isfinite(longitude) || longitude < -180 || longitude > 180) {
+    return FieldError(
+        absl::StrCat(field, ".longitude"),
+        absl::StrCat("must be a WGS84 longitude in -180..180, got ",
+                     longitude));
+  }
+  if (latitude == 0 && longitude == 0) {
+    return FieldError(field,
+                      "(0, 0) is not a real location (is the GPS fix "
+                      "missing?)");
+  }
+  return absl::OkStatus();
+}
 
 absl::Status ValidateUri(absl::string_view field, absl::string_view uri) {
   if (absl::StartsWith(uri, "https://")) {

@@ -24,6 +24,11 @@ absl::Status ValidateRequestId(absl::string_view request_id);
 absl::Status ValidateText(absl::string_view field, absl::string_view text,
                           int max_chars, bool required);
 
+// A WGS84 position at `field` (".latitude" and ".longitude" named): finite,
+// in range, and not (0, 0), which is a missing GPS fix.
+absl::Status ValidatePosition(absl::string_view field, double latitude,
+                              double longitude);
+
 // An https URL or a safe object-store key.
 absl::Status ValidateUri(absl::string_view field, absl::string_view uri);
 

@@ -12,6 +12,8 @@
 #include "services/intake/case_store.h"
 #include "services/intake/intake_metrics.h"
 #include "services/intake/intake_service.h"
+#include "services/intake/patrol_service.h"
+#include "services/intake/patrol_store.h"
 #include "services/intake/report_quota.h"
 #include "services/intake/watch_hub.h"
 #include "services/registry/registry_access.h"
@@ -128,6 +130,11 @@ int main(int argc, char** argv) {
        .warn_share = warn_share,
        .report_quota_per_day = report_quota_per_day,
        .report_quota = &quota});
+  gridcase::intake::RedisPatrolStore patrols(&boot.redis());
+  gridcase::intake::PatrolServiceImpl patrol_service(
+      &patrols, &registry->client(), &boot.authenticator(),
+      gridcase::RealClock::Get());
   return boot.Serve(
-      {{&service, gridcase::v1::IntakeService::service_full_name()}});
+      {{&service, gridcase::v1::IntakeService::service_full_name()},
+       {&patrol_service, gridcase::v1::PatrolService::service_full_name()}});
 }

@@ -20,6 +20,7 @@ namespace {
 
 using validation::FieldError;
 using validation::Utf8Chars;
+using validation::ValidatePosition;
 using validation::ValidateUri;
 
 absl::Status ValidateAttributeValue(absl::string_view field,
@@ -124,22 +125,10 @@ absl::Status ValidateReport(const v1::ReportCaseRequest& r, absl::Time now) {
     }
   }
   if (!r.has_location()) return FieldError("location", "is required");
-  double lat = r.location().latitude();
-  double lng = r.location().longitude();
-  if (!std::isfinite(lat) || lat < -90 || lat > 90) {
-    return FieldError(
-        "location.latitude",
-        absl::StrCat("must be a WGS84 latitude in -90..90, got ", lat));
-  }
-  if (!std::isfinite(lng) || lng < -180 || lng > 180) {
-    return FieldError(
-        "location.longitude",
-        absl::StrCat("must be a WGS84 longitude in -180..180, got ", lng));
-  }
-  if (lat == 0 && lng == 0) {
-    return FieldError("location",
-                      "(0, 0) is not a real report location (is the GPS fix "
-                      "missing?)");
+  if (absl::Status s = ValidatePosition("location", r.location().latitude(),
+                                        r.location().longitude());
+      !s.ok()) {
+    return s;
   }
   if (absl::Status s =
           ValidateText("location.address", r.location().address(), 500, false);

@@ -89,7 +89,7 @@ INSTANTIATE_TEST_SUITE_P(
                     r.mutable_location()->set_latitude(0);
                     r.mutable_location()->set_longitude(0);
                   },
-                  "location: (0, 0) is not a real report location"},
+                  "location: (0, 0) is not a real location"},
         BadReport{"too_many_media",
                   [](auto& r) {
                     for (int i = 0; i < 9; ++i) *r.add_media() = r.media(0);

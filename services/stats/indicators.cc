@@ -13,17 +13,6 @@ namespace {
 
 using validation::FieldError;
 
-v1::Ratio MakeRatio(int64_t numerator, int64_t denominator) {
-  v1::Ratio r;
-  r.set_numerator(numerator);
-  r.set_denominator(denominator);
-  r.set_defined(denominator > 0);
-  r.set_value(denominator > 0 ? static_cast<double>(numerator) /
-                                    static_cast<double>(denominator)
-                              : 0.0);
-  return r;
-}
-
 const v1::Ratio* RateOf(const v1::Indicators& in, v1::Indicator indicator) {
   switch (indicator) {
     case v1::INDICATOR_VALID_REPORT_RATE:
@@ -238,6 +227,17 @@ v1::Indicators Derive(const Counts& c, int64_t open_overdue_now,
   return in;
 }
 
+v1::Ratio MakeRatio(int64_t numerator, int64_t denominator) {
+  v1::Ratio r;
+  r.set_numerator(numerator);
+  r.set_denominator(denominator);
+  r.set_defined(denominator > 0);
+  r.set_value(denominator > 0 ? static_cast<double>(numerator) /
+                                    static_cast<double>(denominator)
+                              : 0.0);
+  return r;
+}
+
 bool HigherIsBetter(v1::Indicator indicator) {
   switch (indicator) {
     case v1::INDICATOR_OVERDUE_CLOSE_RATE:
@@ -267,17 +267,22 @@ absl::Status ValidateIndicator(v1::Indicator indicator,
   return absl::OkStatus();
 }
 
-IndicatorValue ValueOf(const v1::Indicators& in, v1::Indicator indicator) {
+namespace {
+IndicatorValue ValueOfRatio(const v1::Ratio& r) {
   IndicatorValue out;
-  if (const v1::Ratio* r = RateOf(in, indicator)) {
-    out.is_rate = true;
-    out.ratio = *r;
-    out.value = r->value();
-    out.defined = r->defined();
-    out.numerator = r->numerator();
-    out.denominator = r->denominator();
-    return out;
-  }
+  out.is_rate = true;
+  out.ratio = r;
+  out.value = r.value();
+  out.defined = r.defined();
+  out.numerator = r.numerator();
+  out.denominator = r.denominator();
+  return out;
+}
+}  // namespace
+
+IndicatorValue ValueOf(const v1::Indicators& in, v1::Indicator indicator) {
+  if (const v1::Ratio* r = RateOf(in, indicator)) return ValueOfRatio(*r);
+  IndicatorValue out;
   auto count = [&out](int64_t n) {
     out.value = static_cast<double>(n);
     out.numerator = n;
@@ -312,6 +317,24 @@ IndicatorValue ValueOf(const v1::Indicators& in, v1::Indicator indicator) {
       break;
     default:
       break;
+  }
+  return out;
+}
+
+bool IsMemberWorkIndicator(v1::Indicator indicator) {
+  return indicator == v1::INDICATOR_GRID_MEMBER_SCORE ||
+         indicator == v1::INDICATOR_PATROL_COVERAGE;
+}
+
+IndicatorValue ValueOf(const v1::GridMemberWork& work,
+                       v1::Indicator indicator) {
+  if (indicator == v1::INDICATOR_PATROL_COVERAGE) {
+    return ValueOfRatio(work.patrol_coverage());
+  }
+  IndicatorValue out;
+  if (indicator == v1::INDICATOR_GRID_MEMBER_SCORE) {
+    out.value = work.score();
+    out.defined = work.score_defined();
   }
   return out;
 }

@@ -54,6 +54,9 @@ absl::Status ValidateIndicator(v1::Indicator indicator,
 
 // The value of one indicator: for rates the ratio too; for counts the count
 // as numerator.
+// numerator / denominator, defined when the denominator is > 0.
+v1::Ratio MakeRatio(int64_t numerator, int64_t denominator);
+
 struct IndicatorValue {
   double value = 0;
   bool defined = false;
@@ -64,6 +67,10 @@ struct IndicatorValue {
 };
 IndicatorValue ValueOf(const v1::Indicators& indicators,
                        v1::Indicator indicator);
+// INDICATOR_GRID_MEMBER_SCORE and INDICATOR_PATROL_COVERAGE: values of a
+// grid manager's GridMemberWork, not of Indicators.
+bool IsMemberWorkIndicator(v1::Indicator indicator);
+IndicatorValue ValueOf(const v1::GridMemberWork& work, v1::Indicator indicator);
 
 }  // namespace gridcase::stats
 

@@ -15,6 +15,7 @@
 #include "common/server/bootstrap.h"
 #include "services/stats/directory.h"
 #include "services/stats/indicators.h"
+#include "services/stats/member_work.h"
 #include "services/stats/queries.h"
 #include "services/stats/query_cache.h"
 #include "services/stats/rebuild.h"
@@ -163,8 +164,9 @@ int main(int argc, char** argv) {
        .claim_idle = absl::GetFlag(FLAGS_claim_idle),
        .gauge_interval = absl::GetFlag(FLAGS_gauge_interval),
        .max_deliveries = max_deliveries});
-  gridcase::stats::StatsQueries queries(&aggregates, &directory, clock,
-                                        weights);
+  gridcase::stats::RedisPatrolActivity patrols(&boot.redis());
+  gridcase::stats::StatsQueries queries(&aggregates, &directory, clock, weights,
+                                        &patrols);
   gridcase::stats::QueryCache cache(clock, query_cache_ttl);
   gridcase::stats::RedisReportStore report_store(&boot.redis());
   gridcase::stats::Reports reports(&queries, &report_store, &directory, clock,

@@ -110,4 +110,10 @@ std::vector<Period> Steps(const Period& p, v1::TrendStep step) {
   return out;
 }
 
+std::vector<absl::CivilDay> DaysOf(const Period& p) {
+  std::vector<absl::CivilDay> days;
+  for (absl::CivilDay d = p.start; d <= p.end; ++d) days.push_back(d);
+  return days;
+}
+
 }  // namespace gridcase::stats

@@ -38,6 +38,8 @@ Buckets BucketsOf(const Period& p);
 
 // The trend buckets of `p`; the first and last are clipped to it.
 std::vector<Period> Steps(const Period& p, v1::TrendStep step);
+// Every day of `p`, in order.
+std::vector<absl::CivilDay> DaysOf(const Period& p);
 
 // The day, ISO week (Monday to Sunday) or calendar month of a published
 // report (REPORT_PERIOD_DAY, _WEEK, _MONTH) that contains `day`. The period

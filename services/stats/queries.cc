@@ -1,6 +1,7 @@
 #include "services/stats/queries.h"
 
 #include <algorithm>
+#include <map>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -150,14 +151,22 @@ absl::StatusOr<v1::RankingResponse> StatsQueries::Ranking(
     return FieldError("limit",
                       absl::StrCat("must be 0 (all) to ", kMaxRankingLimit));
   }
+  bool member_work = IsMemberWorkIndicator(req.indicator());
+  if (member_work && req.level() != v1::RANKING_LEVEL_GRID_MANAGER) {
+    return FieldError("indicator",
+                      absl::StrCat(v1::Indicator_Name(req.indicator()),
+                                   " ranks RANKING_LEVEL_GRID_MANAGER only"));
+  }
   RETURN_IF_ERROR(CheckParent(directory_, req.level(), req.parent_code()));
   ASSIGN_OR_RETURN(std::vector<Entity> entities, directory_->Entities(kind));
   ASSIGN_OR_RETURN(auto counters, aggregates_->Counters(kind, std::nullopt,
                                                         {BucketsOf(period)}));
   ASSIGN_OR_RETURN(auto now, aggregates_->Now(kind, std::nullopt));
   std::vector<v1::RankingEntry> entries;
+  std::vector<Entity> ranked;
   for (const Entity& entity : entities) {
     if (!InParent(entity, kind, req.parent_code())) continue;
+    ranked.push_back(entity);
     v1::RankingEntry e;
     e.set_key(entity.key);
     e.set_name(entity.name);
@@ -166,11 +175,17 @@ absl::StatusOr<v1::RankingResponse> StatsQueries::Ranking(
     *e.mutable_indicators() =
         Derive(c == counters[0].end() ? Counts{} : c->second,
                n == now.end() ? 0 : n->second.red, weights);
-    IndicatorValue v = ValueOf(e.indicators(), req.indicator());
+    entries.push_back(std::move(e));
+  }
+  if (req.level() == v1::RANKING_LEVEL_GRID_MANAGER) {
+    RETURN_IF_ERROR(AddWork(ranked, period, entries));
+  }
+  for (v1::RankingEntry& e : entries) {
+    IndicatorValue v = member_work ? ValueOf(e.work(), req.indicator())
+                                   : ValueOf(e.indicators(), req.indicator());
     e.set_value(v.defined ? v.value : 0.0);
     e.set_defined(v.defined);
     if (v.is_rate) *e.mutable_ratio() = v.ratio;
-    entries.push_back(std::move(e));
   }
   bool higher = HigherIsBetter(req.indicator());
   std::sort(entries.begin(), entries.end(),
@@ -188,10 +203,41 @@ absl::StatusOr<v1::RankingResponse> StatsQueries::Ranking(
   return out;
 }
 
+absl::Status StatsQueries::AddWork(const std::vector<Entity>& members,
+                                   const Period& period,
+                                   std::vector<v1::RankingEntry>& entries) {
+  ASSIGN_OR_RETURN(auto worked, aggregates_->Counters(kWorker, std::nullopt,
+                                                      {BucketsOf(period)}));
+  std::map<std::string, MemberPatrols> patrols;
+  if (patrols_ != nullptr) {
+    std::vector<std::string> ids;
+    for (const Entity& m : members) ids.push_back(m.key);
+    ASSIGN_OR_RETURN(patrols, patrols_->Read(ids, DaysOf(period)));
+  }
+  std::vector<v1::GridMemberWork*> scored;
+  for (size_t i = 0; i < entries.size(); ++i) {
+    auto c = worked[0].find(members[i].key);
+    v1::Indicators as_worker =
+        Derive(c == worked[0].end() ? Counts{} : c->second, 0, {});
+    *entries[i].mutable_work() =
+        WorkOf(members[i].grids, patrols[members[i].key],
+               entries[i].indicators(), as_worker);
+    scored.push_back(entries[i].mutable_work());
+  }
+  ScoreWork(scored);
+  return absl::OkStatus();
+}
+
 absl::StatusOr<v1::TrendResponse> StatsQueries::Trend(
     const v1::TrendRequest& req) {
   ASSIGN_OR_RETURN(Dim dim, DimOfScope(req.scope(), "scope"));
   RETURN_IF_ERROR(ValidateIndicator(req.indicator(), "indicator"));
+  if (IsMemberWorkIndicator(req.indicator())) {
+    return FieldError("indicator",
+                      absl::StrCat(v1::Indicator_Name(req.indicator()),
+                                   " ranks RANKING_LEVEL_GRID_MANAGER only; "
+                                   "it has no trend"));
+  }
   if (req.indicator() == v1::INDICATOR_OPEN_OVERDUE_NOW) {
     return FieldError("indicator",
                       "INDICATOR_OPEN_OVERDUE_NOW is a current count and has "

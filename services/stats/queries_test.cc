@@ -153,6 +153,29 @@ TEST_F(QueriesTest, GridManagersAreRankedWithinTheRegionOfTheirGrids) {
   req.clear_parent_code();
   ASSERT_OK_AND_ASSIGN(r, queries_.Ranking(req));
   EXPECT_EQ(r.entries_size(), 3);
+  // Every grid manager carries their work; without patrol records no grid
+  // was visited.
+  EXPECT_EQ(r.entries(0).work().grids_visited(), 0);
+  EXPECT_TRUE(r.entries(0).work().patrol_coverage().defined());
+  req.set_indicator(v1::INDICATOR_PATROL_COVERAGE);
+  ASSERT_OK_AND_ASSIGN(r, queries_.Ranking(req));
+  EXPECT_TRUE(r.entries(0).has_ratio());
+  // The work indicators rank grid managers only and have no trend.
+  req.set_level(v1::RANKING_LEVEL_TOWN);
+  req.set_indicator(v1::INDICATOR_GRID_MEMBER_SCORE);
+  EXPECT_THAT(queries_.Ranking(req),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("indicator: INDICATOR_GRID_MEMBER_SCORE ranks "
+                                 "RANKING_LEVEL_GRID_MANAGER only")));
+  v1::TrendRequest t;
+  t.mutable_scope()->set_kind(v1::SCOPE_KIND_ALL);
+  t.set_indicator(v1::INDICATOR_PATROL_COVERAGE);
+  t.mutable_period()->set_start_date("2026-11-01");
+  t.mutable_period()->set_end_date("2026-11-30");
+  t.set_step(v1::TREND_STEP_DAY);
+  EXPECT_THAT(queries_.Trend(t),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("indicator: INDICATOR_PATROL_COVERAGE")));
 }
 
 TEST_F(QueriesTest, TrendAndHotspotsRejectWhatTheyCannotAnswer) {

@@ -1,6 +1,7 @@
 #include "services/stats/reports.h"
 
 #include <map>
+#include <tuple>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -39,17 +40,28 @@ bool SameWeights(const v1::Report& a, const v1::Report& b) {
   return true;
 }
 
-// The rows of `now` with their change against `before` (环比), by key.
+// What a ranking of `report` is ranked by (reports published before
+// ReportRanking.indicator existed ranked everything by the report's).
+v1::Indicator RankedBy(const v1::Report& report,
+                       const v1::ReportRanking& ranking) {
+  return ranking.indicator() != v1::INDICATOR_UNSPECIFIED ? ranking.indicator()
+                                                          : report.indicator();
+}
+
+// The rows of `now` with their change against `before` (环比), by level,
+// indicator and key.
 void CompareRankings(const v1::Report& before, v1::Report* now) {
-  std::map<std::pair<int, std::string>, const v1::RankingEntry*> previous;
+  std::map<std::tuple<int, int, std::string>, const v1::RankingEntry*> previous;
   for (const v1::ReportRanking& ranking : before.rankings()) {
     for (const v1::ReportRow& row : ranking.rows()) {
-      previous[{ranking.level(), row.entry().key()}] = &row.entry();
+      previous[{ranking.level(), RankedBy(before, ranking),
+                row.entry().key()}] = &row.entry();
     }
   }
   for (v1::ReportRanking& ranking : *now->mutable_rankings()) {
     for (v1::ReportRow& row : *ranking.mutable_rows()) {
-      auto it = previous.find({ranking.level(), row.entry().key()});
+      auto it = previous.find(
+          {ranking.level(), RankedBy(*now, ranking), row.entry().key()});
       if (it == previous.end()) continue;
       const v1::RankingEntry& p = *it->second;
       if (!p.defined()) continue;  // its rank then says nothing
@@ -85,15 +97,21 @@ absl::StatusOr<v1::Report> Reports::Compose(const std::string& region,
   if (city) levels.push_back(v1::RANKING_LEVEL_DEPARTMENT);
   levels.push_back(v1::RANKING_LEVEL_GRID_MANAGER);
   for (v1::RankingLevel level : levels) {
+    // Grid managers are ranked on their work, whatever the report's
+    // indicator (docs/indicators.md).
+    v1::Indicator ranked_by = level == v1::RANKING_LEVEL_GRID_MANAGER
+                                  ? v1::INDICATOR_GRID_MEMBER_SCORE
+                                  : indicator;
     v1::RankingRequest req;
     req.set_level(level);
-    req.set_indicator(indicator);
+    req.set_indicator(ranked_by);
     *req.mutable_period() = period;
     if (level != v1::RANKING_LEVEL_DEPARTMENT) req.set_parent_code(region);
     ASSIGN_OR_RETURN(v1::RankingResponse ranking, queries_->Ranking(req));
     if (out.weights().empty()) *out.mutable_weights() = ranking.weights();
     v1::ReportRanking* r = out.add_rankings();
     r->set_level(level);
+    r->set_indicator(ranked_by);
     for (v1::RankingEntry& entry : *ranking.mutable_entries()) {
       *r->add_rows()->mutable_entry() = std::move(entry);
     }

@@ -23,6 +23,7 @@
 #include "gtest/gtest.h"
 #include "services/stats/dimensions.h"
 #include "services/stats/fake_directory.h"
+#include "services/stats/member_work.h"
 #include "services/stats/period.h"
 
 namespace gridcase::stats {
@@ -36,6 +37,19 @@ using C = Counter;
 
 // Counters per day bucket ("YYYYMMDD") and value; a month bucket sums its
 // days.
+// Patrol records by member, whatever the days.
+class FakePatrols final : public PatrolActivity {
+ public:
+  std::map<std::string, MemberPatrols> members;
+  absl::StatusOr<std::map<std::string, MemberPatrols>> Read(
+      const std::vector<std::string>& ids,
+      const std::vector<absl::CivilDay>&) override {
+    std::map<std::string, MemberPatrols> out;
+    for (const std::string& id : ids) out[id] = members[id];
+    return out;
+  }
+};
+
 class DayReader final : public AggregateReader {
  public:
   std::map<std::string, std::map<std::string, Counts>> days;
@@ -130,7 +144,9 @@ class ReportsTest : public ::testing::Test {
   // 2026-12-06 10:00 in Shanghai, a Sunday.
   FakeClock clock_{absl::FromCivil(absl::CivilSecond(2026, 12, 6, 10, 0, 0),
                                    absl::FixedTimeZone(8 * 3600))};
-  StatsQueries queries_{&days_, &directory_, &clock_, DefaultWeights()};
+  FakePatrols patrols_;
+  StatsQueries queries_{&days_, &directory_, &clock_, DefaultWeights(),
+                        &patrols_};
   std::unique_ptr<stats::Reports> reports_;
 };
 
@@ -421,7 +437,30 @@ TEST_F(ReportsTest, TheWorkedExampleExportsAsTheGoldenFile) {
                   .reports = 2,
                   .open = 1,
                   .red = 1}};
+  // Two grid managers (the reader does not tell dimensions apart, so each
+  // one's counts are both what they reported and what they verified):
+  // m-1 reported 3 (2 valid, 1 self-handled) and verified 2 (1 on time);
+  // m-2 reported 1, valid. m-1 patrolled their one grid, m-2 one of two.
+  Counts m1, m2;
+  m1[C::kReports] = 3;
+  m1[C::kValidReports] = 2;
+  m1[C::kSelfHandled] = 1;
+  m1[C::kVerified] = 2;
+  m1[C::kDueToVerify] = 2;
+  m1[C::kVerifiedOnTime] = 1;
+  m2[C::kReports] = 1;
+  m2[C::kValidReports] = 1;
+  days_.days["20261205"]["m-1"] = m1;
+  days_.days["20261205"]["m-2"] = m2;
+  patrols_.members["m-1"] = {
+      .grids_visited = {"330483101001001"}, .patrols = 2, .check_ins = 5};
+  patrols_.members["m-2"] = {
+      .grids_visited = {"330483101002001", "330483102001001"},
+      .patrols = 1,
+      .check_ins = 1};
   auto& s = directory_.snapshot();
+  s.grid_managers["m-2"] = "李四";
+  s.manager_grids["m-2"] = {"330483101002001", "330483101002002"};
   s.departments = {{"sanitation", "环卫所"}, {"works", "城建办"}};
   s.regions["330483101002002"] = "濮院镇第二网格";
   s.categories = {{"E0101", "暴露垃圾"}, {"E0102", "道路不洁"}};
@@ -433,6 +472,27 @@ TEST_F(ReportsTest, TheWorkedExampleExportsAsTheGoldenFile) {
   // + 0.05·1 + 0.05·5/6) = 69.0, as the document works out.
   EXPECT_NEAR(report.summary().composite_score(), 69.0, 1e-9);
   EXPECT_EQ(report.summary().open_overdue_now(), 1);
+  // The grid managers by their work, as docs/indicators.md works it out:
+  // m-1 100 × (30·1 + 15·2/3 + 15·1/2 + 20·3/3 + 10·1/1 + 10·2/2) / 100 =
+  // 87.5; m-2 (one of two grids; a grid of another town is not theirs)
+  // 100 × (30·1/2 + 15·1 + 20·1/3 + 10·0 + 10·0) / 85 = 43.14 (no
+  // verification due: that part is left out).
+  ASSERT_EQ(report.rankings(2).level(), v1::RANKING_LEVEL_GRID_MANAGER);
+  EXPECT_EQ(report.rankings(2).indicator(), v1::INDICATOR_GRID_MEMBER_SCORE);
+  ASSERT_EQ(report.rankings(2).rows_size(), 2);
+  const v1::RankingEntry& first = report.rankings(2).rows(0).entry();
+  const v1::RankingEntry& second = report.rankings(2).rows(1).entry();
+  EXPECT_EQ(first.key(), "m-1");
+  EXPECT_NEAR(first.value(), 87.5, 1e-9);
+  EXPECT_EQ(first.work().grids_visited(), 1);
+  EXPECT_EQ(first.work().verified(), 2);
+  EXPECT_NEAR(first.work().on_time_verify_rate().value(), 0.5, 1e-9);
+  EXPECT_EQ(second.key(), "m-2");
+  EXPECT_NEAR(second.value(), 100.0 * (15 + 15 + 20.0 / 3) / 85, 1e-9);
+  EXPECT_EQ(second.work().grids(), 2);
+  EXPECT_EQ(second.work().grids_visited(), 1);
+  EXPECT_NEAR(second.work().patrol_coverage().value(), 0.5, 1e-9);
+  EXPECT_FALSE(second.work().on_time_verify_rate().defined());
 
   std::ostringstream csv;
   exporter::CsvSink sink(&csv, {.section_titles = true});

@@ -3,7 +3,6 @@
 #include <google/protobuf/util/json_util.h>
 
 #include <cstdio>
-#include <random>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
@@ -115,13 +114,7 @@ absl::StatusOr<v1::ReportCaseRequest> BuildReport(const Invocation& in) {
     m->set_kind(v1::MEDIA_KIND_PHOTO);
     m->set_uri(in.Get("photo", nullptr));
   }
-  std::string id = in.Get("request-id", nullptr);
-  if (id.empty()) {
-    std::random_device rd;
-    id = absl::StrCat("gridctl-", absl::Hex(rd(), absl::kZeroPad8),
-                      absl::Hex(rd(), absl::kZeroPad8));
-  }
-  r.set_request_id(id);
+  r.set_request_id(RequestId(in));
   if (in.Has("external-ref")) {
     ASSIGN_OR_RETURN(*r.mutable_external_ref(), ParseExternalRef(in));
   }

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
+#include <random>
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
@@ -181,6 +182,14 @@ absl::StatusOr<int> PageSize(const Invocation& in) {
     return absl::InvalidArgumentError("--page-size: a number");
   }
   return page_size;
+}
+
+std::string RequestId(const Invocation& in) {
+  std::string id = in.Get("request-id", nullptr);
+  if (!id.empty()) return id;
+  std::random_device rd;
+  return absl::StrCat("gridctl-", absl::Hex(rd(), absl::kZeroPad8),
+                      absl::Hex(rd(), absl::kZeroPad8));
 }
 
 void PrintNextPage(const std::string& token) {

@@ -69,6 +69,9 @@ absl::StatusOr<int> PageSize(const Invocation& in);
 // Prints "next page: --page-token=TOKEN" unless `token` is empty.
 void PrintNextPage(const std::string& token);
 
+// --request-id, else a random idempotency key ("gridctl-…").
+std::string RequestId(const Invocation& in);
+
 // Terminal columns and padding for aligned tables (CJK characters take
 // two), shared with the exports' text form.
 using exporter::Columns;

@@ -1,7 +1,6 @@
 #include "tools/gridctl/dispatch_commands.h"
 
 #include <cstdio>
-#include <random>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
@@ -84,11 +83,6 @@ std::unique_ptr<v1::DispatchService::Stub> Stub(const Invocation& in) {
   return v1::DispatchService::NewStub(Channel(in, "GRIDCASE_DISPATCH_TARGET"));
 }
 
-std::string RandomId() {
-  std::random_device rd;
-  return absl::StrCat("gridctl-", rd(), "-", rd());
-}
-
 std::string Short(const std::string& enum_name, absl::string_view prefix) {
   return std::string(absl::StripPrefix(enum_name, prefix));
 }
@@ -128,7 +122,7 @@ int Transition(const Invocation& in, const std::string& case_id,
     return Fail(absl::InvalidArgumentError("--expected-version: a number"));
   }
   req.set_expected_version(version);
-  req.set_request_id(in.Get("request-id", nullptr, RandomId()));
+  req.set_request_id(RequestId(in));
   // Field 4 is the note or the reason, by request.
   const auto* text = Req::descriptor()->FindFieldByNumber(4);
   req.GetReflection()->SetString(&req, text, in.Get("note", nullptr));

@@ -1,5 +1,5 @@
 // gridctl: the gridcase command-line client: health, registry, report, case,
-// dispatch, queue, routing, stats and notify.
+// dispatch, queue, routing, stats, notify and patrol.
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -11,6 +11,7 @@
 #include "tools/gridctl/cli.h"
 #include "tools/gridctl/dispatch_commands.h"
 #include "tools/gridctl/notify_commands.h"
+#include "tools/gridctl/patrol_commands.h"
 #include "tools/gridctl/registry_commands.h"
 #include "tools/gridctl/routing_commands.h"
 #include "tools/gridctl/stats_commands.h"
@@ -30,6 +31,7 @@ Usage:
   gridctl stats summary|ranking|trend|hotspots|publish|reports|report ...
                                             (gridctl stats --help)
   gridctl notify deliveries --case=ID|--recipient=KIND:ID  (gridctl notify --help)
+  gridctl patrol start|track|checkin|end|get|list ...  (gridctl patrol --help)
   gridctl token --actor='subject=m-1; roles=dispatcher' [--ttl=1h]
   gridctl token --channel=wechat --subject=svc:wechat-backend [--ttl=1h]
   gridctl jwks --key=PRIVATE_KEY.pem --kid=KID
@@ -150,6 +152,7 @@ int main(int argc, char** argv) {
   if (command == "queue") return gridcase::gridctl::RunQueue(rest);
   if (command == "routing") return gridcase::gridctl::RunRouting(rest);
   if (command == "notify") return gridcase::gridctl::RunNotify(rest);
+  if (command == "patrol") return gridcase::gridctl::RunPatrol(rest);
   if (command == "token") return Token(rest);
   if (command == "jwks") return Jwks(rest);
   return Usage("unknown command '" + command + "'");

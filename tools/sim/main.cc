@@ -24,6 +24,7 @@
 #include "common/config/env_flags.h"
 #include "gridcase/v1/stats.grpc.pb.h"
 #include "tools/sim/ledger.h"
+#include "tools/sim/patrols.h"
 #include "tools/sim/people.h"
 #include "tools/sim/plan.h"
 #include "tools/sim/progress.h"
@@ -161,6 +162,10 @@ int Run() {
     people.WorkVerification();
     people.WorkChecks();
   });
+  PatrolTally patrols;
+  threads.emplace_back([&] {
+    patrols = PatrolDay(*world, channels.intake, options.seed, ledger);
+  });
   std::vector<std::string> departments[2];
   int n = 0;
   for (const auto& [id, staff] : world->staff) {
@@ -196,6 +201,7 @@ int Run() {
 
   Tally t = ledger.Snapshot();
   std::printf("%s", Summary(t, absl::Now() - start).c_str());
+  std::printf("%s", PatrolLine(patrols).c_str());
   if (!ReachedEveryPath(t)) {
     std::printf(
         "  Not every path was reached: a longer --window helps, and so does "

@@ -102,13 +102,31 @@ void PrintRankings(const v1::Report& report, int n) {
                             ? "Grid managers"
                             : nullptr;
     if (title == nullptr) continue;
+    v1::Indicator by = ranking.indicator() != v1::INDICATOR_UNSPECIFIED
+                           ? ranking.indicator()
+                           : report.indicator();
     std::printf("  %s by %s (top %d):\n", title,
-                exporter::IndicatorLabel(report.indicator()).c_str(), n);
+                exporter::IndicatorLabel(by).c_str(), n);
     for (int i = 0; i < ranking.rows_size() && i < n; ++i) {
       const v1::RankingEntry& e = ranking.rows(i).entry();
-      std::printf(
-          "    %2d  %s %s\n", e.rank(), exporter::Pad(e.name(), 16).c_str(),
-          e.defined() ? absl::StrFormat("%.2f", e.value()).c_str() : "—");
+      std::string line = absl::StrFormat(
+          "    %2d  %s %s", e.rank(), exporter::Pad(e.name(), 16),
+          e.defined() ? absl::StrFormat("%6.2f", e.value()) : "     —");
+      if (e.has_work()) {
+        // The grid manager's work: patrol coverage and verification credit.
+        const v1::GridMemberWork& w = e.work();
+        absl::StrAppendFormat(
+            &line,
+            "  巡查覆盖 %d/%d  上报 %d (有效 %s)  自行处置 %d  核查 %d "
+            "(按期 %d)  核实 %d",
+            w.grids_visited(), w.grids(), w.reports(),
+            w.valid_report_rate().defined()
+                ? absl::StrFormat("%.0f%%", 100 * w.valid_report_rate().value())
+                : "—",
+            w.self_handled(), w.verified(), w.on_time_verify_rate().numerator(),
+            w.checked());
+      }
+      std::printf("%s\n", line.c_str());
     }
   }
 }

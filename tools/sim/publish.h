@@ -27,7 +27,8 @@ absl::StatusOr<Published> PublishDay(v1::StatsService::Stub* stats,
                                      const std::string& city, int reports_sent,
                                      const std::string& dir);
 
-// Prints the report's town and grid-manager rankings, top `n` each.
+// Prints the report's town and grid-manager rankings, top `n` each; a
+// grid manager with their patrol coverage and verification credit.
 void PrintRankings(const v1::Report& report, int n);
 
 }  // namespace gridcase::sim
