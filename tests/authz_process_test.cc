@@ -32,6 +32,7 @@
 #include "gridcase/v1/dispatch.pb.h"
 #include "gridcase/v1/intake.pb.h"
 #include "gridcase/v1/notify.pb.h"
+#include "gridcase/v1/patrol.pb.h"
 #include "gridcase/v1/registry.pb.h"
 #include "gridcase/v1/stats.pb.h"
 #include "gtest/gtest.h"
@@ -172,7 +173,10 @@ class AuthzProcessTest : public ::testing::Test {
   // The process that serves `service` ("gridcase.v1.X").
   ServiceProcess& ServerOf(const std::string& service) {
     if (service == "gridcase.v1.RegistryService") return *registry_;
-    if (service == "gridcase.v1.IntakeService") return *intake_;
+    if (service == "gridcase.v1.IntakeService" ||
+        service == "gridcase.v1.PatrolService") {
+      return *intake_;
+    }
     if (service == "gridcase.v1.DispatchService") return *dispatch_;
     if (service == "gridcase.v1.NotifyService") return *notify_;
     return *stats_;
@@ -185,7 +189,8 @@ class AuthzProcessTest : public ::testing::Test {
           v1::ReportCaseRequest::descriptor()->file(),
           v1::RegisterCaseRequest::descriptor()->file(),
           v1::SummaryRequest::descriptor()->file(),
-          v1::ListDeliveriesRequest::descriptor()->file()}) {
+          v1::ListDeliveriesRequest::descriptor()->file(),
+          v1::StartPatrolRequest::descriptor()->file()}) {
       for (int s = 0; s < file->service_count(); ++s) {
         out.push_back(file->service(s));
       }

@@ -55,7 +55,10 @@ Usage:
             on_time_verify_rate, valid_report_rate, reports, valid_reports,
             satisfaction_rate, on_time_check_rate, registered, handled,
             closed,
-            open_overdue_now, average_handling_working_hours
+            open_overdue_now, average_handling_working_hours; for
+            --level=grid_manager also grid_member_score (workload and
+            quality) and patrol_coverage, and the table shows each
+            member's patrol coverage and verification credit
   --weights composite weights, e.g. ON_TIME_CLOSE_RATE=0.5,REWORK_RATE=0.5
   --target / $GRIDCASE_STATS_TARGET, --actor / $GRIDCASE_ACTOR as for every
   command. Formulas: docs/indicators.md.
@@ -70,7 +73,9 @@ std::string Pct(const v1::Ratio& r) {
 std::string ValueText(const v1::RankingEntry& e, v1::Indicator i) {
   if (!e.defined()) return "—";
   if (e.has_ratio()) return Pct(e.ratio());
-  if (i == v1::INDICATOR_COMPOSITE) return absl::StrFormat("%.2f", e.value());
+  if (i == v1::INDICATOR_COMPOSITE || i == v1::INDICATOR_GRID_MEMBER_SCORE) {
+    return absl::StrFormat("%.2f", e.value());
+  }
   if (i == v1::INDICATOR_AVERAGE_HANDLING_WORKING_HOURS) {
     return absl::StrFormat("%.2f h", e.value());
   }
@@ -243,6 +248,37 @@ int Ranking(const Invocation& in) {
   for (const v1::RankingEntry& e : resp.entries()) {
     key_width = std::max(key_width, Columns(e.key()));
     name_width = std::max(name_width, Columns(e.name()));
+  }
+  if (req.level() == v1::RANKING_LEVEL_GRID_MANAGER) {
+    // Grid managers: their work (patrol coverage, reports, verification
+    // credit) and its score.
+    std::printf("%-4s %s %s %-22s %9s %7s %7s %7s %6s %8s %9s %7s\n", "rank",
+                Pad("key", key_width).c_str(), Pad("name", name_width).c_str(),
+                absl::AsciiStrToLower(
+                    absl::StripPrefix(v1::Indicator_Name(*by), "INDICATOR_"))
+                    .c_str(),
+                "coverage", "patrols", "reports", "valid", "self", "verified",
+                "v-ontime", "score");
+    auto pct = [](const v1::Ratio& r) {
+      return r.defined() ? absl::StrFormat("%.0f%%", 100 * r.value())
+                         : std::string("—");
+    };
+    for (const v1::RankingEntry& e : resp.entries()) {
+      const v1::GridMemberWork& w = e.work();
+      std::printf(
+          "%-4d %s %s %s %9s %7lld %7lld %7s %6lld %8lld %9s %7s\n", e.rank(),
+          Pad(e.key(), key_width).c_str(), Pad(e.name(), name_width).c_str(),
+          Pad(ValueText(e, *by), 22).c_str(),
+          absl::StrFormat("%d/%d", w.grids_visited(), w.grids()).c_str(),
+          static_cast<long long>(w.patrols()),
+          static_cast<long long>(w.reports()),
+          pct(w.valid_report_rate()).c_str(),
+          static_cast<long long>(w.self_handled()),
+          static_cast<long long>(w.verified()),
+          pct(w.on_time_verify_rate()).c_str(),
+          w.score_defined() ? absl::StrFormat("%.2f", w.score()).c_str() : "—");
+    }
+    return 0;
   }
   std::printf("%-4s %s %s %-22s %9s %9s %9s %9s %9s\n", "rank",
               Pad("key", key_width).c_str(), Pad("name", name_width).c_str(),

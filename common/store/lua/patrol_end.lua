@@ -4,14 +4,9 @@
 -- ARGV: fingerprint, patrol, ended_ms.
 -- Returns {1} when ended, {0} for a replay, {-1} for a request_id used by a
 -- different request, {2} for an unknown patrol, {3} for one already ended.
-local seen = redis.call('GET', K.request)
-if seen then
-  if seen ~= A.fingerprint .. '|' .. A.patrol then return {-1} end
-  return {0}
-end
-local state = redis.call('HGET', K.patrol, 'state')
-if not state then return {2} end
-if state ~= 'active' then return {3} end
+-- requires: patrol_guard
+local refused = patrol_guard()
+if refused then return refused end
 redis.call('HSET', K.patrol, 'state', 'ended', 'ended_ms', A.ended_ms)
 if redis.call('GET', K.active) == A.patrol then redis.call('DEL', K.active) end
 redis.call('SET', K.request, A.fingerprint .. '|' .. A.patrol, 'EX', 86400)

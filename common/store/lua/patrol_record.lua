@@ -12,14 +12,9 @@
 -- Returns {1} when stored, {0} for a replay, {-1} for a request_id used by a
 -- different request, {2} for an unknown patrol, {3} for an ended one,
 -- {4, count} when the list would pass max.
-local seen = redis.call('GET', K.request)
-if seen then
-  if seen ~= A.fingerprint .. '|' .. A.patrol then return {-1} end
-  return {0}
-end
-local state = redis.call('HGET', K.patrol, 'state')
-if not state then return {2} end
-if state ~= 'active' then return {3} end
+-- requires: patrol_guard
+local refused = patrol_guard()
+if refused then return refused end
 local have = tonumber(redis.call('HGET', K.patrol, A.field) or '0')
 if have + #A.entries > tonumber(A.max) then return {4, have} end
 
