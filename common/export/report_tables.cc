@@ -211,11 +211,8 @@ std::vector<Cell> DetailCells(v1::RankingLevel level,
       x.composite_defined() ? Cell::Decimal(x.composite_score()) : kUndefined};
 }
 
-absl::Status WriteRanking(const v1::Report& r, const v1::ReportRanking& ranking,
-                          TableSink* sink) {
-  v1::Indicator by = ranking.indicator() != v1::INDICATOR_UNSPECIFIED
-                         ? ranking.indicator()
-                         : r.indicator();
+absl::Status WriteRanking(const v1::ReportRanking& ranking, TableSink* sink) {
+  v1::Indicator by = ranking.indicator();
   std::string label = IndicatorLabel(by);
   std::vector<Column> columns = {{"名次", 6},
                                  {"编码", 16},
@@ -337,7 +334,7 @@ absl::Status WriteReport(const v1::Report& report, TableSink* sink) {
   RETURN_IF_ERROR(WriteInfo(report, sink));
   RETURN_IF_ERROR(WriteSummary(report, sink));
   for (const v1::ReportRanking& ranking : report.rankings()) {
-    RETURN_IF_ERROR(WriteRanking(report, ranking, sink));
+    RETURN_IF_ERROR(WriteRanking(ranking, sink));
   }
   RETURN_IF_ERROR(
       WriteHotspots("热点网格", "网格", report.grid_hotspots(), sink));

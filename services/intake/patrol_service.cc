@@ -49,6 +49,19 @@ absl::Status CheckSelf(const v1::Actor& actor, absl::string_view method,
                    "their own patrols"));
 }
 
+// The member whose patrol `patrol_id` is, if `actor` may act on it through
+// `method`.
+absl::StatusOr<std::string> PatrolOwner(const v1::Actor& actor,
+                                        absl::string_view method,
+                                        const std::string& patrol_id) {
+  if (patrol_id.empty()) return FieldError("patrol_id", "is required");
+  ASSIGN_OR_RETURN(std::string member_id,
+                   MemberOfPatrol(patrol_id, "patrol_id"));
+  RETURN_IF_ERROR(CheckSelf(actor, method, member_id, "patrol_id",
+                            "the patrol belongs to"));
+  return member_id;
+}
+
 // The member `member_id` if they may patrol: known, active, with grids.
 absl::StatusOr<v1::Member> Patroller(registry_client::RegistryClient& registry,
                                      const std::string& member_id) {
@@ -176,17 +189,10 @@ absl::Status PatrolServiceImpl::DoStart(const v1::Actor& actor,
 absl::StatusOr<v1::Patrol> PatrolServiceImpl::ActivePatrol(
     const v1::Actor& actor, absl::string_view method,
     const std::string& patrol_id) {
-  if (patrol_id.empty()) return FieldError("patrol_id", "is required");
-  ASSIGN_OR_RETURN(std::string member_id,
-                   MemberOfPatrol(patrol_id, "patrol_id"));
-  RETURN_IF_ERROR(CheckSelf(actor, method, member_id, "patrol_id",
-                            "the patrol belongs to"));
+  RETURN_IF_ERROR(PatrolOwner(actor, method, patrol_id).status());
   ASSIGN_OR_RETURN(std::optional<v1::Patrol> patrol,
-                   store_->Get(patrol_id, /*with_track=*/false));
-  if (!patrol.has_value()) {
-    return absl::NotFoundError(
-        absl::StrCat("patrol_id: patrol ", patrol_id, " not found"));
-  }
+                   store_->Get(patrol_id, PatrolDetail::kRecord));
+  if (!patrol.has_value()) return PatrolNotFound(patrol_id);
   if (patrol->state() != v1::PATROL_STATE_ACTIVE) {
     return absl::FailedPreconditionError(
         absl::StrCat("patrol ", patrol_id, " has ended"));
@@ -197,7 +203,7 @@ absl::StatusOr<v1::Patrol> PatrolServiceImpl::ActivePatrol(
 absl::StatusOr<v1::Patrol> PatrolServiceImpl::Reread(
     const std::string& patrol_id) {
   ASSIGN_OR_RETURN(std::optional<v1::Patrol> patrol,
-                   store_->Get(patrol_id, /*with_track=*/false));
+                   store_->Get(patrol_id, PatrolDetail::kCheckIns));
   if (!patrol.has_value()) {
     return absl::InternalError(
         absl::StrCat("patrol ", patrol_id, " vanished after a write"));
@@ -310,11 +316,8 @@ absl::Status PatrolServiceImpl::DoEnd(const v1::Actor& actor,
                                       const v1::EndPatrolRequest& req,
                                       v1::EndPatrolResponse* resp) {
   RETURN_IF_ERROR(validation::ValidateRequestId(req.request_id()));
-  if (req.patrol_id().empty()) return FieldError("patrol_id", "is required");
   ASSIGN_OR_RETURN(std::string member_id,
-                   MemberOfPatrol(req.patrol_id(), "patrol_id"));
-  RETURN_IF_ERROR(
-      CheckSelf(actor, kEnd, member_id, "patrol_id", "the patrol belongs to"));
+                   PatrolOwner(actor, kEnd, req.patrol_id()));
   PatrolWrite write{member_id, req.request_id(),
                     absl::StrCat("end:", cases::RequestFingerprint(req))};
   RETURN_IF_ERROR(store_->End(write, req.patrol_id(), clock_->Now()).status());
@@ -325,17 +328,12 @@ absl::Status PatrolServiceImpl::DoEnd(const v1::Actor& actor,
 absl::Status PatrolServiceImpl::DoGet(const v1::Actor& actor,
                                       const v1::GetPatrolRequest& req,
                                       v1::GetPatrolResponse* resp) {
-  if (req.patrol_id().empty()) return FieldError("patrol_id", "is required");
-  ASSIGN_OR_RETURN(std::string member_id,
-                   MemberOfPatrol(req.patrol_id(), "patrol_id"));
-  RETURN_IF_ERROR(
-      CheckSelf(actor, kGet, member_id, "patrol_id", "the patrol belongs to"));
+  RETURN_IF_ERROR(PatrolOwner(actor, kGet, req.patrol_id()).status());
   ASSIGN_OR_RETURN(std::optional<v1::Patrol> patrol,
-                   store_->Get(req.patrol_id(), req.include_track()));
-  if (!patrol.has_value()) {
-    return absl::NotFoundError(
-        absl::StrCat("patrol_id: patrol ", req.patrol_id(), " not found"));
-  }
+                   store_->Get(req.patrol_id(), req.include_track()
+                                                    ? PatrolDetail::kTrack
+                                                    : PatrolDetail::kCheckIns));
+  if (!patrol.has_value()) return PatrolNotFound(req.patrol_id());
   *resp->mutable_patrol() = *std::move(patrol);
   return absl::OkStatus();
 }

@@ -32,8 +32,7 @@ absl::Status Refusal(const redis::Reply& reply, absl::string_view patrol_id,
       return absl::AlreadyExistsError(
           "request_id was already used for a different patrol request");
     case 2:
-      return absl::NotFoundError(
-          absl::StrCat("patrol_id: patrol ", patrol_id, " not found"));
+      return PatrolNotFound(patrol_id);
     case 3:
       return absl::FailedPreconditionError(
           absl::StrCat("patrol ", patrol_id, " has ended"));
@@ -69,10 +68,10 @@ double ToDouble(const std::string& s) {
 }
 
 // The patrol a stored hash holds (fields as patrol_start.lua and
-// patrol_record.lua write them).
+// patrol_record.lua write them), with the grids it reached if read.
 absl::StatusOr<v1::Patrol> PatrolOf(const std::string& id,
                                     const redis::Reply& hash,
-                                    const redis::Reply& grids) {
+                                    const redis::Reply* grids) {
   std::map<std::string, std::string> f;
   const auto& e = hash.elements();
   for (size_t i = 0; i + 1 < e.size(); i += 2) f[e[i].str()] = e[i + 1].str();
@@ -92,8 +91,9 @@ absl::StatusOr<v1::Patrol> PatrolOf(const std::string& id,
   }
   p.set_point_count(static_cast<int32_t>(ToInt(f["points"])));
   p.set_distance_m(ToDouble(f["distance_m"]));
+  if (grids == nullptr) return p;
   std::vector<std::string> visited;
-  for (const redis::Reply& g : grids.elements()) visited.push_back(g.str());
+  for (const redis::Reply& g : grids->elements()) visited.push_back(g.str());
   std::sort(visited.begin(), visited.end());
   for (std::string& g : visited) p.add_grids_visited(std::move(g));
   return p;
@@ -117,6 +117,11 @@ absl::StatusOr<v1::TrackPoint> ParseTrackEntry(const std::string& entry) {
 }
 
 }  // namespace
+
+absl::Status PatrolNotFound(absl::string_view patrol_id) {
+  return absl::NotFoundError(
+      absl::StrCat("patrol_id: patrol ", patrol_id, " not found"));
+}
 
 absl::StatusOr<std::string> MemberOfPatrol(absl::string_view id,
                                            absl::string_view field) {
@@ -278,26 +283,31 @@ absl::StatusOr<WriteOutcome> RedisPatrolStore::End(const PatrolWrite& write,
 }
 
 absl::StatusOr<std::optional<v1::Patrol>> RedisPatrolStore::Get(
-    const std::string& patrol_id, bool with_track) {
+    const std::string& patrol_id, PatrolDetail detail) {
   ASSIGN_OR_RETURN(std::string m, MemberOfPatrol(patrol_id, "patrol_id"));
   std::vector<redis::Args> reads = {
-      {"HGETALL", store::PatrolKey(m, patrol_id)},
-      {"SMEMBERS", store::PatrolGridsKey(m, patrol_id)},
-      {"LRANGE", store::PatrolCheckInsKey(m, patrol_id), "0", "-1"}};
-  if (with_track) {
+      {"HGETALL", store::PatrolKey(m, patrol_id)}};
+  if (detail != PatrolDetail::kRecord) {
+    reads.push_back({"SMEMBERS", store::PatrolGridsKey(m, patrol_id)});
+    reads.push_back(
+        {"LRANGE", store::PatrolCheckInsKey(m, patrol_id), "0", "-1"});
+  }
+  if (detail == PatrolDetail::kTrack) {
     reads.push_back({"LRANGE", store::PatrolTrackKey(m, patrol_id), "0", "-1"});
   }
   ASSIGN_OR_RETURN(std::vector<redis::Reply> r, redis_->Pipeline(reads));
   for (const redis::Reply& reply : r) RETURN_IF_ERROR(reply.ToStatus());
   if (r[0].elements().empty()) return std::nullopt;
-  ASSIGN_OR_RETURN(v1::Patrol p, PatrolOf(patrol_id, r[0], r[1]));
+  if (detail == PatrolDetail::kRecord)
+    return PatrolOf(patrol_id, r[0], nullptr);
+  ASSIGN_OR_RETURN(v1::Patrol p, PatrolOf(patrol_id, r[0], &r[1]));
   for (const redis::Reply& e : r[2].elements()) {
     if (!p.add_check_ins()->ParseFromString(e.str())) {
       return absl::DataLossError(
           absl::StrCat("a check-in of patrol ", patrol_id, " is corrupt"));
     }
   }
-  if (with_track) {
+  if (detail == PatrolDetail::kTrack) {
     for (const redis::Reply& e : r[3].elements()) {
       ASSIGN_OR_RETURN(*p.add_track(), ParseTrackEntry(e.str()));
     }
@@ -316,26 +326,26 @@ absl::StatusOr<PatrolPage> RedisPatrolStore::List(const std::string& member_id,
       redis_->Command({"ZREVRANGEBYSCORE", store::PatrolIndexKey(member_id),
                        max, "-inf", "WITHSCORES", "LIMIT", "0",
                        absl::StrCat(page_size + 1)}));
+  // Pairs of (patrol id, start ms); one pair more than the page says more
+  // follow.
   const auto& e = ids.elements();
+  size_t listed_count = std::min(e.size() / 2, static_cast<size_t>(page_size));
   PatrolPage page;
+  if (e.size() / 2 > listed_count) page.next = e[2 * listed_count - 1].str();
   std::vector<redis::Args> reads;
   std::vector<std::string> listed;
-  for (size_t i = 0;
-       i + 1 < e.size() && listed.size() < static_cast<size_t>(page_size);
-       i += 2) {
-    listed.push_back(e[i].str());
-    reads.push_back({"HGETALL", store::PatrolKey(member_id, e[i].str())});
-    reads.push_back({"SMEMBERS", store::PatrolGridsKey(member_id, e[i].str())});
-    if (e.size() / 2 > static_cast<size_t>(page_size) &&
-        listed.size() == static_cast<size_t>(page_size)) {
-      page.next = e[i + 1].str();
-    }
+  for (size_t i = 0; i < listed_count; ++i) {
+    listed.push_back(e[2 * i].str());
+    reads.push_back({"HGETALL", store::PatrolKey(member_id, listed.back())});
+    reads.push_back(
+        {"SMEMBERS", store::PatrolGridsKey(member_id, listed.back())});
   }
   if (reads.empty()) return page;
   ASSIGN_OR_RETURN(std::vector<redis::Reply> r, redis_->Pipeline(reads));
   for (size_t i = 0; i < listed.size(); ++i) {
     if (r[2 * i].elements().empty()) continue;  // expired since listed
-    ASSIGN_OR_RETURN(v1::Patrol p, PatrolOf(listed[i], r[2 * i], r[2 * i + 1]));
+    ASSIGN_OR_RETURN(v1::Patrol p,
+                     PatrolOf(listed[i], r[2 * i], &r[2 * i + 1]));
     page.patrols.push_back(std::move(p));
   }
   return page;

@@ -36,6 +36,16 @@ inline constexpr absl::Duration kPatrolRetention = absl::Hours(24 * 400);
 absl::StatusOr<std::string> MemberOfPatrol(absl::string_view id,
                                            absl::string_view field);
 
+// NOT_FOUND naming patrol_id.
+absl::Status PatrolNotFound(absl::string_view patrol_id);
+
+// How much of a patrol a read returns.
+enum class PatrolDetail {
+  kRecord,    // state, times, counts: no grids, check-ins or track
+  kCheckIns,  // and its grids and check-ins
+  kTrack,     // and its track too
+};
+
 // Who writes, and the idempotency of the write.
 struct PatrolWrite {
   std::string member_id;
@@ -80,10 +90,9 @@ class PatrolStore {
   virtual absl::StatusOr<WriteOutcome> End(const PatrolWrite& write,
                                            const std::string& patrol_id,
                                            absl::Time now) = 0;
-  // The patrol with its check-ins and grids (and track if asked); nullopt
-  // when unknown.
+  // The patrol in `detail`; nullopt when unknown.
   virtual absl::StatusOr<std::optional<v1::Patrol>> Get(
-      const std::string& patrol_id, bool with_track) = 0;
+      const std::string& patrol_id, PatrolDetail detail) = 0;
   // The member's patrols newest first, after the patrol id `after` ("" for
   // the start), without tracks or check-ins.
   virtual absl::StatusOr<PatrolPage> List(const std::string& member_id,
@@ -108,7 +117,7 @@ class RedisPatrolStore final : public PatrolStore {
                                    const std::string& patrol_id,
                                    absl::Time now) override;
   absl::StatusOr<std::optional<v1::Patrol>> Get(const std::string& patrol_id,
-                                                bool with_track) override;
+                                                PatrolDetail detail) override;
   absl::StatusOr<PatrolPage> List(const std::string& member_id, int page_size,
                                   const std::string& after) override;
 

@@ -40,28 +40,20 @@ bool SameWeights(const v1::Report& a, const v1::Report& b) {
   return true;
 }
 
-// What a ranking of `report` is ranked by (reports published before
-// ReportRanking.indicator existed ranked everything by the report's).
-v1::Indicator RankedBy(const v1::Report& report,
-                       const v1::ReportRanking& ranking) {
-  return ranking.indicator() != v1::INDICATOR_UNSPECIFIED ? ranking.indicator()
-                                                          : report.indicator();
-}
-
 // The rows of `now` with their change against `before` (环比), by level,
 // indicator and key.
 void CompareRankings(const v1::Report& before, v1::Report* now) {
   std::map<std::tuple<int, int, std::string>, const v1::RankingEntry*> previous;
   for (const v1::ReportRanking& ranking : before.rankings()) {
     for (const v1::ReportRow& row : ranking.rows()) {
-      previous[{ranking.level(), RankedBy(before, ranking),
-                row.entry().key()}] = &row.entry();
+      previous[{ranking.level(), ranking.indicator(), row.entry().key()}] =
+          &row.entry();
     }
   }
   for (v1::ReportRanking& ranking : *now->mutable_rankings()) {
     for (v1::ReportRow& row : *ranking.mutable_rows()) {
       auto it = previous.find(
-          {ranking.level(), RankedBy(*now, ranking), row.entry().key()});
+          {ranking.level(), ranking.indicator(), row.entry().key()});
       if (it == previous.end()) continue;
       const v1::RankingEntry& p = *it->second;
       if (!p.defined()) continue;  // its rank then says nothing

@@ -102,9 +102,7 @@ void PrintRankings(const v1::Report& report, int n) {
                             ? "Grid managers"
                             : nullptr;
     if (title == nullptr) continue;
-    v1::Indicator by = ranking.indicator() != v1::INDICATOR_UNSPECIFIED
-                           ? ranking.indicator()
-                           : report.indicator();
+    v1::Indicator by = ranking.indicator();
     std::printf("  %s by %s (top %d):\n", title,
                 exporter::IndicatorLabel(by).c_str(), n);
     for (int i = 0; i < ranking.rows_size() && i < n; ++i) {
